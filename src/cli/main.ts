@@ -1,0 +1,105 @@
+/**
+ * relaybench command line. The only module that prints or exits; exit codes:
+ * 0 all gates pass, 99 a gate failed, 104 invalid scenario/config/arguments, 1 harness error,
+ * 130 interrupted.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
+import { loadScenario } from '../scenario/load.js';
+import { runCommand } from './run-command.js';
+import { serveMock, serveRelay, serveToxiproxy } from './serve-commands.js';
+
+async function main(argv: string[]): Promise<number | undefined> {
+  let exitCode: number | undefined;
+  await yargs(argv)
+    .scriptName('relaybench')
+    .usage('$0 <command> [options]')
+    .command(
+      'run <scenario..>',
+      'Run scenario files: start mocks, fault plane and relay, drive load, apply faults, report and gate',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML file(s)' })
+          .option('out', { type: 'string', describe: 'directory for result.json and report.md (default reports/runs/<name>-<time>)' })
+          .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
+          .example('TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml', 'use a real Toxiproxy as the fault plane'),
+      async (args) => {
+        exitCode = await runCommand({ scenarios: args.scenario as string[], out: args.out });
+      },
+    )
+    .command(
+      'validate <scenario..>',
+      'Check scenario files without running them',
+      (y) => y.positional('scenario', { type: 'string', array: true, demandOption: true }).example('$0 validate scenarios/*.yaml', ''),
+      async (args) => {
+        for (const file of args.scenario as string[]) {
+          const scenario = await loadScenario(file);
+          process.stdout.write(`${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s))\n`);
+        }
+        exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'relay',
+      'Serve the relay (OpenAI-compatible front door over a fallback chain)',
+      (y) =>
+        y
+          .option('config', { type: 'string', describe: 'relay config file (YAML or JSON)' })
+          .option('config-json', { type: 'string', describe: 'relay config as inline JSON' })
+          .option('port', { type: 'number', describe: 'override the config port' })
+          .example('$0 relay --config fixtures/relay.example.yaml', ''),
+      (args) => serveRelay({ config: args.config, configJson: args.configJson, port: args.port }),
+    )
+    .command(
+      'mock',
+      'Serve a mock OpenAI-dialect provider',
+      (y) =>
+        y
+          .option('name', { type: 'string', default: 'mock' })
+          .option('host', { type: 'string', default: '127.0.0.1' })
+          .option('port', { type: 'number', default: 0 })
+          .option('model', { type: 'string', default: 'gpt-4.1-mini' })
+          .option('latency-ms', { type: 'number', default: 20 })
+          .option('seed', { type: 'number', default: 1 })
+          .example('$0 mock --port 9001 --latency-ms 200', ''),
+      (args) => serveMock({ name: args.name, host: args.host, port: args.port, model: args.model, latencyMs: args.latencyMs, seed: args.seed }),
+    )
+    .command(
+      'toxiproxy',
+      'Serve the embedded Toxiproxy-compatible fault plane',
+      (y) =>
+        y
+          .option('host', { type: 'string', default: '127.0.0.1' })
+          .option('port', { type: 'number', default: 8474 })
+          .option('seed', { type: 'number', default: 1, describe: 'seed for toxicity and jitter draws' })
+          .example('$0 toxiproxy --port 8474', ''),
+      (args) => serveToxiproxy({ host: args.host, port: args.port, seed: args.seed }),
+    )
+    .demandCommand(1, 'name a command: run, validate, relay, mock or toxiproxy')
+    .strict()
+    .help()
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+class UsageError extends Error {}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`relaybench: ${error.message}\nrun 'relaybench --help' for usage\n`);
+      process.exit(EXIT.invalidInput);
+    }
+    const message = error instanceof RelaybenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`relaybench: ${message}\n`);
+    process.exit(exitCodeFor(error));
+  },
+);

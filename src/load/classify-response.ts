@@ -1,0 +1,36 @@
+/**
+ * Classifies what the load client saw into a record outcome. Success is a 2xx carrying a
+ * well-formed chat completion; everything else is a failure of a named kind.
+ */
+import type { FailureKind } from '../metrics/record.js';
+
+/** A 2xx body is a success only if it holds at least one choice with a message. */
+export function isWellFormedCompletion(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { choices?: Array<{ message?: { content?: unknown } }> };
+    const first = parsed.choices?.[0];
+    return first?.message !== undefined && typeof first.message.content === 'string';
+  } catch {
+    return false;
+  }
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Maps a thrown client error to a failure kind. `timedOut` says our deadline fired. */
+export function classifyClientError(error: unknown, timedOut: boolean): FailureKind {
+  if (timedOut) return 'timeout';
+  const code = errorCode(error);
+  if (code && RESET_CODES.has(code)) return 'reset';
+  if (code && CONNECT_CODES.has(code)) return 'connect';
+  return 'other';
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}

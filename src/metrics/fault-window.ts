@@ -1,0 +1,18 @@
+/** A fault as it really happened: when it was scheduled and when the fault plane confirmed it. */
+export interface FaultWindow {
+  provider: string;
+  type: string;
+  /** Scheduled onset and length, ms since load start. */
+  atMs: number;
+  forMs: number;
+  /** When the fault plane confirmed the fault was applied / removed (ms since load start). */
+  appliedMs?: number;
+  removedMs?: number;
+}
+
+/** The window's effective span: applied..removed, falling back to the schedule where unknown. */
+export function effectiveSpan(window: FaultWindow, endOfRunMs: number): { startMs: number; endMs: number } {
+  const startMs = window.appliedMs ?? window.atMs;
+  const endMs = window.removedMs ?? (window.appliedMs !== undefined ? endOfRunMs : window.atMs + window.forMs);
+  return { startMs, endMs };
+}

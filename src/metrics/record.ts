@@ -1,0 +1,41 @@
+/**
+ * One record per scheduled request: exactly one outcome, times relative to the start of load.
+ * Accounting identity: scheduled = ok + failed + dropped.
+ */
+
+export type Outcome = 'ok' | 'failed' | 'dropped';
+
+/**
+ * Why a request failed. `status_NNN` for an HTTP error status, `reset` for a connection reset,
+ * `connect` for a refused connection, `timeout` for the client deadline, `bad_body` for a 2xx
+ * without a well-formed completion, `interrupted` for requests cut short by Ctrl-C.
+ */
+export type FailureKind = `status_${number}` | 'reset' | 'connect' | 'timeout' | 'bad_body' | 'interrupted' | 'other';
+
+export interface RequestRecord {
+  /** Sequence number in the schedule (0-based). */
+  seq: number;
+  /** Intended start, ms since load start (the schedule, not when it was actually sent). */
+  intendedMs: number;
+  /** Actual send time, ms since load start; equals intendedMs for dropped requests. */
+  sentMs: number;
+  /** When the response completed or the failure was known, ms since load start. */
+  endMs: number;
+  outcome: Outcome;
+  failure?: FailureKind;
+  status?: number;
+  /** Provider that served the request, as the relay reports it (`x-relay-provider`). */
+  provider?: string;
+  /** Upstream attempts the relay made (`x-relay-attempts`). */
+  attempts?: number;
+}
+
+/** Latency from the intended start, in microseconds (coordinated-omission free). */
+export function latencyMicros(record: RequestRecord): number {
+  return (record.endMs - record.intendedMs) * 1000;
+}
+
+/** Service time from the actual send, in microseconds. */
+export function serviceMicros(record: RequestRecord): number {
+  return (record.endMs - record.sentMs) * 1000;
+}

@@ -1,0 +1,110 @@
+/**
+ * The Markdown report (GitHub-flavoured, fit for a CI job summary). Pure: returns a string.
+ * Every figure is defined in the README's metric definitions.
+ */
+import { formatMs } from '../scenario/units.js';
+import type { RunResult } from './result.js';
+
+export function renderMarkdown(result: RunResult): string {
+  const { aggregates: a, scenario } = result;
+  const lines: string[] = [];
+  lines.push(`## ${scenario.name}${result.interrupted ? ' (interrupted: partial run)' : ''}`, '');
+  if (scenario.description) lines.push(scenario.description.trim(), '');
+  lines.push(
+    table(
+      ['Configuration', 'Requests', 'Success Rate', 'Failures/1K', 'p50', 'p95', 'p99', 'Failover time'],
+      [[
+        configuration(result),
+        String(a.scheduled),
+        percent(a.successRate),
+        a.failuresPer1k.toFixed(1),
+        micros(a.latency.p50Us),
+        micros(a.latency.p95Us),
+        micros(a.latency.p99Us),
+        failover(result),
+      ]],
+    ),
+    '',
+    `Method: ${method(result)}`,
+    '',
+  );
+
+  if (result.faults.length > 0) {
+    lines.push('### Outcomes by phase', '');
+    const phaseRows = (['baseline', 'fault', 'recovery'] as const)
+      .filter((phase) => a.phases[phase].requests > 0)
+      .map((phase) => {
+        const t = a.phases[phase];
+        return [phase, String(t.requests), String(t.ok), String(t.failed), String(t.dropped), servedBy(t.servedBy)];
+      });
+    lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
+  }
+
+  const kinds = Object.entries(a.failedByKind);
+  if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
+  if (!a.accountingHolds) lines.push(`**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`, '');
+
+  if (result.gates.length > 0) {
+    lines.push('### Gates', '');
+    const rows = result.gates.map((g) => [`\`${g.metric}: ${g.expression}\``, gateActual(g.metric, g.actual, g.note), g.passed ? 'pass' : '**FAIL**']);
+    lines.push(table(['Gate', 'Actual', 'Result'], rows), '');
+  }
+  if (result.cleanupErrors.length > 0) lines.push(`**Cleanup problems**: ${result.cleanupErrors.join('; ')}`, '');
+  return lines.join('\n');
+}
+
+function configuration(result: RunResult): string {
+  const chain = result.scenario.target.chain;
+  const shape = chain.length === 1 ? 'single provider' : `${chain.length}-provider chain`;
+  return `${result.scenario.target.kind} relay, ${shape} (${chain.join(' → ')})`;
+}
+
+function method(result: RunResult): string {
+  const { load, seed } = result.scenario;
+  const faults = result.faults.map((f) => {
+    const applied = f.appliedMs !== undefined ? `${(f.appliedMs / 1000).toFixed(2)} s` : 'never applied';
+    const removed = f.removedMs !== undefined ? `${(f.removedMs / 1000).toFixed(2)} s` : 'not removed';
+    return `${f.type} on ${f.provider} (applied ${applied}, removed ${removed})`;
+  });
+  return [
+    `open-model ${load.rate} req/s for ${load.duration / 1000} s`,
+    `client timeout ${load.timeout / 1000} s`,
+    faults.length > 0 ? `faults: ${faults.join('; ')}` : 'no faults',
+    `seed ${seed}`,
+    `${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}`,
+  ].join('; ') + '. Latency counts from each request\'s intended start and includes failed requests.';
+}
+
+function failover(result: RunResult): string {
+  const windows = result.aggregates.windows.filter((w) => w.onPrimary);
+  if (windows.length === 0) return 'n/a (no fault on the primary)';
+  const times = windows.map((w) => w.failoverMs);
+  if (times.every((t) => t === undefined)) return 'none (no fallback served)';
+  const worst = Math.max(...times.map((t) => t ?? Infinity));
+  return worst === Infinity ? 'not in every window' : formatMs(worst);
+}
+
+function gateActual(metric: string, actual: number | null, note: string | undefined): string {
+  if (actual === null) return note ?? 'no data';
+  if (metric === 'success_rate' || (metric !== 'latency' && metric !== 'failover_time' && actual < 1 && actual > 0)) return percent(actual);
+  if (metric === 'latency' || metric === 'failover_time') return formatMs(actual);
+  return String(actual);
+}
+
+function servedBy(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort((x, y) => y[1] - x[1]);
+  return entries.length === 0 ? '—' : entries.map(([p, n]) => `${p} ${n}`).join(', ');
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+function micros(us: number): string {
+  return formatMs(us / 1000);
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * result.json: everything a later report, comparison or baseline needs, with the latency
+ * histogram encoded so runs can be merged exactly. Pure: the CLI writes it.
+ */
+import os from 'node:os';
+import type { Aggregates } from '../metrics/aggregate.js';
+import type { GateResult } from '../scenario/gates.js';
+import type { RunOutcome } from '../scenario/runner.js';
+
+export const RESULT_FORMAT = 'relaybench.result/1';
+
+export interface RunResult {
+  format: typeof RESULT_FORMAT;
+  scenario: {
+    name: string;
+    file: string;
+    description: string;
+    seed: number;
+    target: RunOutcome['scenario']['target'];
+    load: RunOutcome['scenario']['load'];
+    faults: RunOutcome['scenario']['faults'];
+  };
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
+  machine: { platform: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  faultPlane: RunOutcome['faultPlane'];
+  /** Fault windows with the times the fault plane confirmed (ms since load start). */
+  faults: RunOutcome['windows'];
+  aggregates: Aggregates;
+  gates: Array<{ metric: string; expression: string; actual: number | null; passed: boolean; note?: string }>;
+  passed: boolean;
+  cleanupErrors: string[];
+}
+
+export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: readonly GateResult[]): RunResult {
+  const { scenario } = outcome;
+  return {
+    format: RESULT_FORMAT,
+    scenario: {
+      name: scenario.name,
+      file: scenario.file,
+      description: scenario.description,
+      seed: scenario.seed,
+      target: scenario.target,
+      load: scenario.load,
+      faults: scenario.faults,
+    },
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    interrupted: outcome.interrupted,
+    machine: {
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    faultPlane: outcome.faultPlane,
+    faults: outcome.windows,
+    aggregates,
+    gates: gates.map((g) => ({
+      metric: g.gate.metric,
+      expression: g.gate.source,
+      actual: g.actual ?? null,
+      passed: g.passed,
+      ...(g.note ? { note: g.note } : {}),
+    })),
+    passed: gates.every((g) => g.passed) && !outcome.interrupted,
+    cleanupErrors: outcome.cleanupErrors,
+  };
+}

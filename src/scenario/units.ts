@@ -1,0 +1,39 @@
+/**
+ * Human units in scenario files: durations (`250ms`, `8s`, `1.5m`, `1h`) and rates (`50/s`,
+ * `3000/m`). Parsers return `undefined` for malformed input so the schema can report the field.
+ */
+
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
+const DURATION_MS_PER_UNIT: Readonly<Record<string, number>> = Object.freeze({
+  us: 0.001,
+  µs: 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+});
+
+/** Parses a duration into milliseconds. Bare numbers are not accepted: units are never guessed. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * DURATION_MS_PER_UNIT[match[2]!]!;
+}
+
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|m|h)\s*$/;
+const RATE_SECONDS_PER_UNIT: Readonly<Record<string, number>> = Object.freeze({ s: 1, m: 60, h: 3600 });
+
+/** Parses a rate into requests per second; a bare number means per second. */
+export function parseRatePerSecond(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) ? text : undefined;
+  const match = RATE.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) / RATE_SECONDS_PER_UNIT[match[2]!]!;
+}
+
+/** Formats milliseconds for tables: `850 ms`, `1.24 s`. */
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
