@@ -89,7 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     emit({ kind: 'phase', message: `starting relay (chain: ${scenario.target.chain.join(' -> ')})` });
     const relayConfig = {
       attemptTimeoutMs: scenario.target.attempt_timeout,
-      targets: scenario.target.chain.map((name) => ({ name, baseUrl: `http://${listenByProvider.get(name)}` })),
+      targets: scenario.target.chain.map((name) => ({ name, baseUrl: `http://${listenByProvider.get(name)}/v1` })),
     };
     const relay = await track(services, startService('relay', ['relay', '--config-json', JSON.stringify(relayConfig)]));
     checkInterrupt();

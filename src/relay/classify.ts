@@ -1,0 +1,107 @@
+/**
+ * The one error classifier: turns an upstream HTTP answer or a thrown network error into a kind
+ * and whether another attempt (here: the next target) may help. Every policy decides from this.
+ */
+
+/** Why an attempt failed. `status_other` covers 1xx/3xx answers an API should never give. */
+export type FailureKind =
+  | 'connect'
+  | 'reset'
+  | 'timeout'
+  | 'aborted'
+  | 'protocol'
+  | 'status_429'
+  | 'status_5xx'
+  | 'status_4xx'
+  | 'status_other'
+  | 'error_body'
+  | 'malformed'
+  | 'unknown';
+
+export interface Classification {
+  readonly kind: 'ok' | FailureKind;
+  /** True when the same request may succeed elsewhere or later. */
+  readonly retryable: boolean;
+}
+
+/**
+ * What can be classified: an HTTP answer (with the parsed JSON body of a 2xx, or its raw text when
+ * it did not parse; omit `body` to skip the check), or whatever an attempt threw.
+ */
+export type Classifiable = { readonly status: number; readonly body?: unknown } | { readonly error: unknown };
+
+const verdict = (kind: Classification['kind'], retryable: boolean): Classification =>
+  Object.freeze({ kind, retryable });
+
+/** Shared frozen results, so classifying allocates nothing. */
+export const VERDICTS = Object.freeze({
+  ok: verdict('ok', false),
+  connect: verdict('connect', true),
+  reset: verdict('reset', true),
+  timeout: verdict('timeout', true),
+  aborted: verdict('aborted', false),
+  protocol: verdict('protocol', true),
+  status_429: verdict('status_429', true),
+  status_5xx: verdict('status_5xx', true),
+  status_4xx: verdict('status_4xx', false),
+  status_other: verdict('status_other', true),
+  error_body: verdict('error_body', true),
+  malformed: verdict('malformed', true),
+  unknown: verdict('unknown', false),
+} satisfies Record<Classification['kind'], Classification>);
+
+/** Error codes by kind, listed explicitly (Node `syscall` errors and undici `UND_ERR_*`). */
+const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind>([
+  // Nothing reached the provider: always safe to send elsewhere.
+  ...['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL']
+    .map((code) => [code, 'connect'] as const),
+  ['UND_ERR_CONNECT_TIMEOUT', 'connect'],
+  ...['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']
+    .map((code) => [code, 'reset'] as const),
+  ...['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'].map((code) => [code, 'timeout'] as const),
+  ...['ABORT_ERR', 'UND_ERR_ABORTED', 'UND_ERR_ABORT'].map((code) => [code, 'aborted'] as const),
+  ...['UND_ERR_INFO', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']
+    .map((code) => [code, 'protocol'] as const),
+]);
+
+/** Classifies an HTTP answer or a thrown error. */
+export function classify(input: Classifiable): Classification {
+  return 'status' in input ? classifyStatus(input.status, input.body) : classifyError(input.error);
+}
+
+function classifyStatus(status: number, body: unknown): Classification {
+  if (status >= 200 && status < 300) return body === undefined ? VERDICTS.ok : classifyBody(body);
+  if (status === 429) return VERDICTS.status_429;
+  if (status >= 500 && status < 600) return VERDICTS.status_5xx;
+  if (status >= 400 && status < 500) return VERDICTS.status_4xx;
+  return VERDICTS.status_other;
+}
+
+/** A 2xx counts only with a completion in it: providers sometimes answer 200 with an error body. */
+function classifyBody(body: unknown): Classification {
+  if (typeof body !== 'object' || body === null) return VERDICTS.malformed;
+  const record = body as Record<string, unknown>;
+  if (Array.isArray(record['choices'])) return VERDICTS.ok;
+  return record['error'] !== undefined && record['error'] !== null ? VERDICTS.error_body : VERDICTS.malformed;
+}
+
+function classifyError(error: unknown): Classification {
+  return VERDICTS[kindOfError(error, 0)];
+}
+
+function kindOfError(error: unknown, depth: number): FailureKind {
+  if (typeof error !== 'object' || error === null || depth > 3) return 'unknown';
+  const { name, code, message, cause } = error as Partial<Record<'name' | 'code' | 'message' | 'cause', unknown>>;
+  // AbortSignal.timeout() and our attempt timeout abort with a DOMException named TimeoutError.
+  if (name === 'TimeoutError') return 'timeout';
+  if (name === 'AbortError') return 'aborted';
+  if (typeof code === 'string') {
+    const known = CODE_KINDS.get(code);
+    if (known !== undefined) return known;
+    if (code.startsWith('HPE_')) return 'protocol'; // llhttp parser errors: the upstream spoke bad HTTP
+  }
+  if (message === 'socket hang up' || message === 'other side closed') return 'reset';
+  // Node's happy-eyeballs connect wraps one error per address; fetch wraps the real error in `cause`.
+  if (error instanceof AggregateError && error.errors.length > 0) return kindOfError(error.errors[0], depth + 1);
+  return cause === undefined ? 'unknown' : kindOfError(cause, depth + 1);
+}
