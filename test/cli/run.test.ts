@@ -1,0 +1,177 @@
+/**
+ * The CLI end to end, as a user runs it: real child processes, the embedded fault plane, real
+ * sockets. Scenarios are short versions of the smoke drills so the suite stays fast.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
+import type { RunResult } from '../../src/report/result.js';
+
+const CLI = join(import.meta.dirname, '../../bin/relaybench.js');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function relaybench(args: string[], options: { env?: Record<string, string>; interruptAfter?: (stderr: string) => boolean } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!interrupted && options.interruptAfter?.(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function scenario(chain: string[], extra = ''): string {
+  return `name: cli-${chain.length}
+seed: 7
+providers:
+  - name: primary
+    latency: 10ms
+  - name: fallback
+    latency: 15ms
+target:
+  chain: [${chain.join(', ')}]
+  attempt_timeout: 1s
+load:
+  rate: 40/s
+  duration: 5s
+  timeout: 3s
+faults:
+  - provider: primary
+    type: reset_peer
+    at: 1.5s
+    for: 2s
+gates:
+  success_rate: ['rate >= 99%']
+${extra}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dir: string;
+let faultPlane: RunningToxiproxyServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relaybench-cli-'));
+  // An external fault plane the test can inspect after each run (as TOXIPROXY_URL users would).
+  faultPlane = await startToxiproxyServer({ port: 0 });
+});
+afterAll(async () => {
+  await faultPlane?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function proxiesLeft(): Promise<unknown> {
+  const response = await fetch(`${faultPlane.url}/proxies`);
+  return response.json();
+}
+
+async function readResult(out: string): Promise<RunResult> {
+  return JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
+}
+
+describe('relaybench run', () => {
+  it('fails over during the fault, returns to the primary after it, and exits 0', async () => {
+    const file = join(dir, 'chain.yaml');
+    const out = join(dir, 'out-chain');
+    await writeFile(file, scenario(['primary', 'fallback'], "  failover_time: ['max < 2s']"));
+    const run = await relaybench(['run', file, '--out', out], { env: { TOXIPROXY_URL: faultPlane.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('| Configuration | Requests | Success Rate | Failures/1K | p50 | p95 | p99 | Failover time |');
+
+    const result = await readResult(out);
+    const a = result.aggregates;
+    expect(a.scheduled).toBe(200);
+    expect(a.accountingHolds).toBe(true);
+    expect(a.successRate).toBeGreaterThanOrEqual(0.99);
+    // A request in flight at the onset may be failed over although it started in the baseline.
+    expect(a.phases.baseline.servedBy.primary ?? 0).toBeGreaterThanOrEqual(a.phases.baseline.ok - 2);
+    expect(a.phases.fault.servedBy.fallback ?? 0).toBeGreaterThan(a.phases.fault.requests * 0.8);
+    expect(a.phases.recovery.servedBy.primary ?? 0).toBeGreaterThan(a.phases.recovery.requests * 0.8);
+    expect(result.faults[0]!.appliedMs).toBeGreaterThanOrEqual(1450);
+    expect(result.faults[0]!.removedMs).toBeGreaterThanOrEqual(3450);
+    expect(a.windows[0]!.failoverMs).toBeLessThan(2000);
+    expect(a.latencyHistogram.length).toBeGreaterThan(10);
+
+    expect(await proxiesLeft()).toEqual({});
+    expect(result.processes.length).toBe(3); // two mocks and the relay (the fault plane was external)
+    expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+  });
+
+  it('shows the outage without a fallback and exits 99 because its gate fails', async () => {
+    const file = join(dir, 'single.yaml');
+    const out = join(dir, 'out-single');
+    await writeFile(file, scenario(['primary']));
+    const run = await relaybench(['run', file, '--out', out]);
+    expect(run.code, run.stderr).toBe(99);
+    expect(run.stdout).toContain('**FAIL**');
+
+    const result = await readResult(out);
+    const a = result.aggregates;
+    expect(a.successRate).toBeLessThan(0.95);
+    // The failures are inside the fault window: the phases around it are clean.
+    expect(a.phases.fault.failed).toBeGreaterThan(a.phases.fault.requests * 0.8);
+    expect(a.phases.baseline.failed + a.phases.recovery.failed).toBeLessThanOrEqual(2);
+    expect(result.processes.length).toBe(4); // embedded fault plane, two mocks, relay
+    expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+  });
+
+  it('on SIGINT mid-fault rolls back every fault, stops every process and writes a partial result', async () => {
+    const file = join(dir, 'interrupted.yaml');
+    const out = join(dir, 'out-interrupted');
+    await writeFile(file, scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'));
+    const run = await relaybench(['run', file, '--out', out], {
+      env: { TOXIPROXY_URL: faultPlane.url },
+      interruptAfter: (stderr) => /reset_peer on primary applied/.test(stderr),
+    });
+    expect(run.code, run.stderr).toBe(130);
+    const result = await readResult(out);
+    expect(result.interrupted).toBe(true);
+    expect(result.aggregates.accountingHolds).toBe(true);
+    expect(result.aggregates.scheduled).toBeGreaterThan(0);
+    expect(result.faults[0]!.removedMs).toBeDefined();
+    expect(await proxiesLeft()).toEqual({});
+    expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+  });
+});
+
+describe('invalid input exits 104', () => {
+  it.each([
+    ['an unknown key', (s: string) => s.replace('seed: 7', 'seed: 7\nsede: 8'), /bad\.yaml:3:1: field 'sede': unknown key/],
+    ['a malformed duration', (s: string) => s.replace('duration: 5s', 'duration: five'), /bad\.yaml:\d+:\d+: field 'load\.duration': expected a duration/],
+  ])('names file, line and field for %s', async (_what, edit, message) => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, edit(scenario(['primary'])));
+    const run = await relaybench(['run', file]);
+    expect(run.code).toBe(104);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('says clearly that a file is missing', async () => {
+    const run = await relaybench(['run', join(dir, 'missing.yaml')]);
+    expect(run.code).toBe(104);
+    expect(run.stderr).toContain('scenario file not found');
+  });
+});
