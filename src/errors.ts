@@ -11,9 +11,7 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'FAULT_PLANE_FAILED'
   | 'SERVICE_START_FAILED'
-  | 'RUN_INTERRUPTED'
-  | 'RELAY_UPSTREAM_FAILED'
-  | 'RELAY_BAD_REQUEST';
+  | 'RUN_INTERRUPTED';
 
 export class RelaybenchError extends Error {
   readonly code: ErrorCode;
@@ -84,8 +82,6 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.interrupted;
     case 'FAULT_PLANE_FAILED':
     case 'SERVICE_START_FAILED':
-    case 'RELAY_UPSTREAM_FAILED':
-    case 'RELAY_BAD_REQUEST':
       return EXIT.harnessError;
     default: {
       const unreachable: never = error.code;

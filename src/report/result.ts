@@ -30,6 +30,8 @@ export interface RunResult {
   aggregates: Aggregates;
   gates: Array<{ metric: string; expression: string; actual: number | null; passed: boolean; note?: string }>;
   passed: boolean;
+  /** Processes the run started (all stopped before the result was written). */
+  processes: RunOutcome['processes'];
   cleanupErrors: string[];
 }
 
@@ -67,6 +69,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
       ...(g.note ? { note: g.note } : {}),
     })),
     passed: gates.every((g) => g.passed) && !outcome.interrupted,
+    processes: outcome.processes,
     cleanupErrors: outcome.cleanupErrors,
   };
 }

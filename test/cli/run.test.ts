@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 import type { RunResult } from '../../src/report/result.js';
+import { isAlive, processesWithMarker } from '../support/processes.js';
 
 const CLI = join(import.meta.dirname, '../../bin/relaybench.js');
 
@@ -59,15 +60,6 @@ faults:
 gates:
   success_rate: ['rate >= 99%']
 ${extra}`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let dir: string;
@@ -154,6 +146,21 @@ describe('relaybench run', () => {
     expect(result.faults[0]!.removedMs).toBeDefined();
     expect(await proxiesLeft()).toEqual({});
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+  });
+});
+
+describe('a harness error', () => {
+  it('exits 1 with a clear message and leaves no process behind', async () => {
+    const file = join(dir, 'dead-fault-plane.yaml');
+    await writeFile(file, scenario(['primary', 'fallback']));
+    const unused = await startToxiproxyServer({ port: 0 });
+    await unused.close(); // a fault plane address nobody listens on
+    const marker = `RELAYBENCH_TEST_MARK=${process.pid}-${Date.now()}`;
+    const [key, value] = marker.split('=') as [string, string];
+    const run = await relaybench(['run', file], { env: { TOXIPROXY_URL: unused.url, [key]: value } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/fault plane at http:\/\/127\.0\.0\.1:\d+: could not/);
+    expect(await processesWithMarker(marker)).toEqual([]);
   });
 });
 
