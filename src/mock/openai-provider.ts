@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo } from 'node:net';
 import { ConfigInvalidError, ServiceStartError } from '../errors.js';
 import { deriveSeed, seededRandom } from '../random.js';
-import { BodyTooLargeError, openAIErrorBody, readBody, sendJson } from './http-io.js';
+import { BodyTooLargeError, readBody } from '../read-body.js';
+import { openAIErrorBody, sendJson } from './http-io.js';
 import { completionBody, modelListBody, planCompletion } from './openai-completion.js';
 import { parseChatRequest } from './openai-request.js';
 import { writeCompletionStream } from './openai-stream.js';

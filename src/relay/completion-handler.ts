@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { formatFailures, type ChainResult, type FallbackChain } from './fallback-chain.js';
-import { BodyTooLargeError, readBody, sendBody, sendError } from './http-io.js';
+import { BodyTooLargeError, readBody } from '../read-body.js';
+import { sendBody, sendError } from './http-io.js';
 import { sendOpenAIChat, type ChatPayload } from './openai-dialect.js';
 import type { UpstreamClient } from './upstream.js';
 
