@@ -116,8 +116,9 @@ describe('relaybench run', () => {
     const file = join(dir, 'single.yaml');
     const out = join(dir, 'out-single');
     await writeFile(file, scenario(['primary']));
-    const run = await relaybench(['run', file, '--out', out]);
+    const run = await relaybench(['run', file, '--out', out], { env: { TOXIPROXY_URL: faultPlane.url } });
     expect(run.code, run.stderr).toBe(99);
+    expect(await proxiesLeft()).toEqual({});
     expect(run.stdout).toContain('**FAIL**');
 
     const result = await readResult(out);
@@ -126,7 +127,7 @@ describe('relaybench run', () => {
     // The failures are inside the fault window: the phases around it are clean.
     expect(a.phases.fault.failed).toBeGreaterThan(a.phases.fault.requests * 0.8);
     expect(a.phases.baseline.failed + a.phases.recovery.failed).toBeLessThanOrEqual(2);
-    expect(result.processes.length).toBe(4); // embedded fault plane, two mocks, relay
+    expect(result.processes.length).toBe(3); // two mocks and the relay
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
   });
 
