@@ -37,6 +37,8 @@ export interface OpenModelRun {
 }
 
 const CHAT_PATH = '/v1/chat/completions';
+const TIMED_OUT = Symbol('client deadline');
+const INTERRUPTED = Symbol('interrupted');
 
 /** Runs the schedule to the end and resolves once every scheduled request has a record. */
 export async function runOpenModel(options: OpenModelOptions): Promise<OpenModelRun> {
@@ -44,7 +46,9 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   const intervalMs = 1000 / options.ratePerSecond;
   const total = Math.floor((options.durationMs / 1000) * options.ratePerSecond);
   const inFlight = new Set<Promise<void>>();
-  const interruptAll = new AbortController();
+  // One plain controller per request, aborted by its own deadline timer or by an interrupt:
+  // AbortSignal.any/timeout cost far more per request on Node 20 and skew results at high rates.
+  const inFlightControllers = new Set<AbortController>();
   const startedAt = performance.now();
   options.onStart?.(startedAt);
   let scheduled = 0;
@@ -55,7 +59,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       options.onRecord({ seq, intendedMs, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped' });
       return;
     }
-    const done = sendOne(pool, options, seq, intendedMs, startedAt, interruptAll.signal).then(options.onRecord);
+    const done = sendOne(pool, options, seq, intendedMs, startedAt, inFlightControllers).then(options.onRecord);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   };
@@ -75,7 +79,9 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     });
     const interrupted = options.signal?.aborted ?? false;
     if (interrupted) {
-      const grace = setTimeout(() => interruptAll.abort(), options.interruptGraceMs ?? 2000);
+      const grace = setTimeout(() => {
+        for (const controller of inFlightControllers) controller.abort(INTERRUPTED);
+      }, options.interruptGraceMs ?? 2000);
       await Promise.allSettled([...inFlight]);
       clearTimeout(grace);
     } else {
@@ -93,13 +99,14 @@ async function sendOne(
   seq: number,
   intendedMs: number,
   startedAt: number,
-  interrupt: AbortSignal,
+  controllers: Set<AbortController>,
 ): Promise<RequestRecord> {
   const id = `rb-${seq}`;
   const sentMs = performance.now() - startedAt;
+  const controller = new AbortController();
+  controllers.add(controller);
   const remaining = Math.max(1, Math.ceil(intendedMs + options.timeoutMs - sentMs));
-  const deadline = AbortSignal.timeout(remaining);
-  const signal = AbortSignal.any([deadline, interrupt]);
+  const deadline = setTimeout(() => controller.abort(TIMED_OUT), remaining);
   const base = { seq, intendedMs, sentMs };
   try {
     const response = await pool.request({
@@ -107,7 +114,7 @@ async function sendOne(
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': id },
       body: requestBody(options, id),
-      signal,
+      signal: controller.signal,
     });
     const text = await response.body.text();
     const endMs = performance.now() - startedAt;
@@ -120,8 +127,12 @@ async function sendOne(
     return { ...served, outcome: 'failed', failure: `status_${response.statusCode}` };
   } catch (error) {
     const endMs = performance.now() - startedAt;
-    const failure = interrupt.aborted ? 'interrupted' : classifyClientError(error, deadline.aborted);
+    const reason: unknown = controller.signal.reason;
+    const failure = reason === INTERRUPTED ? 'interrupted' : classifyClientError(error, reason === TIMED_OUT);
     return { ...base, endMs, outcome: 'failed', failure };
+  } finally {
+    clearTimeout(deadline);
+    controllers.delete(controller);
   }
 }
 

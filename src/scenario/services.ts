@@ -24,9 +24,17 @@ export interface ServiceReadyMessage {
 
 const STDERR_TAIL_BYTES = 4000;
 
-/** Starts `relaybench <args>` in a child process and waits for it to report its URL. */
-export function startService(name: string, args: readonly string[], startTimeoutMs = 20_000): Promise<RunningService> {
-  const child = fork(CLI_ENTRY, [...args], {
+export interface StartServiceOptions {
+  startTimeoutMs?: number;
+  /** A TypeScript module to run instead of the CLI (benchmarks' yardsticks); loaded through tsx. */
+  entry?: string;
+}
+
+/** Starts `relaybench <args>` (or `entry <args>`) in a child process and waits for it to report its URL. */
+export function startService(name: string, args: readonly string[], options: StartServiceOptions = {}): Promise<RunningService> {
+  const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+  const child = fork(options.entry ?? CLI_ENTRY, [...args], {
+    execArgv: options.entry ? ['--import', 'tsx'] : [],
     // Own process group: a terminal's Ctrl-C reaches the runner only, which then rolls back faults
     // before it stops the services in order.
     detached: true,
