@@ -1,7 +1,10 @@
 /**
- * The one error classifier: turns an upstream HTTP answer or a thrown network error into a kind
- * and whether another attempt (here: the next target) may help. Every policy decides from this.
+ * The one error classifier: turns an upstream HTTP answer (status + provider error body, in any
+ * dialect), an in-band stream error or a thrown network error into a kind and whether another
+ * attempt may help. Every policy decides from this.
  */
+import type { DialectName } from './dialects/dialect.js';
+import { upstreamErrorOf } from './dialects/upstream-error.js';
 
 /** Why an attempt failed. `status_other` covers 1xx/3xx answers an API should never give. */
 export type FailureKind =
@@ -11,6 +14,10 @@ export type FailureKind =
   | 'aborted'
   | 'protocol'
   | 'status_429'
+  /** Out of credit or quota (OpenAI `insufficient_quota`, Anthropic billing, DeepSeek 402). */
+  | 'quota'
+  /** 401/403: the relay's key for this target is wrong, not the client's request. */
+  | 'auth'
   | 'status_5xx'
   | 'status_4xx'
   | 'status_other'
@@ -25,10 +32,14 @@ export interface Classification {
 }
 
 /**
- * What can be classified: an HTTP answer (with the parsed JSON body of a 2xx, or its raw text when
- * it did not parse; omit `body` to skip the check), or whatever an attempt threw.
+ * What can be classified: an HTTP answer (with its parsed JSON body, or its raw text when it did
+ * not parse; omit `body` to skip the check; `dialect` decides what a 2xx must hold, default
+ * `openai`), an in-band stream error event's parsed payload, or whatever an attempt threw.
  */
-export type Classifiable = { readonly status: number; readonly body?: unknown } | { readonly error: unknown };
+export type Classifiable =
+  | { readonly status: number; readonly body?: unknown; readonly dialect?: DialectName }
+  | { readonly streamError: unknown }
+  | { readonly error: unknown };
 
 const verdict = (kind: Classification['kind'], retryable: boolean): Classification =>
   Object.freeze({ kind, retryable });
@@ -42,6 +53,8 @@ export const VERDICTS = Object.freeze({
   aborted: verdict('aborted', false),
   protocol: verdict('protocol', true),
   status_429: verdict('status_429', true),
+  quota: verdict('quota', true),
+  auth: verdict('auth', true),
   status_5xx: verdict('status_5xx', true),
   status_4xx: verdict('status_4xx', false),
   status_other: verdict('status_other', true),
@@ -49,6 +62,17 @@ export const VERDICTS = Object.freeze({
   malformed: verdict('malformed', true),
   unknown: verdict('unknown', false),
 } satisfies Record<Classification['kind'], Classification>);
+
+/**
+ * Kinds where another target may serve but this one will not soon: a retry policy must not retry
+ * them on the same target (a cooldown should cover them instead).
+ */
+const SAME_TARGET_FUTILE: ReadonlySet<Classification['kind']> = new Set<Classification['kind']>(['quota', 'auth']);
+
+/** True when retrying the same target (after a backoff) may help; `retryable` covers failing over. */
+export function retrySameTarget(verdict: Classification): boolean {
+  return verdict.retryable && !SAME_TARGET_FUTILE.has(verdict.kind);
+}
 
 /** Error codes by kind, listed explicitly (Node `syscall` errors and undici `UND_ERR_*`). */
 const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind>([
@@ -66,23 +90,60 @@ const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind
 
 /** Classifies an HTTP answer or a thrown error. */
 export function classify(input: Classifiable): Classification {
-  return 'status' in input ? classifyStatus(input.status, input.body) : classifyError(input.error);
+  if ('status' in input) return classifyStatus(input.status, input.body, input.dialect ?? 'openai');
+  return 'streamError' in input ? classifyStreamError(input.streamError) : classifyError(input.error);
 }
 
-function classifyStatus(status: number, body: unknown): Classification {
-  if (status >= 200 && status < 300) return body === undefined ? VERDICTS.ok : classifyBody(body);
-  if (status === 429) return VERDICTS.status_429;
+function classifyStatus(status: number, body: unknown, dialect: DialectName): Classification {
+  if (status >= 200 && status < 300) return body === undefined ? VERDICTS.ok : classifyBody(body, dialect);
+  if (status === 429) return upstreamErrorOf(body)?.quota === true ? VERDICTS.quota : VERDICTS.status_429;
   if (status >= 500 && status < 600) return VERDICTS.status_5xx;
-  if (status >= 400 && status < 500) return VERDICTS.status_4xx;
+  if (status === 401 || status === 403) return VERDICTS.auth;
+  if (status === 402) return VERDICTS.quota;
+  if (status === 408) return VERDICTS.timeout;
+  // Anthropic reports an empty credit balance as a plain 400.
+  if (status >= 400 && status < 500) return upstreamErrorOf(body)?.quota === true ? VERDICTS.quota : VERDICTS.status_4xx;
   return VERDICTS.status_other;
 }
 
 /** A 2xx counts only with a completion in it: providers sometimes answer 200 with an error body. */
-function classifyBody(body: unknown): Classification {
+function classifyBody(body: unknown, dialect: DialectName): Classification {
   if (typeof body !== 'object' || body === null) return VERDICTS.malformed;
   const record = body as Record<string, unknown>;
-  if (Array.isArray(record['choices'])) return VERDICTS.ok;
-  return record['error'] !== undefined && record['error'] !== null ? VERDICTS.error_body : VERDICTS.malformed;
+  switch (dialect) {
+    case 'openai':
+      if (Array.isArray(record['choices'])) return VERDICTS.ok;
+      break;
+    case 'anthropic':
+      if (record['type'] === 'message' && Array.isArray(record['content'])) return VERDICTS.ok;
+      break;
+    case 'gemini':
+      // A prompt blocked by safety filters has `promptFeedback` and no candidates: still an answer.
+      if (Array.isArray(record['candidates']) || isObject(record['promptFeedback'])) return VERDICTS.ok;
+      break;
+    default: {
+      const unreachable: never = dialect;
+      return unreachable;
+    }
+  }
+  const error = upstreamErrorOf(body);
+  if (error === undefined) return VERDICTS.malformed;
+  return error.quota ? VERDICTS.quota : VERDICTS.error_body;
+}
+
+/**
+ * An error event inside a 2xx stream (Anthropic `event: error`, an OpenAI or Gemini `{ error }`
+ * chunk): classified as the HTTP status its type stands for, else as an error body.
+ */
+function classifyStreamError(payload: unknown): Classification {
+  const error = upstreamErrorOf(payload);
+  if (error === undefined) return VERDICTS.malformed;
+  if (error.status === undefined || error.status < 400) return error.quota ? VERDICTS.quota : VERDICTS.error_body;
+  return classifyStatus(error.status, payload, 'openai');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function classifyError(error: unknown): Classification {

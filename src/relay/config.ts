@@ -1,97 +1,54 @@
 /**
- * Relay configuration: one zod schema, parsed once at startup. Errors name every offending field
- * by path, the value received and what is allowed, and are thrown as {@link ConfigInvalidError}.
+ * Relay configuration: ONE YAML (or JSON) file, validated once at startup. Every problem is
+ * reported at once as `file:line:col: field 'path': message, got value` (secrets never echoed)
+ * and thrown as {@link ConfigInvalidError}. The schema lives in `front-door/config-schema.ts`,
+ * the normalisation (defaults, legacy form, cross-field checks) in `front-door/config-normalize.ts`;
+ * `fixtures/relay.example.yaml` documents every field.
+ *
+ * Two accepted forms: the full form (`server`, `auth`, `providers`, `models`, `policies`,
+ * `logging`) and the legacy skeleton form `{ host, port, attemptTimeoutMs, targets }` that the
+ * harness runner generates, which becomes one OpenAI-dialect provider per target and a catch-all
+ * chain (`catchAll`) serving any requested model.
  */
-import { z } from 'zod';
+import { readFile } from 'node:fs/promises';
 import { ConfigInvalidError } from '../errors.js';
+import { parseYamlSource, type YamlSource } from '../yaml-errors.js';
+import { validateRelayConfig } from './front-door/config-normalize.js';
+import type { RelayConfig } from './front-door/config-types.js';
 
-/** One upstream provider. The order of `targets` is the fallback order. */
-export interface RelayTargetConfig {
-  /** Shown in `x-relay-provider` and error messages: letters, digits, `.`, `_`, `:`, `-`. */
-  readonly name: string;
-  /** OpenAI-style base URL including the version prefix, e.g. `https://api.openai.com/v1`. */
-  readonly baseUrl: string;
-  /** Replaces the request's `model` when sending to this target. */
-  readonly model?: string | undefined;
-  /** Environment variable holding the API key sent as `Authorization: Bearer`. */
-  readonly apiKeyEnv?: string | undefined;
+export type * from './front-door/config-types.js';
+export { relayConfigDefaults } from './front-door/config-defaults.js';
+
+export interface ParseOptions {
+  /** Where `input` came from, for messages: the parsed YAML (positions) or a label (`--config-json`). */
+  readonly source?: YamlSource | string | undefined;
+  /** Command-line overrides applied before validation (validated like the file's values). */
+  readonly overrides?: { readonly port?: number | undefined; readonly host?: string | undefined };
 }
-
-export interface RelayConfig {
-  readonly host: string;
-  /** 0 picks an ephemeral port. */
-  readonly port: number;
-  /** Budget of one upstream attempt, from send to the last body byte. */
-  readonly attemptTimeoutMs: number;
-  /** Priority order = fallback chain; at least one. */
-  readonly targets: readonly RelayTargetConfig[];
-}
-
-export const relayConfigDefaults = Object.freeze({
-  host: '127.0.0.1',
-  port: 0,
-  attemptTimeoutMs: 10_000,
-});
-
-const targetSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._:-]+$/, 'expected letters, digits, ".", "_", ":" or "-"'),
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
-  model: z.string().min(1).optional(),
-  apiKeyEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
-    .optional(),
-});
-
-const relayConfigSchema = z.strictObject({
-  host: z.string().min(1).default(relayConfigDefaults.host),
-  port: z.number().int().min(0).max(65_535).default(relayConfigDefaults.port),
-  attemptTimeoutMs: z.number().int().min(1).max(600_000).default(relayConfigDefaults.attemptTimeoutMs),
-  targets: z
-    .array(targetSchema)
-    .min(1)
-    .superRefine((targets, ctx) => {
-      const seen = new Set<string>();
-      targets.forEach((target, index) => {
-        if (seen.has(target.name)) {
-          ctx.addIssue({ code: 'custom', path: [index, 'name'], input: target.name, message: 'duplicate target name' });
-        }
-        seen.add(target.name);
-      });
-    }),
-});
 
 /**
- * Validates and fills defaults. Never mutates `input`.
- * @throws ConfigInvalidError listing every problem as `path: message (received value)`.
+ * Validates a config object (already parsed from YAML/JSON) and fills defaults. Never mutates
+ * `input`; the result is deeply frozen.
+ * @throws ConfigInvalidError listing every problem, one per line.
  */
-export function parseRelayConfig(input: unknown): RelayConfig {
-  const result = relayConfigSchema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.flatMap(describeIssue);
-  throw new ConfigInvalidError(`invalid relay config: ${problems.join('; ')}`, { cause: result.error });
+export function parseRelayConfig(input: unknown, options: ParseOptions = {}): RelayConfig {
+  return validateRelayConfig(input, options.source, options.overrides ?? {});
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
-  if (issue.code === 'unrecognized_keys') {
-    // The issue's input is the whole object; point at each unknown key instead.
-    const parent = (issue.input ?? {}) as Record<string, unknown>;
-    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (got ${show(parent[key])})`);
+/** Parses YAML (or JSON) text; `file` names the source in messages. */
+export function parseRelayConfigText(text: string, file: string, overrides: ParseOptions['overrides'] = {}): RelayConfig {
+  const parsed = parseYamlSource(text, file);
+  if (!parsed.ok) throw new ConfigInvalidError(`invalid relay config ${file}\n${parsed.errors.join('\n')}`);
+  return validateRelayConfig(parsed.value, parsed.source, overrides);
+}
+
+/** Reads and parses a config file. */
+export async function loadRelayConfig(file: string, overrides: ParseOptions['overrides'] = {}): Promise<RelayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigInvalidError(`relay config ${file}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return [`${formatPath(issue.path)}: ${issue.message} (got ${show(issue.input)})`];
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  let out = '';
-  for (const key of path) {
-    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return parseRelayConfigText(text, file, overrides);
 }

@@ -1,45 +1,141 @@
 /**
- * Targets as the hot path uses them: URL split and headers built once at startup, so an attempt
- * only adds its request id.
+ * Targets as the hot path uses them: one provider+model pair of a chain, with its URL split and
+ * its auth headers built once at startup, so an attempt only adds its request id.
  */
-import type { RelayTargetConfig } from './config.js';
+
+export type Dialect = 'openai' | 'anthropic' | 'gemini';
+
+export interface Price {
+  /** USD per million input (prompt) tokens. */
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+}
+
+/** What a target is built from; the config's provider and chain entries map onto this. */
+export interface TargetSpec {
+  /** Shown in `x-relay-provider`, events and metrics. Default `${provider}/${model}`. */
+  readonly name?: string | undefined;
+  /** Provider name (health checks are per provider). Default: `name`, else the URL's host. */
+  readonly provider?: string | undefined;
+  /** Default `openai`. */
+  readonly dialect?: Dialect | undefined;
+  /** Upstream model id. Omitted only by legacy single-list configs: the client's model is sent. */
+  readonly model?: string | undefined;
+  /** Base URL as the provider's SDK takes it, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  /** Environment variable holding the API key. */
+  readonly apiKeyEnv?: string | undefined;
+  /** Share within an equal-priority group. Default 1. */
+  readonly weight?: number | undefined;
+  /** Lower goes first; equal = balanced group. Default: the index in the chain. */
+  readonly priority?: number | undefined;
+  readonly price?: Price | undefined;
+  readonly attemptTimeoutMs?: number | undefined;
+  readonly ttfbTimeoutMs?: number | undefined;
+}
 
 export interface RelayTarget {
   readonly name: string;
-  /** Model forced on requests to this target, if configured. */
-  readonly model: string | undefined;
+  readonly provider: string;
+  readonly dialect: Dialect;
+  /** Upstream model id; `''` only for legacy configs without one (send the client's model). */
+  readonly model: string;
+  /** As configured, without a trailing slash. */
+  readonly baseUrl: string;
   /** `scheme://host:port` of the upstream. */
   readonly origin: string;
-  /** Path of the chat-completions endpoint, e.g. `/v1/chat/completions`. */
+  /** The base URL's path without a trailing slash (`/v1`, or `''`), for dialects to build on. */
+  readonly basePath: string;
+  /** The base URL's query string (`?api-version=2`), or `''`. */
+  readonly search: string;
+  /** OpenAI dialect: path of chat completions, e.g. `/v1/chat/completions`. */
   readonly completionsPath: string;
   /**
-   * Headers sent on every attempt, including `authorization` when a key is configured.
+   * Headers sent on every attempt: content type plus the dialect's auth when a key is set.
    * Non-enumerable, so logging or serialising a target never shows the key.
    */
   readonly headers: Readonly<Record<string, string>>;
+  readonly weight: number;
+  readonly priority: number;
+  readonly price: Price | undefined;
+  /** JSON: send to last body byte. */
+  readonly attemptTimeoutMs: number;
+  /** Streams: send to the first content chunk. */
+  readonly ttfbTimeoutMs: number;
+}
+
+export const targetDefaults = Object.freeze({ weight: 1, attemptTimeoutMs: 10_000, ttfbTimeoutMs: 10_000 });
+
+export interface TargetDefaults {
+  readonly attemptTimeoutMs?: number | undefined;
+  readonly ttfbTimeoutMs?: number | undefined;
 }
 
 /**
- * Resolves configured targets. API keys are read from `env` now, not per request.
- * A target whose `apiKeyEnv` is unset or empty is called without `authorization`.
+ * Resolves target specs in chain order, sorted by priority (stable). API keys are read from `env`
+ * now, not per request; an unset or empty key means no auth header.
+ * @throws RangeError naming the target, field and value.
  */
 export function prepareTargets(
-  configs: readonly RelayTargetConfig[],
+  specs: readonly TargetSpec[],
   env: NodeJS.ProcessEnv = process.env,
+  defaults: TargetDefaults = {},
 ): RelayTarget[] {
-  return configs.map((config) => {
-    const base = new URL(config.baseUrl);
-    const key = config.apiKeyEnv === undefined ? undefined : env[config.apiKeyEnv];
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (key) headers['authorization'] = `Bearer ${key}`;
-    const target = {
-      name: config.name,
-      model: config.model,
-      origin: base.origin,
-      // OpenAI SDK convention: the base URL carries the version prefix; a query string is kept.
-      completionsPath: `${base.pathname.replace(/\/+$/, '')}/chat/completions${base.search}`,
-    };
-    Object.defineProperty(target, 'headers', { value: Object.freeze(headers), enumerable: false });
-    return target as RelayTarget;
-  });
+  const targets = specs.map((spec, index) => prepareTarget(spec, index, env, defaults));
+  return targets.sort((a, b) => a.priority - b.priority);
+}
+
+function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, defaults: TargetDefaults): RelayTarget {
+  const base = new URL(spec.baseUrl);
+  const dialect = spec.dialect ?? 'openai';
+  const model = spec.model ?? '';
+  const provider = spec.provider ?? spec.name ?? base.host;
+  const name = spec.name ?? `${provider}/${model}`;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const key = spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv];
+  const target = {
+    name,
+    provider,
+    dialect,
+    model,
+    baseUrl: spec.baseUrl.replace(/\/+$/, ''),
+    origin: base.origin,
+    basePath,
+    search: base.search,
+    // OpenAI SDK convention: the base URL carries the version prefix; a query string is kept.
+    completionsPath: `${basePath}/chat/completions${base.search}`,
+    weight: check(name, 'weight', spec.weight ?? targetDefaults.weight, (v) => v > 0, 'a number > 0'),
+    priority: check(name, 'priority', spec.priority ?? index, Number.isFinite, 'a finite number'),
+    price: spec.price,
+    attemptTimeoutMs: check(name, 'attemptTimeoutMs', spec.attemptTimeoutMs ?? defaults.attemptTimeoutMs ?? targetDefaults.attemptTimeoutMs, (v) => v > 0, 'a number > 0'),
+    ttfbTimeoutMs: check(name, 'ttfbTimeoutMs', spec.ttfbTimeoutMs ?? defaults.ttfbTimeoutMs ?? targetDefaults.ttfbTimeoutMs, (v) => v > 0, 'a number > 0'),
+  };
+  Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
+  return target as RelayTarget;
+}
+
+/** Auth as each provider expects it; Anthropic also wants its API version on every call. */
+function headersFor(dialect: Dialect, key: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  switch (dialect) {
+    case 'openai':
+      if (key) headers['authorization'] = `Bearer ${key}`;
+      return headers;
+    case 'anthropic':
+      headers['anthropic-version'] = '2023-06-01';
+      if (key) headers['x-api-key'] = key;
+      return headers;
+    case 'gemini':
+      if (key) headers['x-goog-api-key'] = key;
+      return headers;
+    default: {
+      const unreachable: never = dialect;
+      return unreachable;
+    }
+  }
+}
+
+function check(name: string, field: string, value: number, ok: (value: number) => boolean, allowed: string): number {
+  if (typeof value === 'number' && ok(value)) return value;
+  throw new RangeError(`target ${name}: ${field}: expected ${allowed}, got ${String(value)}`);
 }

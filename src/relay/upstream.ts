@@ -1,9 +1,14 @@
 /**
- * The HTTP transport to upstreams: one keep-alive undici `Agent` per relay. A call resolves only
- * once the whole body is read, so the timing covers the full answer; a failed or aborted body is
- * destroyed so its socket is never left half-read in the pool.
+ * The HTTP transport to upstreams: one keep-alive undici `Agent` per relay. `send` resolves once
+ * the whole body is read, so its timing covers the full answer; `stream` resolves at the response
+ * headers and hands the body over unbuffered. A failed, aborted or abandoned body is destroyed so
+ * its socket is never left half-read in the pool.
  */
 import { Agent } from 'undici';
+import type { UpstreamHeaders } from './dialects/dialect.js';
+import { TtfbGuard } from './streaming/ttfb-guard.js';
+
+export type { UpstreamHeaders };
 
 export interface UpstreamRequest {
   readonly origin: string;
@@ -14,17 +19,42 @@ export interface UpstreamRequest {
   readonly signal: AbortSignal;
 }
 
+export interface UpstreamStreamRequest extends UpstreamRequest {
+  /** Aborts (TimeoutError) unless `firstContent()` is called within this many ms of sending. */
+  readonly ttfbTimeoutMs?: number | undefined;
+}
+
 export interface UpstreamResponse {
   readonly status: number;
   readonly contentType: string | undefined;
+  readonly headers: UpstreamHeaders;
   readonly body: Buffer;
   /** From send to the last body byte. */
   readonly elapsedMs: number;
 }
 
+/** A response whose body is still arriving. Call exactly one of `readAll`, `destroy`, `release` last. */
+export interface UpstreamStream {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly headers: UpstreamHeaders;
+  /** Body chunks as they arrive; `next()` rejects on reset, abort or timeout. */
+  readonly body: AsyncIterator<Buffer>;
+  /** The first content chunk arrived: disarms the TTFB timer. */
+  firstContent(): void;
+  /** Reads the whole (remaining) body, e.g. an error answer. */
+  readAll(): Promise<Buffer>;
+  /** Stops reading and closes the connection unless the body already ended. Idempotent. */
+  destroy(): void;
+  /** The last event arrived: reads the little that is left to keep the socket, else destroys. */
+  release(): void;
+}
+
 export interface UpstreamClient {
   /** POSTs and reads the whole answer; rejects on network errors and aborts. */
   send(request: UpstreamRequest): Promise<UpstreamResponse>;
+  /** POSTs and resolves at the response headers; rejects on network errors and aborts before them. */
+  stream(request: UpstreamStreamRequest): Promise<UpstreamStream>;
   /** Destroys every pooled connection. */
   close(): Promise<void>;
 }
@@ -34,6 +64,8 @@ export const upstreamDefaults = Object.freeze({
   keepAliveTimeoutMs: 4_000,
   /** A larger answer is a misbehaving upstream, not a completion. */
   maxResponseBytes: 32 * 1024 * 1024,
+  /** After a stream's last event, how long `release()` waits for the body to end before closing. */
+  releaseGraceMs: 1_000,
 });
 
 /** Creates the relay's upstream client. `connectTimeoutMs` bounds TCP (and TLS) setup. */
@@ -47,14 +79,7 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
   return {
     async send(request) {
       const started = performance.now();
-      const res = await agent.request({
-        origin: request.origin,
-        path: request.path,
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        signal: request.signal,
-      });
+      const res = await agent.request({ ...requestOptions(request), signal: request.signal });
       let body: Buffer;
       try {
         body = Buffer.from(await res.body.arrayBuffer());
@@ -62,14 +87,69 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
         res.body.destroy();
         throw error;
       }
-      const contentType = res.headers['content-type'];
+      return { status: res.statusCode, contentType: first(res.headers['content-type']), headers: res.headers, body, elapsedMs: performance.now() - started };
+    },
+
+    async stream(request) {
+      const ttfb = request.ttfbTimeoutMs;
+      const guard = ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
+      let res: Awaited<ReturnType<Agent['request']>>;
+      try {
+        res = await agent.request({ ...requestOptions(request), signal: guard?.signal ?? request.signal });
+      } catch (error) {
+        guard?.dispose();
+        throw error;
+      }
+      const body = res.body;
+      // Created lazily by Node: no listener is attached until the first next().
+      const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const destroy = (): void => {
+        guard?.dispose();
+        if (!body.destroyed) body.destroy();
+      };
       return {
         status: res.statusCode,
-        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-        body,
-        elapsedMs: performance.now() - started,
+        contentType: first(res.headers['content-type']),
+        headers: res.headers,
+        body: iterator,
+        firstContent: () => guard?.disarm(),
+        async readAll() {
+          try {
+            return Buffer.from(await body.arrayBuffer());
+          } finally {
+            destroy();
+          }
+        },
+        destroy,
+        release() {
+          guard?.dispose();
+          void drain(iterator, destroy);
+        },
       };
     },
+
     close: () => agent.destroy(),
   };
+}
+
+function requestOptions(request: UpstreamRequest): Parameters<Agent['request']>[0] {
+  return { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body };
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads to EOF (usually one empty read) so undici can reuse the socket; closes it if that lags. */
+async function drain(iterator: AsyncIterator<Buffer>, destroy: () => void): Promise<void> {
+  // Only streams that end with a terminal event before EOF get here; the timer bounds a lingering upstream.
+  const timer = setTimeout(destroy, upstreamDefaults.releaseGraceMs).unref();
+  try {
+    for (let reads = 0; reads < 16; reads++) if ((await iterator.next()).done === true) return;
+  } catch {
+    // the body failed after its last event: nothing left to save
+  } finally {
+    clearTimeout(timer);
+  }
+  destroy();
 }

@@ -12,6 +12,7 @@ import { runOpenModel } from '../load/open-model.js';
 import type { FaultWindow } from '../metrics/fault-window.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Scenario } from './schema.js';
+import { relayConfigFor } from './relay-config.js';
 import { startService, type RunningService } from './services.js';
 
 export type RunEvent =
@@ -87,10 +88,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
 
     emit({ kind: 'phase', message: `starting relay (chain: ${scenario.target.chain.join(' -> ')})` });
-    const relayConfig = {
-      attemptTimeoutMs: scenario.target.attempt_timeout,
-      targets: scenario.target.chain.map((name) => ({ name, baseUrl: `http://${listenByProvider.get(name)}/v1` })),
-    };
+    const relayConfig = relayConfigFor(scenario, (provider) => listenByProvider.get(provider)!);
     const relay = await track(services, startService('relay', ['relay', '--config-json', JSON.stringify(relayConfig)]));
     checkInterrupt();
 

@@ -48,6 +48,8 @@ const target = z.strictObject({
   chain: z.array(name).min(1).optional(),
   /** Per-attempt upstream timeout inside the relay. */
   attempt_timeout: duration().default(2000),
+  /** The relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
+  policies: z.record(z.string(), z.unknown()).optional(),
 });
 
 const load = z.strictObject({

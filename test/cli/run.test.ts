@@ -48,6 +48,8 @@ providers:
 target:
   chain: [${chain.join(', ')}]
   attempt_timeout: 1s
+  # The recovery phase is short here: let the breaker close and ramp back quickly.
+  policies: { breaker: { openMs: 300, rampMs: 0 } }
 load:
   rate: 40/s
   duration: 5s

@@ -47,7 +47,7 @@ async function relay(targets: RelayTargetConfig[], attemptTimeoutMs = 5_000): Pr
   return running;
 }
 
-async function chat(url: string, body: unknown = { messages: [{ role: 'user', content: 'hi' }] }, signal?: AbortSignal) {
+async function chat(url: string, body: unknown = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }, signal?: AbortSignal) {
   const res = await request(`${url}/v1/chat/completions`, {
     dispatcher: client,
     method: 'POST',
@@ -240,9 +240,10 @@ describe('relay fallback chain', () => {
 describe('relay front door', () => {
   it.each([
     ['bad JSON', '{"messages": [', /invalid JSON body/],
-    ['a missing messages field', '{"model":"m"}', /'messages'/],
+    ['a missing messages field', '{"model":"m"}', /messages must be a non-empty array/],
     ['a non-object body', '"hi"', /JSON object/],
-    ['stream: true (not supported yet)', '{"messages":[],"stream":true}', /stream/],
+    ['a wrong type, naming the field', '{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}', /temperature/],
+    ['a missing model', '{"messages":[{"role":"user","content":"hi"}]}', /model must be a non-empty string/],
   ])('answers 400 naming the problem for %s', async (_name, body, message) => {
     const primary = await mock('primary');
     const front = await relay([upstream('primary', `${primary.url}/v1`)]);

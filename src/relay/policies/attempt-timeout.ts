@@ -1,31 +1,71 @@
 /**
- * Bounds one attempt, from send to the last body byte. On expiry the attempt's signal aborts with
- * a `TimeoutError` DOMException, which the classifier reports as `timeout`.
+ * Bounds one attempt: from send to the last body byte for JSON, to the first content chunk for a
+ * stream (the attempt resolves there), and never past the request's deadline. On expiry the
+ * attempt's signal aborts with a `TimeoutError` DOMException, which the classifier reports as
+ * `timeout`.
  */
-import type { Policy } from './policy.js';
+import type { Attempt, AttemptContext, AttemptOutcome, Policy } from './policy.js';
 
-/** A policy aborting each attempt after `timeoutMs`; also follows the caller's signal. */
-export function attemptTimeout(timeoutMs: number): Policy {
-  return {
-    async execute(attempt, context) {
-      const controller = new AbortController();
-      const parent = context.signal;
-      if (parent.aborted) controller.abort(parent.reason);
-      // One listener per attempt links the caller's signal; removed in finally so none pile up.
-      const onParentAbort = (): void => controller.abort(parent.reason);
-      parent.addEventListener('abort', onParentAbort, { once: true });
-      // One timer per attempt, cleared in finally: unlike AbortSignal.timeout() it dies with the attempt.
-      const timer = setTimeout(abortForTimeout, timeoutMs, controller, timeoutMs);
-      try {
-        return await attempt({ target: context.target, signal: controller.signal });
-      } finally {
-        clearTimeout(timer);
-        parent.removeEventListener('abort', onParentAbort);
-      }
-    },
-  };
+/** The abort reason of an expired attempt; distinct from the deadline's so the engine can tell. */
+export class AttemptTimeoutError extends DOMException {
+  constructor(readonly timeoutMs: number) {
+    super(`attempt timed out after ${Math.round(timeoutMs)} ms`, 'TimeoutError');
+  }
+}
+
+/**
+ * Runs `attempt` with its own controller (pass one to abort it from outside, e.g. a lost hedge),
+ * linked to `context.signal`, for at most `min(timeoutMs, context.deadline - now())`.
+ */
+export async function runWithTimeout(
+  attempt: Attempt,
+  context: AttemptContext,
+  timeoutMs: number,
+  now: () => number,
+  controller = new AbortController(),
+): Promise<AttemptOutcome> {
+  const parent = context.signal;
+  const link = new ParentLink(parent, controller);
+  const budget = Math.min(timeoutMs, context.deadline - now());
+  // One timer per attempt, cleared in finally: unlike AbortSignal.timeout() it dies with the attempt.
+  const timer = budget > 0 ? setTimeout(abortForTimeout, budget, controller, budget) : undefined;
+  if (budget <= 0) controller.abort(new AttemptTimeoutError(0));
+  let outcome: AttemptOutcome | undefined;
+  try {
+    outcome = await attempt({ target: context.target, signal: controller.signal, deadline: context.deadline });
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    // A served stream keeps reading with this signal: the caller's abort must still reach it.
+    if (outcome?.response?.kind !== 'stream') link.unlink();
+  }
+}
+
+/** A policy aborting each attempt after `timeoutMs` (or at the deadline); follows the caller's signal. */
+export function attemptTimeout(timeoutMs: number, now: () => number = () => performance.now()): Policy {
+  if (!(timeoutMs > 0)) throw new RangeError(`attemptTimeoutMs: expected a number > 0, got ${String(timeoutMs)}`);
+  return { execute: (attempt, context) => runWithTimeout(attempt, context, timeoutMs, now) };
+}
+
+/** Links a parent signal to a child controller as an EventListener object: no closure per attempt. */
+class ParentLink {
+  constructor(
+    private readonly parent: AbortSignal,
+    private readonly child: AbortController,
+  ) {
+    if (parent.aborted) child.abort(parent.reason);
+    else parent.addEventListener('abort', this, { once: true });
+  }
+
+  handleEvent(): void {
+    this.child.abort(this.parent.reason);
+  }
+
+  unlink(): void {
+    this.parent.removeEventListener('abort', this);
+  }
 }
 
 function abortForTimeout(controller: AbortController, timeoutMs: number): void {
-  controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
+  controller.abort(new AttemptTimeoutError(timeoutMs));
 }

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classify } from '../../../src/relay/classify.js';
 import { attemptTimeout } from '../../../src/relay/policies/attempt-timeout.js';
 import { wrap, type Attempt, type AttemptContext, type AttemptOutcome, type Policy } from '../../../src/relay/policies/policy.js';
-import type { RelayTarget } from '../../../src/relay/target.js';
+import type { RelayResponse } from '../../../src/relay/contract.js';
+import { prepareTargets } from '../../../src/relay/target.js';
 
-const target: RelayTarget = { name: 't', model: undefined, origin: 'http://x', completionsPath: '/v1/chat/completions', headers: {} };
+const [target] = prepareTargets([{ name: 't', baseUrl: 'http://x/v1' }], {});
 
 /** An attempt that waits for its signal, like an upstream call that never answers. */
 const hanging: Attempt = ({ signal }) =>
@@ -14,7 +15,8 @@ const hanging: Attempt = ({ signal }) =>
     else signal.addEventListener('abort', settle);
   });
 
-const context = (signal = new AbortController().signal): AttemptContext => ({ target, signal });
+const context = (signal = new AbortController().signal, deadline = Infinity): AttemptContext => ({ target: target!, signal, deadline });
+const clock = (): number => Date.now();
 
 describe('attemptTimeout', () => {
   beforeEach(() => {
@@ -25,7 +27,7 @@ describe('attemptTimeout', () => {
   });
 
   it('aborts the attempt with a TimeoutError after the budget', async () => {
-    const pending = attemptTimeout(1_000).execute(hanging, context());
+    const pending = attemptTimeout(1_000, clock).execute(hanging, context());
     await vi.advanceTimersByTimeAsync(999);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -37,15 +39,42 @@ describe('attemptTimeout', () => {
   it('clears its timer and listener when the attempt finishes first', async () => {
     const parent = new AbortController();
     const spy = vi.spyOn(parent.signal, 'removeEventListener');
-    const ok: Attempt = async () => ({ verdict: classify({ status: 200 }), error: undefined });
-    await attemptTimeout(1_000).execute(ok, context(parent.signal));
+    const ok: Attempt = async () => ({ verdict: classify({ status: 200 }), status: 200 });
+    await attemptTimeout(1_000, clock).execute(ok, context(parent.signal));
     expect(vi.getTimerCount()).toBe(0);
-    expect(spy).toHaveBeenCalledWith('abort', expect.any(Function));
+    expect(spy).toHaveBeenCalledWith('abort', expect.anything());
+  });
+
+  it('never runs past the request deadline', async () => {
+    const pending = attemptTimeout(10_000, clock).execute(hanging, context(undefined, Date.now() + 300));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await pending).verdict.kind).toBe('timeout');
+  });
+
+  it('aborts at once when the deadline has already passed', async () => {
+    const outcome = await attemptTimeout(10_000, clock).execute(hanging, context(undefined, Date.now() - 1));
+    expect(outcome.verdict.kind).toBe('timeout');
+  });
+
+  it("keeps a served stream linked to the caller's signal, and clears its timer", async () => {
+    const parent = new AbortController();
+    let seen: AbortSignal | undefined;
+    const stream: RelayResponse = { kind: 'stream', model: 'm', events: (async function* () {})(), usage: () => undefined, firstByteMs: 1, cancel: () => {} };
+    const streaming: Attempt = async ({ signal }) => {
+      seen = signal;
+      return { verdict: classify({ status: 200 }), response: stream };
+    };
+    await attemptTimeout(1_000, clock).execute(streaming, context(parent.signal));
+    expect(vi.getTimerCount()).toBe(0);
+    parent.abort(new DOMException('client left', 'AbortError'));
+    expect(seen?.aborted).toBe(true);
   });
 
   it("follows the caller's signal with the caller's reason", async () => {
     const parent = new AbortController();
-    const pending = attemptTimeout(10_000).execute(hanging, context(parent.signal));
+    const pending = attemptTimeout(10_000, clock).execute(hanging, context(parent.signal));
     parent.abort(new DOMException('client left', 'AbortError'));
     const outcome = await pending;
     expect(outcome.verdict).toEqual({ kind: 'aborted', retryable: false });
@@ -55,7 +84,7 @@ describe('attemptTimeout', () => {
   it('starts aborted when the caller already is', async () => {
     const parent = new AbortController();
     parent.abort(new DOMException('gone', 'AbortError'));
-    const outcome = await attemptTimeout(10_000).execute(hanging, context(parent.signal));
+    const outcome = await attemptTimeout(10_000, clock).execute(hanging, context(parent.signal));
     expect(outcome.verdict.kind).toBe('aborted');
   });
 });
@@ -73,7 +102,7 @@ describe('wrap', () => {
     });
     const attempt: Attempt = async (ctx) => {
       order.push(`attempt(${ctx.target.name})`);
-      return { verdict: classify({ status: 200 }), error: undefined };
+      return { verdict: classify({ status: 200 }), status: 200 };
     };
     await wrap(tracing('outer'), tracing('inner')).execute(attempt, context());
     expect(order).toEqual(['outer>', 'inner>', 'attempt(t)', '<inner', '<outer']);

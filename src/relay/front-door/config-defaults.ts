@@ -1,0 +1,47 @@
+/** Frozen defaults of every optional relay config field (see `config-types.ts` for meanings). */
+
+const deepFreeze = <T extends object>(value: T): T => {
+  for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
+  return Object.freeze(value);
+};
+
+export const relayConfigDefaults = deepFreeze({
+  server: {
+    host: '127.0.0.1',
+    port: 4000,
+    maxInFlight: 1024,
+    overloadRetryAfterS: 1,
+    maxBodyBytes: 8 * 1024 * 1024,
+    deadlineMs: 60_000,
+  },
+  /** The legacy form keeps its historical defaults: an ephemeral port and 10 s attempts. */
+  legacy: { port: 0, attemptTimeoutMs: 10_000 },
+  key: { budgetPeriod: 'month', onBudgetExhausted: 'reject' },
+  provider: {
+    attemptTimeoutMs: 30_000,
+    ttfbTimeoutMs: 10_000,
+    healthCheck: { path: '/models', intervalMs: 10_000, timeoutMs: 2_000 },
+  },
+  chainEntry: { weight: 1 },
+  policies: {
+    breaker: {
+      enabled: true,
+      consecutiveFailures: 5,
+      failureRate: 0.5,
+      minimumVolume: 20,
+      windowMs: 10_000,
+      openMs: 5_000,
+      halfOpenProbes: 1,
+      halfOpenSuccesses: 2,
+      rampMs: 10_000,
+      rampStartShare: 0.1,
+    },
+    retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000 },
+    retryBudget: { ratio: 0.2, minPerSecond: 1, windowMs: 10_000 },
+    hedge: { enabled: false, delayMs: 'p95', budgetRatio: 0.05 },
+    cache: { enabled: false, ttlMs: 300_000, maxEntries: 10_000, maxEntryBytes: 1024 * 1024, optIn: 'header', shared: false },
+    cooldown: { defaultMs: 1_000, maxMs: 60_000 },
+    balancing: { tolerance: 0.2 },
+  },
+  logging: { level: 'info', logPrompts: false },
+} as const);

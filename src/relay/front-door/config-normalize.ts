@@ -1,0 +1,126 @@
+/**
+ * Turns a parsed config object into the frozen `RelayConfig`: picks the form (full or legacy),
+ * validates with zod, refuses secrets, runs the cross-field checks and fills derived values
+ * (target names, priorities). All problems are thrown together in one `ConfigInvalidError`.
+ */
+import { ConfigInvalidError } from '../../errors.js';
+import { describeAt, describeZodIssue, fieldName, type YamlSource } from '../../yaml-errors.js';
+import { crossCheck } from './config-checks.js';
+import { relayConfigDefaults as D } from './config-defaults.js';
+import { fullConfigSchema, legacyConfigSchema, type FullConfigInput, type LegacyConfigInput } from './config-schema.js';
+import { findSecrets, isSecretPath } from './config-secrets.js';
+import type { AliasConfig, ChainEntryConfig, RelayConfig } from './config-types.js';
+
+type Source = YamlSource | string | undefined;
+type Overrides = { readonly port?: number | undefined; readonly host?: string | undefined };
+
+export function validateRelayConfig(input: unknown, source: Source, overrides: Overrides): RelayConfig {
+  const record = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+  const legacy = record !== undefined && 'targets' in record;
+  const problems: string[] = [];
+  if (legacy && ('providers' in record || 'models' in record || 'server' in record)) {
+    problems.push(describeAt(source, ['targets'], 'the legacy `targets` list cannot be combined with server/providers/models; use providers + models'));
+  }
+  const secrets = findSecrets(input);
+  const secretFields = new Set(secrets.map((finding) => fieldName(finding.path)));
+  for (const finding of secrets) problems.push(describeAt(source, finding.path, finding.message));
+
+  const schema = legacy ? legacyConfigSchema : fullConfigSchema;
+  const result = schema.safeParse(input);
+  const describe = { schema, source, input, quote: 'always' as const, redact: isSecretPath };
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      for (const line of describeZodIssue(issue, describe)) {
+        // A secret field is already reported (without its value); one line per problem is enough.
+        if (![...secretFields].some((field) => line.includes(`field '${field}'`))) problems.push(line);
+      }
+    }
+  } else if (!legacy) {
+    for (const { path, message } of crossCheck(result.data as FullConfigInput)) problems.push(describeAt(source, path, message));
+  }
+  problems.push(...checkOverrides(overrides));
+  if (problems.length > 0 || !result.success) {
+    const from = source === undefined ? '' : ` ${typeof source === 'string' ? source : source.file}`;
+    throw new ConfigInvalidError(`invalid relay config${from}\n${problems.join('\n')}`);
+  }
+  const config = legacy ? fromLegacy(result.data as LegacyConfigInput) : fromFull(result.data as FullConfigInput);
+  const server = { ...config.server, ...definedOnly(overrides) };
+  return deepFreeze({ ...config, server });
+}
+
+function fromFull(input: FullConfigInput): RelayConfig {
+  const models: Record<string, AliasConfig> = Object.create(null) as Record<string, AliasConfig>;
+  for (const [alias, { chain }] of Object.entries(input.models)) {
+    models[alias] = {
+      chain: chain.map((entry, index): ChainEntryConfig => ({
+        name: entry.name ?? `${entry.provider}/${entry.model}`,
+        provider: entry.provider,
+        model: entry.model,
+        weight: entry.weight,
+        priority: entry.priority ?? index,
+        price: entry.price && { inputPerMTok: entry.price.input, outputPerMTok: entry.price.output },
+      })),
+    };
+  }
+  return {
+    server: input.server,
+    auth: { keys: input.auth.keys.map((key) => ({ ...key, budgetUsd: key.budgetUsd, downgradeTo: key.downgradeTo })) },
+    providers: input.providers.map((provider) => ({ ...provider, apiKeyEnv: provider.apiKeyEnv, healthCheck: provider.healthCheck })),
+    models,
+    catchAll: undefined,
+    policies: input.policies,
+    logging: input.logging,
+  };
+}
+
+/** One OpenAI-dialect provider per target; the targets in order become the catch-all chain. */
+function fromLegacy(input: LegacyConfigInput): RelayConfig {
+  return {
+    server: { ...D.server, host: input.host, port: input.port },
+    auth: { keys: [] },
+    providers: input.targets.map((target) => ({
+      name: target.name,
+      dialect: 'openai',
+      baseUrl: target.baseUrl,
+      apiKeyEnv: target.apiKeyEnv,
+      attemptTimeoutMs: input.attemptTimeoutMs,
+      ttfbTimeoutMs: input.attemptTimeoutMs,
+      healthCheck: undefined,
+    })),
+    models: Object.create(null) as Record<string, AliasConfig>,
+    catchAll: input.targets.map((target, index) => ({
+      name: target.name,
+      provider: target.name,
+      model: target.model,
+      weight: D.chainEntry.weight,
+      priority: index,
+      price: undefined,
+    })),
+    policies: D.policies,
+    logging: D.logging,
+  };
+}
+
+function checkOverrides(overrides: Overrides): string[] {
+  const problems: string[] = [];
+  const { port, host } = overrides;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    problems.push(`--port: expected an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  }
+  if (host !== undefined && host === '') problems.push('--host: expected a host name or address, got ""');
+  return problems;
+}
+
+function definedOnly(overrides: Overrides): Overrides {
+  const out: { port?: number; host?: string } = {};
+  if (overrides.port !== undefined) out.port = overrides.port;
+  if (overrides.host !== undefined) out.host = overrides.host;
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+

@@ -1,0 +1,214 @@
+/**
+ * The validated relay configuration's types (re-exported by `relay/config.ts`). Every field is
+ * documented here and, with an example, in `fixtures/relay.example.yaml`.
+ */
+
+/** The wire dialect a provider speaks. */
+export type Dialect = 'openai' | 'anthropic' | 'gemini';
+
+/** The listening front door. */
+export interface ServerConfig {
+  readonly host: string;
+  /** 0 picks an ephemeral port. */
+  readonly port: number;
+  /** Requests in flight beyond this are refused at once with 503 + Retry-After (bulkhead). */
+  readonly maxInFlight: number;
+  /** Seconds put in `Retry-After` when the bulkhead refuses a request. */
+  readonly overloadRetryAfterS: number;
+  /** Request bodies above this are refused with 413. */
+  readonly maxBodyBytes: number;
+  /** One deadline across all attempts of one request, from arrival. */
+  readonly deadlineMs: number;
+}
+
+/** What happens when a key has spent its budget. */
+export type BudgetExhaustedAction = 'reject' | 'downgrade';
+
+/** One client API key. */
+export interface ClientKeyConfig {
+  /** Shown in logs and metrics instead of the key. */
+  readonly id: string;
+  /** Lower-case hex sha256 of the bearer token (the token itself is never in the file). */
+  readonly sha256: string;
+  /** Spend allowed per `budgetPeriod` in USD; `undefined`: unlimited. */
+  readonly budgetUsd: number | undefined;
+  /** Budgets reset at the start of each UTC day or month, or never (`total`). */
+  readonly budgetPeriod: 'day' | 'month' | 'total';
+  /** `reject`: 429 + Retry-After; `downgrade`: serve from the `downgradeTo` alias instead. */
+  readonly onBudgetExhausted: BudgetExhaustedAction;
+  /** Alias used once the budget is spent, with `onBudgetExhausted: downgrade`. */
+  readonly downgradeTo: string | undefined;
+}
+
+/** Active health check of a provider (a GET every `intervalMs`). */
+export interface HealthCheckConfig {
+  /** Path appended to `baseUrl`, e.g. `/models`. */
+  readonly path: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/** One upstream provider account. */
+export interface ProviderConfig {
+  /** Referenced by chain entries: letters, digits, `.`, `_`, `:`, `-`. */
+  readonly name: string;
+  readonly dialect: Dialect;
+  /** Base URL including the version prefix, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  /** Environment variable holding the API key; keys are never written in the file. */
+  readonly apiKeyEnv: string | undefined;
+  /** Budget of one attempt, from send to the last body byte (JSON) or first content chunk (stream). */
+  readonly attemptTimeoutMs: number;
+  /** Budget from send to the response headers. */
+  readonly ttfbTimeoutMs: number;
+  /** `undefined`: no active health check (passive breaker only). */
+  readonly healthCheck: HealthCheckConfig | undefined;
+}
+
+/** Circuit breaker per target: closed -> open -> half-open (probes) -> closed with a slow-start ramp. */
+export interface BreakerConfig {
+  readonly enabled: boolean;
+  /** Consecutive failures that open the breaker. */
+  readonly consecutiveFailures: number;
+  /** Failure ratio over `windowMs` that opens it, once `minimumVolume` results were seen in the window. */
+  readonly failureRate: number;
+  readonly minimumVolume: number;
+  readonly windowMs: number;
+  /** How long an open breaker admits nothing before probing. */
+  readonly openMs: number;
+  /** Concurrent probe requests allowed while half-open. */
+  readonly halfOpenProbes: number;
+  /** Probe successes that close it. */
+  readonly halfOpenSuccesses: number;
+  /** After closing, the traffic share ramps from `rampStartShare` to 1 over this time (0: no ramp). */
+  readonly rampMs: number;
+  readonly rampStartShare: number;
+}
+
+/** Attempts on one target before failing over, with exponential backoff and full jitter. */
+export interface RetryConfig {
+  /** Attempts per target in total (1: fail over at once). */
+  readonly maxAttempts: number;
+  readonly baseMs: number;
+  readonly maxBackoffMs: number;
+}
+
+/** Caps retries and failovers to a share of first attempts, so an outage does not multiply load. */
+export interface RetryBudgetConfig {
+  /** Extra attempts allowed per request over `windowMs` (0.2: at most 20% more attempts than requests). */
+  readonly ratio: number;
+  /** Extra attempts always allowed per second, so a quiet relay can still retry. */
+  readonly minPerSecond: number;
+  readonly windowMs: number;
+}
+
+/** Hedged requests: a second target is tried when the first has not answered after a delay. */
+export interface HedgeConfig {
+  readonly enabled: boolean;
+  /** Fixed delay, or `p95`: the target's observed 95th-percentile latency. */
+  readonly delayMs: number | 'p95';
+  /** Hedges allowed per request over the recent window (0.05 = at most 5% extra load). */
+  readonly budgetRatio: number;
+}
+
+/** Exact-match response cache. */
+export interface CacheConfig {
+  readonly enabled: boolean;
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  /** Larger responses are not cached. */
+  readonly maxEntryBytes: number;
+  /**
+   * Which requests are cached besides `temperature: 0` ones: `none`, `header` (those sending
+   * `x-relay-cache: on`), or `all`. `x-relay-cache: off` always bypasses.
+   */
+  readonly optIn: 'none' | 'header' | 'all';
+  /** `false`: each client key has its own cache space, so no key sees another's answers. */
+  readonly shared: boolean;
+}
+
+/** Per-target cooldown after a 429/503 (Retry-After in any form, else `defaultMs`). */
+export interface CooldownConfig {
+  readonly defaultMs: number;
+  /** A Retry-After asking for longer is capped to this. */
+  readonly maxMs: number;
+}
+
+/** Choice within an equal-priority group: power of two choices by latency score and weight. */
+export interface BalancingConfig {
+  /** Scores within this relative margin count as equal, and the weighted draw stands (0.2 = 20%). */
+  readonly tolerance: number;
+}
+
+export interface PoliciesConfig {
+  readonly breaker: BreakerConfig;
+  readonly retry: RetryConfig;
+  readonly retryBudget: RetryBudgetConfig;
+  readonly hedge: HedgeConfig;
+  readonly cache: CacheConfig;
+  readonly cooldown: CooldownConfig;
+  readonly balancing: BalancingConfig;
+}
+
+export interface LoggingConfig {
+  readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log prompt and completion text; off by default (prompts are customer data). */
+  readonly logPrompts: boolean;
+}
+
+/** USD per million tokens, as price books list them. */
+export interface PriceConfig {
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+}
+
+/** One provider+model pair in an alias's chain: becomes one `RelayTarget`. */
+export interface ChainEntryConfig {
+  /** Target name (metrics, `x-relay-provider`, breaker state): `${provider}/${model}` unless configured. */
+  readonly name: string;
+  /** Name of a configured provider. */
+  readonly provider: string;
+  /**
+   * Upstream model id. `undefined` only in the legacy catch-all chain without a `model`: the
+   * client's requested model is forwarded unchanged.
+   */
+  readonly model: string | undefined;
+  /** Share of traffic within its priority group (default 1). */
+  readonly weight: number;
+  /** Lower is tried first; entries with equal priority form a balanced group. Default: list index. */
+  readonly priority: number;
+  /** For cost accounting and cost-aware routing; unknown when not configured. */
+  readonly price: PriceConfig | undefined;
+}
+
+/** A model name clients ask for, and where it is served from. */
+export interface AliasConfig {
+  readonly chain: readonly ChainEntryConfig[];
+}
+
+/** The validated, defaulted, frozen relay configuration. */
+export interface RelayConfig {
+  readonly server: ServerConfig;
+  /** Client keys; auth is off when empty. */
+  readonly auth: { readonly keys: readonly ClientKeyConfig[] };
+  readonly providers: readonly ProviderConfig[];
+  /** Aliases clients may request, in file order. */
+  readonly models: Readonly<Record<string, AliasConfig>>;
+  /** Chain for any model that is not an alias (legacy configs only); `undefined`: unknown models get 404. */
+  readonly catchAll: readonly ChainEntryConfig[] | undefined;
+  readonly policies: PoliciesConfig;
+  readonly logging: LoggingConfig;
+}
+
+/** One target of the legacy skeleton form (`targets:`), still accepted and used by `prepareTargets`. */
+export interface RelayTargetConfig {
+  /** Shown in `x-relay-provider` and error messages: letters, digits, `.`, `_`, `:`, `-`. */
+  readonly name: string;
+  /** OpenAI-style base URL including the version prefix, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  /** Replaces the request's `model` when sending to this target. */
+  readonly model?: string | undefined;
+  /** Environment variable holding the API key sent as `Authorization: Bearer`. */
+  readonly apiKeyEnv?: string | undefined;
+}
+

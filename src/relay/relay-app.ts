@@ -1,0 +1,97 @@
+/**
+ * Builds the whole relay from a validated config: one chain engine (per-target breaker,
+ * cooldown, latency and budget state shared by every request), one upstream pool, the targets of
+ * every alias, the front-door services (auth, budgets, cache, metrics, logs) and active health
+ * checks; and wires them into the completion handler. `startRelay` serves what this returns.
+ */
+import type { RelayConfig } from './config.js';
+import { createCompletionHandler, type AliasTargets } from './completion-handler.js';
+import { createChainEngine, type ChainEngine } from './fallback-chain.js';
+import { createAuthenticator } from './front-door/auth.js';
+import { BudgetLedger } from './front-door/budget.js';
+import { ResponseCache } from './front-door/cache.js';
+import { createRelayLogger } from './front-door/logger.js';
+import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
+import { chainsOf, targetSpecs } from './front-door/target-specs.js';
+import { HealthChecker } from './policies/health-check.js';
+import type { Readiness, RelayWiring } from './server.js';
+import { prepareTargets, type RelayTarget } from './target.js';
+import { createUpstreamClient } from './upstream.js';
+
+export interface RelayApp extends Required<Pick<RelayWiring, 'handleCompletion' | 'readiness' | 'events' | 'onClose'>> {
+  readonly metrics: RelayMetrics;
+  readonly engine: ChainEngine;
+}
+
+export interface RelayAppOptions {
+  /** Where JSON logs go (stdout by default). */
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
+  const { policies } = config;
+  const engine = createChainEngine({
+    breaker: policies.breaker.enabled ? policies.breaker : { ...policies.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER, minimumVolume: Number.MAX_SAFE_INTEGER },
+    retry: policies.retry,
+    retryBudget: policies.retryBudget,
+    hedge: {
+      enabled: policies.hedge.enabled,
+      useP95: policies.hedge.delayMs === 'p95',
+      ...(typeof policies.hedge.delayMs === 'number' ? { delayMs: policies.hedge.delayMs } : {}),
+      ratio: policies.hedge.budgetRatio,
+    },
+    select: { tolerance: policies.balancing.tolerance },
+    cooldownMaxMs: policies.cooldown.maxMs,
+    default429CooldownMs: policies.cooldown.defaultMs,
+  });
+
+  const aliases: AliasTargets = new Map();
+  const allTargets: RelayTarget[] = [];
+  for (const [alias, chain] of chainsOf(config)) {
+    const targets = prepareTargets(targetSpecs(config, chain));
+    aliases.set(alias, targets);
+    allTargets.push(...targets);
+  }
+  const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
+  const upstream = createUpstreamClient({ connectTimeoutMs });
+  const metrics = createRelayMetrics();
+  engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
+
+  const handleCompletion = createCompletionHandler({
+    engine,
+    upstream,
+    aliases,
+    server: config.server,
+    auth: createAuthenticator(config.auth.keys),
+    budgets: new BudgetLedger(),
+    cache: new ResponseCache(policies.cache),
+    metrics,
+    logger: createRelayLogger({ ...config.logging, ...(options.logDestination ? { destination: options.logDestination } : {}) }),
+  });
+
+  const checkers = config.providers
+    .filter((provider) => provider.healthCheck !== undefined)
+    .map((provider) => {
+      const { intervalMs, timeoutMs } = provider.healthCheck!;
+      const targets = allTargets.filter((target) => target.provider === provider.name);
+      return new HealthChecker(targets, (name, healthy) => engine.recordHealth(name, healthy), { intervalMs, timeoutMs });
+    });
+  checkers.forEach((checker) => checker.start());
+
+  const readiness = (): Readiness => {
+    const unavailable = [...aliases].filter(([, targets]) => !targets.some((t) => engine.isAvailable(t))).map(([alias]) => alias ?? '*');
+    return unavailable.length === 0 ? { ready: true } : { ready: false, detail: { unavailable } };
+  };
+
+  return {
+    handleCompletion,
+    readiness,
+    events: () => engine.recentEvents(),
+    onClose: async () => {
+      checkers.forEach((checker) => checker.stop());
+      await upstream.close();
+    },
+    metrics,
+    engine,
+  };
+}

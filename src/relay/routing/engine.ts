@@ -1,0 +1,215 @@
+/**
+ * The chain engine's implementation (the public face is fallback-chain.ts): per-target state that
+ * outlives requests, and the per-request loop of rounds, backoff and budget.
+ */
+import type { ChainEngine, ChainEngineOptions, ChainResult, ChainRunOptions } from '../fallback-chain.js';
+import { breakerDefaults, CircuitBreaker, validateBreakerOptions, type BreakerOptions } from '../policies/circuit-breaker.js';
+import { CooldownRegistry } from '../policies/cooldown.js';
+import { RequestDeadline } from '../policies/deadline.js';
+import { createPolicyEvents, type BreakerStateName, type PolicyEvent, type PolicyEvents } from '../policies/events.js';
+import { hedgeDefaults, hedgeDelayMs, validateHedgeOptions, type HedgeOptions } from '../policies/hedge.js';
+import type { Attempt } from '../policies/policy.js';
+import { RETRY_AFTER_MAX_MS } from '../policies/retry-after.js';
+import { RetryBudget, retryBudgetDefaults } from '../policies/retry-budget.js';
+import { backoffMs, retryDefaults, sleep, validateRetryOptions, type RetryOptions } from '../policies/retry.js';
+import type { LaunchDeps, RequestState, TargetFailure } from './launch.js';
+import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
+import { runRound, type HedgeControl } from './round.js';
+import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
+import type { RelayTarget } from '../target.js';
+
+/** Engine options that are plain numbers. */
+export const chainEngineDefaults = Object.freeze({
+  cooldownMaxMs: RETRY_AFTER_MAX_MS,
+  default429CooldownMs: 1_000,
+  exhaustedRetryAfterMs: 1_000,
+  eventHistory: 200,
+});
+
+
+/** Failures another round cannot fix: the target will say the same (quota, auth) or was skipped. */
+const FUTILE_AGAIN: ReadonlySet<string> = new Set(['quota', 'auth', 'cooldown', 'circuit_open']);
+
+/** True when this round had at least one failure a later attempt on the same target may not repeat. */
+function worthAnotherRound(failures: readonly TargetFailure[], from: number): boolean {
+  for (let i = from; i < failures.length; i++) if (!FUTILE_AGAIN.has(failures[i]!.kind)) return true;
+  return false;
+}
+
+export class Engine implements ChainEngine, CandidateView, HedgeControl {
+  readonly events: PolicyEvents = createPolicyEvents();
+  readonly maxParallel: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly breakerOptions: BreakerOptions;
+  private readonly retry: RetryOptions;
+  private readonly hedgeOptions: HedgeOptions;
+  private readonly select: SelectOptions;
+  private readonly exhaustedRetryAfterMs: number;
+  private readonly breakers = new Map<string, { readonly breaker: CircuitBreaker; readonly provider: string }>();
+  private readonly tracker: LatencyTracker;
+  private readonly cooldowns: CooldownRegistry;
+  private readonly retryBudget: RetryBudget;
+  private readonly hedgeBudget: RetryBudget;
+  private readonly deps: LaunchDeps;
+  /** A ring of recent events: fixed memory however long the relay runs. */
+  private readonly history: PolicyEvent[] = [];
+  private historyNext = 0;
+  private readonly historySize: number;
+
+  constructor(options: Partial<ChainEngineOptions>) {
+    this.now = options.now ?? (() => performance.now());
+    this.random = options.random ?? Math.random;
+    this.breakerOptions = validateBreakerOptions({ ...breakerDefaults, ...options.breaker });
+    this.retry = validateRetryOptions({ ...retryDefaults, ...options.retry });
+    this.hedgeOptions = validateHedgeOptions({ ...hedgeDefaults, ...options.hedge });
+    this.maxParallel = this.hedgeOptions.maxParallel;
+    this.select = { ...selectDefaults, ...options.select };
+    if (!(this.select.tolerance >= 0)) throw new RangeError(`select.tolerance: expected a number >= 0, got ${String(this.select.tolerance)}`);
+    const merged = { ...chainEngineDefaults, ...options };
+    for (const field of ['cooldownMaxMs', 'default429CooldownMs', 'exhaustedRetryAfterMs', 'eventHistory'] as const) {
+      if (!(merged[field] >= 0 && Number.isFinite(merged[field]))) throw new RangeError(`${field}: expected a number >= 0, got ${String(merged[field])}`);
+    }
+    this.exhaustedRetryAfterMs = merged.exhaustedRetryAfterMs;
+    this.historySize = Math.floor(merged.eventHistory);
+    this.tracker = new LatencyTracker(validateTrackerOptions({ ...trackerDefaults, ...options.tracker }), this.now);
+    this.cooldowns = new CooldownRegistry({ now: this.now, events: this.events });
+    this.retryBudget = new RetryBudget({ ...retryBudgetDefaults, ...options.retryBudget }, this.now);
+    const { ratio, minPerSecond, windowMs } = this.hedgeOptions;
+    this.hedgeBudget = new RetryBudget({ ratio, minPerSecond, windowMs }, this.now);
+    this.deps = {
+      now: this.now,
+      epochNow: options.epochNow ?? Date.now,
+      tracker: this.tracker,
+      cooldowns: this.cooldowns,
+      breakerOf: (target) => this.breakerOf(target),
+      cooldownMaxMs: merged.cooldownMaxMs,
+      default429Ms: merged.default429CooldownMs,
+    };
+    const remember = (event: PolicyEvent): void => this.remember(event);
+    this.events.on('breaker', remember);
+    this.events.on('cooldown', remember);
+  }
+
+  async run(targets: readonly RelayTarget[], attempt: Attempt, options: ChainRunOptions): Promise<ChainResult> {
+    this.retryBudget.deposit();
+    if (this.hedgeOptions.enabled) this.hedgeBudget.deposit();
+    const deadline = new RequestDeadline(options.signal, options.deadline, this.now);
+    const request: RequestState = {
+      attempt,
+      signal: deadline.signal,
+      deadline: options.deadline,
+      stream: options.stream,
+      attempts: 0,
+      failovers: 0,
+      hedges: 0,
+      failures: [],
+      done: false,
+    };
+    const hedge = this.hedgeOptions.enabled ? this : undefined;
+    try {
+      for (let round = 1; ; round++) {
+        if (request.signal.aborted) break;
+        const order = orderCandidates(targets, this, this.random, this.now(), this.select);
+        const failedBefore = request.failures.length;
+        const end = await runRound(this.deps, request, order, hedge);
+        const { attempts, failures, failovers } = request;
+        if (end.kind === 'served') return { kind: 'served', target: end.target, response: end.outcome.response, attempts, failures, failovers };
+        if (end.kind === 'rejected') {
+          const { status = 400, body, headers } = end.outcome;
+          return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures };
+        }
+        if (round >= this.retry.maxAttempts || request.signal.aborted || !worthAnotherRound(request.failures, failedBefore)) break;
+        const wait = backoffMs(round, this.retry, this.random);
+        if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
+        if (!(await sleep(wait, request.signal))) break;
+      }
+      const { attempts, failures } = request;
+      if (deadline.expired) return { kind: 'deadline', attempts, failures };
+      if (options.signal.aborted) return { kind: 'aborted', attempts, failures };
+      this.noteUnavailable(targets, failures);
+      return { kind: 'exhausted', retryAfterMs: this.retryAfterMs(targets), attempts, failures };
+    } finally {
+      request.done = true;
+      deadline.dispose();
+    }
+  }
+
+  isAvailable(target: RelayTarget): boolean {
+    return this.available(target, this.now());
+  }
+
+  breakerState(target: RelayTarget): BreakerStateName {
+    return this.breakerOf(target).state.kind;
+  }
+
+  recordHealth(provider: string, healthy: boolean): void {
+    for (const entry of this.breakers.values()) if (entry.provider === provider) entry.breaker.recordHealth(healthy);
+  }
+
+  recentEvents(): readonly PolicyEvent[] {
+    return this.history.slice(this.historyNext).concat(this.history.slice(0, this.historyNext));
+  }
+
+  /** CandidateView: may take traffic now. */
+  available(target: RelayTarget, now: number): boolean {
+    return !this.cooldowns.isCooling(target.name, now) && this.breakerOf(target).wouldAdmit(now);
+  }
+
+  share(target: RelayTarget, now: number): number {
+    return this.breakerOf(target).share(now);
+  }
+
+  score(target: RelayTarget, now: number): number {
+    return this.tracker.score(target.name, now);
+  }
+
+  /** HedgeControl. */
+  delayMs(target: RelayTarget): number {
+    return hedgeDelayMs(this.hedgeOptions, this.tracker.p95(target.name));
+  }
+
+  tryHedge(): boolean {
+    return this.hedgeBudget.tryWithdraw();
+  }
+
+  private breakerOf(target: RelayTarget): CircuitBreaker {
+    let entry = this.breakers.get(target.name);
+    if (entry === undefined) {
+      entry = { breaker: new CircuitBreaker(target.name, this.breakerOptions, this.now, this.events), provider: target.provider };
+      this.breakers.set(target.name, entry);
+    }
+    return entry.breaker;
+  }
+
+  /** The soonest any target is back; `exhaustedRetryAfterMs` if one is available right away. */
+  private retryAfterMs(targets: readonly RelayTarget[]): number {
+    const now = this.now();
+    let soonest = Infinity;
+    for (const target of targets) {
+      const wait = Math.max(this.cooldowns.remainingMs(target.name, now), this.breakerOf(target).openRemainingMs(now));
+      soonest = Math.min(soonest, wait);
+    }
+    return soonest === 0 || soonest === Infinity ? this.exhaustedRetryAfterMs : Math.ceil(soonest);
+  }
+
+  /** Says why targets left out of the order were left out, for the 503's message. */
+  private noteUnavailable(targets: readonly RelayTarget[], failures: TargetFailure[]): void {
+    const now = this.now();
+    for (const target of targets) {
+      if (failures.some((f) => f.target === target.name && (f.kind === 'cooldown' || f.kind === 'circuit_open'))) continue;
+      const cooling = this.cooldowns.remainingMs(target.name, now);
+      if (cooling > 0) failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
+      else if (!this.breakerOf(target).wouldAdmit(now)) {
+        failures.push({ target: target.name, kind: 'circuit_open', detail: `breaker ${this.breakerOf(target).state.kind}` });
+      }
+    }
+  }
+
+  private remember(event: PolicyEvent): void {
+    if (this.historySize === 0) return;
+    if (this.history.length < this.historySize) this.history.push(event);
+    else this.history[this.historyNext] = event;
+    this.historyNext = (this.historyNext + 1) % this.historySize;
+  }
+}

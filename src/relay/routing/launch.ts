@@ -1,0 +1,152 @@
+/**
+ * Starting and settling one attempt on one target, with all the bookkeeping every policy needs:
+ * cooldown and breaker admission before, and after: latency/error stats, the breaker's verdict,
+ * a cooldown from Retry-After, the failure list, and cancelling a stream nobody wants any more.
+ */
+import { VERDICTS } from '../classify.js';
+import { AttemptTimeoutError, runWithTimeout } from '../policies/attempt-timeout.js';
+import type { BreakerResult, BreakerState, CircuitBreaker } from '../policies/circuit-breaker.js';
+import type { CooldownRegistry } from '../policies/cooldown.js';
+import { isServed, type Attempt, type AttemptOutcome } from '../policies/policy.js';
+import { retryAfterMs } from '../policies/retry-after.js';
+import type { RelayTarget } from '../target.js';
+import type { LatencyTracker } from './latency-tracker.js';
+
+/** One failed (or skipped) target, for error messages and reports. */
+export interface TargetFailure {
+  readonly target: string;
+  /** A FailureKind, or `cooldown` / `circuit_open` for a target skipped without an attempt. */
+  readonly kind: string;
+  /** `HTTP 503`, an error code such as `ECONNREFUSED`, an error name, or why it was skipped. */
+  readonly detail: string;
+}
+
+/** One request's progress through the engine. */
+export interface RequestState {
+  readonly attempt: Attempt;
+  /** Aborts at the deadline or when the caller goes. */
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly stream: boolean;
+  attempts: number;
+  failovers: number;
+  hedges: number;
+  readonly failures: TargetFailure[];
+  /** Set when the engine has answered: late results still feed stats but no longer the answer. */
+  done: boolean;
+}
+
+export interface Launch {
+  readonly target: RelayTarget;
+  readonly controller: AbortController;
+  /** Resolves (never rejects) once the outcome is settled into the books. */
+  readonly settled: Promise<Launch>;
+  outcome: AttemptOutcome | undefined;
+  /** Aborted by us because another attempt won (or the request ended). */
+  lost: boolean;
+}
+
+export interface LaunchDeps {
+  readonly now: () => number;
+  readonly epochNow: () => number;
+  readonly tracker: LatencyTracker;
+  readonly cooldowns: CooldownRegistry;
+  readonly breakerOf: (target: RelayTarget) => CircuitBreaker;
+  readonly cooldownMaxMs: number;
+  /** Cooldown after a 429 without any Retry-After hint (0: none). */
+  readonly default429Ms: number;
+}
+
+/** Statuses whose Retry-After means "this target, not the request": cool the target down. */
+const COOLDOWN_STATUSES: ReadonlySet<number> = new Set([429, 503, 529]);
+
+/** Starts an attempt on `target`, or records why it was skipped and returns undefined. */
+export function launch(deps: LaunchDeps, request: RequestState, target: RelayTarget): Launch | undefined {
+  const now = deps.now();
+  const cooling = deps.cooldowns.remainingMs(target.name, now);
+  if (cooling > 0) {
+    request.failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
+    return undefined;
+  }
+  const breaker = deps.breakerOf(target);
+  const ticket = breaker.acquire(now);
+  if (ticket === undefined) {
+    request.failures.push({ target: target.name, kind: 'circuit_open', detail: `breaker ${breaker.state.kind}` });
+    return undefined;
+  }
+  request.attempts++;
+  deps.tracker.begin(target.name);
+  const controller = new AbortController();
+  const timeoutMs = request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs;
+  const context = { target, signal: request.signal, deadline: request.deadline };
+  const entry: { -readonly [K in keyof Launch]: Launch[K] } = { target, controller, settled: undefined!, outcome: undefined, lost: false };
+  entry.settled = runWithTimeout(request.attempt, context, timeoutMs, deps.now, controller)
+    .catch((error: unknown): AttemptOutcome => ({ verdict: VERDICTS.unknown, error })) // an attempt rejecting is a bug
+    .then((outcome) => {
+      entry.outcome = outcome;
+      settle(deps, request, entry, breaker, ticket, now, outcome);
+      return entry;
+    });
+  return entry;
+}
+
+function settle(
+  deps: LaunchDeps,
+  request: RequestState,
+  entry: Launch,
+  breaker: CircuitBreaker,
+  ticket: BreakerState,
+  startedAt: number,
+  outcome: AttemptOutcome,
+): void {
+  const now = deps.now();
+  const name = entry.target.name;
+  if (isServed(outcome)) {
+    deps.tracker.end(name, now - startedAt, false, now);
+    breaker.release(ticket, 'success', now);
+    // Nobody will read a stream that lost the race (or outlived its request): release it.
+    if ((entry.lost || request.done) && outcome.response.kind === 'stream') outcome.response.cancel();
+    return;
+  }
+  const { signal } = entry.controller;
+  // Aborted by us (hedge lost, deadline, client gone): no evidence about the target either way.
+  if (signal.aborted && !(signal.reason instanceof AttemptTimeoutError)) {
+    deps.tracker.end(name, undefined, undefined, now);
+    breaker.release(ticket, 'ignore', now);
+    return;
+  }
+  const result = breakerResult(outcome.verdict.kind);
+  const timedOut = outcome.verdict.kind === 'timeout';
+  deps.tracker.end(name, timedOut ? now - startedAt : undefined, result === 'ignore' ? undefined : result === 'failure', now);
+  breaker.release(ticket, result, now);
+  if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status)) {
+    const hinted = retryAfterMs(outcome.headers, deps.epochNow(), deps.cooldownMaxMs);
+    const ms = hinted ?? (outcome.status === 429 ? deps.default429Ms : 0);
+    if (ms > 0) deps.cooldowns.coolDown(name, ms, outcome.verdict.kind);
+  }
+  if (!request.done && !entry.lost) request.failures.push({ target: name, kind: outcome.verdict.kind, detail: detailOf(outcome) });
+}
+
+/**
+ * A 4xx means the target works (the request is at fault); a 429 is a rate limit, handled by the
+ * cooldown, not a sign of ill health; an unknown error is more likely our bug than theirs.
+ */
+export function breakerResult(kind: AttemptOutcome['verdict']['kind']): BreakerResult {
+  switch (kind) {
+    case 'ok':
+    case 'status_4xx':
+      return 'success';
+    case 'status_429':
+    case 'aborted':
+    case 'unknown':
+      return 'ignore';
+    default:
+      return 'failure';
+  }
+}
+
+function detailOf(outcome: AttemptOutcome): string {
+  if (outcome.status !== undefined) return `HTTP ${outcome.status}`;
+  const { code, name } = (outcome.error ?? {}) as { code?: unknown; name?: unknown };
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : 'error';
+}
