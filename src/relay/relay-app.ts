@@ -57,6 +57,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   const metrics = createRelayMetrics();
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
 
+  const logger = createRelayLogger({ ...config.logging, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const handleCompletion = createCompletionHandler({
     engine,
     upstream,
@@ -66,7 +67,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     budgets: new BudgetLedger(),
     cache: new ResponseCache(policies.cache),
     metrics,
-    logger: createRelayLogger({ ...config.logging, ...(options.logDestination ? { destination: options.logDestination } : {}) }),
+    logger,
   });
 
   const checkers = config.providers
@@ -89,6 +90,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     events: () => engine.recentEvents(),
     onClose: async () => {
       checkers.forEach((checker) => checker.stop());
+      logger.flush();
       await upstream.close();
     },
     metrics,
