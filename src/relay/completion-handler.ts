@@ -131,6 +131,7 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
 
   async function respond(res: ServerResponse, ctx: Context, result: ChainResult, cacheKey: string | undefined, cacheStatus: CacheStatus): Promise<void> {
     const headers: OutgoingHttpHeaders = { 'x-request-id': ctx.requestId, 'x-relay-attempts': String(result.attempts), [CACHE_HEADER]: cacheStatus };
+    countAttempts(result);
     switch (result.kind) {
       case 'served':
         return served(res, ctx, result, headers, cacheKey);
@@ -178,6 +179,14 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     if (cacheKey !== undefined) cache.set(cacheKey, { body: response.body, model: response.model, usage: response.usage, target: target.provider });
     sendBody(res, response.status, response.body, headers);
     log(ctx, response.status, result.attempts, target.name, response, cost, result.failures);
+  }
+
+  function countAttempts(result: ChainResult): void {
+    for (const failure of result.failures) {
+      // Skipped targets (cooling, breaker open) were never called: not attempts.
+      if (failure.kind !== 'cooldown' && failure.kind !== 'circuit_open') metrics.attempts.inc({ target: failure.target, outcome: failure.kind });
+    }
+    if (result.kind === 'served') metrics.attempts.inc({ target: result.target.name, outcome: 'ok' });
   }
 
   function charge(ctx: Context, target: RelayTarget, response: RelayResponse): number {
