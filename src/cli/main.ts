@@ -53,17 +53,35 @@ async function main(argv: string[]): Promise<number | undefined> {
     )
     .command(
       'mock',
-      'Serve a mock OpenAI-dialect provider',
+      'Serve mock LLM providers (OpenAI, Anthropic or Gemini dialect) with fault control under /_mock/',
       (y) =>
         y
+          .option('config', { type: 'string', describe: 'serve every provider in this YAML file (other options ignored)' })
           .option('name', { type: 'string', default: 'mock' })
+          .option('dialect', { choices: ['openai', 'anthropic', 'gemini'] as const, default: 'openai' as const })
           .option('host', { type: 'string', default: '127.0.0.1' })
           .option('port', { type: 'number', default: 0 })
-          .option('model', { type: 'string', default: 'gpt-4.1-mini' })
-          .option('latency-ms', { type: 'number', default: 20 })
+          .option('model', { type: 'string', describe: "default: the dialect's (gpt-4.1-mini for openai)" })
+          .option('latency-ms', { type: 'number', default: 20, describe: 'fixed time to first token' })
+          .option('rpm', { type: 'number', describe: 'requests-per-minute limit (429 beyond it)' })
+          .option('tpm', { type: 'number', describe: 'tokens-per-minute limit (429 beyond it)' })
           .option('seed', { type: 'number', default: 1 })
-          .example('$0 mock --port 9001 --latency-ms 200', ''),
-      (args) => serveMock({ name: args.name, host: args.host, port: args.port, model: args.model, latencyMs: args.latencyMs, seed: args.seed }),
+          .example('$0 mock --port 9001 --latency-ms 200', '')
+          .example('$0 mock --dialect anthropic --rpm 60', '')
+          .example('$0 mock --config providers.yaml', ''),
+      (args) =>
+        serveMock({
+          config: args.config,
+          name: args.name,
+          dialect: args.dialect,
+          host: args.host,
+          port: args.port,
+          model: args.model,
+          latencyMs: args.latencyMs,
+          rpm: args.rpm,
+          tpm: args.tpm,
+          seed: args.seed,
+        }),
     )
     .command(
       'toxiproxy',

@@ -1,7 +1,10 @@
 /** The serve commands: each runs one service until stopped (standalone, or as a runner's child). */
 import { startToxiproxyServer } from '../chaos/server.js';
 import { ConfigInvalidError } from '../errors.js';
+import type { DialectName } from '../mock/dialect.js';
 import { startMockProvider } from '../mock/openai-provider.js';
+import { loadProvidersConfig } from '../mock/provider-config.js';
+import { startMockProviders } from '../mock/provider-group.js';
 import { loadRelayConfig, parseRelayConfigText } from '../relay/config.js';
 import { startRelay } from '../relay/server.js';
 import { serveUntilStopped } from './serve-lifecycle.js';
@@ -10,8 +13,29 @@ export async function serveToxiproxy(options: { host: string; port: number; seed
   serveUntilStopped('toxiproxy-compatible fault plane', await startToxiproxyServer(options));
 }
 
-export async function serveMock(options: { name: string; host: string; port: number; model: string; latencyMs: number; seed: number }): Promise<void> {
-  serveUntilStopped(`mock provider '${options.name}'`, await startMockProvider(options));
+export interface ServeMockOptions {
+  /** Serve every provider in this YAML file; the other options are then ignored. */
+  config?: string | undefined;
+  name: string;
+  dialect: DialectName;
+  host: string;
+  port: number;
+  model?: string | undefined;
+  latencyMs: number;
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+  seed: number;
+}
+
+export async function serveMock(options: ServeMockOptions): Promise<void> {
+  if (options.config !== undefined) {
+    serveUntilStopped('mock providers', await startMockProviders(await loadProvidersConfig(options.config)));
+    return;
+  }
+  const { name, dialect, host, port, model, latencyMs, rpm, tpm, seed } = options;
+  const rateLimit = rpm === undefined && tpm === undefined ? undefined : { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
+  const provider = await startMockProvider({ name, dialect, host, port, latencyMs, seed, ...(model === undefined ? {} : { model }), ...(rateLimit === undefined ? {} : { rateLimit }) });
+  serveUntilStopped(`mock ${dialect} provider '${name}'`, provider);
 }
 
 export async function serveRelay(options: { config?: string; configJson?: string; port?: number }): Promise<void> {

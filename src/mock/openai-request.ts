@@ -2,24 +2,15 @@
  * Parsing and validation of an OpenAI chat-completions request, as far as a mock needs it.
  * Errors carry the status and the OpenAI-shaped body to answer with.
  */
+import { tokensForChars } from './completion-plan.js';
+import type { ParsedRequest } from './dialect.js';
 import { openAIErrorBody } from './http-io.js';
 
-/** The fields of a chat-completions request the mock reads. */
-export interface ChatRequest {
-  readonly model: string | undefined;
-  readonly messages: readonly unknown[];
-  /** `max_completion_tokens` (current name) or `max_tokens` (legacy), whichever is set. */
-  readonly maxTokens: number | undefined;
-  readonly stream: boolean;
-  readonly includeUsage: boolean;
-}
-
-export type ParsedChatRequest =
-  | { readonly ok: true; readonly request: ChatRequest }
-  | { readonly ok: false; readonly body: ReturnType<typeof openAIErrorBody> };
-
-/** Parses a raw body; never throws. */
-export function parseChatRequest(raw: Buffer): ParsedChatRequest {
+/**
+ * Parses a raw body; never throws. The limit is `max_completion_tokens` (current name) or
+ * `max_tokens` (legacy), whichever is set.
+ */
+export function parseChatRequest(raw: Buffer): ParsedRequest {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -44,37 +35,45 @@ export function parseChatRequest(raw: Buffer): ParsedChatRequest {
     return invalid(`Invalid '${field}': expected an integer >= 1.`, 'invalid_value', field);
   }
   const options = body['stream_options'];
+  const messages = body['messages'] as unknown[];
   return {
     ok: true,
     request: {
       model,
-      messages: body['messages'] as unknown[],
+      promptTokens: estimatePromptTokens(messages),
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       stream: body['stream'] === true,
       includeUsage: isObject(options) && options['include_usage'] === true,
+      lastUserText: lastUserText(messages),
     },
   };
+}
+
+function lastUserText(messages: readonly unknown[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (isObject(message) && message['role'] === 'user') return textOf(message['content']);
+  }
+  return '';
 }
 
 /** Prompt tokens as `ceil(chars / 4)` over every text in the messages (at least 1). */
 export function estimatePromptTokens(messages: readonly unknown[]): number {
   let chars = 0;
-  for (const message of messages) {
-    if (!isObject(message)) continue;
-    const content = message['content'];
-    if (typeof content === 'string') {
-      chars += content.length;
-    } else if (Array.isArray(content)) {
-      // Content parts: `{ type: 'text', text }`; images and audio are not counted.
-      for (const part of content) {
-        if (isObject(part) && typeof part['text'] === 'string') chars += part['text'].length;
-      }
-    }
-  }
-  return Math.max(1, Math.ceil(chars / 4));
+  for (const message of messages) if (isObject(message)) chars += textOf(message['content']).length;
+  return tokensForChars(chars);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A string, or the text of content parts `{ type: 'text', text }` (images and audio are not counted). */
+export function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) if (isObject(part) && typeof part['text'] === 'string') text += part['text'];
+  return text;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
@@ -82,6 +81,6 @@ function isPositiveInteger(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1;
 }
 
-function invalid(message: string, code: string, param: string | null): ParsedChatRequest {
-  return { ok: false, body: openAIErrorBody(message, code, 'invalid_request_error', param) };
+function invalid(message: string, code: string, param: string | null): ParsedRequest {
+  return { ok: false, status: 400, body: openAIErrorBody(message, code, 'invalid_request_error', param) };
 }

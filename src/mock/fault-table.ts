@@ -1,0 +1,136 @@
+/**
+ * The faults active on one mock provider, switched at runtime. Windows expire lazily (checked per
+ * request, no timers); each active fault draws once per request from the provider's seeded fault
+ * stream, so `rate: 0.5` hits a reproducible half of the requests.
+ */
+import type { Random } from '../random.js';
+import type { FaultEffect, FaultKind, FaultSpec } from './fault-spec.js';
+
+export interface ActiveFault {
+  readonly id: string;
+  readonly spec: FaultSpec;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly expiresAt: number | undefined;
+  hits: number;
+}
+
+/** Faults that replace the answer entirely. */
+export type ReplyEffect = Extract<FaultEffect, { kind: 'http_status' | 'error_body' | 'wrong_content_type' }>;
+
+/** What happens to one request; the fields combine (a stall and a cut can hit the same stream). */
+export interface FaultDecision {
+  readonly reply: ReplyEffect | undefined;
+  readonly stallMs: number;
+  readonly dripMs: number | undefined;
+  readonly cutAfter: number | undefined;
+  readonly malformedAfter: number | undefined;
+  readonly kinds: readonly FaultKind[];
+}
+
+export const NO_FAULT: FaultDecision = Object.freeze({
+  reply: undefined,
+  stallMs: 0,
+  dripMs: undefined,
+  cutAfter: undefined,
+  malformedAfter: undefined,
+  kinds: Object.freeze([]) as readonly FaultKind[],
+});
+
+export class FaultTable {
+  private readonly faults = new Map<string, ActiveFault>();
+  private nextId = 1;
+
+  constructor(private readonly random: Random, private readonly now: () => number = Date.now) {}
+
+  add(spec: FaultSpec): ActiveFault {
+    const createdAt = this.now();
+    const fault: ActiveFault = {
+      id: `fault-${this.nextId++}`,
+      spec,
+      createdAt,
+      expiresAt: spec.forMs === undefined ? undefined : createdAt + spec.forMs,
+      hits: 0,
+    };
+    this.faults.set(fault.id, fault);
+    return fault;
+  }
+
+  remove(id: string): boolean {
+    return this.faults.delete(id);
+  }
+
+  clear(): number {
+    const count = this.faults.size;
+    this.faults.clear();
+    return count;
+  }
+
+  /** Faults still in their window, oldest first. */
+  list(): ActiveFault[] {
+    this.expire(this.now());
+    return [...this.faults.values()];
+  }
+
+  /** Draws this request's faults. The first reply fault to hit wins; stream effects combine. */
+  decide(): FaultDecision {
+    if (this.faults.size === 0) return NO_FAULT;
+    this.expire(this.now());
+    let reply: ReplyEffect | undefined;
+    let stallMs = 0;
+    let dripMs: number | undefined;
+    let cutAfter: number | undefined;
+    let malformedAfter: number | undefined;
+    const kinds: FaultKind[] = [];
+    for (const fault of this.faults.values()) {
+      // Every fault draws, hit or not, so one fault's rate does not shift another's draws.
+      if (this.random() >= fault.spec.rate) continue;
+      const effect = fault.spec.effect;
+      switch (effect.kind) {
+        case 'http_status':
+        case 'error_body':
+        case 'wrong_content_type':
+          if (reply !== undefined) continue;
+          reply = effect;
+          break;
+        case 'stall':
+          stallMs += effect.ms;
+          break;
+        case 'drip':
+          dripMs = Math.max(dripMs ?? 0, effect.ms);
+          break;
+        case 'cut':
+          cutAfter = Math.min(cutAfter ?? Infinity, effect.afterChunks);
+          break;
+        case 'malformed':
+          malformedAfter ??= effect.afterChunks;
+          break;
+        default: {
+          const unreachable: never = effect;
+          return unreachable;
+        }
+      }
+      fault.hits++;
+      kinds.push(effect.kind);
+    }
+    return kinds.length === 0 ? NO_FAULT : { reply, stallMs, dripMs, cutAfter, malformedAfter, kinds };
+  }
+
+  private expire(now: number): void {
+    for (const [id, fault] of this.faults) if (fault.expiresAt !== undefined && now >= fault.expiresAt) this.faults.delete(id);
+  }
+}
+
+/** The JSON shape of a fault in the control API: the request's fields plus id, window and hits. */
+export function faultJson(fault: ActiveFault): Record<string, unknown> {
+  const { effect, rate, forMs } = fault.spec;
+  return {
+    id: fault.id,
+    ...effect,
+    rate,
+    ...(forMs === undefined ? {} : { for: forMs }),
+    createdAt: new Date(fault.createdAt).toISOString(),
+    expiresAt: fault.expiresAt === undefined ? null : new Date(fault.expiresAt).toISOString(),
+    hits: fault.hits,
+  };
+}
