@@ -2,7 +2,8 @@
  * OpenAI chat request -> Anthropic Messages request: system and developer messages become the
  * top-level `system`; content parts become content blocks; assistant tool calls become
  * `tool_use` blocks and tool messages `tool_result` blocks; consecutive same-role turns merge
- * (Anthropic wants user/assistant turns); `max_tokens` is required, so a default fills it.
+ * (Anthropic wants user/assistant turns); `max_tokens` is required, so a default fills it;
+ * whitespace-only stop sequences, which Anthropic rejects, are dropped.
  */
 import { maxTokensOf, stopList, type ChatContentPart, type ChatMessage, type ChatRequest } from './chat-request.js';
 
@@ -53,7 +54,8 @@ export function anthropicBody(request: ChatRequest, model: string): Record<strin
   if (system.length > 0) body['system'] = system.join('\n\n');
   if (typeof request.temperature === 'number') body['temperature'] = Math.min(request.temperature, anthropicDefaults.maxTemperature);
   if (typeof request.top_p === 'number') body['top_p'] = request.top_p;
-  const stop = stopList(request);
+  // Anthropic answers 400 to an empty or whitespace-only stop sequence (OpenAI clients send "\n"): dropped, as it cannot be honoured.
+  const stop = stopList(request)?.filter(hasNonWhitespace);
   if (stop !== undefined && stop.length > 0) body['stop_sequences'] = stop;
   if (request.stream === true) body['stream'] = true;
   if (typeof request.user === 'string') body['metadata'] = { user_id: request.user };
@@ -69,6 +71,10 @@ export function anthropicBody(request: ChatRequest, model: string): Record<strin
   else if (choice === 'required') body['tool_choice'] = { type: 'any' };
   else if (typeof choice === 'object' && choice !== null) body['tool_choice'] = { type: 'tool', name: choice.function.name };
   return body;
+}
+
+function hasNonWhitespace(text: string): boolean {
+  return /\S/.test(text);
 }
 
 function addTurn(turns: Turn[], role: Turn['role'], content: Block[]): void {
