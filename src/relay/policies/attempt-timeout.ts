@@ -16,6 +16,9 @@ export class AttemptTimeoutError extends DOMException {
 /**
  * Runs `attempt` with its own controller (pass one to abort it from outside, e.g. a lost hedge),
  * linked to `context.signal`, for at most `min(timeoutMs, context.deadline - now())`.
+ * @param clampToDeadline false when `context.signal` itself aborts at the deadline (the chain
+ *   engine's RequestDeadline): only `timeoutMs` is timed here then, so that no second timer due at
+ *   the same instant races the deadline's and reports an attempt timeout instead.
  */
 export async function runWithTimeout(
   attempt: Attempt,
@@ -23,10 +26,11 @@ export async function runWithTimeout(
   timeoutMs: number,
   now: () => number,
   controller = new AbortController(),
+  clampToDeadline = true,
 ): Promise<AttemptOutcome> {
   const parent = context.signal;
   const link = new ParentLink(parent, controller);
-  const budget = Math.min(timeoutMs, context.deadline - now());
+  const budget = clampToDeadline ? Math.min(timeoutMs, context.deadline - now()) : timeoutMs;
   // One timer per attempt, cleared in finally: unlike AbortSignal.timeout() it dies with the attempt.
   const timer = budget > 0 ? setTimeout(abortForTimeout, budget, controller, budget) : undefined;
   if (budget <= 0) controller.abort(new AttemptTimeoutError(0));

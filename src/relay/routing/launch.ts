@@ -80,7 +80,10 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
   const timeoutMs = request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs;
   const context = { target, signal: request.signal, deadline: request.deadline };
   const entry: { -readonly [K in keyof Launch]: Launch[K] } = { target, controller, settled: undefined!, outcome: undefined, lost: false };
-  entry.settled = runWithTimeout(request.attempt, context, timeoutMs, deps.now, controller)
+  // request.signal aborts at the deadline: the attempt's timer covers only its own timeout, else
+  // the two timers race when the deadline cuts the last attempt short, and a lost race turned the
+  // 504 into a 503 "all targets failed" (about a third of the time on loopback).
+  entry.settled = runWithTimeout(request.attempt, context, timeoutMs, deps.now, controller, false)
     .catch((error: unknown): AttemptOutcome => ({ verdict: VERDICTS.unknown, error })) // an attempt rejecting is a bug
     .then((outcome) => {
       entry.outcome = outcome;

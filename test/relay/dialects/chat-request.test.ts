@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ChatRequestInvalid, validateChatRequest } from '../../../src/relay/dialects/chat-request.js';
 
 const base = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+/** `levels` arrays, one inside the other (built in a loop: deeper than the stack allows to recurse). */
+function nested(levels: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+}
 
 const invalid: Array<[string, unknown, string, RegExp]> = [
   ['not an object', [1], 'body', /must be a JSON object/],
@@ -31,6 +37,9 @@ const invalid: Array<[string, unknown, string, RegExp]> = [
   ['tool_choice "always"', { ...base, tool_choice: 'always' }, 'tool_choice', /"none", "auto", "required"/],
   ['response_format a string', { ...base, response_format: 'json' }, 'response_format', /object with a string type/],
   ['user a number', { ...base, user: 1 }, 'user', /must be a string/],
+  // The body is level 1: 100 arrays under one of its fields make 101 levels.
+  ['nesting deeper than 100 levels', { ...base, metadata: nested(100) }, 'body', /nests objects or arrays deeper than 100 levels/],
+  ['deep nesting in a tool schema', { ...base, tools: [{ type: 'function', function: { name: 'f', parameters: nested(20_000) } }] }, 'body', /deeper than 100/],
 ];
 
 describe('validateChatRequest', () => {
@@ -58,6 +67,7 @@ describe('validateChatRequest', () => {
       response_format: { type: 'json_object' },
     }],
     ['an unknown model and unknown fields', { ...base, model: 'no-such-alias', logprobs: true, metadata: { a: 1 } }],
+    ['exactly 100 levels of nesting', { ...base, metadata: nested(99) }],
   ])('accepts %s as is', (_name, body) => {
     expect(validateChatRequest(body)).toBe(body);
   });

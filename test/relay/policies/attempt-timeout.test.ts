@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classify } from '../../../src/relay/classify.js';
-import { attemptTimeout } from '../../../src/relay/policies/attempt-timeout.js';
+import { attemptTimeout, AttemptTimeoutError, runWithTimeout } from '../../../src/relay/policies/attempt-timeout.js';
 import { wrap, type Attempt, type AttemptContext, type AttemptOutcome, type Policy } from '../../../src/relay/policies/policy.js';
 import type { RelayResponse } from '../../../src/relay/contract.js';
 import { prepareTargets } from '../../../src/relay/target.js';
@@ -56,6 +56,22 @@ describe('attemptTimeout', () => {
   it('aborts at once when the deadline has already passed', async () => {
     const outcome = await attemptTimeout(10_000, clock).execute(hanging, context(undefined, Date.now() - 1));
     expect(outcome.verdict.kind).toBe('timeout');
+  });
+
+  it("leaves the deadline to the caller's signal when told not to clamp to it", async () => {
+    const deadline = new AbortController(); // the engine's RequestDeadline: aborts at the deadline
+    const pending = runWithTimeout(hanging, context(deadline.signal, Date.now() + 300), 1_000, clock, undefined, false);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(vi.getTimerCount()).toBe(1); // no timer of its own at the deadline: nothing to race
+    deadline.abort(new DOMException('request deadline exceeded', 'TimeoutError'));
+    const outcome = await pending;
+    expect(outcome.error).not.toBeInstanceOf(AttemptTimeoutError);
+    expect((outcome.error as DOMException).message).toBe('request deadline exceeded');
+    expect(vi.getTimerCount()).toBe(0);
+
+    const own = runWithTimeout(hanging, context(new AbortController().signal, Date.now() + 300), 1_000, clock, undefined, false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await own).error).toBeInstanceOf(AttemptTimeoutError);
   });
 
   it("keeps a served stream linked to the caller's signal, and clears its timer", async () => {
