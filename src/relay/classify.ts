@@ -101,8 +101,12 @@ function classifyStatus(status: number, body: unknown, dialect: DialectName): Cl
   if (status === 401 || status === 403) return VERDICTS.auth;
   if (status === 402) return VERDICTS.quota;
   if (status === 408) return VERDICTS.timeout;
-  // Anthropic reports an empty credit balance as a plain 400.
-  if (status >= 400 && status < 500) return upstreamErrorOf(body)?.quota === true ? VERDICTS.quota : VERDICTS.status_4xx;
+  if (status >= 400 && status < 500) {
+    // Anthropic reports an empty credit balance, Gemini an invalid key, as a plain 400.
+    const error = upstreamErrorOf(body);
+    if (error?.quota === true) return VERDICTS.quota;
+    return error?.auth === true ? VERDICTS.auth : VERDICTS.status_4xx;
+  }
   return VERDICTS.status_other;
 }
 

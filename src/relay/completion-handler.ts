@@ -161,7 +161,8 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     const { target, response } = result;
     headers['x-relay-provider'] = target.provider;
     headers['x-relay-model'] = response.model;
-    if (result.failovers > 0) metrics.failovers.inc();
+    // Served by another target than the first one tried: a failover or a won hedge.
+    if (target.name !== result.launched[0]) metrics.failovers.inc();
     if (response.kind === 'stream') {
       headers['x-relay-overhead-ms'] = (performance.now() - ctx.startedAt - response.firstByteMs).toFixed(2);
       const end = await writeSseStream(res, response, headers);
@@ -181,12 +182,19 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     log(ctx, response.status, result.attempts, target.name, response, cost, result.failures);
   }
 
+  /** One count per attempt sent: its failure kind, `ok` for the winner, `cancelled` for the rest (hedge losers, deadline cuts). */
   function countAttempts(result: ChainResult): void {
-    for (const failure of result.failures) {
-      // Skipped targets (cooling, breaker open) were never called: not attempts.
-      if (failure.kind !== 'cooldown' && failure.kind !== 'circuit_open') metrics.attempts.inc({ target: failure.target, outcome: failure.kind });
-    }
-    if (result.kind === 'served') metrics.attempts.inc({ target: result.target.name, outcome: 'ok' });
+    const unsettled = new Map<string, number>();
+    for (const target of result.launched) unsettled.set(target, (unsettled.get(target) ?? 0) + 1);
+    const count = (target: string, outcome: string): void => {
+      const left = unsettled.get(target) ?? 0;
+      if (left === 0) return; // skipped targets (cooling, breaker open) were never called
+      unsettled.set(target, left - 1);
+      metrics.attempts.inc({ target, outcome });
+    };
+    for (const failure of result.failures) count(failure.target, failure.kind);
+    if (result.kind === 'served') count(result.target.name, 'ok');
+    for (const [target, left] of unsettled) if (left > 0) metrics.attempts.inc({ target, outcome: 'cancelled' }, left);
   }
 
   function charge(ctx: Context, target: RelayTarget, response: RelayResponse): number {

@@ -34,6 +34,8 @@ interface Tried {
   readonly attempts: number;
   /** Every failed attempt and skipped target, in order. */
   readonly failures: readonly TargetFailure[];
+  /** Target of every attempt sent, in order: those neither failed nor served were cancelled by us. */
+  readonly launched: readonly string[];
 }
 
 export type ChainResult =

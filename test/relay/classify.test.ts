@@ -46,6 +46,11 @@ const table: Array<[string, Classifiable, Classification['kind'], boolean]> = [
   ['gemini 503 UNAVAILABLE', { status: 503, body: geminiError(503, 'UNAVAILABLE'), dialect: 'gemini' }, 'status_5xx', true],
   ['gemini 500 INTERNAL', { status: 500, body: geminiError(500, 'INTERNAL'), dialect: 'gemini' }, 'status_5xx', true],
   ['gemini 400 INVALID_ARGUMENT', { status: 400, body: geminiError(400, 'INVALID_ARGUMENT'), dialect: 'gemini' }, 'status_4xx', false],
+  ['gemini 400 API_KEY_INVALID (our key refused: fail over)', {
+    status: 400,
+    body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } },
+    dialect: 'gemini',
+  }, 'auth', true],
   ['gemini array-wrapped 429', { status: 429, body: [geminiError(429, 'RESOURCE_EXHAUSTED')], dialect: 'gemini' }, 'status_429', true],
   // what a 2xx must hold, per dialect
   ['anthropic 200 message', { status: 200, body: { type: 'message', content: [] }, dialect: 'anthropic' }, 'ok', false],

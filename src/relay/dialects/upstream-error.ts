@@ -14,6 +14,8 @@ export interface UpstreamErrorInfo {
   readonly message: string | undefined;
   /** Out of credit or quota: another provider may serve, this one will not for a long while. */
   readonly quota: boolean;
+  /** Our credentials were refused, whatever the status says (Gemini: 400 `API_KEY_INVALID`). */
+  readonly auth: boolean;
 }
 
 /** Error type names (all three dialects) and the status each stands for. */
@@ -54,6 +56,9 @@ const TYPE_STATUS: ReadonlyMap<string, number> = new Map([
 /** Messages of out-of-credit answers that arrive as plain 400s (Anthropic) or 402s (DeepSeek). */
 const QUOTA_MESSAGE = /credit balance|insufficient (?:balance|quota|credits?)|exceeded your current quota/i;
 
+/** Messages of refused credentials that arrive as plain 400s (Gemini). */
+const AUTH_MESSAGE = /API key not valid/i;
+
 /** The error a body reports, or undefined when it reports none. */
 export function upstreamErrorOf(body: unknown): UpstreamErrorInfo | undefined {
   const root = Array.isArray(body) ? (body[0] as unknown) : body;
@@ -64,7 +69,12 @@ export function upstreamErrorOf(body: unknown): UpstreamErrorInfo | undefined {
   const code = error['code'];
   const type = str(error['type']) ?? str(error['status']) ?? str(code);
   const status = typeof code === 'number' && code >= 400 && code < 600 ? code : statusOfType(error, type);
-  return info(status, type, str(error['message']), str(code));
+  return info(status, type, str(error['message']), str(code), hasReason(error['details'], 'API_KEY_INVALID'));
+}
+
+/** Gemini puts the precise reason in `details[].reason` (google.rpc.ErrorInfo). */
+function hasReason(details: unknown, reason: string): boolean {
+  return Array.isArray(details) && details.some((detail) => isObject(detail) && detail['reason'] === reason);
 }
 
 function statusOfType(error: Record<string, unknown>, type: string | undefined): number | undefined {
@@ -73,11 +83,12 @@ function statusOfType(error: Record<string, unknown>, type: string | undefined):
   return (code === undefined ? undefined : TYPE_STATUS.get(code)) ?? (type === undefined ? undefined : TYPE_STATUS.get(type));
 }
 
-function info(status: number | undefined, type: string | undefined, message: string | undefined, code?: string): UpstreamErrorInfo {
+function info(status: number | undefined, type: string | undefined, message: string | undefined, code?: string, keyInvalid = false): UpstreamErrorInfo {
   const quota =
     code === 'insufficient_quota' || type === 'insufficient_quota' || type === 'billing_error' ||
     (message !== undefined && QUOTA_MESSAGE.test(message));
-  return { status, type: type ?? code, message, quota };
+  const auth = keyInvalid || (message !== undefined && AUTH_MESSAGE.test(message));
+  return { status, type: type ?? code, message, quota, auth };
 }
 
 function str(value: unknown): string | undefined {

@@ -93,7 +93,7 @@ export interface RetryConfig {
   readonly maxBackoffMs: number;
 }
 
-/** Caps retries and failovers to a share of first attempts, so an outage does not multiply load. */
+/** Caps retry rounds to a share of requests, so an outage cannot multiply load (a failover to the next target in a round is not a retry: each target is tried at most once per round). */
 export interface RetryBudgetConfig {
   /** Extra attempts allowed per request over `windowMs` (0.2: at most 20% more attempts than requests). */
   readonly ratio: number;

@@ -104,6 +104,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       failovers: 0,
       hedges: 0,
       failures: [],
+      launched: [],
       done: false,
     };
     const hedge = this.hedgeOptions.enabled ? this : undefined;
@@ -113,22 +114,22 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
         const order = orderCandidates(targets, this, this.random, this.now(), this.select);
         const failedBefore = request.failures.length;
         const end = await runRound(this.deps, request, order, hedge);
-        const { attempts, failures, failovers } = request;
-        if (end.kind === 'served') return { kind: 'served', target: end.target, response: end.outcome.response, attempts, failures, failovers };
+        const { attempts, failures, failovers, launched } = request;
+        if (end.kind === 'served') return { kind: 'served', target: end.target, response: end.outcome.response, attempts, failures, failovers, launched };
         if (end.kind === 'rejected') {
           const { status = 400, body, headers } = end.outcome;
-          return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures };
+          return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures, launched };
         }
         if (round >= this.retry.maxAttempts || request.signal.aborted || !worthAnotherRound(request.failures, failedBefore)) break;
         const wait = backoffMs(round, this.retry, this.random);
         if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
         if (!(await sleep(wait, request.signal))) break;
       }
-      const { attempts, failures } = request;
-      if (deadline.expired) return { kind: 'deadline', attempts, failures };
-      if (options.signal.aborted) return { kind: 'aborted', attempts, failures };
+      const { attempts, failures, launched } = request;
+      if (deadline.expired) return { kind: 'deadline', attempts, failures, launched };
+      if (options.signal.aborted) return { kind: 'aborted', attempts, failures, launched };
       this.noteUnavailable(targets, failures);
-      return { kind: 'exhausted', retryAfterMs: this.retryAfterMs(targets), attempts, failures };
+      return { kind: 'exhausted', retryAfterMs: this.retryAfterMs(targets), attempts, failures, launched };
     } finally {
       request.done = true;
       deadline.dispose();

@@ -32,6 +32,8 @@ export interface RequestState {
   failovers: number;
   hedges: number;
   readonly failures: TargetFailure[];
+  /** Target name of every attempt sent, in order (hedge losers and deadline cuts included). */
+  readonly launched: string[];
   /** Set when the engine has answered: late results still feed stats but no longer the answer. */
   done: boolean;
 }
@@ -75,6 +77,7 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
     return undefined;
   }
   request.attempts++;
+  request.launched.push(target.name);
   deps.tracker.begin(target.name);
   const controller = new AbortController();
   const timeoutMs = request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs;

@@ -65,16 +65,13 @@ describe('hedging', () => {
     expect([primary.count, secondary.count, primary.closedEarly]).toEqual([1, 0, 0]);
   });
 
-  // BUG (not fixed here: completion-handler.ts is being optimised): relay_attempts_total is counted
-  // from `result.failures`, and routing/launch.ts `settle` leaves attempts we aborted (hedge lost,
-  // deadline) out of that list, so the slow target's calls never show: 3 requests sent 6 attempts
-  // (x-relay-attempts: 2 each) but the metric counts 3. Remove `.fails` once they are counted.
-  it.fails('counts the primary calls the hedge cancelled in relay_attempts_total', async () => {
+  // The hedge's losers were sent, so they count: as `cancelled`, the load they put on the slow target stays visible.
+  it('counts the primary calls the hedge cancelled in relay_attempts_total', async () => {
     const { primary, relay } = await hedgedRelay(true);
     for (let i = 0; i < 3; i++) expect((await relay.chat(chatBody('gpt'))).header('x-relay-attempts')).toBe('2');
     expect(primary.count).toBe(3);
     const metrics = (await relay.get('/metrics')).text;
     expect(metrics).toContain('relay_attempts_total{target="fast/m",outcome="ok"} 3');
-    expect(metrics).toMatch(/^relay_attempts_total\{target="slow\/m",outcome="[a-z_]+"\} 3$/m);
+    expect(metrics).toContain('relay_attempts_total{target="slow/m",outcome="cancelled"} 3');
   });
 });
