@@ -15,6 +15,9 @@ import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import { progressPrinter } from './progress.js';
 
+/** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
+const FORCED_CLEANUP_MS = 3000;
+
 export interface RunCommandOptions {
   scenarios: string[];
   out?: string;
@@ -29,9 +32,16 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
-    if (signals > 1) process.exit(EXIT.interrupted); // services follow us out through their IPC channel
-    process.stderr.write(`\nrelaybench: ${signal} received: stopping load, rolling back faults (again to force quit)\n`);
-    controller.abort(signal);
+    if (signals === 1) {
+      process.stderr.write(`\nrelaybench: ${signal} received: stopping load, rolling back faults (again to force)\n`);
+      controller.abort(signal);
+    } else if (signals === 2) {
+      // Forced: stop waiting for requests in flight, but still try to roll back, briefly.
+      process.stderr.write(`relaybench: forcing: cleanup gets ${FORCED_CLEANUP_MS / 1000} s more (again to quit at once)\n`);
+      setTimeout(() => process.exit(EXIT.interrupted), FORCED_CLEANUP_MS).unref();
+    } else {
+      process.exit(EXIT.interrupted); // services follow us out through their IPC channel
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -19,7 +19,7 @@ interface CliRun {
   stderr: string;
 }
 
-function relaybench(args: string[], options: { env?: Record<string, string>; interruptAfter?: (stderr: string) => boolean } = {}): Promise<CliRun> {
+function relaybench(args: string[], options: { env?: Record<string, string>; interruptAfter?: (stderr: string) => boolean; signal?: NodeJS.Signals; twice?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -30,7 +30,8 @@ function relaybench(args: string[], options: { env?: Record<string, string>; int
       stderr += d;
       if (!interrupted && options.interruptAfter?.(stderr)) {
         interrupted = true;
-        child.kill('SIGINT');
+        child.kill(options.signal ?? 'SIGINT');
+        if (options.twice) setTimeout(() => child.kill(options.signal ?? 'SIGINT'), 50);
       }
     });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
@@ -133,13 +134,14 @@ describe('relaybench run', () => {
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
   });
 
-  it('on SIGINT mid-fault rolls back every fault, stops every process and writes a partial result', async () => {
-    const file = join(dir, 'interrupted.yaml');
-    const out = join(dir, 'out-interrupted');
+  it.each(['SIGINT', 'SIGTERM'] as const)('on %s mid-fault rolls back every fault, stops every process and writes a partial result', async (signal) => {
+    const file = join(dir, `interrupted-${signal}.yaml`);
+    const out = join(dir, `out-interrupted-${signal}`);
     await writeFile(file, scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'));
     const run = await relaybench(['run', file, '--out', out], {
       env: { TOXIPROXY_URL: faultPlane.url },
-      interruptAfter: (stderr) => /reset_peer on primary applied/.test(stderr),
+      interruptAfter: (stderr) => / on primary applied/.test(stderr),
+      signal,
     });
     expect(run.code, run.stderr).toBe(130);
     const result = await readResult(out);
@@ -149,6 +151,23 @@ describe('relaybench run', () => {
     expect(result.faults[0]!.removedMs).toBeDefined();
     expect(await proxiesLeft()).toEqual({});
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+  });
+});
+
+describe('a second Ctrl-C', () => {
+  it('forces the exit but still rolls back the faults', async () => {
+    const file = join(dir, 'forced.yaml');
+    await writeFile(file, scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'));
+    const started = Date.now();
+    const run = await relaybench(['run', file, '--out', join(dir, 'out-forced')], {
+      env: { TOXIPROXY_URL: faultPlane.url },
+      interruptAfter: (stderr) => / on primary applied/.test(stderr),
+      twice: true,
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain('forcing');
+    expect(await proxiesLeft()).toEqual({});
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 
