@@ -20,7 +20,21 @@ export class Resources {
   }
 }
 
+/**
+ * With TOXIPROXY_URL set, the suite runs against that server (a real Toxiproxy) instead of ours:
+ * the conformance check. Tests of what only our server does are skipped there (`embeddedOnly`).
+ */
+export const EXTERNAL_FAULT_PLANE = process.env.TOXIPROXY_URL || undefined;
+
 export async function startFaultPlane(resources: Resources, seed?: number): Promise<RunningToxiproxyServer> {
+  if (EXTERNAL_FAULT_PLANE) {
+    const url = EXTERNAL_FAULT_PLANE.replace(/\/$/, '');
+    // Leave the external server as we found it: delete every proxy a test created.
+    return resources.add({ url, close: async () => {} }, async () => {
+      const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<string, unknown>;
+      await Promise.all(Object.keys(proxies).map((name) => fetch(`${url}/proxies/${name}`, { method: 'DELETE' })));
+    });
+  }
   const server = await startToxiproxyServer({ port: 0, ...(seed === undefined ? {} : { seed }) });
   return resources.add(server, (s) => s.close());
 }
