@@ -7,6 +7,7 @@ import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { createHistogram, encodeHistogram, recordMicros, summarize, type LatencySummary } from './histogram.js';
 import { latencyMicros, serviceMicros, type FailureKind, type RequestRecord } from './record.js';
+import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
 import { buildSlices, type Slice } from './slices.js';
 
 export type Phase = 'baseline' | 'fault' | 'recovery';
@@ -31,13 +32,15 @@ export interface Aggregates {
   successRate: number;
   /** (failed + dropped) per 1000 scheduled. */
   failuresPer1k: number;
+  /** Share of 1 s slices with traffic whose success ratio is >= 99%; undefined without traffic. */
+  sliceAvailability: number | undefined;
   /** Latency from intended start, every completed or failed request (not dropped ones). */
   latency: LatencySummary;
   latencyHistogram: string;
   service: LatencySummary;
   servedBy: Record<string, number>;
   phases: Record<Phase, Tally>;
-  windows: WindowAnalysis[];
+  windows: Array<WindowAnalysis & { disruptionMs: number | undefined; recoveryMs: number | undefined }>;
   slices: Slice[];
   sliceMs: number;
 }
@@ -79,6 +82,13 @@ export function aggregate(input: AggregateInput): Aggregates {
   const { ok, failed, dropped } = overall;
   const scheduled = input.scheduled;
   const sliceMs = input.sliceMs ?? 1000;
+  const slices = buildSlices(input.records, sliceMs, input.durationMs);
+  const fine = buildSlices(input.records, RECOVERY_DEFAULTS.sliceMs, input.durationMs);
+  const windows = analyseWindows(input.records, input.windows, input.primary, input.durationMs).map((w) => ({
+    ...w,
+    disruptionMs: disruptionMs(fine, RECOVERY_DEFAULTS.sliceMs, w.startMs),
+    recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs),
+  }));
   return {
     scheduled,
     ok,
@@ -88,13 +98,14 @@ export function aggregate(input: AggregateInput): Aggregates {
     accountingHolds: scheduled === ok + failed + dropped && input.records.length === scheduled,
     successRate: scheduled === 0 ? 0 : ok / scheduled,
     failuresPer1k: scheduled === 0 ? 0 : ((failed + dropped) / scheduled) * 1000,
+    sliceAvailability: sliceAvailability(slices),
     latency: summarize(latency),
     latencyHistogram: encodeHistogram(latency),
     service: summarize(service),
     servedBy: overall.servedBy,
     phases,
-    windows: analyseWindows(input.records, input.windows, input.primary, input.durationMs),
-    slices: buildSlices(input.records, sliceMs, input.durationMs),
+    windows,
+    slices,
     sliceMs,
   };
 }

@@ -8,9 +8,26 @@ export type Outcome = 'ok' | 'failed' | 'dropped';
 /**
  * Why a request failed. `status_NNN` for an HTTP error status, `reset` for a connection reset,
  * `connect` for a refused connection, `timeout` for the client deadline, `bad_body` for a 2xx
- * without a well-formed completion, `interrupted` for requests cut short by Ctrl-C.
+ * without a well-formed completion, `interrupted` for requests cut short by Ctrl-C, `stream_cut`
+ * for a 2xx stream that ended (or broke) without a terminal `data: [DONE]`, `stream_error` for a
+ * stream that carried an in-band error event (`data: {"error":...}`).
  */
-export type FailureKind = `status_${number}` | 'reset' | 'connect' | 'timeout' | 'bad_body' | 'interrupted' | 'other';
+export type FailureKind =
+  | `status_${number}`
+  | 'reset'
+  | 'connect'
+  | 'timeout'
+  | 'bad_body'
+  | 'interrupted'
+  | 'stream_cut'
+  | 'stream_error'
+  | 'other';
+
+/** Token usage as the response reported it (OpenAI `usage`), when it did. */
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+}
 
 export interface RequestRecord {
   /** Sequence number in the schedule (0-based). */
@@ -28,6 +45,20 @@ export interface RequestRecord {
   provider?: string;
   /** Upstream attempts the relay made (`x-relay-attempts`). */
   attempts?: number;
+  /** Model the request asked for (from the request mix). */
+  model?: string;
+  /** Whether the request asked for a stream (`stream: true`). */
+  stream?: boolean;
+  /** Name of the client key the request carried, when the mix has keys (never the token). */
+  client?: string;
+  /** First content chunk of a stream, ms since load start; TTFT = firstTokenMs - intendedMs. */
+  firstTokenMs?: number;
+  /** Content chunks received (streams only). */
+  chunks?: number;
+  /** Largest gap between consecutive content chunks, ms (streams with >= 2 chunks). */
+  maxGapMs?: number;
+  /** Token usage, if the response reported it. */
+  usage?: TokenUsage;
 }
 
 /** Latency from the intended start, in microseconds (coordinated-omission free). */
@@ -38,4 +69,9 @@ export function latencyMicros(record: RequestRecord): number {
 /** Service time from the actual send, in microseconds. */
 export function serviceMicros(record: RequestRecord): number {
   return (record.endMs - record.sentMs) * 1000;
+}
+
+/** Time to first token from the intended start, in microseconds; undefined without a first token. */
+export function ttftMicros(record: RequestRecord): number | undefined {
+  return record.firstTokenMs === undefined ? undefined : (record.firstTokenMs - record.intendedMs) * 1000;
 }

@@ -5,6 +5,8 @@
 import { formatMs } from '../scenario/units.js';
 import type { RunResult } from './result.js';
 
+const DURATION_METRICS: ReadonlySet<string> = new Set(['latency', 'failover_time', 'disruption', 'recovery_time']);
+
 export function renderMarkdown(result: RunResult): string {
   const { aggregates: a, scenario } = result;
   const lines: string[] = [];
@@ -29,6 +31,20 @@ export function renderMarkdown(result: RunResult): string {
     '',
   );
 
+  if (a.windows.length > 0) {
+    lines.push('### Fault windows', '');
+    const windowRows = a.windows.map((w) => [
+      `${w.type} on ${w.provider}`,
+      `${(w.startMs / 1000).toFixed(2)}–${(w.endMs / 1000).toFixed(2)} s`,
+      String(w.requests),
+      String(w.failed + w.dropped),
+      w.onPrimary ? optionalMs(w.failoverMs, 'none') : 'n/a',
+      optionalMs(w.disruptionMs, 'not within the run'),
+      optionalMs(w.recoveryMs, 'not within the run'),
+    ]);
+    lines.push(table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows), '');
+  }
+
   if (result.faults.length > 0) {
     lines.push('### Outcomes by phase', '');
     const phaseRows = (['baseline', 'fault', 'recovery'] as const)
@@ -40,6 +56,7 @@ export function renderMarkdown(result: RunResult): string {
     lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
   }
 
+  if (a.sliceAvailability !== undefined) lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
   const kinds = Object.entries(a.failedByKind);
   if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
   if (!a.accountingHolds) lines.push(`**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`, '');
@@ -86,9 +103,13 @@ function failover(result: RunResult): string {
 
 function gateActual(metric: string, actual: number | null, note: string | undefined): string {
   if (actual === null) return note ?? 'no data';
-  if (metric === 'success_rate' || (metric !== 'latency' && metric !== 'failover_time' && actual < 1 && actual > 0)) return percent(actual);
-  if (metric === 'latency' || metric === 'failover_time') return formatMs(actual);
+  if (DURATION_METRICS.has(metric)) return formatMs(actual);
+  if (metric === 'success_rate' || metric === 'slice_availability' || (actual < 1 && actual > 0)) return percent(actual);
   return String(actual);
+}
+
+function optionalMs(ms: number | undefined, missing: string): string {
+  return ms === undefined ? missing : formatMs(ms);
 }
 
 function servedBy(counts: Record<string, number>): string {

@@ -28,21 +28,33 @@ export function gateValues(aggregates: Aggregates): (metric: GateMetric, aggrega
         const count = aggregates[metric];
         return aggregation.kind === 'rate' ? (aggregates.scheduled === 0 ? undefined : count / aggregates.scheduled) : count;
       }
-      case 'failover_time': {
-        const times = aggregates.windows.flatMap((w) => (w.failoverMs === undefined ? [] : [w.failoverMs]));
-        // A fault on the primary with no failover at all must fail a failover gate, not pass it.
-        const primaryWindowsWithout = aggregates.windows.some((w) => w.onPrimary && w.failoverMs === undefined);
-        if (times.length === 0 || (aggregation.kind === 'max' && primaryWindowsWithout)) return undefined;
-        if (aggregation.kind === 'max') return Math.max(...times);
-        if (aggregation.kind === 'min') return Math.min(...times);
-        return times.reduce((a, b) => a + b, 0) / times.length;
-      }
+      case 'slice_availability':
+        return aggregates.sliceAvailability;
+      case 'failover_time':
+        // Only a fault on the primary has a failover; one without any must fail the gate, not pass it.
+        return perWindow(aggregates.windows.filter((w) => w.onPrimary).map((w) => w.failoverMs), aggregation);
+      case 'disruption':
+        return perWindow(aggregates.windows.map((w) => w.disruptionMs), aggregation);
+      case 'recovery_time':
+        return perWindow(aggregates.windows.map((w) => w.recoveryMs), aggregation);
       default: {
         const unreachable: never = metric;
         return unreachable;
       }
     }
   };
+}
+
+/**
+ * A per-window duration aggregated over windows. A window without a value (never failed over,
+ * never recovered) makes `max` undefined: the worst case is unknown, so the gate must fail.
+ */
+function perWindow(values: ReadonlyArray<number | undefined>, aggregation: Aggregation): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  if (known.length === 0 || (aggregation.kind === 'max' && known.length < values.length)) return undefined;
+  if (aggregation.kind === 'max') return Math.max(...known);
+  if (aggregation.kind === 'min') return Math.min(...known);
+  return known.reduce((a, b) => a + b, 0) / known.length;
 }
 
 export function evaluateGates(gates: readonly Gate[], aggregates: Aggregates): GateResult[] {

@@ -4,7 +4,8 @@
  *   gates:
  *     latency:       ['p(99) < 1500ms', 'avg < 300ms']
  *     success_rate:  ['rate >= 99%']
- *     failover_time: ['max < 2s']
+ *     failover_time: ['max < 2s']      (also disruption, recovery_time: per fault window)
+ *     slice_availability: ['rate >= 99%']
  *     failed:        ['count == 0']
  *
  * Grammar of one expression (whitespace between tokens is optional):
@@ -33,6 +34,9 @@ export const GATE_METRICS = Object.freeze({
   latency: { aggregations: ['percentile', 'avg', 'min', 'med', 'max'], duration: true },
   success_rate: { aggregations: ['rate'], duration: false },
   failover_time: { aggregations: ['max', 'min', 'avg'], duration: true },
+  disruption: { aggregations: ['max', 'min', 'avg'], duration: true },
+  recovery_time: { aggregations: ['max', 'min', 'avg'], duration: true },
+  slice_availability: { aggregations: ['rate'], duration: false },
   failed: { aggregations: ['count', 'rate'], duration: false },
   dropped: { aggregations: ['count', 'rate'], duration: false },
 } as const);

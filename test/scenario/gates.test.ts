@@ -10,6 +10,9 @@ describe('parseGate', () => {
     ['success_rate', 'rate >= 99.9%', { kind: 'rate' }, '>=', 0.999],
     ['success_rate', 'rate > 0.95', { kind: 'rate' }, '>', 0.95],
     ['failover_time', 'max < 2s', { kind: 'max' }, '<', 2000],
+    ['disruption', 'max < 3s', { kind: 'max' }, '<', 3000],
+    ['recovery_time', 'avg <= 10s', { kind: 'avg' }, '<=', 10_000],
+    ['slice_availability', 'rate >= 99.5%', { kind: 'rate' }, '>=', 0.995],
     ['failed', 'count == 0', { kind: 'count' }, '==', 0],
     ['dropped', 'count != 3', { kind: 'count' }, '!=', 3],
   ] as const)('%s: %s', (metric, source, aggregation, operator, threshold) => {
