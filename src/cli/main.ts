@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
 import { loadScenario } from '../scenario/load.js';
+import { listCommand, reportCommand } from './inspect-commands.js';
 import { runCommand } from './run-command.js';
 import { serveMock, serveRelay, serveToxiproxy } from './serve-commands.js';
 
@@ -37,6 +38,24 @@ async function main(argv: string[]): Promise<number | undefined> {
           const scenario = await loadScenario(file);
           process.stdout.write(`${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s))\n`);
         }
+        exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'list [dir]',
+      'List the scenario library with descriptions',
+      (y) => y.positional('dir', { type: 'string', default: 'scenarios' }).example('$0 list', ''),
+      async (args) => {
+        await listCommand(args.dir);
+        exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'report <result>',
+      'Print the Markdown report of a result.json again',
+      (y) => y.positional('result', { type: 'string', demandOption: true }).example('$0 report reports/runs/smoke-<time>/result.json', ''),
+      async (args) => {
+        await reportCommand(args.result);
         exitCode = EXIT.ok;
       },
     )
@@ -94,7 +113,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example('$0 toxiproxy --port 8474', ''),
       (args) => serveToxiproxy({ host: args.host, port: args.port, seed: args.seed }),
     )
-    .demandCommand(1, 'name a command: run, validate, relay, mock or toxiproxy')
+    .demandCommand(1, 'name a command: run, validate, list, report, relay, mock or toxiproxy')
     .strict()
     .help()
     .fail((message, error) => {

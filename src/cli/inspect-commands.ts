@@ -1,0 +1,44 @@
+/** `list` (the scenario library with descriptions) and `report` (re-render a result.json). */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { ConfigInvalidError, RelaybenchError } from '../errors.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { RESULT_FORMAT, type RunResult } from '../report/result.js';
+import { loadScenario } from '../scenario/load.js';
+
+export async function listCommand(root: string): Promise<void> {
+  const files = (await yamlFiles(root)).sort();
+  for (const file of files) {
+    try {
+      const scenario = await loadScenario(file);
+      const summary = scenario.description.trim().split(/\s+/).join(' ');
+      process.stdout.write(`${relative('.', file)}\n  ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s)${summary ? `\n  ${summary}` : ''}\n`);
+    } catch (error) {
+      if (!(error instanceof RelaybenchError)) throw error;
+      process.stdout.write(`${relative('.', file)}\n  INVALID: ${error.message.split('\n').slice(1).join('; ') || error.message}\n`);
+    }
+  }
+}
+
+export async function reportCommand(file: string): Promise<void> {
+  let result: RunResult;
+  try {
+    result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+  } catch (error) {
+    throw new ConfigInvalidError(`${file}: not a readable result.json: ${(error as Error).message}`, { cause: error });
+  }
+  if (result.format !== RESULT_FORMAT) throw new ConfigInvalidError(`${file}: format ${JSON.stringify(result.format)}, expected ${RESULT_FORMAT}`);
+  process.stdout.write(`${renderMarkdown(result)}\n`);
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return yamlFiles(path);
+      return Promise.resolve(/\.ya?ml$/.test(entry.name) ? [path] : []);
+    }),
+  );
+  return nested.flat();
+}
