@@ -1,19 +1,35 @@
 /**
  * The fault timeline: applies each fault at its `at` and removes it after its `for`, relative to
- * the start of load, and records when the fault plane really confirmed each step. `rollback()`
- * cancels what is pending and removes what is applied; the runner calls it on every exit path.
+ * the start of load, and records when each step was really confirmed -- by the fault plane for
+ * proxy faults (toxics, `down`), by the provider's mock control API for HTTP-level faults.
+ * `rollback()` cancels what is pending and removes what is applied, of both kinds; the runner calls
+ * it on every exit path.
+ *
+ * Steps on one target (a proxy, a mock) run one after another in schedule order, removals before
+ * applies at the same instant: back-to-back windows (ramp steps, flapping) never overlap or race.
  */
 import { performance } from 'node:perf_hooks';
 import { FaultPlaneError } from '../errors.js';
 import type { FaultWindow } from '../metrics/fault-window.js';
 import type { AppliedFault, FaultPlaneClient, FaultRequest } from './client.js';
+import type { MockFaultClient, MockFaultRequest } from './mock-fault-client.js';
 
-export interface TimelineFault extends FaultRequest {
-  /** Provider the fault is about, and the fault-plane proxy in front of it. */
+interface TimelineFaultBase {
+  /** Provider the fault is about. */
   provider: string;
-  proxy: string;
+  /** The fault's name in reports (the scenario's `type`). */
+  type: string;
   atMs: number;
   forMs: number;
+}
+
+/** A proxy fault names the fault-plane proxy; an HTTP fault the mock's base URL. */
+export type TimelineFault = TimelineFaultBase &
+  ({ plane: 'proxy'; proxy: string; request: FaultRequest } | { plane: 'mock'; mock: string; request: MockFaultRequest });
+
+export interface TimelineClients {
+  faultPlane?: FaultPlaneClient;
+  mocks?: MockFaultClient;
 }
 
 export type TimelineEvent =
@@ -21,43 +37,61 @@ export type TimelineEvent =
   | { kind: 'removed'; fault: TimelineFault; atMs: number }
   | { kind: 'error'; fault: TimelineFault; error: Error };
 
+type Applied = { plane: 'proxy'; fault: AppliedFault } | { plane: 'mock'; mock: string; id: string };
+
 interface Entry {
   fault: TimelineFault;
+  lane: string;
   window: FaultWindow;
-  timers: NodeJS.Timeout[];
-  /** Set while applied; the promise of the apply call so removal can wait for it. */
-  applying?: Promise<AppliedFault | undefined>;
-  applied?: AppliedFault;
+  applied?: Applied;
 }
+
+/** How long a mock keeps an HTTP fault past its window if the harness never removes it. */
+const MOCK_EXPIRY_SLACK_MS = 5000;
 
 export class FaultTimeline {
   private readonly entries: Entry[];
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** The tail of each target's queue of steps. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private startedAt = 0;
+  private stopped = false;
 
   constructor(
-    private readonly client: FaultPlaneClient,
+    private readonly clients: TimelineClients,
     faults: readonly TimelineFault[],
     private readonly onEvent: (event: TimelineEvent) => void = () => {},
   ) {
-    this.entries = faults.map((fault) => ({
-      fault,
-      window: { provider: fault.provider, type: fault.type, atMs: fault.atMs, forMs: fault.forMs },
-      timers: [],
-    }));
+    this.entries = faults.map((fault) => {
+      const needed = fault.plane === 'proxy' ? clients.faultPlane : clients.mocks;
+      if (!needed) throw new FaultPlaneError(`fault timeline: a ${fault.plane} fault (${fault.type} on ${fault.provider}) needs a ${fault.plane} client`);
+      return {
+        fault,
+        lane: fault.plane === 'proxy' ? `proxy ${fault.proxy}` : `mock ${fault.mock}`,
+        window: { provider: fault.provider, type: fault.type, atMs: fault.atMs, forMs: fault.forMs },
+      };
+    });
   }
 
   /** Starts the clock; `startedAt` is the load's performance.now() origin. */
   start(startedAt: number): void {
     this.startedAt = startedAt;
-    for (const entry of this.entries) {
-      const now = performance.now() - startedAt;
-      entry.timers.push(setTimeout(() => void this.applyEntry(entry), Math.max(0, entry.fault.atMs - now)));
-      // A failed removal is reported through onEvent and retried by rollback().
-      entry.timers.push(setTimeout(() => this.removeEntry(entry).catch(() => {}), Math.max(0, entry.fault.atMs + entry.fault.forMs - now)));
+    const steps = this.entries.flatMap((entry) => [
+      { atMs: entry.fault.atMs, remove: false, entry },
+      { atMs: entry.fault.atMs + entry.fault.forMs, remove: true, entry },
+    ]);
+    // Timers with equal delays fire in creation order, so creating them sorted keeps the order.
+    steps.sort((a, b) => a.atMs - b.atMs || Number(b.remove) - Number(a.remove));
+    const now = performance.now() - startedAt;
+    for (const step of steps) {
+      const run = step.remove
+        ? () => this.removeEntry(step.entry).catch(() => {}) // reported through onEvent; rollback() retries
+        : () => this.applyEntry(step.entry);
+      this.timers.push(setTimeout(() => void run(), Math.max(0, step.atMs - now)));
     }
   }
 
-  /** Fault windows with their confirmed times so far. */
+  /** Fault windows with their confirmed times so far, one per entry. */
   windows(): FaultWindow[] {
     return this.entries.map((e) => ({ ...e.window }));
   }
@@ -67,9 +101,10 @@ export class FaultTimeline {
     return this.entries.filter((e) => e.applied).map((e) => e.fault);
   }
 
-  /** Cancels pending steps and removes every applied fault. Safe to call more than once. */
+  /** Cancels pending steps and removes every applied fault, of both kinds. Safe to call more than once. */
   async rollback(): Promise<void> {
-    for (const entry of this.entries) entry.timers.forEach(clearTimeout);
+    this.stopped = true;
+    this.timers.forEach(clearTimeout);
     const results = await Promise.allSettled(this.entries.map((entry) => this.removeEntry(entry)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -77,37 +112,54 @@ export class FaultTimeline {
     }
   }
 
-  private async applyEntry(entry: Entry): Promise<void> {
-    entry.applying = this.client.apply(entry.fault.proxy, entry.fault).then(
-      (applied) => {
-        entry.applied = applied;
+  private applyEntry(entry: Entry): Promise<void> {
+    return this.enqueue(entry.lane, async () => {
+      if (this.stopped) return; // queued before a rollback began: never apply after it
+      try {
+        entry.applied = await this.apply(entry.fault);
         entry.window.appliedMs = this.elapsed();
         this.onEvent({ kind: 'applied', fault: entry.fault, atMs: entry.window.appliedMs });
-        return applied;
-      },
-      (error: Error) => {
-        this.onEvent({ kind: 'error', fault: entry.fault, error });
-        return undefined;
-      },
-    );
-    await entry.applying;
+      } catch (error) {
+        this.onEvent({ kind: 'error', fault: entry.fault, error: error as Error });
+      }
+    });
   }
 
-  private async removeEntry(entry: Entry): Promise<void> {
-    // An apply still in flight must land before it can be undone, or it would outlive the run.
-    if (entry.applying) await entry.applying;
-    const applied = entry.applied;
-    if (!applied) return;
-    entry.applied = undefined;
-    try {
-      await this.client.remove(applied);
-      entry.window.removedMs = this.elapsed();
-      this.onEvent({ kind: 'removed', fault: entry.fault, atMs: entry.window.removedMs });
-    } catch (error) {
-      entry.applied = applied;
-      this.onEvent({ kind: 'error', fault: entry.fault, error: error as Error });
-      throw error;
-    }
+  /** Queued behind the target's earlier steps, so an apply still in flight lands before it is undone. */
+  private removeEntry(entry: Entry): Promise<void> {
+    return this.enqueue(entry.lane, async () => {
+      const applied = entry.applied;
+      if (!applied) return;
+      try {
+        await this.remove(applied);
+        entry.applied = undefined;
+        entry.window.removedMs = this.elapsed();
+        this.onEvent({ kind: 'removed', fault: entry.fault, atMs: entry.window.removedMs });
+      } catch (error) {
+        this.onEvent({ kind: 'error', fault: entry.fault, error: error as Error });
+        throw error;
+      }
+    });
+  }
+
+  private async apply(fault: TimelineFault): Promise<Applied> {
+    if (fault.plane === 'proxy') return { plane: 'proxy', fault: await this.clients.faultPlane!.apply(fault.proxy, fault.request) };
+    const id = await this.clients.mocks!.apply(fault.mock, fault.request, fault.forMs + MOCK_EXPIRY_SLACK_MS);
+    return { plane: 'mock', mock: fault.mock, id };
+  }
+
+  private async remove(applied: Applied): Promise<void> {
+    if (applied.plane === 'proxy') await this.clients.faultPlane!.remove(applied.fault);
+    else await this.clients.mocks!.remove(applied.mock, applied.id);
+  }
+
+  private enqueue(lane: string, step: () => Promise<void>): Promise<void> {
+    const result = (this.lanes.get(lane) ?? Promise.resolve()).then(step);
+    this.lanes.set(
+      lane,
+      result.catch(() => {}),
+    );
+    return result;
   }
 
   private elapsed(): number {

@@ -61,7 +61,9 @@ export function aggregate(input: AggregateInput): Aggregates {
   const failedByKind: Partial<Record<FailureKind, number>> = {};
   const overall = emptyTally();
   const phases: Record<Phase, Tally> = { baseline: emptyTally(), fault: emptyTally(), recovery: emptyTally() };
-  const spans = input.windows.map((w) => effectiveSpan(w, input.durationMs));
+  // A window the fault plane never confirmed (cancelled by an interrupt, or failed) did not happen.
+  const happened = input.windows.filter((w) => w.appliedMs !== undefined);
+  const spans = happened.map((w) => effectiveSpan(w, input.durationMs));
   const firstOnset = Math.min(...spans.map((s) => s.startMs));
 
   for (const record of input.records) {
@@ -84,7 +86,7 @@ export function aggregate(input: AggregateInput): Aggregates {
   const sliceMs = input.sliceMs ?? 1000;
   const slices = buildSlices(input.records, sliceMs, input.durationMs);
   const fine = buildSlices(input.records, RECOVERY_DEFAULTS.sliceMs, input.durationMs);
-  const windows = analyseWindows(input.records, input.windows, input.primary, input.durationMs).map((w) => ({
+  const windows = analyseWindows(input.records, happened, input.primary, input.durationMs).map((w) => ({
     ...w,
     disruptionMs: disruptionMs(fine, RECOVERY_DEFAULTS.sliceMs, w.startMs),
     recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs),

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { ConfigInvalidError, ScenarioInvalidError, ScenarioNotFoundError } from '../errors.js';
 import { parseRelayConfig } from '../relay/config.js';
 import { describeAt, describeZodIssue, parseYamlSource } from '../yaml-errors.js';
+import { planFaults } from './fault-plan.js';
 import { relayConfigFor } from './relay-config.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
@@ -37,6 +38,7 @@ export function parseScenario(text: string, file: string): Scenario {
     name: parsed.name ?? basename(file, extname(file)),
     file,
     target: { ...parsed.target, chain: parsed.target.chain ?? parsed.providers.map((p) => p.name) },
+    schedule: planFaults(parsed.faults),
   };
   checkRelayConfig(scenario, parsedYaml.source);
   return scenario;

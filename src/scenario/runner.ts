@@ -1,11 +1,14 @@
 /**
  * The runner: starts the mock providers, the fault plane and the relay, puts one fault-plane
  * proxy in front of each provider, drives open-model load while the fault timeline plays, and
- * returns every record. Whatever happens (gate failure, exception, Ctrl-C) it rolls back every
- * fault, deletes its proxies and stops every process it started, in that order.
+ * returns every record. Proxies carry the run's id (`relaybench_<pid>_<run>_<provider>`); before
+ * creating its own, a run deletes those of earlier runs whose process is gone (run-proxies.ts).
+ * Whatever happens (gate failure, exception, Ctrl-C) it rolls back every fault -- toxics, disabled
+ * proxies and mock HTTP faults -- deletes its proxies and stops every process it started, in that order.
  */
 import { performance } from 'node:perf_hooks';
 import { FaultPlaneClient } from '../chaos/client.js';
+import { MockFaultClient } from '../chaos/mock-fault-client.js';
 import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../chaos/timeline.js';
 import { RunInterruptedError } from '../errors.js';
 import { runOpenModel } from '../load/open-model.js';
@@ -13,6 +16,7 @@ import type { FaultWindow } from '../metrics/fault-window.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Scenario } from './schema.js';
 import { relayConfigFor } from './relay-config.js';
+import { clearLeftoverProxies, endRun, newRunId, proxyName } from './run-proxies.js';
 import { startService, type RunningService } from './services.js';
 
 export type RunEvent =
@@ -45,8 +49,6 @@ export interface RunOutcome {
   cleanupErrors: string[];
 }
 
-const PROXY_PREFIX = 'relaybench_';
-
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunOutcome> {
   const emit = options.onEvent ?? (() => {});
   const services: RunningService[] = [];
@@ -54,6 +56,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const records: RequestRecord[] = [];
   const cleanupErrors: string[] = [];
   const startedAt = new Date().toISOString();
+  const runId = newRunId();
   let client: FaultPlaneClient | undefined;
   let timeline: FaultTimeline | undefined;
   let scheduled = 0;
@@ -78,13 +81,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     checkInterrupt();
 
     client = new FaultPlaneClient(faultPlaneUrl);
+    const leftovers = await clearLeftoverProxies(client);
+    if (leftovers.length > 0) emit({ kind: 'phase', message: `removed ${leftovers.length} proxies left by earlier runs: ${leftovers.join(', ')}` });
     const listenByProvider = new Map<string, string>();
+    const mockByProvider = new Map<string, string>();
     for (const [index, provider] of scenario.providers.entries()) {
-      const name = PROXY_PREFIX + provider.name;
-      await client.deleteProxy(name); // a stale proxy from a crashed run on an external server
-      const proxy = await client.createProxy(name, new URL(mocks[index]!.url).host);
+      const name = proxyName(runId, provider.name);
+      const mockUrl = mocks[index]!.url;
+      // Tracked before it is created: if the answer is lost, cleanup still tries to delete it.
       proxies.push(name);
+      const proxy = await client.createProxy(name, new URL(mockUrl).host);
       listenByProvider.set(provider.name, proxy.listen);
+      mockByProvider.set(provider.name, mockUrl);
     }
 
     emit({ kind: 'phase', message: `starting relay (chain: ${scenario.target.chain.join(' -> ')})` });
@@ -92,17 +100,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const relay = await track(services, startService('relay', ['relay', '--config-json', JSON.stringify(relayConfig)]));
     checkInterrupt();
 
-    const faults: TimelineFault[] = scenario.faults.map((f) => ({
-      provider: f.provider,
-      proxy: PROXY_PREFIX + f.provider,
-      type: f.type,
-      stream: f.stream,
-      toxicity: f.toxicity,
-      attributes: f.attributes,
-      atMs: f.at,
-      forMs: f.for,
-    }));
-    timeline = new FaultTimeline(client, faults, (event) => emit({ kind: 'fault', event }));
+    const faults: TimelineFault[] = scenario.schedule.map(({ source: _source, ...f }) =>
+      f.plane === 'proxy' ? { ...f, proxy: proxyName(runId, f.provider) } : { ...f, mock: mockByProvider.get(f.provider)! },
+    );
+    timeline = new FaultTimeline({ faultPlane: client, mocks: new MockFaultClient() }, faults, (event) => emit({ kind: 'fault', event }));
 
     emit({ kind: 'phase', message: `load: ${scenario.load.rate}/s for ${scenario.load.duration / 1000}s` });
     let loadStart = performance.now();
@@ -145,6 +146,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       cleanupErrors.push(message);
       emit({ kind: 'cleanup-error', message });
     });
+    endRun(runId);
   }
 
   return {

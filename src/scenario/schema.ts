@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { parseDurationMs, parseRatePerSecond } from './units.js';
+import { faultEndMs, type PlannedFault } from './fault-plan.js';
+import { faultSchema } from './fault-schema.js';
 import { GATE_METRICS, GateSyntaxError, parseGate, type Gate, type GateMetric } from './gates.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'use letters, digits, - and _ only');
@@ -64,22 +66,6 @@ const load = z.strictObject({
   max_tokens: z.number().int().positive().default(64),
 });
 
-export const FAULT_TYPES = ['down', 'reset_peer', 'timeout', 'latency'] as const;
-
-const fault = z.strictObject({
-  /** Provider whose fault-plane proxy gets the fault. */
-  provider: name,
-  /** `down` disables the proxy (connections refused); the rest are Toxiproxy toxics. */
-  type: z.enum(FAULT_TYPES),
-  /** Onset, from the start of load. */
-  at: duration(),
-  for: duration(),
-  stream: z.enum(['upstream', 'downstream']).default('downstream'),
-  toxicity: z.number().min(0).max(1).default(1),
-  /** Toxic attributes as Toxiproxy names them, e.g. `{ latency: 500, jitter: 50 }`. */
-  attributes: z.record(z.string(), z.number()).default({}),
-});
-
 const gates = z
   .record(z.string(), z.array(z.string()).min(1))
   .default({})
@@ -111,7 +97,8 @@ export const scenarioSchema = z
     providers: z.array(provider).min(1),
     target: target.default({ kind: 'builtin', attempt_timeout: 2000 }),
     load,
-    faults: z.array(fault).default([]),
+    /** Faults by kind (see fault-schema.ts and fault-kinds.ts); expanded into `schedule` at load time. */
+    faults: z.array(faultSchema).default([]),
     gates,
   })
   .superRefine((scenario, ctx) => {
@@ -122,11 +109,16 @@ export const scenarioSchema = z
       }
     });
     scenario.faults.forEach((f, index) => {
-      if (!known.has(f.provider)) {
-        ctx.addIssue({ code: 'custom', path: ['faults', index, 'provider'], message: `unknown provider '${f.provider}'; providers: ${[...known].join(', ')}` });
-      }
-      if (f.at + f.for > scenario.load.duration) {
-        ctx.addIssue({ code: 'custom', path: ['faults', index, 'for'], message: `fault ends at ${(f.at + f.for) / 1000}s, after the load ends at ${scenario.load.duration / 1000}s` });
+      f.providers.forEach((p, i) => {
+        if (known.has(p)) return;
+        // A one-element `providers: [x]` is reported as `provider` (the spec no longer tells them apart).
+        const path = f.providers.length > 1 ? ['faults', index, 'providers', i] : ['faults', index, 'provider'];
+        ctx.addIssue({ code: 'custom', path, message: `unknown provider '${p}'; providers: ${[...known].join(', ')}` });
+      });
+      const end = faultEndMs(f);
+      if (end > scenario.load.duration) {
+        const what = f.repeat ? `its last repetition ends at ${end / 1000}s` : `fault ends at ${end / 1000}s`;
+        ctx.addIssue({ code: 'custom', path: ['faults', index, f.repeat ? 'repeat' : 'for'], message: `${what}, after the load ends at ${scenario.load.duration / 1000}s` });
       }
     });
     const names = scenario.providers.map((p) => p.name);
@@ -137,7 +129,7 @@ export const scenarioSchema = z
 
 type Parsed = z.output<typeof scenarioSchema>;
 export type ProviderSpec = Parsed['providers'][number];
-export type FaultSpec = Parsed['faults'][number];
+export type { FaultSpec } from './fault-schema.js';
 export type LoadSpec = Parsed['load'];
 
 /** A validated scenario with units resolved (milliseconds, requests per second). */
@@ -145,4 +137,6 @@ export interface Scenario extends Omit<Parsed, 'name' | 'target'> {
   name: string;
   file: string;
   target: Parsed['target'] & { chain: string[] };
+  /** `faults` expanded (providers, repetitions, ramp steps) into the entries the timeline plays. */
+  schedule: PlannedFault[];
 }

@@ -1,28 +1,58 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultPlaneClient } from '../../src/chaos/client.js';
+import { MockFaultClient, type MockFaultRequest } from '../../src/chaos/mock-fault-client.js';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
-import { FaultTimeline, type TimelineFault } from '../../src/chaos/timeline.js';
+import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../../src/chaos/timeline.js';
+import { FaultPlaneError } from '../../src/errors.js';
+import { startMockProvider, type RunningMockProvider } from '../../src/mock/provider.js';
 
 let server: RunningToxiproxyServer;
 let client: FaultPlaneClient;
+let mock: RunningMockProvider;
+const mocks = new MockFaultClient({ timeoutMs: 2000 });
 
 beforeEach(async () => {
   server = await startToxiproxyServer({ port: 0 });
   client = new FaultPlaneClient(server.url);
   await client.createProxy('p', '127.0.0.1:9'); // upstream never dialled: no traffic in this test
+  mock = await startMockProvider({ name: 'm', latencyMs: 1 });
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  await server.close();
+  await mock.close();
+});
 
 function fault(type: string, atMs: number, forMs: number, attributes: Record<string, number> = {}): TimelineFault {
-  return { provider: 'p', proxy: 'p', type, stream: 'downstream', toxicity: 1, attributes, atMs, forMs };
+  return { provider: 'p', type, atMs, forMs, plane: 'proxy', proxy: 'p', request: { type, stream: 'downstream', toxicity: 1, attributes } };
+}
+
+function httpFault(request: MockFaultRequest, atMs: number, forMs: number): TimelineFault {
+  return { provider: 'm', type: request.kind, atMs, forMs, plane: 'mock', mock: mock.url, request };
+}
+
+/** The faults active in the mock, as its control API lists them. */
+async function mockFaults(): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${mock.url}/_mock/faults`);
+  return ((await response.json()) as { faults: Array<Record<string, unknown>> }).faults;
+}
+
+/** A completion through the mock: its status tells whether an HTTP fault is in force. */
+async function completionStatus(): Promise<number> {
+  const response = await fetch(`${mock.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+  });
+  await response.arrayBuffer();
+  return response.status;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('FaultTimeline', () => {
   it('applies and removes faults on schedule and records when the fault plane confirmed each', async () => {
-    const timeline = new FaultTimeline(client, [fault('latency', 100, 200, { latency: 50 }), fault('down', 150, 100)]);
+    const timeline = new FaultTimeline({ faultPlane: client }, [fault('latency', 100, 200, { latency: 50 }), fault('down', 150, 100)]);
     timeline.start(performance.now());
     await sleep(200);
     const during = await client.listProxies();
@@ -39,7 +69,7 @@ describe('FaultTimeline', () => {
   });
 
   it('rollback removes what is applied and cancels what is pending', async () => {
-    const timeline = new FaultTimeline(client, [fault('reset_peer', 0, 60_000, { timeout: 0 }), fault('down', 60_000, 1000)]);
+    const timeline = new FaultTimeline({ faultPlane: client }, [fault('reset_peer', 0, 60_000, { timeout: 0 }), fault('down', 60_000, 1000)]);
     timeline.start(performance.now());
     await sleep(100);
     expect((await client.listProxies())[0]!.toxics).toBe(1);
@@ -51,10 +81,99 @@ describe('FaultTimeline', () => {
   });
 
   it('rolls back a fault whose proxy is already gone without failing', async () => {
-    const timeline = new FaultTimeline(client, [fault('latency', 0, 60_000, { latency: 10 })]);
+    const timeline = new FaultTimeline({ faultPlane: client }, [fault('latency', 0, 60_000, { latency: 10 })]);
     timeline.start(performance.now());
     await sleep(100);
     await client.deleteProxy('p');
     await expect(timeline.rollback()).resolves.toBeUndefined();
+  });
+
+  it('plays back-to-back windows on one target in order: the next step is applied only after the previous is removed', async () => {
+    // A ramp: three latency steps, each starting the instant the previous one ends.
+    const steps = [fault('latency', 50, 100, { latency: 10 }), fault('latency', 150, 100, { latency: 20 }), fault('latency', 250, 100, { latency: 30 })];
+    const events: string[] = [];
+    const latencyOf = (f: TimelineFault): number | undefined => (f.plane === 'proxy' ? f.request.attributes.latency : undefined);
+    const timeline = new FaultTimeline({ faultPlane: client }, steps, (e) => events.push(e.kind === 'error' ? e.error.message : `${e.kind} ${latencyOf(e.fault)}`));
+    const seen = new Set<number>();
+    timeline.start(performance.now());
+    const deadline = performance.now() + 600;
+    while (performance.now() < deadline) {
+      const [proxy] = await client.listProxies();
+      seen.add(proxy!.toxics);
+      await sleep(5);
+    }
+    expect(events).toEqual(['applied 10', 'removed 10', 'applied 20', 'removed 20', 'applied 30', 'removed 30']);
+    expect(Math.max(...seen)).toBe(1); // never two latency toxics at once
+    const windows = timeline.windows();
+    for (let i = 1; i < windows.length; i++) expect(windows[i]!.appliedMs).toBeGreaterThanOrEqual(windows[i - 1]!.removedMs!);
+    await timeline.rollback();
+  });
+});
+
+describe('FaultTimeline with HTTP faults (mock control API)', () => {
+  it('applies an HTTP fault in the mock for its window, then removes it, recording both times', async () => {
+    const events: TimelineEvent['kind'][] = [];
+    const timeline = new FaultTimeline({ mocks }, [httpFault({ kind: 'http_status', status: 503, rate: 1 }, 100, 300)], (e) => events.push(e.kind));
+    expect(await completionStatus()).toBe(200);
+    timeline.start(performance.now());
+    await sleep(250);
+    expect(await mockFaults()).toMatchObject([{ kind: 'http_status', status: 503, rate: 1 }]);
+    expect(await completionStatus()).toBe(503);
+    expect(timeline.active().map((f) => f.type)).toEqual(['http_status']);
+    await sleep(350);
+    expect(await mockFaults()).toEqual([]);
+    expect(await completionStatus()).toBe(200);
+    expect(events).toEqual(['applied', 'removed']);
+    const [window] = timeline.windows();
+    expect(window).toMatchObject({ provider: 'm', type: 'http_status', atMs: 100, forMs: 300 });
+    expect(window!.appliedMs).toBeGreaterThanOrEqual(95);
+    expect(window!.removedMs! - window!.appliedMs!).toBeGreaterThanOrEqual(250);
+    await timeline.rollback();
+  });
+
+  it('rollback removes HTTP and proxy faults alike, and cancels what is pending', async () => {
+    const timeline = new FaultTimeline({ faultPlane: client, mocks }, [
+      httpFault({ kind: 'stall', ms: 5000, rate: 0.5 }, 0, 60_000),
+      fault('latency', 0, 60_000, { latency: 10 }),
+      httpFault({ kind: 'cut', afterChunks: 1, rate: 1 }, 60_000, 1000),
+    ]);
+    timeline.start(performance.now());
+    await sleep(150);
+    expect((await mockFaults()).map((f) => f.kind)).toEqual(['stall']);
+    expect((await client.listProxies())[0]!.toxics).toBe(1);
+    await timeline.rollback();
+    expect(await mockFaults()).toEqual([]);
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+    const [stall, latency, cut] = timeline.windows();
+    expect(stall!.removedMs).toBeDefined();
+    expect(latency!.removedMs).toBeDefined();
+    expect(cut!.appliedMs).toBeUndefined();
+  });
+
+  it('gives the mock a safety expiry, so a fault the harness never removes still ends', async () => {
+    await mocks.apply(mock.url, { kind: 'http_status', status: 500, rate: 1 }, 100);
+    expect(await mockFaults()).toHaveLength(1);
+    await sleep(200);
+    expect(await mockFaults()).toEqual([]);
+  });
+
+  it('reports a mock that refuses a fault as an error event, and treats an already-expired fault as removed', async () => {
+    const events: TimelineEvent[] = [];
+    const bad = httpFault({ kind: 'http_status', status: 200, rate: 1 } as MockFaultRequest, 0, 1000);
+    const timeline = new FaultTimeline({ mocks }, [bad], (e) => events.push(e));
+    timeline.start(performance.now());
+    await sleep(150);
+    expect(events[0]).toMatchObject({ kind: 'error' });
+    expect((events[0] as { error: Error }).error).toBeInstanceOf(FaultPlaneError);
+    expect((events[0] as { error: Error }).error.message).toMatch(/HTTP 400: field 'status'/);
+    await timeline.rollback();
+
+    const id = await mocks.apply(mock.url, { kind: 'malformed', afterChunks: 1, rate: 1 });
+    expect(await mocks.clear(mock.url)).toBe(1);
+    await expect(mocks.remove(mock.url, id)).resolves.toBeUndefined();
+  });
+
+  it('refuses a fault it has no client for', () => {
+    expect(() => new FaultTimeline({ faultPlane: client }, [httpFault({ kind: 'wrong_content_type', rate: 1 }, 0, 10)])).toThrow(/needs a mock client/);
   });
 });

@@ -61,6 +61,13 @@ describe('aggregate', () => {
     expect(lone.successRate).toBeCloseTo(0.79, 9);
   });
 
+  it('ignores a window the fault plane never confirmed (it did not happen)', () => {
+    const never = [...windows, { provider: 'primary', type: 'down', atMs: 8000, forMs: 1000 }];
+    const result2 = aggregate({ records: drill(), scheduled: 100, windows: never, primary: 'primary', durationMs: 10_000 });
+    expect(result2.windows).toHaveLength(1);
+    expect(result2.phases.fault.requests).toBe(20);
+  });
+
   it('builds per-second slices that place the failures inside the fault window', () => {
     expect(result.slices).toHaveLength(10);
     expect(result.slices[4]).toMatchObject({ startMs: 4000, offered: 10, ok: 9, failed: 1, failedByKind: { status_503: 1 } });
