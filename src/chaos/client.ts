@@ -25,6 +25,9 @@ export interface ProxyInfo {
   toxics: number;
 }
 
+/** Longest a fault-plane API call may take. */
+const CALL_TIMEOUT_MS = 5000;
+
 export class FaultPlaneClient {
   private readonly api: Toxiproxy;
   private toxicCounter = 0;
@@ -96,10 +99,17 @@ export class FaultPlaneClient {
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    // The package's calls take no signal: bound them here, or a hung server would stall rollback forever.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
+    });
     try {
-      return await action();
+      return await Promise.race([action(), timeout]);
     } catch (error) {
       throw new FaultPlaneError(`fault plane at ${this.url}: could not ${what}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -177,3 +177,17 @@ describe('FaultTimeline with HTTP faults (mock control API)', () => {
     expect(() => new FaultTimeline({ faultPlane: client }, [httpFault({ kind: 'wrong_content_type', rate: 1 }, 0, 10)])).toThrow(/needs a mock client/);
   });
 });
+
+describe('FaultPlaneClient against a server that never answers', () => {
+  it('gives up after a bounded time instead of hanging the rollback', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const hung = new FaultPlaneClient(`http://127.0.0.1:${port}`);
+    const started = performance.now();
+    await expect(hung.listProxies()).rejects.toThrow(/no answer within/);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    silent.close();
+  }, 20_000);
+});
