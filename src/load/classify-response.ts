@@ -2,17 +2,30 @@
  * Classifies what the load client saw into a record outcome. Success is a 2xx carrying a
  * well-formed chat completion; everything else is a failure of a named kind.
  */
-import type { FailureKind } from '../metrics/record.js';
+import type { FailureKind, TokenUsage } from '../metrics/record.js';
 
 /** A 2xx body is a success only if it holds at least one choice with a message. */
 export function isWellFormedCompletion(body: string): boolean {
+  return parseCompletion(body).wellFormed;
+}
+
+/** Parses a JSON completion once: whether it is well formed, and its usage if reported. */
+export function parseCompletion(body: string): { wellFormed: boolean; usage: TokenUsage | undefined } {
   try {
-    const parsed = JSON.parse(body) as { choices?: Array<{ message?: { content?: unknown } }> };
-    const first = parsed.choices?.[0];
-    return first?.message !== undefined && typeof first.message.content === 'string';
+    const parsed = JSON.parse(body) as { choices?: Array<{ message?: { content?: unknown } }>; usage?: unknown } | null;
+    const first = parsed?.choices?.[0];
+    const wellFormed = first?.message !== undefined && first.message !== null && typeof first.message.content === 'string';
+    return { wellFormed, usage: usageOf(parsed?.usage) };
   } catch {
-    return false;
+    return { wellFormed: false, usage: undefined };
   }
+}
+
+/** OpenAI-style `usage` ({ prompt_tokens, completion_tokens }) as a TokenUsage, if present. */
+export function usageOf(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const { prompt_tokens: prompt, completion_tokens: completion } = usage as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  return typeof prompt === 'number' && typeof completion === 'number' ? { prompt, completion } : undefined;
 }
 
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);

@@ -1,24 +1,39 @@
 /**
- * Open-model load: a constant arrival rate. Request i is due at i / rate, whatever happened to
- * earlier requests, and its latency counts from that intended start, so a stalled target shows
- * up in full (no coordinated omission). Arrivals that find `maxInFlight` requests outstanding are
- * recorded as dropped, never delayed.
+ * Open-model load: requests start on an arrival schedule (constant, Poisson, ramping, spike; see
+ * schedule.ts), whatever happened to earlier requests, and latency counts from each intended
+ * start, so a stalled target shows up in full (no coordinated omission). Arrivals that find
+ * `maxInFlight` requests outstanding are recorded as dropped, never delayed. Each arrival's
+ * request comes from a seeded mix (request-mix.ts); schedule lag is measured and reported.
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import type { RequestRecord } from '../metrics/record.js';
-import { classifyClientError, isWellFormedCompletion } from './classify-response.js';
+import type { ArrivalSchedule } from './arrivals.js';
+import { LoadOptionError } from './load-errors.js';
+import { createRequestMix, type RequestMix, type RequestMixSpec } from './request-mix.js';
+import { createSchedule, type ScheduleSpec } from './schedule.js';
+import { LagMonitor, type LagReport } from './schedule-lag.js';
+import { INTERRUPTED, planFields, sendRequest, type SendContext } from './send-request.js';
 
 export interface OpenModelOptions {
   /** Base URL of the target, e.g. http://127.0.0.1:4000 */
   baseUrl: string;
-  ratePerSecond: number;
-  durationMs: number;
+  /** The arrival schedule; a spec, or any ascending iterable of intended times (ms since start). */
+  schedule?: ScheduleSpec | ArrivalSchedule;
+  /** Shorthand for `schedule: { kind: 'constant', rate, durationMs }` when `schedule` is absent. */
+  ratePerSecond?: number;
+  durationMs?: number;
   /** Client deadline per request, counted from its intended start. */
   timeoutMs: number;
   maxInFlight: number;
-  model: string;
-  maxTokens: number;
+  /** What each request asks for. Without it: `model` and `maxTokens`, no stream, a short greeting. */
+  mix?: RequestMixSpec;
+  model?: string;
+  maxTokens?: number;
+  /** Seeds Poisson arrivals and the mix (default 0). */
+  seed?: number;
+  /** p99 schedule lag above this sets `lagWarning` (default 5 ms). */
+  lagThresholdMs?: number;
   /** Stops scheduling; requests in flight get `interruptGraceMs` to finish. */
   signal?: AbortSignal;
   interruptGraceMs?: number;
@@ -28,7 +43,8 @@ export interface OpenModelOptions {
   onRecord(record: RequestRecord): void;
 }
 
-export interface OpenModelRun {
+export interface OpenModelRun extends LagReport {
+  mode: 'open-model';
   /** performance.now() at the start of load; record times are relative to it. */
   startedAt: number;
   /** Requests that were due before the end (or the interrupt): ok + failed + dropped. */
@@ -36,115 +52,88 @@ export interface OpenModelRun {
   interrupted: boolean;
 }
 
-const CHAT_PATH = '/v1/chat/completions';
-const TIMED_OUT = Symbol('client deadline');
-const INTERRUPTED = Symbol('interrupted');
+/** setTimeout cannot wake sooner than 1 ms and often overshoots: closer than this, poll instead. */
+const POLL_WITHIN_MS = 2;
 
 /** Runs the schedule to the end and resolves once every scheduled request has a record. */
 export async function runOpenModel(options: OpenModelOptions): Promise<OpenModelRun> {
+  const schedule = resolveSchedule(options);
+  const nextPlan = resolveMix(options);
   const pool = new Pool(options.baseUrl, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
-  const intervalMs = 1000 / options.ratePerSecond;
-  const total = Math.floor((options.durationMs / 1000) * options.ratePerSecond);
   const inFlight = new Set<Promise<void>>();
-  // One plain controller per request, aborted by its own deadline timer or by an interrupt:
-  // AbortSignal.any/timeout cost far more per request on Node 20 and skew results at high rates.
-  const inFlightControllers = new Set<AbortController>();
+  const lag = new LagMonitor(options.lagThresholdMs);
   const startedAt = performance.now();
+  const ctx: SendContext = { pool, startedAt, timeoutMs: options.timeoutMs, controllers: new Set() };
   options.onStart?.(startedAt);
   let scheduled = 0;
 
-  const fire = (seq: number): void => {
-    const intendedMs = seq * intervalMs;
+  const fire = (seq: number, intendedMs: number): void => {
+    const plan = nextPlan(); // drawn for drops too, so the mix never depends on the target
+    const sentMs = performance.now() - startedAt;
+    lag.record(sentMs - intendedMs);
     if (inFlight.size >= options.maxInFlight) {
-      options.onRecord({ seq, intendedMs, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped' });
+      options.onRecord({ seq, intendedMs, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped', ...planFields(plan) });
       return;
     }
-    const done = sendOne(pool, options, seq, intendedMs, startedAt, inFlightControllers).then(options.onRecord);
+    const done = sendRequest(ctx, seq, intendedMs, sentMs, plan).then(options.onRecord);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   };
 
   try {
     await new Promise<void>((resolve) => {
+      const arrivals = schedule[Symbol.iterator]();
+      let next = arrivals.next();
+      let timer: NodeJS.Timeout | undefined;
+      let immediate: NodeJS.Immediate | undefined;
       const tick = (): void => {
         if (options.signal?.aborted) return resolve();
         const elapsed = performance.now() - startedAt;
-        // Fire everything that is due; a late timer catches up instead of shifting the schedule.
-        while (scheduled < total && scheduled * intervalMs <= elapsed) fire(scheduled++);
-        if (scheduled >= total) return resolve();
-        timer = setTimeout(tick, Math.max(0, scheduled * intervalMs - (performance.now() - startedAt)));
+        // Fire everything that is due; a late wake-up catches up instead of shifting the schedule.
+        while (!next.done && next.value <= elapsed) {
+          fire(scheduled++, next.value);
+          next = arrivals.next();
+        }
+        if (next.done) return resolve();
+        const wait = next.value - (performance.now() - startedAt);
+        // Polling with setImmediate still lets I/O run between polls; the timer covers long waits.
+        if (wait > POLL_WITHIN_MS) timer = setTimeout(tick, wait - POLL_WITHIN_MS / 2);
+        else immediate = setImmediate(tick);
       };
-      let timer = setTimeout(tick, 0);
-      options.signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      timer = setTimeout(tick, 0);
+      options.signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+        resolve();
+      }, { once: true });
     });
     const interrupted = options.signal?.aborted ?? false;
     if (interrupted) {
       const grace = setTimeout(() => {
-        for (const controller of inFlightControllers) controller.abort(INTERRUPTED);
+        for (const controller of ctx.controllers) controller.abort(INTERRUPTED);
       }, options.interruptGraceMs ?? 2000);
       await Promise.allSettled([...inFlight]);
       clearTimeout(grace);
     } else {
       await Promise.allSettled([...inFlight]);
     }
-    return { startedAt, scheduled, interrupted };
+    return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish() };
   } finally {
     await pool.destroy();
   }
 }
 
-async function sendOne(
-  pool: Pool,
-  options: OpenModelOptions,
-  seq: number,
-  intendedMs: number,
-  startedAt: number,
-  controllers: Set<AbortController>,
-): Promise<RequestRecord> {
-  const id = `rb-${seq}`;
-  const sentMs = performance.now() - startedAt;
-  const controller = new AbortController();
-  controllers.add(controller);
-  const remaining = Math.max(1, Math.ceil(intendedMs + options.timeoutMs - sentMs));
-  const deadline = setTimeout(() => controller.abort(TIMED_OUT), remaining);
-  const base = { seq, intendedMs, sentMs };
-  try {
-    const response = await pool.request({
-      path: CHAT_PATH,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': id },
-      body: requestBody(options, id),
-      signal: controller.signal,
-    });
-    const text = await response.body.text();
-    const endMs = performance.now() - startedAt;
-    const provider = headerValue(response.headers['x-relay-provider']);
-    const attemptsText = headerValue(response.headers['x-relay-attempts']);
-    const served = { ...base, endMs, status: response.statusCode, provider, attempts: attemptsText ? Number(attemptsText) : undefined };
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return isWellFormedCompletion(text) ? { ...served, outcome: 'ok' } : { ...served, outcome: 'failed', failure: 'bad_body' };
-    }
-    return { ...served, outcome: 'failed', failure: `status_${response.statusCode}` };
-  } catch (error) {
-    const endMs = performance.now() - startedAt;
-    const reason: unknown = controller.signal.reason;
-    const failure = reason === INTERRUPTED ? 'interrupted' : classifyClientError(error, reason === TIMED_OUT);
-    return { ...base, endMs, outcome: 'failed', failure };
-  } finally {
-    clearTimeout(deadline);
-    controllers.delete(controller);
+function resolveSchedule(options: OpenModelOptions): ArrivalSchedule {
+  const { schedule } = options;
+  if (schedule !== undefined) return Symbol.iterator in schedule ? schedule : createSchedule(schedule, options.seed);
+  if (options.ratePerSecond === undefined || options.durationMs === undefined) {
+    throw new LoadOptionError('schedule', undefined, 'a schedule, or ratePerSecond and durationMs');
   }
+  return createSchedule({ kind: 'constant', rate: options.ratePerSecond, durationMs: options.durationMs }, options.seed);
 }
 
-/** The chat request; the id is also written into the prompt so attribution survives header-stripping relays. */
-function requestBody(options: OpenModelOptions, id: string): string {
-  return JSON.stringify({
-    model: options.model,
-    max_tokens: options.maxTokens,
-    messages: [{ role: 'user', content: `Reply with a short greeting. [relaybench:${id}]` }],
-  });
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function resolveMix(options: OpenModelOptions): RequestMix {
+  if (options.mix) return createRequestMix(options.mix, options.seed);
+  if (options.model === undefined || options.maxTokens === undefined) throw new LoadOptionError('mix', undefined, 'a request mix, or model and maxTokens');
+  return createRequestMix({ models: options.model, maxTokens: options.maxTokens }, options.seed);
 }
