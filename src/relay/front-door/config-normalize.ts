@@ -97,7 +97,8 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       price: undefined,
     })),
     policies: D.policies,
-    logging: D.logging,
+    // The short form is for quick starts and harness runs: request lines only for problems.
+    logging: { ...D.logging, level: 'warn' },
   };
 }
 
