@@ -34,6 +34,13 @@ export interface OpenModelOptions {
   seed?: number;
   /** p99 schedule lag above this sets `lagWarning` (default 5 ms). */
   lagThresholdMs?: number;
+  /**
+   * `timer` (default): wake with setTimeout (~1 ms granularity) and send every arrival that is due;
+   * latency still counts from each intended start. `poll`: busy-poll the last 2 ms before an
+   * arrival for sub-millisecond sends, at the cost of a whole core (steals CPU from the system
+   * under test on a small machine, so only for measuring the generator itself).
+   */
+  precision?: 'timer' | 'poll';
   /** Stops scheduling; requests in flight get `interruptGraceMs` to finish. */
   signal?: AbortSignal;
   interruptGraceMs?: number;
@@ -82,6 +89,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
 
   try {
     await new Promise<void>((resolve) => {
+      const poll = options.precision === 'poll';
       const arrivals = schedule[Symbol.iterator]();
       let next = arrivals.next();
       let timer: NodeJS.Timeout | undefined;
@@ -97,7 +105,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         if (next.done) return resolve();
         const wait = next.value - (performance.now() - startedAt);
         // Polling with setImmediate still lets I/O run between polls; the timer covers long waits.
-        if (wait > POLL_WITHIN_MS) timer = setTimeout(tick, wait - POLL_WITHIN_MS / 2);
+        if (!poll) timer = setTimeout(tick, Math.max(1, wait));
+        else if (wait > POLL_WITHIN_MS) timer = setTimeout(tick, wait - POLL_WITHIN_MS / 2);
         else immediate = setImmediate(tick);
       };
       timer = setTimeout(tick, 0);
