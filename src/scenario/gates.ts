@@ -138,3 +138,26 @@ function compare(actual: number, operator: GateOperator, threshold: number): boo
     }
   }
 }
+
+/**
+ * Parses a scenario's `gates:` table (metric -> expressions). Problems go to `report` with their
+ * path inside the table, so the loader can point at the file line; the rest still parse.
+ */
+export function parseGateTable(byMetric: Readonly<Record<string, readonly string[]>>, report: (path: Array<string | number>, message: string) => void): Gate[] {
+  const parsed: Gate[] = [];
+  for (const [metric, expressions] of Object.entries(byMetric)) {
+    if (!(metric in GATE_METRICS)) {
+      report([metric], `unknown metric '${metric}'; known: ${Object.keys(GATE_METRICS).join(', ')}`);
+      continue;
+    }
+    expressions.forEach((expression, index) => {
+      try {
+        parsed.push(parseGate(metric as GateMetric, expression));
+      } catch (error) {
+        if (!(error instanceof GateSyntaxError)) throw error;
+        report([metric, index], error.message);
+      }
+    });
+  }
+  return parsed;
+}

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseDurationMs, parseRatePerSecond } from './units.js';
 import { faultEndMs, type PlannedFault } from './fault-plan.js';
 import { faultSchema } from './fault-schema.js';
-import { GATE_METRICS, GateSyntaxError, parseGate, type Gate, type GateMetric } from './gates.js';
+import { parseGateTable, type Gate } from './gates.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'use letters, digits, - and _ only');
 
@@ -69,24 +69,7 @@ const load = z.strictObject({
 const gates = z
   .record(z.string(), z.array(z.string()).min(1))
   .default({})
-  .transform((byMetric, ctx): Gate[] => {
-    const parsed: Gate[] = [];
-    for (const [metric, expressions] of Object.entries(byMetric)) {
-      if (!(metric in GATE_METRICS)) {
-        ctx.addIssue({ code: 'custom', path: [metric], message: `unknown metric '${metric}'; known: ${Object.keys(GATE_METRICS).join(', ')}` });
-        continue;
-      }
-      expressions.forEach((expression, index) => {
-        try {
-          parsed.push(parseGate(metric as GateMetric, expression));
-        } catch (error) {
-          if (!(error instanceof GateSyntaxError)) throw error;
-          ctx.addIssue({ code: 'custom', path: [metric, index], message: error.message });
-        }
-      });
-    }
-    return parsed;
-  });
+  .transform((byMetric, ctx): Gate[] => parseGateTable(byMetric, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
 
 export const scenarioSchema = z
   .strictObject({
