@@ -12,6 +12,7 @@ import { ChatRequestInvalid, createAttempt, validateChatRequest } from './dialec
 import { formatFailures, type ChainEngine, type ChainResult } from './fallback-chain.js';
 import type { Authenticator, ClientKey } from './front-door/auth.js';
 import type { BudgetLedger } from './front-door/budget.js';
+import type { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { CACHE_HEADER, type CacheStatus, type ResponseCache } from './front-door/cache.js';
 import type { ServerConfig } from './config.js';
 import { costUsd } from './front-door/cost.js';
@@ -33,6 +34,7 @@ export interface CompletionHandlerDeps {
   readonly server: Pick<ServerConfig, 'maxBodyBytes' | 'deadlineMs'>;
   readonly auth: Authenticator;
   readonly budgets: BudgetLedger;
+  readonly rateLimiter: KeyRateLimiter;
   readonly cache: ResponseCache;
   readonly metrics: RelayMetrics;
   readonly logger: RelayLogger;
@@ -50,7 +52,7 @@ interface Context {
 }
 
 export function createCompletionHandler(deps: CompletionHandlerDeps): CompletionHandler {
-  const { engine, upstream, aliases, server, auth, budgets, cache, metrics, logger } = deps;
+  const { engine, upstream, aliases, server, auth, budgets, rateLimiter, cache, metrics, logger } = deps;
   const catchAll = aliases.get(undefined);
 
   const fail = (res: ServerResponse, ctx: Pick<Context, 'requestId' | 'model'>, status: number, error: { message: string; type: string; code: string; param?: string }, headers: OutgoingHttpHeaders = {}): void => {
@@ -69,6 +71,13 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
       req.resume();
       metrics.refused.inc({ reason: 'auth' });
       return fail(res, early, 401, { message: 'missing or unknown API key (Authorization: Bearer <key>)', type: 'invalid_request_error', code: 'invalid_api_key' });
+    }
+
+    const waitS = rateLimiter.take(client);
+    if (waitS > 0) {
+      req.resume();
+      metrics.refused.inc({ reason: 'rate' });
+      return fail(res, early, 429, { message: `request rate of key '${client.id}' exceeded (${client.requestsPerMinute} per minute)`, type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' }, { 'retry-after': String(waitS) });
     }
 
     let raw: Buffer;

@@ -9,6 +9,7 @@ import { createCompletionHandler, type AliasTargets } from './completion-handler
 import { createChainEngine, type ChainEngine } from './fallback-chain.js';
 import { createAuthenticator } from './front-door/auth.js';
 import { BudgetLedger } from './front-door/budget.js';
+import { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
@@ -65,6 +66,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     server: config.server,
     auth: createAuthenticator(config.auth.keys),
     budgets: new BudgetLedger(),
+    rateLimiter: new KeyRateLimiter(),
     cache: new ResponseCache(policies.cache),
     metrics,
     logger,

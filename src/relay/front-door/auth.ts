@@ -14,6 +14,7 @@ export interface ClientKey {
   readonly budgetPeriod: ClientKeyConfig['budgetPeriod'];
   readonly onBudgetExhausted: ClientKeyConfig['onBudgetExhausted'];
   readonly downgradeTo: string | undefined;
+  readonly requestsPerMinute: number | undefined;
 }
 
 /** Used for every request when no keys are configured: no budget. */
@@ -23,6 +24,7 @@ export const ANONYMOUS_CLIENT: ClientKey = Object.freeze({
   budgetPeriod: 'total',
   onBudgetExhausted: 'reject',
   downgradeTo: undefined,
+  requestsPerMinute: undefined,
 });
 
 export interface Authenticator {
@@ -46,6 +48,7 @@ export function createAuthenticator(keys: readonly ClientKeyConfig[]): Authentic
       budgetPeriod: key.budgetPeriod,
       onBudgetExhausted: key.onBudgetExhausted,
       downgradeTo: key.downgradeTo,
+      requestsPerMinute: key.requestsPerMinute,
     }),
   );
   if (keys.length === 0) return Object.freeze({ enabled: false, authenticate: () => ANONYMOUS_CLIENT });

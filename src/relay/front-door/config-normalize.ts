@@ -64,7 +64,7 @@ function fromFull(input: FullConfigInput): RelayConfig {
   }
   return {
     server: input.server,
-    auth: { keys: input.auth.keys.map((key) => ({ ...key, budgetUsd: key.budgetUsd, downgradeTo: key.downgradeTo })) },
+    auth: { keys: input.auth.keys.map((key) => ({ ...key, budgetUsd: key.budgetUsd, downgradeTo: key.downgradeTo, requestsPerMinute: key.requestsPerMinute })) },
     providers: input.providers.map((provider) => ({ ...provider, apiKeyEnv: provider.apiKeyEnv, healthCheck: provider.healthCheck })),
     models,
     catchAll: undefined,

@@ -33,6 +33,7 @@ const keySchema = z.strictObject({
   budgetPeriod: z.enum(['day', 'month', 'total']).default(D.key.budgetPeriod),
   onBudgetExhausted: z.enum(['reject', 'downgrade']).default(D.key.onBudgetExhausted),
   downgradeTo: z.string().min(1).optional(),
+  requestsPerMinute: z.number().positive().optional(),
 });
 
 const healthCheckSchema = z.strictObject({

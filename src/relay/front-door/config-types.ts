@@ -38,6 +38,8 @@ export interface ClientKeyConfig {
   readonly onBudgetExhausted: BudgetExhaustedAction;
   /** Alias used once the budget is spent, with `onBudgetExhausted: downgrade`. */
   readonly downgradeTo: string | undefined;
+  /** Request rate allowed to this key (token bucket, bursts up to a minute's worth); beyond it 429 + Retry-After. */
+  readonly requestsPerMinute: number | undefined;
 }
 
 /** Active health check of a provider (a GET every `intervalMs`). */

@@ -61,6 +61,23 @@ describe('budgets', () => {
     expect((await relay.get('/metrics')).text).toContain('relay_refused_total{reason="budget"} 1');
   });
 
+  it('refuses requests beyond a key\'s requestsPerMinute with 429 + Retry-After, before any upstream call', async () => {
+    const upstream = await startUpstream(openaiAny('answer', { prompt: 1, completion: 1 }));
+    const relay = await startTestRelay({
+      auth: { keys: [{ id: 'slow', sha256: hashToken('slow-token'), requestsPerMinute: 2 }, { id: 'other', sha256: hashToken('other-token') }] },
+      providers: [{ name: 'p', dialect: 'openai', baseUrl: `${upstream.origin}/v1` }],
+      models: { gpt: { chain: [{ provider: 'p', model: 'm' }] } },
+    });
+    expect((await relay.chat(chatBody('gpt'), bearer('slow-token'))).status).toBe(200);
+    expect((await relay.chat(chatBody('gpt'), bearer('slow-token'))).status).toBe(200);
+    const refused = await relay.chat(chatBody('gpt'), bearer('slow-token'));
+    expect(refused.status).toBe(429);
+    expect(refused.json().error).toMatchObject({ type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' });
+    expect(Number(refused.header('retry-after'))).toBeGreaterThanOrEqual(25); // a token every 30 s
+    expect(upstream.count).toBe(2);
+    expect((await relay.chat(chatBody('gpt'), bearer('other-token'))).status).toBe(200);
+  });
+
   it('charges streams too, from the usage the upstream reported at the end', async () => {
     const { premium, relay } = await budgetRelay();
 

@@ -6,6 +6,7 @@ const key = (id: string, token: string, extra: Partial<ClientKeyConfig> = {}): C
   id,
   sha256: hashToken(token),
   budgetUsd: undefined,
+  requestsPerMinute: undefined,
   budgetPeriod: 'month',
   onBudgetExhausted: 'reject',
   downgradeTo: undefined,

@@ -5,6 +5,7 @@ import { BUDGET_OK, BudgetLedger } from '../../../src/relay/front-door/budget.js
 const client = (over: Partial<ClientKey> = {}): ClientKey => ({
   id: 'team-a',
   budgetUsd: 10,
+  requestsPerMinute: undefined,
   budgetPeriod: 'month',
   onBudgetExhausted: 'reject',
   downgradeTo: undefined,
