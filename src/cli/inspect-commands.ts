@@ -1,10 +1,10 @@
 /** `list` (the scenario library with descriptions) and `report` (re-render a result.json). */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigInvalidError, RelaybenchError } from '../errors.js';
+import { RelaybenchError } from '../errors.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { RESULT_FORMAT, type RunResult } from '../report/result.js';
 import { loadScenario } from '../scenario/load.js';
+import { readResultFile } from './result-file.js';
 
 export async function listCommand(root: string): Promise<void> {
   const files = (await yamlFiles(root)).sort();
@@ -21,13 +21,7 @@ export async function listCommand(root: string): Promise<void> {
 }
 
 export async function reportCommand(file: string): Promise<void> {
-  let result: RunResult;
-  try {
-    result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
-  } catch (error) {
-    throw new ConfigInvalidError(`${file}: not a readable result.json: ${(error as Error).message}`, { cause: error });
-  }
-  if (result.format !== RESULT_FORMAT) throw new ConfigInvalidError(`${file}: format ${JSON.stringify(result.format)}, expected ${RESULT_FORMAT}`);
+  const result = await readResultFile(file);
   process.stdout.write(`${renderMarkdown(result)}\n`);
 }
 

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
 import { loadScenario } from '../scenario/load.js';
+import { compareCommand } from './compare-command.js';
 import { listCommand, reportCommand } from './inspect-commands.js';
 import { runCommand } from './run-command.js';
 import { serveMock, serveRelay, serveToxiproxy } from './serve-commands.js';
@@ -23,10 +24,28 @@ async function main(argv: string[]): Promise<number | undefined> {
         y
           .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML file(s)' })
           .option('out', { type: 'string', describe: 'directory for result.json and report.md (default reports/runs/<name>-<time>)' })
+          .option('seed', { type: 'number', describe: "override the scenario's seed (arrivals, toxicity, jitter)" })
+          .option('duration-scale', { type: 'number', describe: 'scale load duration, warmup and fault times (0.5 = half as long)' })
+          .option('junit', { type: 'string', describe: 'write JUnit XML here: one testcase per gate' })
+          .option('baseline', { type: 'string', describe: 'a result.json to gate against: p99 latency and success-rate regression gates' })
+          .option('baseline-tolerance', { type: 'string', describe: 'allowed p99 regression against --baseline (default 10%)' })
+          .option('prices', { type: 'string', describe: 'price book for cost (default fixtures/prices/list-2026.json)' })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
+          .example('$0 run scenarios/gates/*.yaml --junit reports/junit.xml', 'CI: one JUnit testcase per gate; exit 99 when one fails')
+          .example('$0 run scenarios/smoke.yaml --baseline main/result.json --baseline-tolerance 15%', 'fail on a p99 regression above 15% or a success-rate drop above 0.1 pp')
+          .example('$0 run scenarios/smoke.yaml --seed 42 --duration-scale 0.25', 'another seed, a quarter of the length (faults move with it)')
           .example('TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml', 'use a real Toxiproxy as the fault plane'),
       async (args) => {
-        exitCode = await runCommand({ scenarios: args.scenario as string[], out: args.out });
+        exitCode = await runCommand({
+          scenarios: args.scenario as string[],
+          out: args.out,
+          seed: args.seed,
+          durationScale: args.durationScale,
+          junit: args.junit,
+          baseline: args.baseline,
+          baselineTolerance: args.baselineTolerance,
+          prices: args.prices,
+        });
       },
     )
     .command(
@@ -57,6 +76,20 @@ async function main(argv: string[]): Promise<number | undefined> {
       async (args) => {
         await reportCommand(args.result);
         exitCode = EXIT.ok;
+      },
+    )
+    .command(
+      'compare <a> <b>',
+      'Compare two result.json files: headline metrics side by side with deltas; exit 99 when B regresses against A',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'the reference result.json' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'the result.json to judge' })
+          .option('tolerance', { type: 'string', describe: 'allowed p99 regression (default 10%); success rate may drop 0.1 pp' })
+          .example('$0 compare reports/runs/main/result.json reports/runs/branch/result.json', '')
+          .example('$0 compare a.json b.json --tolerance 20%', ''),
+      async (args) => {
+        exitCode = await compareCommand({ a: args.a, b: args.b, tolerance: args.tolerance });
       },
     )
     .command(
@@ -113,7 +146,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example('$0 toxiproxy --port 8474', ''),
       (args) => serveToxiproxy({ host: args.host, port: args.port, seed: args.seed }),
     )
-    .demandCommand(1, 'name a command: run, validate, list, report, relay, mock or toxiproxy')
+    .demandCommand(1, 'name a command: run, validate, list, report, compare, relay, mock or toxiproxy')
     .strict()
     .help()
     .fail((message, error) => {

@@ -1,11 +1,29 @@
 /**
  * Progress for long runs: a live line on a TTY, plain periodic lines elsewhere (CI logs).
- * Writes to stderr so stdout carries only the report.
+ * Writes to stderr so stdout carries only the report. The line shows elapsed/total, offered vs
+ * achieved rate (completions per second over the last few progress ticks), success, the current
+ * p99 (from `observe`d records of the last 5 s; shown once the runner feeds records) and faults.
  */
+import type { RequestRecord } from '../metrics/record.js';
+import { RecentLatency } from '../metrics/recent-latency.js';
 import type { RunEvent } from '../scenario/runner.js';
+import { formatMs } from '../scenario/units.js';
 
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: RunEvent) => void {
+export interface ProgressOptions {
+  /** The scenario's nominal arrival rate (req/s), shown as "offered"; unknown for a ramp. */
+  offeredPerSecond?: number;
+  /** Rolling window for achieved rate and p99. */
+  windowMs?: number;
+}
+
+/** The event handler, plus `observe` for completed records (the current p99 needs them). */
+export type ProgressPrinter = ((event: RunEvent) => void) & { observe(record: RequestRecord): void };
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): ProgressPrinter {
   const live = stream.isTTY === true;
+  const windowMs = options.windowMs ?? 5000;
+  const recent = new RecentLatency(windowMs);
+  const ticks: Array<{ elapsedMs: number; done: number }> = [];
   let lastPlain = -Infinity;
   let lineOpen = false;
   const println = (text: string): void => {
@@ -13,7 +31,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
     lineOpen = false;
     stream.write(`${text}\n`);
   };
-  return (event) => {
+  const handle = (event: RunEvent): void => {
     switch (event.kind) {
       case 'phase':
         println(`relaybench: ${event.message}`);
@@ -30,9 +48,9 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         return;
       case 'progress': {
         const done = event.ok + event.failed + event.dropped;
-        const success = done === 0 ? '—' : `${((event.ok / done) * 100).toFixed(1)}%`;
-        const faults = event.activeFaults.length > 0 ? event.activeFaults.join(', ') : 'none';
-        const text = `  ${(event.elapsedMs / 1000).toFixed(0)}/${(event.totalMs / 1000).toFixed(0)} s  sent ${event.scheduled}  ok ${success}  failed ${event.failed}  dropped ${event.dropped}  faults: ${faults}`;
+        ticks.push({ elapsedMs: event.elapsedMs, done });
+        while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - windowMs) ticks.shift();
+        const text = progressLine(event, done, achievedRate(ticks), options.offeredPerSecond, recent.percentile(99, event.elapsedMs));
         if (live) {
           stream.write(`\r\x1b[2K${text}`);
           lineOpen = true;
@@ -48,4 +66,32 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
       }
     }
   };
+  return Object.assign(handle, { observe: (record: RequestRecord) => recent.observe(record) });
+}
+
+/** Completions per second between the oldest and newest tick kept; undefined before two ticks. */
+function achievedRate(ticks: ReadonlyArray<{ elapsedMs: number; done: number }>): number | undefined {
+  const first = ticks[0];
+  const last = ticks[ticks.length - 1];
+  if (!first || !last || last.elapsedMs - first.elapsedMs <= 0) return undefined;
+  return ((last.done - first.done) * 1000) / (last.elapsedMs - first.elapsedMs);
+}
+
+/** One progress line; pure, so its format is tested without a stream. */
+export function progressLine(
+  event: Extract<RunEvent, { kind: 'progress' }>,
+  done: number,
+  achieved: number | undefined,
+  offered: number | undefined,
+  p99Us: number | undefined,
+): string {
+  const success = done === 0 ? '—' : `${((event.ok / done) * 100).toFixed(1)}%`;
+  const faults = event.activeFaults.length > 0 ? event.activeFaults.join(', ') : 'none';
+  const rate = `rate ${offered === undefined ? '—' : `${round(offered)}/s`} offered, ${achieved === undefined ? '—' : `${round(achieved)}/s`} achieved`;
+  const p99 = p99Us === undefined ? '' : `  p99 ${formatMs(p99Us / 1000)}`;
+  return `  ${(event.elapsedMs / 1000).toFixed(0)}/${(event.totalMs / 1000).toFixed(0)} s  ${rate}  sent ${event.scheduled}  ok ${success}  failed ${event.failed}  dropped ${event.dropped}${p99}  faults: ${faults}`;
+}
+
+function round(perSecond: number): string {
+  return perSecond >= 100 ? perSecond.toFixed(0) : perSecond.toFixed(1);
 }

@@ -4,16 +4,23 @@
  * still writes what was measured.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT } from '../errors.js';
-import { aggregate } from '../metrics/aggregate.js';
+import { aggregate, type Aggregates } from '../metrics/aggregate.js';
+import type { PriceBook } from '../metrics/cost.js';
+import { renderJUnit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { buildResult, type RunResult } from '../report/result.js';
+import { baselineGates, parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
+import { buildResult, type RunResult, type VariantRun } from '../report/result.js';
+import { combineVariants, renderVariantsMarkdown } from '../report/variants-result.js';
 import { evaluateGates } from '../scenario/gate-values.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
+import { loadPriceBook } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
+import { readResultFile } from './result-file.js';
+import { applyOverrides, validateOverrides } from './run-overrides.js';
 
 /** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
 const FORCED_CLEANUP_MS = 3000;
@@ -21,12 +28,38 @@ const FORCED_CLEANUP_MS = 3000;
 export interface RunCommandOptions {
   scenarios: string[];
   out?: string;
+  /** Overrides every scenario's seed. */
+  seed?: number;
+  /** Scales load duration, warmup and fault times (0.5 = half as long). */
+  durationScale?: number;
+  /** Write JUnit XML here: one testcase per gate, for every scenario run. */
+  junit?: string;
+  /** A result.json to gate against: p99 and success-rate regression gates are added. */
+  baseline?: string;
+  /** Allowed p99 regression, `10%` by default. */
+  baselineTolerance?: string;
+  /** Price book for cost (default fixtures/prices/list-2026.json). */
+  prices?: string;
+}
+
+/** What the flags add to every run, resolved (and validated) before anything starts. */
+interface RunExtras {
+  baseline?: Aggregates;
+  tolerance: number;
+  prices?: PriceBook;
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  // Validate every file before starting anything: a typo in the third file should not cost a run.
+  // Validate every file and flag before starting anything: a typo in the third file should not cost a run.
+  const overrides = { seed: options.seed, durationScale: options.durationScale };
+  validateOverrides(overrides);
+  const extras: RunExtras = {
+    tolerance: options.baselineTolerance === undefined ? REGRESSION_DEFAULTS.latencyTolerance : parseTolerance(options.baselineTolerance),
+    prices: await loadPriceBook(options.prices),
+  };
+  if (options.baseline !== undefined) extras.baseline = (await readResultFile(options.baseline, 'baseline result.json')).aggregates;
   const scenarios: Scenario[] = [];
-  for (const file of options.scenarios) scenarios.push(await loadScenario(file));
+  for (const file of options.scenarios) scenarios.push(applyOverrides(await loadScenario(file), overrides));
 
   const controller = new AbortController();
   let signals = 0;
@@ -47,39 +80,51 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let exitCode: number = EXIT.ok;
+  const results: RunResult[] = [];
   try {
     for (const scenario of scenarios) {
-      const result = await runOne(scenario, controller.signal, options.out);
+      const result = await runOne(scenario, controller.signal, options.out, extras);
+      results.push(result);
       exitCode = Math.max(exitCode, exitCodeOf(result));
       if (result.interrupted) break;
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Written even after a harness error or an interrupt: CI should see the gates that did run.
+    if (options.junit !== undefined) await writeJUnit(options.junit, results);
   }
   return exitCode;
 }
 
-async function runOne(scenario: Scenario, signal: AbortSignal, out: string | undefined): Promise<RunResult> {
-  const outcome = await runScenario(scenario, {
-    signal,
-    onEvent: progressPrinter(),
-    faultPlaneUrl: process.env.TOXIPROXY_URL || undefined,
-  });
-  const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
-  const aggregates = aggregate({
-    records: outcome.records,
-    scheduled: outcome.scheduled,
-    windows: outcome.windows,
-    primary: scenario.target.chain[0]!,
-    durationMs: outcome.interrupted ? Math.max(1, lastEnd) : scenario.load.duration,
-  });
-  const gates = evaluateGates(scenario.gates, aggregates);
-  const result = buildResult(outcome, aggregates, gates);
+async function writeJUnit(file: string, results: readonly RunResult[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, renderJUnit(results));
+  process.stdout.write(`wrote ${file}\n`);
+}
 
-  const dir = out ?? join('reports', 'runs', `${scenario.name}-${outcome.startedAt.replace(/[:.]/g, '-')}`);
+async function runOne(scenario: Scenario, signal: AbortSignal, out: string | undefined, extras: RunExtras): Promise<RunResult> {
+  const dir = out ?? join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  let result: RunResult;
+  let markdown: string;
+  if (scenario.variants.length === 0) {
+    result = await measure(scenario, signal, dir, extras);
+    markdown = renderMarkdown(result);
+  } else {
+    // Variants run in turn, each with its own processes and run directory, same seed, load and faults.
+    const runs: VariantRun[] = [];
+    for (const [index, variant] of scenario.variants.entries()) {
+      process.stderr.write(`relaybench: variant ${index + 1}/${scenario.variants.length}: ${variant.name}\n`);
+      const variantDir = join(dir, `variant-${index + 1}-${variant.name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`);
+      const measured = await measure(variant.scenario, signal, variantDir, extras);
+      runs.push({ name: variant.name, result: measured });
+      if (measured.interrupted) break;
+    }
+    result = combineVariants(runs);
+    markdown = renderVariantsMarkdown(result);
+  }
+
   await mkdir(dir, { recursive: true });
-  const markdown = renderMarkdown(result);
   await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(dir, 'report.md'), `${markdown}\n`);
 
@@ -88,7 +133,34 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
   return result;
 }
 
+/** One configuration: run, aggregate, gate. Files the run makes (configs, a gateway's log) go to `runDir`. */
+async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, extras: RunExtras): Promise<RunResult> {
+  const outcome = await runScenario(scenario, {
+    signal,
+    onEvent: progressPrinter(),
+    faultPlaneUrl: process.env.TOXIPROXY_URL || undefined,
+    runDir,
+  });
+  const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
+  const aggregates = aggregate({
+    records: outcome.records,
+    scheduled: outcome.scheduled,
+    windows: outcome.windows,
+    primary: scenario.target.chain[0]!,
+    durationMs: outcome.interrupted ? Math.max(1, lastEnd) : scenario.load.duration,
+    ...(extras.prices ? { prices: extras.prices } : {}),
+    providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
+  });
+  const gates = [...scenario.gates, ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : [])];
+  return buildResult(outcome, aggregates, evaluateGates(gates, aggregates));
+}
+
 function exitCodeOf(result: RunResult): number {
+  const parts = result.variants?.map((v) => v.result) ?? [result];
+  return Math.max(...parts.map(exitCodeOfOne));
+}
+
+function exitCodeOfOne(result: RunResult): number {
   if (result.interrupted) return EXIT.interrupted;
   if (!result.aggregates.accountingHolds || result.cleanupErrors.length > 0) return EXIT.harnessError;
   return result.gates.every((g) => g.passed) ? EXIT.ok : EXIT.gateFailed;

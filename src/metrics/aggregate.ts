@@ -3,12 +3,16 @@
  * Errors and timeouts are in the latency histogram with the latency they had: leaving them out
  * would hide exactly the tail a failover drill is about.
  */
+import { costOf, servingModel, type CostSummary, type PriceBook } from './cost.js';
 import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
-import { createHistogram, encodeHistogram, recordMicros, summarize, type LatencySummary } from './histogram.js';
-import { latencyMicros, serviceMicros, type FailureKind, type RequestRecord } from './record.js';
+import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
+import type { LatencySummary } from './histogram.js';
+import type { FailureKind, RequestRecord } from './record.js';
 import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
+import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
+import { TimingsRecorder, type Timings } from './timings.js';
 
 export type Phase = 'baseline' | 'fault' | 'recovery';
 
@@ -38,11 +42,40 @@ export interface Aggregates {
   latency: LatencySummary;
   latencyHistogram: string;
   service: LatencySummary;
+  serviceHistogram: string;
+  /** Time to first token (streams that received one); absent when no request had one. */
+  ttft?: LatencySummary;
+  ttftHistogram?: string;
   servedBy: Record<string, number>;
   phases: Record<Phase, Tally>;
+  /** Latency, service time and TTFT histograms per phase. */
+  phaseTimings: Record<Phase, Timings>;
+  /**
+   * Per provider the relay attributed requests to (`x-relay-provider`): how they ended and
+   * their timings. Failures the relay did not attribute are in the overall figures only.
+   */
+  providers: Record<string, ProviderStats>;
   windows: Array<WindowAnalysis & { disruptionMs: number | undefined; recoveryMs: number | undefined }>;
+  /** Successes that needed a fallback vs those that did not (see failover-penalty.ts). */
+  failoverPenalty: FailoverPenalty;
   slices: Slice[];
   sliceMs: number;
+  /** The fine timeline (250 ms) that disruption and recovery are measured on. */
+  fineSlices: Slice[];
+  fineSliceMs: number;
+  /** Cost of the successes in the run's price book; absent without a price book. */
+  cost?: CostSummary;
+  /** Total USD and USD per 1,000 priced successes, when any success could be priced. */
+  costUsd?: number;
+  costPer1k?: number;
+  /** The relay's breaker/cooldown events on load time (empty when the target exposes none). */
+  relayEvents: RelayTimelineEvent[];
+}
+
+export interface ProviderStats extends Timings {
+  requests: number;
+  ok: number;
+  failed: number;
 }
 
 export interface AggregateInput {
@@ -53,11 +86,18 @@ export interface AggregateInput {
   primary: string;
   durationMs: number;
   sliceMs?: number;
+  /** Price book for cost; without one, cost is not computed. */
+  prices?: PriceBook;
+  /** Each provider's (serving) model, for pricing: scenario `providers[].model`. */
+  providerModels?: Readonly<Record<string, string>>;
+  /** Relay events already on load time (relayEventsOnLoadTime). */
+  relayEvents?: readonly RelayTimelineEvent[];
 }
 
 export function aggregate(input: AggregateInput): Aggregates {
-  const latency = createHistogram();
-  const service = createHistogram();
+  const overallTimings = new TimingsRecorder();
+  const phaseRecorders: Record<Phase, TimingsRecorder> = { baseline: new TimingsRecorder(), fault: new TimingsRecorder(), recovery: new TimingsRecorder() };
+  const providerRecorders = new Map<string, { recorder: TimingsRecorder; requests: number; ok: number; failed: number }>();
   const failedByKind: Partial<Record<FailureKind, number>> = {};
   const overall = emptyTally();
   const phases: Record<Phase, Tally> = { baseline: emptyTally(), fault: emptyTally(), recovery: emptyTally() };
@@ -67,10 +107,7 @@ export function aggregate(input: AggregateInput): Aggregates {
   const firstOnset = Math.min(...spans.map((s) => s.startMs));
 
   for (const record of input.records) {
-    if (record.outcome !== 'dropped') {
-      recordMicros(latency, latencyMicros(record));
-      recordMicros(service, serviceMicros(record));
-    }
+    overallTimings.record(record);
     if (record.outcome === 'failed') {
       const kind = record.failure ?? 'other';
       failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
@@ -79,6 +116,14 @@ export function aggregate(input: AggregateInput): Aggregates {
     const phase: Phase = inFault ? 'fault' : record.intendedMs < firstOnset ? 'baseline' : 'recovery';
     count(overall, record);
     count(phases[phase], record);
+    phaseRecorders[phase].record(record);
+    if (record.provider !== undefined && record.outcome !== 'dropped') {
+      let entry = providerRecorders.get(record.provider);
+      if (!entry) providerRecorders.set(record.provider, (entry = { recorder: new TimingsRecorder(), requests: 0, ok: 0, failed: 0 }));
+      entry.requests++;
+      entry[record.outcome]++;
+      entry.recorder.record(record);
+    }
   }
 
   const { ok, failed, dropped } = overall;
@@ -91,6 +136,12 @@ export function aggregate(input: AggregateInput): Aggregates {
     disruptionMs: disruptionMs(fine, RECOVERY_DEFAULTS.sliceMs, w.startMs),
     recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs),
   }));
+  const timings = overallTimings.finish();
+  const providers: Record<string, ProviderStats> = {};
+  for (const [name, entry] of [...providerRecorders].sort((a, b) => a[0].localeCompare(b[0]))) {
+    providers[name] = { requests: entry.requests, ok: entry.ok, failed: entry.failed, ...entry.recorder.finish() };
+  }
+  const cost = input.prices ? costOf(input.records, input.prices, servingModel(input.providerModels ?? {})) : undefined;
   return {
     scheduled,
     ok,
@@ -101,14 +152,20 @@ export function aggregate(input: AggregateInput): Aggregates {
     successRate: scheduled === 0 ? 0 : ok / scheduled,
     failuresPer1k: scheduled === 0 ? 0 : ((failed + dropped) / scheduled) * 1000,
     sliceAvailability: sliceAvailability(slices),
-    latency: summarize(latency),
-    latencyHistogram: encodeHistogram(latency),
-    service: summarize(service),
+    ...timings,
     servedBy: overall.servedBy,
     phases,
+    phaseTimings: { baseline: phaseRecorders.baseline.finish(), fault: phaseRecorders.fault.finish(), recovery: phaseRecorders.recovery.finish() },
+    providers,
     windows,
+    failoverPenalty: failoverPenalty(input.records, input.primary),
     slices,
     sliceMs,
+    fineSlices: fine,
+    fineSliceMs: RECOVERY_DEFAULTS.sliceMs,
+    ...(cost ? { cost } : {}),
+    ...(cost && cost.priced > 0 ? { costUsd: cost.totalUsd, costPer1k: cost.per1k } : {}),
+    relayEvents: [...(input.relayEvents ?? [])],
   };
 }
 

@@ -2,7 +2,7 @@
  * The per-slice timeline: what happened in each time slice (by intended start), so failures can
  * be placed against fault windows and the serving provider can be followed through a drill.
  */
-import type { FailureKind, RequestRecord } from './record.js';
+import { latencyMicros, type FailureKind, type RequestRecord } from './record.js';
 
 export interface Slice {
   /** Slice start, ms since load start. */
@@ -14,6 +14,12 @@ export interface Slice {
   failedByKind: Partial<Record<FailureKind, number>>;
   /** Successful requests per serving provider. */
   servedBy: Record<string, number>;
+  /**
+   * Latency percentiles (µs, nearest rank, exact) of the slice's completed and failed requests;
+   * absent for a slice without any. Exact sort, not HDR: a slice holds few values.
+   */
+  p50Us?: number;
+  p99Us?: number;
 }
 
 export function buildSlices(records: readonly RequestRecord[], sliceMs: number, durationMs: number): Slice[] {
@@ -27,8 +33,10 @@ export function buildSlices(records: readonly RequestRecord[], sliceMs: number, 
     failedByKind: {},
     servedBy: {},
   }));
+  const latencies: number[][] = Array.from({ length: count }, () => []);
   for (const record of records) {
-    const slice = slices[Math.min(count - 1, Math.floor(record.intendedMs / sliceMs))]!;
+    const index = Math.min(count - 1, Math.max(0, Math.floor(record.intendedMs / sliceMs)));
+    const slice = slices[index]!;
     slice.offered++;
     if (record.outcome === 'ok') {
       slice.ok++;
@@ -41,6 +49,20 @@ export function buildSlices(records: readonly RequestRecord[], sliceMs: number, 
       const kind = record.failure ?? 'other';
       slice.failedByKind[kind] = (slice.failedByKind[kind] ?? 0) + 1;
     }
+    if (record.outcome !== 'dropped') latencies[index]!.push(latencyMicros(record));
   }
+  slices.forEach((slice, i) => {
+    const values = latencies[i]!;
+    if (values.length === 0) return;
+    const sorted = Float64Array.from(values).sort();
+    slice.p50Us = Math.round(nearestRank(sorted, 50));
+    slice.p99Us = Math.round(nearestRank(sorted, 99));
+  });
   return slices;
+}
+
+/** Nearest-rank percentile of ascending values (non-empty). */
+export function nearestRank(sorted: ArrayLike<number>, percentile: number): number {
+  const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length));
+  return sorted[rank - 1]!;
 }

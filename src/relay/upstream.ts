@@ -4,7 +4,7 @@
  * headers and hands the body over unbuffered. A failed, aborted or abandoned body is destroyed so
  * its socket is never left half-read in the pool.
  */
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import type { UpstreamHeaders } from './dialects/dialect.js';
 import { TtfbGuard } from './streaming/ttfb-guard.js';
 
@@ -70,7 +70,7 @@ export const upstreamDefaults = Object.freeze({
 
 /** Creates the relay's upstream client. `connectTimeoutMs` bounds TCP (and TLS) setup. */
 export function createUpstreamClient(options: { readonly connectTimeoutMs: number }): UpstreamClient {
-  const agent = new Agent({
+  const agent = new PoolsByOrigin({
     keepAliveTimeout: upstreamDefaults.keepAliveTimeoutMs,
     maxResponseSize: upstreamDefaults.maxResponseBytes,
     connect: { timeout: options.connectTimeoutMs },
@@ -93,7 +93,7 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
     async stream(request) {
       const ttfb = request.ttfbTimeoutMs;
       const guard = ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
-      let res: Awaited<ReturnType<Agent['request']>>;
+      let res: Awaited<ReturnType<Pool['request']>>;
       try {
         res = await agent.request({ ...requestOptions(request), signal: guard?.signal ?? request.signal });
       } catch (error) {
@@ -132,8 +132,32 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
   };
 }
 
-function requestOptions(request: UpstreamRequest): Parameters<Agent['request']>[0] {
+function requestOptions(request: UpstreamRequest): Parameters<Pool['request']>[0] & { origin: string } {
   return { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body };
+}
+
+/**
+ * One undici Pool per upstream origin, looked up in a Map. Does what an undici Agent does for us,
+ * minus its per-request dispatch layers (measured: a visible share of the relay's CPU per request).
+ */
+class PoolsByOrigin {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly options: Pool.Options) {}
+
+  request(options: Parameters<Pool['request']>[0] & { origin: string }): ReturnType<Pool['request']> {
+    let pool = this.pools.get(options.origin);
+    if (pool === undefined) {
+      pool = new Pool(options.origin, this.options);
+      this.pools.set(options.origin, pool);
+    }
+    return pool.request(options);
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
+    this.pools.clear();
+  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {

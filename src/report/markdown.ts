@@ -2,10 +2,10 @@
  * The Markdown report (GitHub-flavoured, fit for a CI job summary). Pure: returns a string.
  * Every figure is defined in the README's metric definitions.
  */
+import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs } from '../scenario/units.js';
+import { formatGateValue, micros, percent, table, usd } from './format.js';
 import type { RunResult } from './result.js';
-
-const DURATION_METRICS: ReadonlySet<string> = new Set(['latency', 'failover_time', 'disruption', 'recovery_time']);
 
 export function renderMarkdown(result: RunResult): string {
   const { aggregates: a, scenario } = result;
@@ -56,6 +56,8 @@ export function renderMarkdown(result: RunResult): string {
     lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
   }
 
+  lines.push(...providerSection(a), ...penaltySection(a), ...costSection(a));
+
   if (a.sliceAvailability !== undefined) lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
   const kinds = Object.entries(a.failedByKind);
   if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
@@ -63,7 +65,11 @@ export function renderMarkdown(result: RunResult): string {
 
   if (result.gates.length > 0) {
     lines.push('### Gates', '');
-    const rows = result.gates.map((g) => [`\`${g.metric}: ${g.expression}\``, gateActual(g.metric, g.actual, g.note), g.passed ? 'pass' : '**FAIL**']);
+    const rows = result.gates.map((g) => [
+      `\`${g.key ?? g.metric}: ${g.expression}\`${g.origin === 'baseline' ? ' (baseline)' : ''}`,
+      gateActual(g.metric, g.actual, g.note),
+      g.passed ? 'pass' : '**FAIL**',
+    ]);
     lines.push(table(['Gate', 'Actual', 'Result'], rows), '');
   }
   if (result.cleanupErrors.length > 0) lines.push(`**Cleanup problems**: ${result.cleanupErrors.join('; ')}`, '');
@@ -103,9 +109,45 @@ function failover(result: RunResult): string {
 
 function gateActual(metric: string, actual: number | null, note: string | undefined): string {
   if (actual === null) return note ?? 'no data';
-  if (DURATION_METRICS.has(metric)) return formatMs(actual);
-  if (metric === 'success_rate' || metric === 'slice_availability' || (actual < 1 && actual > 0)) return percent(actual);
-  return String(actual);
+  return formatGateValue(metric, actual);
+}
+
+/** Per serving provider: how many it served, its latency and (for streams) TTFT. */
+export function providerSection(a: Aggregates): string[] {
+  const providers = Object.entries(a.providers ?? {});
+  if (providers.length === 0) return [];
+  const withTtft = providers.some(([, p]) => p.ttft !== undefined);
+  const header = ['Provider', 'Served', 'Failed', 'Latency p50', 'Latency p99', ...(withTtft ? ['TTFT p50'] : [])];
+  const rows = providers.map(([name, p]) => [
+    name,
+    String(p.ok),
+    String(p.failed),
+    micros(p.latency.p50Us),
+    micros(p.latency.p99Us),
+    ...(withTtft ? [p.ttft ? micros(p.ttft.p50Us) : '—'] : []),
+  ]);
+  return ['### By provider', '', table(header, rows), ''];
+}
+
+/** The failover latency penalty: successes that needed a fallback vs those that did not. */
+export function penaltySection(a: Aggregates): string[] {
+  const p = a.failoverPenalty;
+  if (!p || p.fallback.count === 0) return [];
+  const direct = p.direct.count > 0 ? `; without: p50 ${micros(p.direct.p50Us)}, p99 ${micros(p.direct.p99Us)} (${p.direct.count})` : '';
+  const delta = p.p50DeltaUs !== undefined && p.p99DeltaUs !== undefined ? ` → penalty p50 ${signedMicros(p.p50DeltaUs)}, p99 ${signedMicros(p.p99DeltaUs)}` : '';
+  return [`Failover latency penalty: requests that needed a fallback p50 ${micros(p.fallback.p50Us)}, p99 ${micros(p.fallback.p99Us)} (${p.fallback.count})${direct}${delta}`, ''];
+}
+
+/** Cost lines, when the run's successes could be priced. */
+export function costSection(a: Aggregates): string[] {
+  const c = a.cost;
+  if (!c || c.priced === 0 || a.costUsd === undefined || a.costPer1k === undefined) return [];
+  const unpriced = c.unpriced > 0 ? `; ${c.unpriced} successes not priced${c.unpricedModels.length > 0 ? ` (no price for ${c.unpricedModels.join(', ')})` : ' (no usage reported)'}` : '';
+  return [`Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes${unpriced}`, ''];
+}
+
+function signedMicros(us: number): string {
+  return `${us < 0 ? '−' : '+'}${micros(Math.abs(us))}`;
 }
 
 function optionalMs(ms: number | undefined, missing: string): string {
@@ -117,15 +159,3 @@ function servedBy(counts: Record<string, number>): string {
   return entries.length === 0 ? '—' : entries.map(([p, n]) => `${p} ${n}`).join(', ');
 }
 
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
-}
-
-function micros(us: number): string {
-  return formatMs(us / 1000);
-}
-
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}

@@ -28,11 +28,33 @@ export interface RunResult {
   /** Fault windows with the times the fault plane confirmed (ms since load start). */
   faults: RunOutcome['windows'];
   aggregates: Aggregates;
-  gates: Array<{ metric: string; expression: string; actual: number | null; passed: boolean; note?: string }>;
+  gates: GateEntry[];
   passed: boolean;
   /** Processes the run started (all stopped before the result was written). */
   processes: RunOutcome['processes'];
   cleanupErrors: string[];
+  /** A variants run: every configuration's own result, in run order (see variants-result.ts). */
+  variants?: VariantRun[];
+}
+
+/** One configuration of a variants run. */
+export interface VariantRun {
+  name: string;
+  result: RunResult;
+}
+
+/** One evaluated gate as result.json keeps it. */
+export interface GateEntry {
+  /** The bare metric (`latency`), which decides the unit of `actual`. */
+  metric: string;
+  /** The metric key with its scope (`latency{phase:fault}`); absent in results before scopes. */
+  key?: string;
+  expression: string;
+  actual: number | null;
+  passed: boolean;
+  note?: string;
+  /** `baseline` for the regression gates `run --baseline` adds. */
+  origin?: 'scenario' | 'baseline';
 }
 
 export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: readonly GateResult[]): RunResult {
@@ -63,7 +85,9 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
     aggregates,
     gates: gates.map((g) => ({
       metric: g.gate.metric,
+      key: g.gate.key,
       expression: g.gate.source,
+      origin: g.gate.origin ?? 'scenario',
       actual: g.actual ?? null,
       passed: g.passed,
       ...(g.note ? { note: g.note } : {}),

@@ -1,23 +1,30 @@
 /**
- * The runner: starts the mock providers, the fault plane and the relay, puts one fault-plane
- * proxy in front of each provider, drives open-model load while the fault timeline plays, and
- * returns every record. Proxies carry the run's id (`relaybench_<pid>_<run>_<provider>`); before
- * creating its own, a run deletes those of earlier runs whose process is gone (run-proxies.ts).
- * Whatever happens (gate failure, exception, Ctrl-C) it rolls back every fault -- toxics, disabled
- * proxies and mock HTTP faults -- deletes its proxies and stops every process it started, in that order.
+ * The runner: starts the mock providers, the fault plane and the target (our relay, nothing for a
+ * direct target, or an external gateway), puts one fault-plane proxy in front of each provider,
+ * warms up, drives the load (open or closed model) while the fault timeline plays, attributes each
+ * record's serving provider from the mocks' logs, and returns every record. Proxies carry the
+ * run's id (`relaybench_<pid>_<run>_<provider>`); before creating its own, a run deletes those of
+ * earlier runs whose process is gone (run-proxies.ts). Whatever happens (gate failure, exception,
+ * Ctrl-C) it rolls back every fault -- toxics, disabled proxies and mock HTTP faults -- deletes its
+ * proxies and stops every process it started, in that order.
  */
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FaultPlaneClient } from '../chaos/client.js';
 import { MockFaultClient } from '../chaos/mock-fault-client.js';
 import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../chaos/timeline.js';
 import { RunInterruptedError } from '../errors.js';
-import { runOpenModel } from '../load/open-model.js';
 import type { FaultWindow } from '../metrics/fault-window.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Scenario } from './schema.js';
-import { relayConfigFor } from './relay-config.js';
+import { driveLoad, warmUp } from './drive-load.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
+import { startMock } from './mock-services.js';
 import { clearLeftoverProxies, endRun, newRunId, proxyName } from './run-proxies.js';
 import { startService, type RunningService } from './services.js';
+import { startTarget } from './start-target.js';
 
 export type RunEvent =
   | { kind: 'phase'; message: string }
@@ -32,6 +39,11 @@ export interface RunOptions {
   /** Use this Toxiproxy-compatible server instead of starting the embedded one. */
   faultPlaneUrl?: string;
   progressIntervalMs?: number;
+  /**
+   * Where files the run makes go (mock and gateway configs, the gateway's log); created when
+   * needed. Default: a fresh directory under the system's temp directory.
+   */
+  runDir?: string;
 }
 
 export interface RunOutcome {
@@ -40,6 +52,12 @@ export interface RunOutcome {
   finishedAt: string;
   records: RequestRecord[];
   scheduled: number;
+  /** `open-model` (arrival schedule) or `closed-model` (connections back to back). */
+  mode?: 'open-model' | 'closed-model';
+  /** The base URL the load called. */
+  targetUrl?: string;
+  /** Records whose serving provider came from the mocks' logs rather than the target's headers. */
+  attributedFromLogs?: number;
   windows: FaultWindow[];
   interrupted: boolean;
   faultPlane: { url: string; embedded: boolean };
@@ -53,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const emit = options.onEvent ?? (() => {});
   const services: RunningService[] = [];
   const proxies: string[] = [];
-  const records: RequestRecord[] = [];
+  let records: RequestRecord[] = [];
   const cleanupErrors: string[] = [];
   const startedAt = new Date().toISOString();
   const runId = newRunId();
@@ -61,6 +79,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let timeline: FaultTimeline | undefined;
   let scheduled = 0;
   let interrupted = false;
+  let mode: NonNullable<RunOutcome['mode']> = scenario.load.mode === 'closed' ? 'closed-model' : 'open-model';
+  let targetUrl = '';
+  let attributedFromLogs = 0;
+  let dir: string | undefined;
+  const runDir = async (): Promise<string> => {
+    if (dir === undefined) {
+      if (options.runDir !== undefined) await mkdir(options.runDir, { recursive: true });
+      dir = options.runDir ?? (await mkdtemp(join(tmpdir(), 'relaybench-run-')));
+    }
+    return dir;
+  };
   const checkInterrupt = (): void => {
     if (options.signal?.aborted) throw new RunInterruptedError('SIGINT');
   };
@@ -69,11 +98,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     emit({ kind: 'phase', message: 'starting fault plane and mock providers' });
     const faultPlaneUrl = options.faultPlaneUrl ?? (await track(services, startService('fault plane', ['toxiproxy', '--port', '0', '--seed', String(scenario.seed)]))).url;
     // allSettled, not all: every mock that did start must be tracked so cleanup can stop it.
-    const settled = await Promise.allSettled(
-      scenario.providers.map((p) =>
-        track(services, startService(`mock ${p.name}`, ['mock', '--name', p.name, '--model', p.model, '--latency-ms', String(p.latency), '--seed', String(scenario.seed), '--port', '0'])),
-      ),
-    );
+    const settled = await Promise.allSettled(scenario.providers.map((p) => track(services, startMock(p, scenario.seed, runDir))));
     const mocks = settled.map((result) => {
       if (result.status === 'rejected') throw result.reason;
       return result.value;
@@ -95,9 +120,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       mockByProvider.set(provider.name, mockUrl);
     }
 
-    emit({ kind: 'phase', message: `starting relay (chain: ${scenario.target.chain.join(' -> ')})` });
-    const relayConfig = relayConfigFor(scenario, (provider) => listenByProvider.get(provider)!);
-    const relay = await track(services, startService('relay', ['relay', '--config-json', JSON.stringify(relayConfig)]));
+    emit({ kind: 'phase', message: `starting ${scenario.target.kind} target (chain: ${scenario.target.chain.join(' -> ')})` });
+    targetUrl = await startTarget({
+      scenario,
+      proxyOf: (provider) => listenByProvider.get(provider)!,
+      runDir,
+      track: (service) => services.push(service),
+      signal: options.signal,
+    });
     checkInterrupt();
 
     const faults: TimelineFault[] = scenario.schedule.map(({ source: _source, ...f }) =>
@@ -105,23 +135,28 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     );
     timeline = new FaultTimeline({ faultPlane: client, mocks: new MockFaultClient() }, faults, (event) => emit({ kind: 'fault', event }));
 
-    emit({ kind: 'phase', message: `load: ${scenario.load.rate}/s for ${scenario.load.duration / 1000}s` });
+    if (scenario.load.warmup > 0) {
+      emit({ kind: 'phase', message: `warmup: ${scenario.load.warmup / 1000}s (not recorded)` });
+      await warmUp({ baseUrl: targetUrl, load: scenario.load, seed: scenario.seed, signal: options.signal });
+      checkInterrupt();
+    }
+    // Log entries after these positions belong to the recorded load (warmup ids repeat rb-0, rb-1...).
+    const logFrom = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await mockLogPosition(url)] as const)));
+
+    const l = scenario.load;
+    emit({ kind: 'phase', message: `load: ${l.mode === 'closed' ? `closed model, ${l.connections} connections` : `${l.schedule?.kind ?? 'constant'} ${l.rate}/s`} for ${l.duration / 1000}s` });
     let loadStart = performance.now();
     const counts = { ok: 0, failed: 0, dropped: 0 };
     const progress = setInterval(() => {
       const activeFaults = timeline?.active().map((f) => `${f.type}@${f.provider}`) ?? [];
-      const elapsedMs = Math.min(scenario.load.duration, performance.now() - loadStart);
-      emit({ kind: 'progress', elapsedMs, totalMs: scenario.load.duration, scheduled: records.length, ...counts, activeFaults });
+      const elapsedMs = Math.min(l.duration, performance.now() - loadStart);
+      emit({ kind: 'progress', elapsedMs, totalMs: l.duration, scheduled: records.length, ...counts, activeFaults });
     }, options.progressIntervalMs ?? 1000);
     try {
-      const run = await runOpenModel({
-        baseUrl: relay.url,
-        ratePerSecond: scenario.load.rate,
-        durationMs: scenario.load.duration,
-        timeoutMs: scenario.load.timeout,
-        maxInFlight: scenario.load.max_in_flight,
-        model: scenario.load.model,
-        maxTokens: scenario.load.max_tokens,
+      const run = await driveLoad({
+        baseUrl: targetUrl,
+        load: l,
+        seed: scenario.seed,
         signal: options.signal,
         onStart: (origin) => {
           loadStart = origin;
@@ -134,9 +169,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       });
       scheduled = run.scheduled;
       interrupted = run.interrupted;
+      mode = run.mode;
     } finally {
       clearInterval(progress);
     }
+
+    emit({ kind: 'phase', message: 'attributing requests from the mock providers\' logs' });
+    const logs = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await readMockLog(url, logFrom.get(p) ?? 0)] as const)));
+    const before = records.filter((r) => r.provider !== undefined).length;
+    records = attributeRecords(records, servedBySeq(logs));
+    attributedFromLogs = records.filter((r) => r.provider !== undefined).length - before;
   } catch (error) {
     if (!(error instanceof RunInterruptedError)) throw error;
     interrupted = true;
@@ -155,6 +197,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     finishedAt: new Date().toISOString(),
     records: records.sort((a, b) => a.seq - b.seq),
     scheduled,
+    mode,
+    targetUrl,
+    attributedFromLogs,
     windows: timeline?.windows() ?? [],
     interrupted,
     faultPlane: { url: client?.url ?? options.faultPlaneUrl ?? '', embedded: options.faultPlaneUrl === undefined },

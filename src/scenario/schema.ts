@@ -1,70 +1,18 @@
 /**
  * The scenario schema: what a scenario file may say, its defaults, and the typed Scenario the
  * runner receives. Human units (durations, rates) are converted here, once, at load time.
+ * Sections live in their own files: providers (provider-schema.ts), target (target-schema.ts),
+ * load (load-schema.ts), faults (fault-schema.ts); `extends` and `variants` are resolved by the
+ * loader (extends.ts, variants.ts) before and after this schema runs.
  */
 import { z } from 'zod';
-import { parseDurationMs, parseRatePerSecond } from './units.js';
 import { faultEndMs, type PlannedFault } from './fault-plan.js';
 import { faultSchema } from './fault-schema.js';
 import { parseGateTable, type Gate } from './gates.js';
-
-const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'use letters, digits, - and _ only');
-
-/** A duration such as `250ms`, `8s`, `1.5m`; converted to milliseconds. */
-function duration() {
-  return z.unknown().transform((value, ctx): number => {
-    const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 8s or 1m, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-}
-
-/** A rate such as `50/s`, `3000/m` or a bare number per second. */
-function rate() {
-  return z.unknown().transform((value, ctx): number => {
-    const perSecond = typeof value === 'string' || typeof value === 'number' ? parseRatePerSecond(value) : undefined;
-    if (perSecond === undefined || perSecond <= 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a positive rate such as 50/s or 3000/m, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return perSecond;
-  });
-}
-
-const provider = z.strictObject({
-  /** Name used in chains, faults and reports. */
-  name,
-  /** Model the mock provider reports serving. */
-  model: z.string().default('gpt-4.1-mini'),
-  /** Fixed service latency of the mock provider. */
-  latency: duration().default(20),
-});
-
-const target = z.strictObject({
-  /** `builtin`: our relay, in its own process. (`direct` and `external` come later.) */
-  kind: z.literal('builtin').default('builtin'),
-  /** Provider names in priority order; defaults to every provider in the order listed. */
-  chain: z.array(name).min(1).optional(),
-  /** Per-attempt upstream timeout inside the relay. */
-  attempt_timeout: duration().default(2000),
-  /** The relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
-  policies: z.record(z.string(), z.unknown()).optional(),
-});
-
-const load = z.strictObject({
-  /** Open-model arrival rate (requests start on schedule whatever the latency). */
-  rate: rate(),
-  duration: duration(),
-  /** Client timeout per request, counted from its intended start. */
-  timeout: duration().default(10_000),
-  /** Arrivals beyond this many requests in flight are counted as dropped, never delayed. */
-  max_in_flight: z.number().int().positive().default(1000),
-  model: z.string().default('gpt-4.1-mini'),
-  max_tokens: z.number().int().positive().default(64),
-});
+import { loadSchema } from './load-schema.js';
+import { providerSchema } from './provider-schema.js';
+import { name } from './schema-units.js';
+import { targetSchema, type TargetSpec } from './target-schema.js';
 
 const gates = z
   .record(z.string(), z.array(z.string()).min(1))
@@ -73,30 +21,47 @@ const gates = z
 
 export const scenarioSchema = z
   .strictObject({
+    /** A base scenario file (relative to this one) deep-merged under this one: maps merge, lists and scalars replace. */
+    extends: z.string().optional(),
+    /** Default: the file name without extension. */
     name: name.optional(),
+    /** What the drill reproduces; printed at the top of the report. */
     description: z.string().default(''),
-    /** Seeds every random draw (arrivals, toxicity, jitter), so a run can be reproduced. */
+    /** Seeds every random draw (arrivals, mix, toxicity, jitter, mock latency), so a run can be reproduced. */
     seed: z.number().int().nonnegative().default(1),
-    providers: z.array(provider).min(1),
-    target: target.default({ kind: 'builtin', attempt_timeout: 2000 }),
-    load,
+    /** Mock providers, each in its own process behind its own fault-plane proxy. */
+    providers: z.array(providerSchema).min(1),
+    /** What the load calls: `builtin` (default), `direct` or `external`. */
+    target: targetSchema.prefault({}),
+    /** Arrivals, duration, warmup, mode and the request mix. */
+    load: loadSchema,
     /** Faults by kind (see fault-schema.ts and fault-kinds.ts); expanded into `schedule` at load time. */
     faults: z.array(faultSchema).default([]),
+    /** k6-style thresholds per metric (gates.ts). */
     gates,
+    /** A matrix or a list of named overrides, each run in turn with the same seed, load and faults (variants.ts). */
+    variants: z.unknown().optional(),
   })
   .superRefine((scenario, ctx) => {
     const known = new Set(scenario.providers.map((p) => p.name));
+    const unknown = (p: string): string => `unknown provider '${p}'; providers: ${[...known].join(', ')}`;
     scenario.target.chain?.forEach((member, index) => {
-      if (!known.has(member)) {
-        ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: `unknown provider '${member}'; providers: ${[...known].join(', ')}` });
-      }
+      if (!known.has(member)) ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
     });
+    if (scenario.target.kind === 'direct') {
+      const first = scenario.target.chain?.[0] ?? scenario.providers[0]?.name;
+      const provider = scenario.providers.find((p) => p.name === first);
+      if (provider !== undefined && provider.dialect !== 'openai') {
+        const path = scenario.target.chain ? ['target', 'chain', 0] : ['target', 'kind'];
+        ctx.addIssue({ code: 'custom', path, message: `a direct target calls '${first}' with OpenAI requests, but its dialect is ${provider.dialect}; put an openai-dialect provider first` });
+      }
+    }
     scenario.faults.forEach((f, index) => {
       f.providers.forEach((p, i) => {
         if (known.has(p)) return;
         // A one-element `providers: [x]` is reported as `provider` (the spec no longer tells them apart).
         const path = f.providers.length > 1 ? ['faults', index, 'providers', i] : ['faults', index, 'provider'];
-        ctx.addIssue({ code: 'custom', path, message: `unknown provider '${p}'; providers: ${[...known].join(', ')}` });
+        ctx.addIssue({ code: 'custom', path, message: unknown(p) });
       });
       const end = faultEndMs(f);
       if (end > scenario.load.duration) {
@@ -111,15 +76,31 @@ export const scenarioSchema = z
   });
 
 type Parsed = z.output<typeof scenarioSchema>;
-export type ProviderSpec = Parsed['providers'][number];
+export type { ProviderSpec } from './provider-schema.js';
 export type { FaultSpec } from './fault-schema.js';
-export type LoadSpec = Parsed['load'];
+export type { LoadSpec } from './load-schema.js';
+
+/** The resolved target: `chain` always set. */
+export type ResolvedTarget = TargetSpec & { chain: string[] };
+
+/** One run of a matrix: its label and its fully resolved scenario. */
+export interface Variant {
+  /** Shown in the comparison table (`single`, `primary → secondary`, `direct`...). */
+  name: string;
+  scenario: Scenario;
+}
 
 /** A validated scenario with units resolved (milliseconds, requests per second). */
-export interface Scenario extends Omit<Parsed, 'name' | 'target'> {
+export interface Scenario extends Omit<Parsed, 'name' | 'target' | 'extends' | 'variants'> {
   name: string;
   file: string;
-  target: Parsed['target'] & { chain: string[] };
+  target: ResolvedTarget;
   /** `faults` expanded (providers, repetitions, ramp steps) into the entries the timeline plays. */
   schedule: PlannedFault[];
+  /** Files this scenario extends, nearest first (empty without `extends`). */
+  extends: string[];
+  /** The external target's config template text (read at load time), when it has one. */
+  configTemplate?: { file: string; text: string };
+  /** The matrix this file asks for (empty: a single run). Each variant's own `variants` is empty. */
+  variants: Variant[];
 }

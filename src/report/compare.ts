@@ -1,0 +1,121 @@
+/**
+ * `compare a.json b.json`: the headline metrics of two runs side by side, with deltas (b - a),
+ * and regressions of b against a flagged with the thresholds `run --baseline` uses
+ * (regression.ts). Pure: returns the Markdown and the list of regressions.
+ */
+import type { Aggregates } from '../metrics/aggregate.js';
+import { formatMs } from '../scenario/units.js';
+import { micros, percent, table, usd } from './format.js';
+import { regressionLimits, REGRESSION_DEFAULTS } from './regression.js';
+import type { RunResult } from './result.js';
+
+export interface Comparison {
+  markdown: string;
+  /** One line per flagged regression; empty when b holds up against a. */
+  regressions: string[];
+}
+
+interface Row {
+  metric: string;
+  a: number | undefined;
+  b: number | undefined;
+  format: (value: number) => string;
+  delta: (a: number, b: number) => string;
+  regression?: (a: Aggregates, b: number) => boolean;
+}
+
+export function renderComparison(a: RunResult, b: RunResult, tolerance: number = REGRESSION_DEFAULTS.latencyTolerance): Comparison {
+  const limits = regressionLimits(a.aggregates, tolerance);
+  const rows = headlineRows(a.aggregates, b.aggregates, limits);
+  const regressions: string[] = [];
+  const cells = rows.map((row) => {
+    const flagged = row.a !== undefined && row.b !== undefined && row.regression?.(a.aggregates, row.b) === true;
+    if (flagged) regressions.push(`${row.metric}: ${row.format(row.a!)} -> ${row.format(row.b!)}`);
+    return [
+      row.metric,
+      row.a === undefined ? '—' : row.format(row.a),
+      row.b === undefined ? '—' : row.format(row.b),
+      row.a === undefined || row.b === undefined ? '—' : row.delta(row.a, row.b),
+      flagged ? '**REGRESSION**' : '',
+    ];
+  });
+  const pct = `${+(tolerance * 100).toFixed(2)}%`;
+  const lines = [
+    `## ${a.scenario.name} vs ${b.scenario.name}`,
+    '',
+    `A: ${describe(a)}`,
+    `B: ${describe(b)}`,
+    '',
+    table(['Metric', 'A', 'B', 'Δ (B − A)', 'Regression'], cells),
+    '',
+    `Regression thresholds: p99 latency more than ${pct} above A's; success rate more than ${REGRESSION_DEFAULTS.successRateDropPp} pp below A's.`,
+    regressions.length === 0 ? 'No regression.' : `**${regressions.length} regression(s)**: ${regressions.join('; ')}`,
+    '',
+  ];
+  return { markdown: lines.join('\n'), regressions };
+}
+
+function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof regressionLimits>): Row[] {
+  const count = (n: number): string => String(n);
+  const countDelta = (x: number, y: number): string => signed(y - x, String);
+  const rateDelta = (x: number, y: number): string => `${signed((y - x) * 100, (v) => v.toFixed(2))} pp`;
+  const usDelta = (x: number, y: number): string => `${signed((y - x) / 1000, formatSignedMs)}${x > 0 ? ` (${signed(((y - x) / x) * 100, (v) => v.toFixed(1))}%)` : ''}`;
+  const msDelta = (x: number, y: number): string => signed(y - x, formatSignedMs);
+  const rows: Row[] = [
+    { metric: 'Requests', a: a.scheduled, b: b.scheduled, format: count, delta: countDelta },
+    {
+      metric: 'Success rate',
+      a: a.successRate,
+      b: b.successRate,
+      format: percent,
+      delta: rateDelta,
+      regression: (_base, value) => limits.successRate !== undefined && value < limits.successRate - 1e-12,
+    },
+    { metric: 'Failures/1K', a: a.failuresPer1k, b: b.failuresPer1k, format: (v) => v.toFixed(1), delta: (x, y) => signed(y - x, (v) => v.toFixed(1)) },
+    { metric: 'Latency p50', a: a.latency.p50Us, b: b.latency.p50Us, format: micros, delta: usDelta },
+    { metric: 'Latency p95', a: a.latency.p95Us, b: b.latency.p95Us, format: micros, delta: usDelta },
+    {
+      metric: 'Latency p99',
+      a: a.latency.p99Us,
+      b: b.latency.p99Us,
+      format: micros,
+      delta: usDelta,
+      regression: (_base, value) => limits.p99Ms !== undefined && value / 1000 > limits.p99Ms,
+    },
+  ];
+  if (a.ttft || b.ttft) {
+    rows.push({ metric: 'TTFT p50', a: a.ttft?.p50Us, b: b.ttft?.p50Us, format: micros, delta: usDelta });
+    rows.push({ metric: 'TTFT p99', a: a.ttft?.p99Us, b: b.ttft?.p99Us, format: micros, delta: usDelta });
+  }
+  rows.push({ metric: 'Slice availability', a: a.sliceAvailability, b: b.sliceAvailability, format: percent, delta: rateDelta });
+  rows.push({ metric: 'Failover time (worst)', a: worst(a, 'failoverMs'), b: worst(b, 'failoverMs'), format: formatMs, delta: msDelta });
+  rows.push({ metric: 'Disruption (worst)', a: worst(a, 'disruptionMs'), b: worst(b, 'disruptionMs'), format: formatMs, delta: msDelta });
+  rows.push({ metric: 'Recovery time (worst)', a: worst(a, 'recoveryMs'), b: worst(b, 'recoveryMs'), format: formatMs, delta: msDelta });
+  if (a.costPer1k !== undefined || b.costPer1k !== undefined) {
+    rows.push({ metric: 'Cost per 1K requests', a: a.costPer1k, b: b.costPer1k, format: usd, delta: (x, y) => signed(y - x, (v) => usd(Math.abs(v))) });
+  }
+  return rows;
+}
+
+/** The worst value over fault windows; undefined without windows or when one has none. */
+function worst(a: Aggregates, field: 'failoverMs' | 'disruptionMs' | 'recoveryMs'): number | undefined {
+  const windows = field === 'failoverMs' ? a.windows.filter((w) => w.onPrimary) : a.windows;
+  const values = windows.map((w) => w[field]);
+  if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
+  return Math.max(...(values as number[]));
+}
+
+function signed(value: number, format: (v: number) => string): string {
+  if (value === 0) return '0';
+  return `${value > 0 ? '+' : '−'}${format(Math.abs(value))}`;
+}
+
+function formatSignedMs(ms: number): string {
+  return formatMs(ms);
+}
+
+function describe(result: RunResult): string {
+  const { scenario } = result;
+  const rate = (scenario.load as { rate?: number }).rate;
+  return `${scenario.file} (${scenario.target.kind}, chain ${(scenario.target.chain ?? []).join(' → ') || '—'}${rate !== undefined ? `, ${rate} req/s` : ''}, seed ${scenario.seed}, ${result.startedAt})`;
+}
