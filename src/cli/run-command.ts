@@ -13,7 +13,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { baselineGates, parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
 import { buildResult, type RunResult, type VariantRun } from '../report/result.js';
 import { combineVariants, renderVariantsMarkdown } from '../report/variants-result.js';
-import { evaluateGates } from '../scenario/gate-values.js';
+import { evaluateGates, shouldAbort } from '../scenario/gate-values.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -116,7 +116,7 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
     for (const [index, variant] of scenario.variants.entries()) {
       process.stderr.write(`relaybench: variant ${index + 1}/${scenario.variants.length}: ${variant.name}\n`);
       const variantDir = join(dir, `variant-${index + 1}-${variant.name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`);
-      const measured = await measure(variant.scenario, signal, variantDir, extras);
+      const measured = await measure(variant.scenario, signal, variantDir, extras, variant.name);
       runs.push({ name: variant.name, result: measured });
       if (measured.interrupted) break;
     }
@@ -134,25 +134,45 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
 }
 
 /** One configuration: run, aggregate, gate. Files the run makes (configs, a gateway's log) go to `runDir`. */
-async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, extras: RunExtras): Promise<RunResult> {
+async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, extras: RunExtras, variant?: string): Promise<RunResult> {
+  // Gates scoped to another variant are that variant's business; the rest apply here.
+  const gates = [...scenario.gates, ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : [])].filter(
+    (gate) => gate.scope.variant === undefined || gate.scope.variant === variant,
+  );
+  const primary = scenario.target.chain[0]!;
+  const variants = (aggregates: Aggregates) => (variant === undefined ? undefined : { [variant]: aggregates });
+  const printer = progressPrinter(process.stderr, { offeredPerSecond: scenario.load.rate || undefined });
+  const abortGates = gates.filter((gate) => gate.abortOnFail !== undefined);
   const outcome = await runScenario(scenario, {
     signal,
-    onEvent: progressPrinter(),
+    onEvent: printer,
+    onRecord: (record) => printer.observe(record),
     faultPlaneUrl: process.env.TOXIPROXY_URL || undefined,
     runDir,
+    ...(abortGates.length === 0
+      ? {}
+      : {
+          abortCheck: (records, elapsedMs) => {
+            const partial = aggregate({ records, scheduled: records.length, windows: [], primary, durationMs: Math.max(1, elapsedMs) });
+            const failed = shouldAbort(abortGates, partial, elapsedMs, variants(partial));
+            return failed === undefined ? undefined : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
+          },
+        }),
   });
   const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
+  const stoppedEarly = outcome.interrupted || outcome.abortedBy !== undefined;
   const aggregates = aggregate({
     records: outcome.records,
     scheduled: outcome.scheduled,
     windows: outcome.windows,
-    primary: scenario.target.chain[0]!,
-    durationMs: outcome.interrupted ? Math.max(1, lastEnd) : scenario.load.duration,
+    primary,
+    durationMs: stoppedEarly ? Math.max(1, lastEnd) : scenario.load.duration,
     ...(extras.prices ? { prices: extras.prices } : {}),
     providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
+    ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
   });
-  const gates = [...scenario.gates, ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : [])];
-  return buildResult(outcome, aggregates, evaluateGates(gates, aggregates));
+  const results = evaluateGates(gates, aggregates, { variants: variants(aggregates) });
+  return buildResult(outcome, aggregates, results);
 }
 
 function exitCodeOf(result: RunResult): number {

@@ -99,7 +99,8 @@ export function createFrontDoor(options: FrontDoorOptions): RequestListener {
         case '/metrics':
           return void sendMetrics(res, metrics);
         case '/relay/events':
-          return sendBody(res, 200, JSON.stringify({ object: 'list', data: events() }), {});
+          // time_origin lets a harness in another process put our performance.now() stamps on its clock.
+          return sendBody(res, 200, JSON.stringify({ object: 'list', time_origin: performance.timeOrigin, data: events() }), {});
         default: {
           const model = path.startsWith('/v1/models/') ? modelBodies.get(decodeModelId(path)) : undefined;
           if (model !== undefined) return sendBody(res, 200, model, {});

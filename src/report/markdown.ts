@@ -11,6 +11,7 @@ export function renderMarkdown(result: RunResult): string {
   const { aggregates: a, scenario } = result;
   const lines: string[] = [];
   lines.push(`## ${scenario.name}${result.interrupted ? ' (interrupted: partial run)' : ''}`, '');
+  if (result.abortedBy !== undefined) lines.push(`**Stopped early**: ${result.abortedBy}; the figures cover the load up to that point.`, '');
   if (scenario.description) lines.push(scenario.description.trim(), '');
   lines.push(
     table(
@@ -58,6 +59,7 @@ export function renderMarkdown(result: RunResult): string {
 
   lines.push(...providerSection(a), ...penaltySection(a), ...costSection(a));
 
+  lines.push(...relayEventLines(a.relayEvents));
   if (a.sliceAvailability !== undefined) lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
   const kinds = Object.entries(a.failedByKind);
   if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
@@ -148,6 +150,18 @@ export function costSection(a: Aggregates): string[] {
 
 function signedMicros(us: number): string {
   return `${us < 0 ? '−' : '+'}${micros(Math.abs(us))}`;
+}
+
+/** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */
+function relayEventLines(events: Aggregates['relayEvents']): string[] {
+  if (events.length === 0) return [];
+  const shown = events.slice(0, 20).map((e) =>
+    e.type === 'breaker'
+      ? `- ${(e.atMs / 1000).toFixed(2)} s: breaker of ${e.target} ${e.from} → ${e.to}`
+      : `- ${(e.atMs / 1000).toFixed(2)} s: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`,
+  );
+  const more = events.length > 20 ? [`- … and ${events.length - 20} more in result.json`] : [];
+  return ['### Relay events', '', ...shown, ...more, ''];
 }
 
 function optionalMs(ms: number | undefined, missing: string): string {

@@ -23,6 +23,8 @@ export interface RunResult {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
+  /** Set when an abort-on-fail gate stopped the load early: which one, and why. */
+  abortedBy?: string;
   machine: { platform: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
   faultPlane: RunOutcome['faultPlane'];
   /** Fault windows with the times the fault plane confirmed (ms since load start). */
@@ -73,6 +75,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     interrupted: outcome.interrupted,
+    ...(outcome.abortedBy === undefined ? {} : { abortedBy: outcome.abortedBy }),
     machine: {
       platform: `${os.platform()} ${os.arch()}`,
       cpus: os.cpus().length,

@@ -18,6 +18,7 @@ import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../chaos/
 import { RunInterruptedError } from '../errors.js';
 import type { FaultWindow } from '../metrics/fault-window.js';
 import type { RequestRecord } from '../metrics/record.js';
+import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../metrics/relay-events.js';
 import type { Scenario } from './schema.js';
 import { driveLoad, warmUp } from './drive-load.js';
 import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
@@ -39,6 +40,13 @@ export interface RunOptions {
   /** Use this Toxiproxy-compatible server instead of starting the embedded one. */
   faultPlaneUrl?: string;
   progressIntervalMs?: number;
+  /** Sees every record as it completes (live progress). */
+  onRecord?: (record: RequestRecord) => void;
+  /**
+   * Asked on every progress tick with the records so far: a reason string stops the load early
+   * (abort-on-fail gates); cleanup and reporting then go on as for a normal end.
+   */
+  abortCheck?: (records: readonly RequestRecord[], elapsedMs: number) => string | undefined;
   /**
    * Where files the run makes go (mock and gateway configs, the gateway's log); created when
    * needed. Default: a fresh directory under the system's temp directory.
@@ -58,6 +66,10 @@ export interface RunOutcome {
   targetUrl?: string;
   /** Records whose serving provider came from the mocks' logs rather than the target's headers. */
   attributedFromLogs?: number;
+  /** Why the load stopped early, when an abort-on-fail gate stopped it. */
+  abortedBy?: string;
+  /** The relay's own breaker and cooldown events on load time, when the target exposes them. */
+  relayEvents?: RelayTimelineEvent[];
   windows: FaultWindow[];
   interrupted: boolean;
   faultPlane: { url: string; embedded: boolean };
@@ -79,6 +91,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let timeline: FaultTimeline | undefined;
   let scheduled = 0;
   let interrupted = false;
+  let abortedBy: string | undefined;
+  let relayEvents: RelayTimelineEvent[] | undefined;
   let mode: NonNullable<RunOutcome['mode']> = scenario.load.mode === 'closed' ? 'closed-model' : 'open-model';
   let targetUrl = '';
   let attributedFromLogs = 0;
@@ -147,17 +161,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     emit({ kind: 'phase', message: `load: ${l.mode === 'closed' ? `closed model, ${l.connections} connections` : `${l.schedule?.kind ?? 'constant'} ${l.rate}/s`} for ${l.duration / 1000}s` });
     let loadStart = performance.now();
     const counts = { ok: 0, failed: 0, dropped: 0 };
+    // The load stops on the caller's signal, or early when an abort-on-fail gate says so.
+    const stop = new AbortController();
+    if (options.signal?.aborted) stop.abort();
+    options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     const progress = setInterval(() => {
       const activeFaults = timeline?.active().map((f) => `${f.type}@${f.provider}`) ?? [];
       const elapsedMs = Math.min(l.duration, performance.now() - loadStart);
       emit({ kind: 'progress', elapsedMs, totalMs: l.duration, scheduled: records.length, ...counts, activeFaults });
+      const reason = abortedBy === undefined ? options.abortCheck?.(records, elapsedMs) : undefined;
+      if (reason !== undefined) {
+        abortedBy = reason;
+        emit({ kind: 'phase', message: `stopping early: ${reason}` });
+        stop.abort();
+      }
     }, options.progressIntervalMs ?? 1000);
     try {
       const run = await driveLoad({
         baseUrl: targetUrl,
         load: l,
         seed: scenario.seed,
-        signal: options.signal,
+        signal: stop.signal,
         onStart: (origin) => {
           loadStart = origin;
           timeline!.start(origin);
@@ -165,15 +189,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         onRecord: (record) => {
           records.push(record);
           counts[record.outcome]++;
+          options.onRecord?.(record);
         },
       });
       scheduled = run.scheduled;
-      interrupted = run.interrupted;
+      // A gate that stopped the load is a verdict, not an interruption.
+      interrupted = run.interrupted && abortedBy === undefined;
       mode = run.mode;
     } finally {
       clearInterval(progress);
     }
 
+    relayEvents = await readRelayEvents(targetUrl, performance.timeOrigin + loadStart);
     emit({ kind: 'phase', message: 'attributing requests from the mock providers\' logs' });
     const logs = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await readMockLog(url, logFrom.get(p) ?? 0)] as const)));
     const before = records.filter((r) => r.provider !== undefined).length;
@@ -193,6 +220,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   return {
     scenario,
+    ...(relayEvents === undefined ? {} : { relayEvents }),
+    ...(abortedBy === undefined ? {} : { abortedBy }),
     startedAt,
     finishedAt: new Date().toISOString(),
     records: records.sort((a, b) => a.seq - b.seq),
@@ -226,5 +255,21 @@ async function cleanUp(
   for (const proxy of proxies) await client?.deleteProxy(proxy).catch((error: Error) => report(error.message));
   for (const service of [...services].reverse()) {
     await service.stop().catch((error: Error) => report(`could not stop ${service.name} (pid ${service.pid}): ${error.message}`));
+  }
+}
+
+/**
+ * Breaker transitions and cooldowns from the target's `GET /relay/events` (our relay has it; for
+ * another gateway the call just finds nothing), mapped onto load time.
+ */
+async function readRelayEvents(targetUrl: string, loadStartEpochMs: number): Promise<RelayTimelineEvent[] | undefined> {
+  try {
+    const response = await fetch(`${targetUrl}/relay/events`, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { time_origin?: unknown; data?: unknown };
+    if (typeof body.time_origin !== 'number' || !Array.isArray(body.data)) return undefined;
+    return relayEventsOnLoadTime(body.data, relayClockOffset(body.time_origin, loadStartEpochMs));
+  } catch {
+    return undefined;
   }
 }

@@ -15,7 +15,8 @@ import { name } from './schema-units.js';
 import { targetSchema, type TargetSpec } from './target-schema.js';
 
 const gates = z
-  .record(z.string(), z.array(z.string()).min(1))
+  // Entries are strings or `{ threshold, abort_on_fail, delay_abort_eval }` objects: gates.ts checks them.
+  .record(z.string(), z.array(z.unknown()).min(1))
   .default({})
   .transform((byMetric, ctx): Gate[] => parseGateTable(byMetric, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
 

@@ -109,6 +109,10 @@ describe('relaybench run', () => {
     expect(result.faults[0]!.removedMs).toBeGreaterThanOrEqual(3450);
     expect(a.windows[0]!.failoverMs).toBeLessThan(2000);
     expect(a.latencyHistogram.length).toBeGreaterThan(10);
+    // The relay's own breaker, on the load's clock: it opened during the fault, not before.
+    const opened = a.relayEvents.find((e) => e.type === 'breaker' && e.to === 'open');
+    expect(opened?.atMs).toBeGreaterThanOrEqual(1400);
+    expect(opened?.atMs).toBeLessThan(3600);
 
     expect(await proxiesLeft()).toEqual({});
     expect(result.processes.length).toBe(3); // two mocks and the relay (the fault plane was external)
