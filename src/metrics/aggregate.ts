@@ -24,7 +24,8 @@ export interface Tally {
   servedBy: Record<string, number>;
 }
 
-export interface Aggregates {
+/** Overall latency, service time and TTFT ({@link Timings}), and everything derived from the records. */
+export interface Aggregates extends Timings {
   scheduled: number;
   ok: number;
   failed: number;
@@ -38,14 +39,6 @@ export interface Aggregates {
   failuresPer1k: number;
   /** Share of 1 s slices with traffic whose success ratio is >= 99%; undefined without traffic. */
   sliceAvailability: number | undefined;
-  /** Latency from intended start, every completed or failed request (not dropped ones). */
-  latency: LatencySummary;
-  latencyHistogram: string;
-  service: LatencySummary;
-  serviceHistogram: string;
-  /** Time to first token (streams that received one); absent when no request had one. */
-  ttft?: LatencySummary;
-  ttftHistogram?: string;
   servedBy: Record<string, number>;
   phases: Record<Phase, Tally>;
   /** Latency, service time and TTFT histograms per phase. */

@@ -9,7 +9,7 @@ import { anthropicBody } from './anthropic-request.js';
 import { AnthropicStream } from './anthropic-stream.js';
 import type { Dialect } from './dialect.js';
 import { endpointPath, upstreamModel } from './endpoint.js';
-import { failureOutcome, openAIUsage, parseJsonOrText } from './openai-shape.js';
+import { completionJson, failureOutcome, parseJsonOrText } from './openai-shape.js';
 
 export const anthropicDialect: Dialect = Object.freeze<Dialect>({
   name: 'anthropic',
@@ -36,25 +36,14 @@ export const anthropicDialect: Dialect = Object.freeze<Dialect>({
     }
     const usage = anthropicUsage(message['usage']);
     const model = typeof message['model'] === 'string' ? message['model'] : context.model;
-    const body = JSON.stringify({
+    const body = completionJson({
       id: typeof message['id'] === 'string' ? message['id'] : `chatcmpl-${context.requestId}`,
-      object: 'chat.completion',
       created: context.created,
       model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: text === '' && toolCalls.length > 0 ? null : text,
-            ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-            refusal: null,
-          },
-          logprobs: null,
-          finish_reason: anthropicFinish(message['stop_reason']),
-        },
-      ],
-      ...(usage === undefined ? {} : { usage: openAIUsage(usage) }),
+      text,
+      toolCalls,
+      finish: anthropicFinish(message['stop_reason']),
+      usage,
     });
     return { verdict, response: { kind: 'json', status, body, model, usage, elapsedMs: context.elapsedMs } };
   },

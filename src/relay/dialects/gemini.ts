@@ -10,7 +10,7 @@ import { endpointPath, upstreamModel } from './endpoint.js';
 import { candidateParts, geminiFinish, geminiUsage } from './gemini-mapping.js';
 import { geminiBody } from './gemini-request.js';
 import { GeminiStream } from './gemini-stream.js';
-import { failureOutcome, openAIUsage, parseJsonOrText } from './openai-shape.js';
+import { completionJson, failureOutcome, parseJsonOrText } from './openai-shape.js';
 
 export const geminiDialect: Dialect = Object.freeze<Dialect>({
   name: 'gemini',
@@ -40,25 +40,14 @@ export const geminiDialect: Dialect = Object.freeze<Dialect>({
     const finish = candidate === undefined ? 'content_filter' : (geminiFinish(reason, toolCalls.length > 0) ?? 'stop');
     const usage = geminiUsage(answer['usageMetadata']);
     const model = typeof answer['modelVersion'] === 'string' ? answer['modelVersion'] : context.model;
-    const body = JSON.stringify({
+    const body = completionJson({
       id: typeof answer['responseId'] === 'string' ? answer['responseId'] : `chatcmpl-${context.requestId}`,
-      object: 'chat.completion',
       created: context.created,
       model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: text === '' && toolCalls.length > 0 ? null : text,
-            ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(({ index: _index, ...call }) => call) } : {}),
-            refusal: null,
-          },
-          logprobs: null,
-          finish_reason: finish,
-        },
-      ],
-      ...(usage === undefined ? {} : { usage: openAIUsage(usage) }),
+      text,
+      toolCalls: toolCalls.map(({ index: _index, ...call }) => call),
+      finish,
+      usage,
     });
     return { verdict, response: { kind: 'json', status, body, model, usage, elapsedMs: context.elapsedMs } };
   },

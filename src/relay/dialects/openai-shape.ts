@@ -30,6 +30,39 @@ export function chunkJson(id: string, created: number, model: string, delta: obj
 }
 
 /** The trailing usage chunk (`stream_options.include_usage`): no choices. */
+/** A whole OpenAI chat.completion, as the Anthropic and Gemini adapters translate their answers into. */
+export function completionJson(answer: {
+  id: string;
+  created: number;
+  model: string;
+  text: string;
+  toolCalls: readonly object[];
+  finish: FinishReason;
+  usage: NormalizedUsage | undefined;
+}): string {
+  const { toolCalls, text, usage } = answer;
+  return JSON.stringify({
+    id: answer.id,
+    object: 'chat.completion',
+    created: answer.created,
+    model: answer.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' && toolCalls.length > 0 ? null : text,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          refusal: null,
+        },
+        logprobs: null,
+        finish_reason: answer.finish,
+      },
+    ],
+    ...(usage === undefined ? {} : { usage: openAIUsage(usage) }),
+  });
+}
+
 export function usageChunkJson(id: string, created: number, model: string, usage: NormalizedUsage): string {
   return JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openAIUsage(usage) });
 }
