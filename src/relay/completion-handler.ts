@@ -175,6 +175,7 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     if (response.kind === 'stream') {
       headers['x-relay-overhead-ms'] = (performance.now() - ctx.startedAt - response.firstByteMs).toFixed(2);
       const end = await writeSseStream(res, response, headers);
+      if (end.kind !== 'client_gone') engine.recordStreamEnd(target, end.kind === 'done');
       const cost = charge(ctx, target, response);
       metrics.requests.inc({ model: ctx.model, status: end.kind === 'done' ? 200 : 502 });
       log(ctx, 200, result.attempts, target.name, response, cost, result.failures, end.kind);

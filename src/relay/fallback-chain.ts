@@ -99,6 +99,12 @@ export interface ChainEngine {
   breakerState(target: RelayTarget): BreakerStateName;
   /** Feeds an active health check's result to every target of `provider`. */
   recordHealth(provider: string, healthy: boolean): void;
+  /**
+   * How a stream this target served ended: `true` complete, `false` cut after its first byte.
+   * A stream's attempt resolves at the first byte with no breaker verdict; this gives it, so a
+   * target that cuts every stream mid-way is taken out of rotation like any failing one.
+   */
+  recordStreamEnd(target: RelayTarget, complete: boolean): void;
   /** The latest breaker and cooldown events, oldest first (for `GET /relay/events`). */
   recentEvents(): readonly PolicyEvent[];
 }

@@ -115,6 +115,21 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * A verdict that arrives after the request's ticket was released: a stream's end (its ticket is
+   * released without a verdict at the first byte, when the attempt resolves). Same effect as a
+   * release in the current state, minus the probe slot.
+   */
+  record(result: BreakerResult, now = this.now()): void {
+    const state = this.current;
+    if (result === 'ignore') return;
+    if (state.kind === 'closed') this.recordClosed(state, result === 'success', now);
+    else if (state.kind === 'halfOpen') {
+      if (result === 'failure') this.transition({ kind: 'open', openedAt: now }, now);
+      else if (++state.successes >= this.options.halfOpenSuccesses) this.close(now);
+    }
+  }
+
   /** An active health check's result: failures count as failures; a success ends an open wait early. */
   recordHealth(healthy: boolean, now = this.now()): void {
     const state = this.current;

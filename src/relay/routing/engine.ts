@@ -144,6 +144,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     return this.breakerOf(target).state.kind;
   }
 
+  recordStreamEnd(target: RelayTarget, complete: boolean): void {
+    this.breakerOf(target).record(complete ? 'success' : 'failure', this.now());
+  }
+
   recordHealth(provider: string, healthy: boolean): void {
     for (const entry of this.breakers.values()) if (entry.provider === provider) entry.breaker.recordHealth(healthy);
   }

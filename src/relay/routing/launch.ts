@@ -109,7 +109,8 @@ function settle(
   const name = entry.target.name;
   if (isServed(outcome)) {
     deps.tracker.end(name, now - startedAt, false, now);
-    breaker.release(ticket, 'success', now);
+    // A stream has only started: its verdict comes when it ends (ChainEngine.recordStreamEnd).
+    breaker.release(ticket, outcome.response.kind === 'stream' ? 'ignore' : 'success', now);
     // Nobody will read a stream that lost the race (or outlived its request): release it.
     if ((entry.lost || request.done) && outcome.response.kind === 'stream') outcome.response.cancel();
     return;

@@ -92,6 +92,23 @@ describe('a stream cut after content', () => {
     expect([primary.count, fallback.count]).toEqual([1, 0]); // past the first byte there is no failover
   });
 
+  it('counts the cut against the target, so a provider that cuts every stream is taken out of rotation', async () => {
+    const [primary, fallback] = await Promise.all([startUpstream(cutAfterTwo), startUpstream(openaiSse(['clean ', 'answer']))]);
+    const relay = await startTestRelay({
+      providers: [
+        { name: 'primary', dialect: 'openai', baseUrl: `${primary.origin}/v1` },
+        { name: 'fallback', dialect: 'openai', baseUrl: `${fallback.origin}/v1` },
+      ],
+      models: { gpt: { chain: [{ provider: 'primary', model: 'p' }, { provider: 'fallback', model: 'f' }] } },
+      policies: { breaker: { consecutiveFailures: 2, openMs: 60_000 } },
+    });
+    for (let i = 0; i < 2; i++) expect((await relay.stream(chatBody('gpt', { stream: true }))).header('x-relay-provider')).toBe('primary');
+    const third = await relay.stream(chatBody('gpt', { stream: true }));
+    expect(third.header('x-relay-provider')).toBe('fallback');
+    expect(third.events).toContain('[DONE]');
+    expect([primary.count, fallback.count]).toEqual([2, 1]);
+  });
+
   it('makes the official SDK throw after the chunks it had', async () => {
     const { relay } = await primaryAndFallback(cutAfterTwo);
 

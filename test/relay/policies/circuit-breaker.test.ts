@@ -17,6 +17,21 @@ function setup(options: Partial<BreakerOptions> = {}) {
 }
 
 describe('CircuitBreaker', () => {
+  it('takes a late verdict (a stream\'s end) after its ticket was released without one', () => {
+    const { breaker, call, advance, path } = setup({ consecutiveFailures: 2, openMs: 100, halfOpenSuccesses: 1, rampMs: 0 });
+    call('ignore'); // the stream started
+    breaker.record('failure'); // ... and was cut
+    call('ignore');
+    breaker.record('failure');
+    expect(breaker.state.kind).toBe('open');
+    advance(100);
+    call('ignore'); // a probe stream started (its slot is free again at once)
+    expect(breaker.state.kind).toBe('halfOpen');
+    breaker.record('success'); // ... and completed
+    expect(path()).toEqual(['closed->open@0', 'open->halfOpen@100', 'halfOpen->closed@100']);
+  });
+
+
   it('trips after N consecutive failures; a success resets the run', () => {
     const { breaker, call } = setup({ consecutiveFailures: 3, minimumVolume: 1_000 });
     call('failure');
