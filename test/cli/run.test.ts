@@ -131,9 +131,12 @@ describe('relaybench run', () => {
     const result = await readResult(out);
     const a = result.aggregates;
     expect(a.successRate).toBeLessThan(0.95);
-    // The failures are inside the fault window: the phases around it are clean.
+    // The failures are inside the fault window, plus the relay's breaker open time (300 ms here)
+    // after it: with one target an open breaker answers 503 until its probe succeeds.
     expect(a.phases.fault.failed).toBeGreaterThan(a.phases.fault.requests * 0.8);
-    expect(a.phases.baseline.failed + a.phases.recovery.failed).toBeLessThanOrEqual(5); // requests in flight at the edges
+    const window = result.faults[0]!;
+    const outside = a.fineSlices.filter((s) => s.startMs + 250 <= window.appliedMs! - 250 || s.startMs >= window.removedMs! + 1000);
+    expect(outside.reduce((n, s) => n + s.failed, 0)).toBeLessThanOrEqual(3); // requests in flight at the edges
     expect(result.processes.length).toBe(3); // two mocks and the relay
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
   });
