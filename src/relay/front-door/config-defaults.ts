@@ -1,4 +1,6 @@
 /** Frozen defaults of every optional relay config field (see `config-types.ts` for meanings). */
+import { breakerDefaults } from '../policies/circuit-breaker.js';
+import { retryBudgetDefaults } from '../policies/retry-budget.js';
 
 const deepFreeze = <T extends object>(value: T): T => {
   for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
@@ -24,20 +26,10 @@ export const relayConfigDefaults = deepFreeze({
   },
   chainEntry: { weight: 1 },
   policies: {
-    breaker: {
-      enabled: true,
-      consecutiveFailures: 5,
-      failureRate: 0.5,
-      minimumVolume: 20,
-      windowMs: 10_000,
-      openMs: 5_000,
-      halfOpenProbes: 1,
-      halfOpenSuccesses: 2,
-      rampMs: 10_000,
-      rampStartShare: 0.1,
-    },
+    // The policies' own defaults, so the config and the engine cannot drift apart.
+    breaker: { enabled: true, ...breakerDefaults },
     retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000 },
-    retryBudget: { ratio: 0.2, minPerSecond: 1, windowMs: 10_000 },
+    retryBudget: { ...retryBudgetDefaults },
     hedge: { enabled: false, delayMs: 'p95', budgetRatio: 0.05 },
     cache: { enabled: false, ttlMs: 300_000, maxEntries: 10_000, maxEntryBytes: 1024 * 1024, optIn: 'header', shared: false },
     cooldown: { defaultMs: 1_000, maxMs: 60_000 },
