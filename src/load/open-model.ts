@@ -41,6 +41,14 @@ export interface OpenModelOptions {
    * under test on a small machine, so only for measuring the generator itself).
    */
   precision?: 'timer' | 'poll';
+  /**
+   * This generator's share when several run side by side (worker threads): arrival `seq` is sent
+   * here when `seq % count === index`. Every arrival still draws its request from the mix, so the
+   * requests are exactly those of a single generator.
+   */
+  partition?: { index: number; count: number };
+  /** Wall-clock time (epoch ms) at which load starts, so generators in several threads share one clock. */
+  originEpochMs?: number;
   /** Stops scheduling; requests in flight get `interruptGraceMs` to finish. */
   signal?: AbortSignal;
   interruptGraceMs?: number;
@@ -69,13 +77,18 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   const pool = new Pool(options.baseUrl, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
   const inFlight = new Set<Promise<void>>();
   const lag = new LagMonitor(options.lagThresholdMs);
-  const startedAt = performance.now();
+  // performance.timeOrigin is epoch ms, so an epoch origin maps onto this thread's clock exactly.
+  const startedAt = options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
+  const { index, count } = options.partition ?? { index: 0, count: 1 };
   const ctx: SendContext = { pool, startedAt, timeoutMs: options.timeoutMs, controllers: new Set() };
   options.onStart?.(startedAt);
   let scheduled = 0;
+  let seq = 0;
 
   const fire = (seq: number, intendedMs: number): void => {
     const plan = nextPlan(); // drawn for drops too, so the mix never depends on the target
+    if (seq % count !== index) return; // another generator's arrival
+    scheduled++;
     const sentMs = performance.now() - startedAt;
     lag.record(sentMs - intendedMs);
     if (inFlight.size >= options.maxInFlight) {
@@ -99,7 +112,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         const elapsed = performance.now() - startedAt;
         // Fire everything that is due; a late wake-up catches up instead of shifting the schedule.
         while (!next.done && next.value <= elapsed) {
-          fire(scheduled++, next.value);
+          fire(seq++, next.value);
           next = arrivals.next();
         }
         if (next.done) return resolve();
@@ -109,7 +122,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         else if (wait > POLL_WITHIN_MS) timer = setTimeout(tick, wait - POLL_WITHIN_MS / 2);
         else immediate = setImmediate(tick);
       };
-      timer = setTimeout(tick, 0);
+      timer = setTimeout(tick, Math.max(0, startedAt - performance.now()));
       options.signal?.addEventListener('abort', () => {
         clearTimeout(timer);
         if (immediate) clearImmediate(immediate);

@@ -5,6 +5,7 @@
  * records discarded; the recorded load and the fault clock start after it.
  */
 import { runClosedModel } from '../load/closed-model.js';
+import { runOpenModelInWorkers } from '../load/worker-load.js';
 import { runOpenModel } from '../load/open-model.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { LoadSpec } from './load-schema.js';
@@ -35,13 +36,14 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     const run = await runClosedModel({ ...common, connections: load.connections, durationMs: load.duration, timeoutMs: load.timeout, ...(options.onStart ? { onStart: options.onStart } : {}) });
     return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, abandoned: run.abandoned };
   }
-  const run = await runOpenModel({
+  const open = {
     ...common,
     schedule: load.schedule!,
     timeoutMs: load.timeout,
     maxInFlight: load.max_in_flight,
     ...(options.onStart ? { onStart: options.onStart } : {}),
-  });
+  };
+  const run = load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
   return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
 }
 

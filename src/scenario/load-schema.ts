@@ -19,6 +19,7 @@
  *   connections: 10              # closed mode only
  *   timeout: 10s
  *   max_in_flight: 1000
+ *   workers: 1                   # open mode: generator threads (more when a run reports schedule lag)
  *   mix:                         # instead of model + max_tokens
  *     models: [{ value: gpt-4.1-mini, weight: 3 }, { value: gpt-4.1, weight: 1 }]
  *     prompts: fixtures/prompts/mixed.json   # or a list of strings / { text, weight }
@@ -94,6 +95,11 @@ export const loadSchema = z
     timeout: duration().default(10_000),
     /** Arrivals beyond this many requests in flight are counted as dropped, never delayed. Default 1000. */
     max_in_flight: z.number().int().positive().default(1000),
+    /**
+     * Open model: generator threads (default 1). Use more when a run reports schedule lag: each
+     * thread sends every n-th arrival on one shared clock; `max_in_flight` applies per thread.
+     */
+    workers: z.number().int().min(1).max(16).default(1),
     /** The model every request asks for when there is no `mix.models`. */
     model: z.string().default('gpt-4.1-mini'),
     /** max_tokens of every request when there is no `mix.max_tokens`. */
@@ -148,6 +154,7 @@ export const loadSchema = z
       connections: l.connections ?? 10,
       timeout: l.timeout,
       max_in_flight: l.max_in_flight,
+      workers: l.workers,
       model: l.model,
       max_tokens: l.max_tokens,
       mix: toMix(l.mix, l.model, l.max_tokens),
@@ -168,6 +175,8 @@ export interface LoadSpec {
   connections: number;
   timeout: number;
   max_in_flight: number;
+  /** Open model: generator threads. */
+  workers: number;
   model: string;
   max_tokens: number;
   /** The request mix; `prompts` still a file name until the loader reads it (`prompts_file`). */

@@ -38,6 +38,20 @@ afterEach(() => {
 });
 
 describe('runScenario', () => {
+  it('drives the load from several generator threads when load.workers says so', async () => {
+    const threaded = parseScenario(
+      `providers: [{ name: a, latency: 5ms }]
+load: { rate: 60/s, duration: 1500ms, timeout: 2s, workers: 2 }
+`,
+      'workers.yaml',
+    );
+    const outcome = await runScenario(threaded);
+    expect(outcome.scheduled).toBe(90);
+    expect(outcome.records.map((r) => r.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i));
+    expect(outcome.records.filter((r) => r.outcome === 'ok').length).toBeGreaterThanOrEqual(88);
+    expect(outcome.records.every((r) => r.provider === 'a')).toBe(true);
+  });
+
   it('stops every service it started when the fault plane fails', async () => {
     const marker = `${process.pid}-${Date.now()}`;
     process.env[MARK] = marker; // inherited by every child the runner forks
