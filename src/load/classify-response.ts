@@ -4,12 +4,10 @@
  */
 import type { FailureKind, TokenUsage } from '../metrics/record.js';
 
-/** A 2xx body is a success only if it holds at least one choice with a message. */
-export function isWellFormedCompletion(body: string): boolean {
-  return parseCompletion(body).wellFormed;
-}
-
-/** Parses a JSON completion once: whether it is well formed, and its usage if reported. */
+/**
+ * Parses a JSON completion once: whether it is well formed (a 2xx is a success only if it holds
+ * at least one choice with a message) and its usage if reported.
+ */
 export function parseCompletion(body: string): { wellFormed: boolean; usage: TokenUsage | undefined } {
   try {
     const parsed = JSON.parse(body) as { choices?: Array<{ message?: { content?: unknown } }>; usage?: unknown } | null;

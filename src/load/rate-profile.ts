@@ -74,12 +74,6 @@ export function spikeProfile(shape: SpikeShape): RateProfile {
   return Object.freeze(parts.filter((s) => s.durationMs > 0));
 }
 
-/** Total profile length, ms. */
-export function profileDurationMs(profile: RateProfile): number {
-  const last = profile[profile.length - 1];
-  return last ? last.startMs + last.durationMs : 0;
-}
-
 /** Expected arrivals in a segment: the area under its rate line. */
 export function segmentArrivals(segment: RateSegment): number {
   return ((segment.fromRate + segment.toRate) / 2) * (segment.durationMs / 1000);

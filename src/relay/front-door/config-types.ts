@@ -2,6 +2,9 @@
  * The validated relay configuration's types (re-exported by `relay/config.ts`). Every field is
  * documented here and, with an example, in `fixtures/relay.example.yaml`.
  */
+import type { BreakerOptions } from '../policies/circuit-breaker.js';
+import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import type { RetryOptions } from '../policies/retry.js';
 
 /** The wire dialect a provider speaks. */
 export type Dialect = 'openai' | 'anthropic' | 'gemini';
@@ -68,41 +71,19 @@ export interface ProviderConfig {
 }
 
 /** Circuit breaker per target: closed -> open -> half-open (probes) -> closed with a slow-start ramp. */
-export interface BreakerConfig {
-  readonly enabled: boolean;
-  /** Consecutive failures that open the breaker. */
-  readonly consecutiveFailures: number;
-  /** Failure ratio over `windowMs` that opens it, once `minimumVolume` results were seen in the window. */
-  readonly failureRate: number;
-  readonly minimumVolume: number;
-  readonly windowMs: number;
-  /** How long an open breaker admits nothing before probing. */
-  readonly openMs: number;
-  /** Concurrent probe requests allowed while half-open. */
-  readonly halfOpenProbes: number;
-  /** Probe successes that close it. */
-  readonly halfOpenSuccesses: number;
-  /** After closing, the traffic share ramps from `rampStartShare` to 1 over this time (0: no ramp). */
-  readonly rampMs: number;
-  readonly rampStartShare: number;
-}
+export type BreakerConfig = BreakerOptions & { readonly enabled: boolean };
 
-/** Attempts on one target before failing over, with exponential backoff and full jitter. */
-export interface RetryConfig {
-  /** Attempts per target in total (1: fail over at once). */
-  readonly maxAttempts: number;
-  readonly baseMs: number;
-  readonly maxBackoffMs: number;
-}
+/**
+ * Retry rounds: when every target of a chain failed, the whole chain is tried again (up to
+ * `maxAttempts` rounds in all; 1 = no retry), after exponential backoff with full jitter.
+ */
+export type RetryConfig = RetryOptions;
 
-/** Caps retry rounds to a share of requests, so an outage cannot multiply load (a failover to the next target in a round is not a retry: each target is tried at most once per round). */
-export interface RetryBudgetConfig {
-  /** Extra attempts allowed per request over `windowMs` (0.2: at most 20% more attempts than requests). */
-  readonly ratio: number;
-  /** Extra attempts always allowed per second, so a quiet relay can still retry. */
-  readonly minPerSecond: number;
-  readonly windowMs: number;
-}
+/**
+ * Caps retry rounds to a share of requests, so an outage cannot multiply load (a failover to the
+ * next target in a round is not a retry: each target is tried at most once per round).
+ */
+export type RetryBudgetConfig = RetryBudgetOptions;
 
 /** Hedged requests: a second target is tried when the first has not answered after a delay. */
 export interface HedgeConfig {

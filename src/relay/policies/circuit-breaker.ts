@@ -17,14 +17,19 @@ import type { BreakerStateName, PolicyEvents } from './events.js';
 import { SlidingWindow } from './sliding-window.js';
 
 export interface BreakerOptions {
+  /** Consecutive failures that open the breaker. */
   readonly consecutiveFailures: number;
+  /** Failure ratio over `windowMs` that opens it, once `minimumVolume` results were seen in the window. */
   readonly failureRate: number;
   readonly minimumVolume: number;
   readonly windowMs: number;
+  /** How long an open breaker admits nothing before probing. */
   readonly openMs: number;
+  /** Concurrent probe requests allowed while half-open. */
   readonly halfOpenProbes: number;
+  /** Probe successes that close it. */
   readonly halfOpenSuccesses: number;
-  /** 0 closes straight to full traffic. */
+  /** After closing, the traffic share ramps from `rampStartShare` to 1 over this time (0: straight to full traffic). */
   readonly rampMs: number;
   readonly rampStartShare: number;
 }
