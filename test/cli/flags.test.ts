@@ -2,7 +2,6 @@
  * `run` flags (--seed, --duration-scale, --junit, --baseline) and `compare`, through the CLI as a
  * user runs it: real child processes and sockets, scenarios of 3 s.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 import type { RunResult } from '../../src/report/result.js';
 import { findAll, parseXml } from '../report/xml-well-formed.js';
+import { relaybench as run } from '../support/cli.js';
 
-const CLI = join(import.meta.dirname, '../../bin/relaybench.js');
-
-function relaybench(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const relaybench = (args: string[], env: Record<string, string> = {}) => run(args, { env });
 
 const SCENARIO = `name: flags
 seed: 7

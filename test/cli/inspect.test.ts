@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import { buildResult } from '../../src/report/result.js';
 import { parseScenario } from '../../src/scenario/load.js';
+import { CLI } from '../support/cli.js';
 
-const CLI = join(import.meta.dirname, '../../bin/relaybench.js');
 const relaybench = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 const VALID = `description: A tiny drill for the list command.

@@ -2,41 +2,14 @@
  * The CLI end to end, as a user runs it: real child processes, the embedded fault plane, real
  * sockets. Scenarios are short versions of the smoke drills so the suite stays fast.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 import type { RunResult } from '../../src/report/result.js';
+import { relaybench } from '../support/cli.js';
 import { isAlive, processesWithMarker } from '../support/processes.js';
-
-const CLI = join(import.meta.dirname, '../../bin/relaybench.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function relaybench(args: string[], options: { env?: Record<string, string>; interruptAfter?: (stderr: string) => boolean; signal?: NodeJS.Signals; twice?: boolean } = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!interrupted && options.interruptAfter?.(stderr)) {
-        interrupted = true;
-        child.kill(options.signal ?? 'SIGINT');
-        if (options.twice) setTimeout(() => child.kill(options.signal ?? 'SIGINT'), 50);
-      }
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function scenario(chain: string[], extra = ''): string {
   return `name: cli-${chain.length}
