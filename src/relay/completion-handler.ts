@@ -194,6 +194,11 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
 
   /** One count per attempt sent: its failure kind, `ok` for the winner, `cancelled` for the rest (hedge losers, deadline cuts). */
   function countAttempts(result: ChainResult): void {
+    // The common case, one attempt that served, without the bookkeeping below.
+    if (result.kind === 'served' && result.launched.length === 1 && result.failures.length === 0) {
+      metrics.attempts.inc({ target: result.target.name, outcome: 'ok' });
+      return;
+    }
     const unsettled = new Map<string, number>();
     for (const target of result.launched) unsettled.set(target, (unsettled.get(target) ?? 0) + 1);
     const count = (target: string, outcome: string): void => {
