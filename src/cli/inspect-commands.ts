@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { RelaybenchError } from '../errors.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { reportMarkdown } from '../report/report-markdown.js';
 import { loadScenario } from '../scenario/load.js';
 import { readResultFile } from './result-file.js';
 
@@ -22,7 +22,7 @@ export async function listCommand(root: string): Promise<void> {
 
 export async function reportCommand(file: string): Promise<void> {
   const result = await readResultFile(file);
-  process.stdout.write(`${renderMarkdown(result)}\n`);
+  process.stdout.write(`${reportMarkdown(result)}\n`);
 }
 
 async function yamlFiles(dir: string): Promise<string[]> {

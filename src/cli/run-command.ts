@@ -9,16 +9,16 @@ import { EXIT } from '../errors.js';
 import { aggregate, type Aggregates } from '../metrics/aggregate.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
 import { baselineGates, parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
 import { buildResult, type RunResult, type VariantRun } from '../report/result.js';
-import { combineVariants, renderVariantsMarkdown } from '../report/variants-result.js';
+import { combineVariants } from '../report/variants-result.js';
 import { evaluateGates, shouldAbort } from '../scenario/gate-values.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadPriceBook } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
+import { writeReportFiles } from './report-files.js';
 import { readResultFile } from './result-file.js';
 import { applyOverrides, validateOverrides } from './run-overrides.js';
 
@@ -106,10 +106,8 @@ async function writeJUnit(file: string, results: readonly RunResult[]): Promise<
 async function runOne(scenario: Scenario, signal: AbortSignal, out: string | undefined, extras: RunExtras): Promise<RunResult> {
   const dir = out ?? join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   let result: RunResult;
-  let markdown: string;
   if (scenario.variants.length === 0) {
     result = await measure(scenario, signal, dir, extras);
-    markdown = renderMarkdown(result);
   } else {
     // Variants run in turn, each with its own processes and run directory, same seed, load and faults.
     const runs: VariantRun[] = [];
@@ -121,15 +119,11 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
       if (measured.interrupted) break;
     }
     result = combineVariants(runs);
-    markdown = renderVariantsMarkdown(result);
   }
 
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(dir, 'report.md'), `${markdown}\n`);
-
+  const { markdown, files } = await writeReportFiles(dir, result);
   process.stdout.write(`\n${markdown}\n`);
-  process.stdout.write(`wrote ${join(dir, 'result.json')} and report.md\n`);
+  process.stdout.write(`wrote ${files.join(', ')}\n`);
   return result;
 }
 
