@@ -1,9 +1,10 @@
 /** `list` (the scenario library with descriptions) and `report` (re-render a result.json). */
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { RelaybenchError } from '../errors.js';
 import { reportMarkdown } from '../report/report-markdown.js';
 import { loadScenario } from '../scenario/load.js';
+import { renderHtmlReport } from './report-files.js';
 import { readResultFile } from './result-file.js';
 
 export async function listCommand(root: string): Promise<void> {
@@ -20,9 +21,15 @@ export async function listCommand(root: string): Promise<void> {
   }
 }
 
-export async function reportCommand(file: string): Promise<void> {
+/** Prints the Markdown report of a result.json; with `html`, also writes its HTML report there. */
+export async function reportCommand(file: string, options: { html?: string } = {}): Promise<void> {
   const result = await readResultFile(file);
   process.stdout.write(`${reportMarkdown(result)}\n`);
+  if (options.html !== undefined) {
+    await mkdir(dirname(options.html), { recursive: true });
+    await writeFile(options.html, await renderHtmlReport(result));
+    process.stdout.write(`wrote ${options.html}\n`);
+  }
 }
 
 async function yamlFiles(dir: string): Promise<string[]> {

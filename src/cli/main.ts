@@ -23,13 +23,13 @@ async function main(argv: string[]): Promise<number | undefined> {
       (y) =>
         y
           .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML file(s)' })
-          .option('out', { type: 'string', describe: 'directory for result.json and report.md (default reports/runs/<name>-<time>)' })
+          .option('out', { type: 'string', describe: 'directory for result.json, report.md and report.html (default reports/runs/<name>-<time>); with several scenarios, one folder each in it' })
           .option('seed', { type: 'number', describe: "override the scenario's seed (arrivals, toxicity, jitter)" })
           .option('duration-scale', { type: 'number', describe: 'scale load duration, warmup and fault times (0.5 = half as long)' })
           .option('junit', { type: 'string', describe: 'write JUnit XML here: one testcase per gate' })
           .option('baseline', { type: 'string', describe: 'a result.json to gate against: p99 latency and success-rate regression gates' })
           .option('baseline-tolerance', { type: 'string', describe: 'allowed p99 regression against --baseline (default 10%)' })
-          .option('prices', { type: 'string', describe: 'price book for cost (default fixtures/prices/list-2026.json)' })
+          .option('prices', { type: 'string', array: true, describe: "price books to price the traffic in, side by side: names in fixtures/prices/ or files (default: the scenario's report.price_books, else list-2026 relay-2026)" })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
           .example('$0 run scenarios/gates/*.yaml --junit reports/junit.xml', 'CI: one JUnit testcase per gate; exit 99 when one fails')
           .example('$0 run scenarios/smoke.yaml --baseline main/result.json --baseline-tolerance 15%', 'fail on a p99 regression above 15% or a success-rate drop above 0.1 pp')
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           junit: args.junit,
           baseline: args.baseline,
           baselineTolerance: args.baselineTolerance,
-          prices: args.prices,
+          prices: args.prices as string[] | undefined,
         });
       },
     )
@@ -71,10 +71,15 @@ async function main(argv: string[]): Promise<number | undefined> {
     )
     .command(
       'report <result>',
-      'Print the Markdown report of a result.json again',
-      (y) => y.positional('result', { type: 'string', demandOption: true }).example('$0 report reports/runs/smoke-<time>/result.json', ''),
+      'Print the Markdown report of a result.json again (--html: also write its HTML report)',
+      (y) =>
+        y
+          .positional('result', { type: 'string', demandOption: true })
+          .option('html', { type: 'string', describe: 'write the self-contained HTML report (charts inline) to this file' })
+          .example('$0 report reports/runs/smoke-<time>/result.json', '')
+          .example('$0 report reports/runs/smoke-<time>/result.json --html smoke.html', 'the HTML report again, e.g. after an upgrade'),
       async (args) => {
-        await reportCommand(args.result);
+        await reportCommand(args.result, { html: args.html });
         exitCode = EXIT.ok;
       },
     )

@@ -1,24 +1,19 @@
-/** Loading a price book for `run`: the one given with --prices, else the bundled list prices. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+/** The price books for `run`: those given with --prices, else the scenario's, else the defaults. */
 import { ConfigInvalidError } from '../errors.js';
-import { parsePriceBook, type PriceBook } from '../metrics/cost.js';
+import type { PriceBook } from '../metrics/cost.js';
+import { DEFAULT_PRICE_BOOKS, readPriceBooks } from '../scenario/price-books.js';
 
-export const DEFAULT_PRICE_BOOK = join(import.meta.dirname, '../../fixtures/prices/list-2026.json');
+/** --prices files must load (else exit 104); returns undefined when none were given. */
+export function loadPriceBooksFlag(refs: readonly string[] | undefined): PriceBook[] | undefined {
+  if (refs === undefined || refs.length === 0) return undefined;
+  try {
+    return readPriceBooks(refs, process.cwd());
+  } catch (error) {
+    throw new ConfigInvalidError(`--prices: ${(error as Error).message}`, { cause: error });
+  }
+}
 
-/** An explicit file must load (else exit 104); the default may be missing (cost is then not reported). */
-export async function loadPriceBook(file: string | undefined): Promise<PriceBook | undefined> {
-  const path = file ?? DEFAULT_PRICE_BOOK;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (file === undefined) return undefined;
-    throw new ConfigInvalidError(`--prices ${file}: cannot read: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return parsePriceBook(JSON.parse(text), path);
-  } catch (error) {
-    throw new ConfigInvalidError(`invalid price book ${path}: ${(error as Error).message}`, { cause: error });
-  }
+/** The bundled default books; a missing or broken one is a bug in this checkout, so it throws too. */
+export function defaultPriceBooks(): PriceBook[] {
+  return readPriceBooks(DEFAULT_PRICE_BOOKS, process.cwd());
 }

@@ -1,4 +1,4 @@
-/** Writing a run's files: result.json and report.md (`run`, and `report --out` re-rendering one). */
+/** Writing a run's files: result.json, report.md and report.html (`run`, and `report` re-rendering one). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportMarkdown } from '../report/report-markdown.js';
@@ -8,8 +8,18 @@ import type { RunResult } from '../report/result.js';
 export async function writeReportFiles(dir: string, result: RunResult): Promise<{ markdown: string; files: string[] }> {
   await mkdir(dir, { recursive: true });
   const markdown = reportMarkdown(result);
-  const files = [join(dir, 'result.json'), join(dir, 'report.md')];
+  const files = [join(dir, 'result.json'), join(dir, 'report.md'), join(dir, 'report.html')];
   await writeFile(files[0]!, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(files[1]!, `${markdown}\n`);
+  await writeFile(files[2]!, await renderHtmlReport(result));
   return { markdown, files };
+}
+
+/**
+ * The HTML report, its renderer (vega, vega-lite) loaded only when a report is written: every
+ * process the CLI starts (mocks, relay, fault plane) would otherwise pay for loading it.
+ */
+export async function renderHtmlReport(result: RunResult): Promise<string> {
+  const { renderHtml } = await import('../report/html/html-report.js');
+  return renderHtml(result);
 }

@@ -10,13 +10,14 @@ import { aggregate, type Aggregates } from '../metrics/aggregate.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
 import { baselineGates, parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
-import { buildResult, type RunResult, type VariantRun } from '../report/result.js';
+import { buildResult, type Pricing, type RunResult, type VariantRun } from '../report/result.js';
 import { combineVariants } from '../report/variants-result.js';
 import { evaluateGates, shouldAbort } from '../scenario/gate-values.js';
 import { loadScenario } from '../scenario/load.js';
+import { DEFAULT_MONTHLY_TOKENS } from '../scenario/report-schema.js';
 import { runScenario } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
-import { loadPriceBook } from './price-book-file.js';
+import { defaultPriceBooks, loadPriceBooksFlag } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
 import { writeReportFiles } from './report-files.js';
 import { readResultFile } from './result-file.js';
@@ -38,15 +39,16 @@ export interface RunCommandOptions {
   baseline?: string;
   /** Allowed p99 regression, `10%` by default. */
   baselineTolerance?: string;
-  /** Price book for cost (default fixtures/prices/list-2026.json). */
-  prices?: string;
+  /** Price books for cost, side by side (default: the scenario's `report.price_books`, else list-2026 and relay-2026). */
+  prices?: string[];
 }
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
 interface RunExtras {
   baseline?: Aggregates;
   tolerance: number;
-  prices?: PriceBook;
+  /** --prices books; each scenario's own books or the defaults otherwise. */
+  prices?: PriceBook[];
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
@@ -55,7 +57,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   validateOverrides(overrides);
   const extras: RunExtras = {
     tolerance: options.baselineTolerance === undefined ? REGRESSION_DEFAULTS.latencyTolerance : parseTolerance(options.baselineTolerance),
-    prices: await loadPriceBook(options.prices),
+    prices: loadPriceBooksFlag(options.prices),
   };
   if (options.baseline !== undefined) extras.baseline = (await readResultFile(options.baseline, 'baseline result.json')).aggregates;
   const scenarios: Scenario[] = [];
@@ -83,7 +85,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const results: RunResult[] = [];
   try {
     for (const scenario of scenarios) {
-      const result = await runOne(scenario, controller.signal, options.out, extras);
+      // Several scenarios with one --out: each gets its own folder in it, named after the scenario.
+      const out = options.out !== undefined && scenarios.length > 1 ? join(options.out, scenario.name) : options.out;
+      const result = await runOne(scenario, controller.signal, out, extras);
       results.push(result);
       exitCode = Math.max(exitCode, exitCodeOf(result));
       if (result.interrupted) break;
@@ -153,6 +157,7 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
           },
         }),
   });
+  const books = extras.prices ?? scenario.priceBooks ?? defaultPriceBooks();
   const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
   const stoppedEarly = outcome.interrupted || outcome.abortedBy !== undefined;
   const aggregates = aggregate({
@@ -161,12 +166,18 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
     windows: outcome.windows,
     primary,
     durationMs: stoppedEarly ? Math.max(1, lastEnd) : scenario.load.duration,
-    ...(extras.prices ? { prices: extras.prices } : {}),
+    prices: books[0],
     providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
     ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
   });
   const results = evaluateGates(gates, aggregates, { variants: variants(aggregates) });
-  return buildResult(outcome, aggregates, results);
+  const { monthly_tokens: monthlyTokens, monthly_requests: monthlyRequests, downtime_cost_per_hour: downtimeCostPerHour } = scenario.report;
+  const pricing: Pricing = {
+    books,
+    ...(monthlyRequests === undefined ? { monthlyTokens: monthlyTokens ?? DEFAULT_MONTHLY_TOKENS } : { monthlyRequests }),
+    ...(downtimeCostPerHour === undefined ? {} : { downtimeCostPerHour }),
+  };
+  return buildResult(outcome, aggregates, results, pricing);
 }
 
 function exitCodeOf(result: RunResult): number {

@@ -3,7 +3,7 @@
  * Errors and timeouts are in the latency histogram with the latency they had: leaving them out
  * would hide exactly the tail a failover drill is about.
  */
-import { costOf, servingModel, type CostSummary, type PriceBook } from './cost.js';
+import { priceUsage, servingModel, usageOf, type CostSummary, type PriceBook, type TokenUsage } from './cost.js';
 import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
@@ -56,7 +56,9 @@ export interface Aggregates extends Timings {
   /** The fine timeline (250 ms) that disruption and recovery are measured on. */
   fineSlices: Slice[];
   fineSliceMs: number;
-  /** Cost of the successes in the run's price book; absent without a price book. */
+  /** Tokens of the successes per serving model: any price book prices them (report/pricing.ts). */
+  usage: TokenUsage;
+  /** Cost of the successes in the run's first price book (what `cost_per_1k` gates read); absent without one. */
   cost?: CostSummary;
   /** Total USD and USD per 1,000 priced successes, when any success could be priced. */
   costUsd?: number;
@@ -134,7 +136,8 @@ export function aggregate(input: AggregateInput): Aggregates {
   for (const [name, entry] of [...providerRecorders].sort((a, b) => a[0].localeCompare(b[0]))) {
     providers[name] = { requests: entry.requests, ok: entry.ok, failed: entry.failed, ...entry.recorder.finish() };
   }
-  const cost = input.prices ? costOf(input.records, input.prices, servingModel(input.providerModels ?? {})) : undefined;
+  const usage = usageOf(input.records, servingModel(input.providerModels ?? {}));
+  const cost = input.prices ? priceUsage(usage, input.prices) : undefined;
   return {
     scheduled,
     ok,
@@ -156,6 +159,7 @@ export function aggregate(input: AggregateInput): Aggregates {
     sliceMs,
     fineSlices: fine,
     fineSliceMs: RECOVERY_DEFAULTS.sliceMs,
+    usage,
     ...(cost ? { cost } : {}),
     ...(cost && cost.priced > 0 ? { costUsd: cost.totalUsd, costPer1k: cost.per1k } : {}),
     relayEvents: [...(input.relayEvents ?? [])],

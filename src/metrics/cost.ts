@@ -14,8 +14,14 @@ export interface ModelPrice {
   date?: string;
 }
 
+/** `direct`: what a provider charges you; `relay`: what a relay or reseller says it charges for the same model. */
+export type PriceBookKind = 'direct' | 'relay';
+
 export interface PriceBook {
   name: string;
+  kind: PriceBookKind;
+  /** Where the prices come from and what they assume; shown under the cost tables. */
+  description?: string;
   models: Readonly<Record<string, ModelPrice>>;
 }
 
@@ -43,9 +49,12 @@ export interface CostSummary {
  * @throws Error naming the field, the value and what is allowed.
  */
 export function parsePriceBook(value: unknown, describe: string): PriceBook {
-  const book = value as { name?: unknown; models?: unknown } | null;
+  const book = value as { name?: unknown; kind?: unknown; description?: unknown; models?: unknown } | null;
   if (typeof book !== 'object' || book === null || typeof book.models !== 'object' || book.models === null) {
-    throw new Error(`${describe}: expected { name, models: { <model>: { input, output, source, date } } }`);
+    throw new Error(`${describe}: expected { name, kind, models: { <model>: { input, output, source, date } } }`);
+  }
+  if (book.kind !== undefined && book.kind !== 'direct' && book.kind !== 'relay') {
+    throw new Error(`${describe}: kind: expected 'direct' or 'relay', got ${JSON.stringify(book.kind)}`);
   }
   const models: Record<string, ModelPrice> = {};
   for (const [model, entry] of Object.entries(book.models as Record<string, unknown>)) {
@@ -58,7 +67,12 @@ export function parsePriceBook(value: unknown, describe: string): PriceBook {
     }
     models[model] = { ...(price as ModelPrice) };
   }
-  return { name: typeof book.name === 'string' ? book.name : describe, models };
+  return {
+    name: typeof book.name === 'string' ? book.name : describe,
+    kind: book.kind ?? 'direct',
+    ...(typeof book.description === 'string' ? { description: book.description } : {}),
+    models,
+  };
 }
 
 /**
@@ -75,41 +89,61 @@ export function priceFor(book: PriceBook, model: string): ModelPrice | undefined
   return best === undefined ? undefined : book.models[best];
 }
 
-/** USD for one request's usage at a price. */
-export function requestCostUsd(usage: NonNullable<RequestRecord['usage']>, price: ModelPrice): number {
-  return (usage.prompt * price.input + usage.completion * price.output) / 1_000_000;
+/** Tokens the run's successes used, per serving model: what any price book can price later. */
+export interface TokenUsage {
+  byModel: Record<string, { requests: number; inputTokens: number; outputTokens: number }>;
+  /** Successes without usage or without a known model: never priced, never free. */
+  unmetered: number;
 }
 
 /**
- * Prices every success. `modelOf` says which model served a record; by default the serving
- * provider's model when known (a failover to another vendor is billed at that vendor's model),
- * else the model the request asked for.
+ * Tallies every success's tokens under its serving model. `modelOf` says which model served a
+ * record; by default the serving provider's model when known (a failover to another vendor is
+ * billed at that vendor's model), else the model the request asked for.
  */
-export function costOf(records: readonly RequestRecord[], book: PriceBook, modelOf: (record: RequestRecord) => string | undefined): CostSummary {
-  const byModel: Record<string, ModelCost> = {};
-  const unpricedModels = new Set<string>();
-  let totalUsd = 0;
-  let priced = 0;
-  let unpriced = 0;
+export function usageOf(records: readonly RequestRecord[], modelOf: (record: RequestRecord) => string | undefined): TokenUsage {
+  const byModel: TokenUsage['byModel'] = {};
+  let unmetered = 0;
   for (const record of records) {
     if (record.outcome !== 'ok') continue;
     const model = modelOf(record);
-    const price = model === undefined ? undefined : priceFor(book, model);
-    if (!price || !record.usage || model === undefined) {
-      unpriced++;
-      if (model !== undefined && !price) unpricedModels.add(model);
+    if (model === undefined || !record.usage) {
+      unmetered++;
       continue;
     }
-    const usd = requestCostUsd(record.usage, price);
-    const entry = (byModel[model] ??= { requests: 0, inputTokens: 0, outputTokens: 0, usd: 0 });
+    const entry = (byModel[model] ??= { requests: 0, inputTokens: 0, outputTokens: 0 });
     entry.requests++;
     entry.inputTokens += record.usage.prompt;
     entry.outputTokens += record.usage.completion;
-    entry.usd += usd;
-    totalUsd += usd;
-    priced++;
   }
-  return { book: book.name, totalUsd, per1k: priced === 0 ? undefined : (totalUsd / priced) * 1000, priced, unpriced, unpricedModels: [...unpricedModels].sort(), byModel };
+  return { byModel, unmetered };
+}
+
+/** A usage priced in one book; models the book has no price for count as unpriced. */
+export function priceUsage(usage: TokenUsage, book: PriceBook): CostSummary {
+  const byModel: Record<string, ModelCost> = {};
+  const unpricedModels: string[] = [];
+  let totalUsd = 0;
+  let priced = 0;
+  let unpriced = usage.unmetered;
+  for (const [model, used] of Object.entries(usage.byModel)) {
+    const price = priceFor(book, model);
+    if (!price) {
+      unpriced += used.requests;
+      unpricedModels.push(model);
+      continue;
+    }
+    const usd = (used.inputTokens * price.input + used.outputTokens * price.output) / 1_000_000;
+    byModel[model] = { ...used, usd };
+    totalUsd += usd;
+    priced += used.requests;
+  }
+  return { book: book.name, totalUsd, per1k: priced === 0 ? undefined : (totalUsd / priced) * 1000, priced, unpriced, unpricedModels: unpricedModels.sort(), byModel };
+}
+
+/** Prices every success of `records` in `book` (see {@link usageOf} for `modelOf`). */
+export function costOf(records: readonly RequestRecord[], book: PriceBook, modelOf: (record: RequestRecord) => string | undefined): CostSummary {
+  return priceUsage(usageOf(records, modelOf), book);
 }
 
 /** The default `modelOf`: the serving provider's model, else the requested model. */

@@ -1,7 +1,10 @@
 /**
- * The same measured traffic priced in every price book the run carries, per variant: what the
- * cost chart and the cost tables read. Pure.
+ * The same measured traffic priced in every price book the run carries, per configuration: what
+ * the cost chart and the cost tables read. Pure.
  */
+import { priceUsage, type CostSummary } from '../metrics/cost.js';
+import { configurationsOf } from './configurations.js';
+import { monthlyCost } from './projection.js';
 import type { RunResult } from './result.js';
 
 export interface CostByBook {
@@ -12,9 +15,25 @@ export interface CostByBook {
   usdPer1k: number;
   /** USD in total for the run's priced successes. */
   totalUsd: number;
+  /** Projected at the result's monthly volume; undefined when it cannot be. */
+  monthlyUsd: number | undefined;
+  cost: CostSummary;
 }
 
+/** One entry per configuration and book in which at least one success could be priced. */
 export function costByBook(result: RunResult): CostByBook[] {
-  void result;
-  return [];
+  const pricing = result.pricing;
+  if (pricing === undefined) return [];
+  const volume = { tokens: pricing.monthlyTokens, requests: pricing.monthlyRequests };
+  const rows: CostByBook[] = [];
+  for (const { name, result: run } of configurationsOf(result)) {
+    const usage = run.aggregates.usage;
+    if (usage === undefined) continue;
+    for (const book of pricing.books) {
+      const cost = priceUsage(usage, book);
+      if (cost.per1k === undefined) continue;
+      rows.push({ variant: name, book: book.name, usdPer1k: cost.per1k, totalUsd: cost.totalUsd, monthlyUsd: monthlyCost(cost, usage, volume), cost });
+    }
+  }
+  return rows;
 }

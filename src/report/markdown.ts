@@ -5,32 +5,24 @@
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs } from '../scenario/units.js';
 import { formatGateValue, micros, percent, table, usd } from './format.js';
+import { markdownReportTable } from './report-table.js';
+import { reportTables } from './tables/index.js';
+import { configurationsTable } from './tables/configurations.js';
 import type { RunResult } from './result.js';
 
-export function renderMarkdown(result: RunResult): string {
+export interface MarkdownOptions {
+  /** The vendor-style tables after the run's own sections (default true; a variant's section in a variants report leaves them to the comparison). */
+  vendorTables?: boolean;
+}
+
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const { aggregates: a, scenario } = result;
   const lines: string[] = [];
   lines.push(`## ${scenario.name}${result.interrupted ? ' (interrupted: partial run)' : ''}`, '');
   if (result.abortedBy !== undefined) lines.push(`**Stopped early**: ${result.abortedBy}; the figures cover the load up to that point.`, '');
   if (scenario.description) lines.push(scenario.description.trim(), '');
-  lines.push(
-    table(
-      ['Configuration', 'Requests', 'Success Rate', 'Failures/1K', 'p50', 'p95', 'p99', 'Failover time'],
-      [[
-        configuration(result),
-        String(a.scheduled),
-        percent(a.successRate),
-        a.failuresPer1k.toFixed(1),
-        micros(a.latency.p50Us),
-        micros(a.latency.p95Us),
-        micros(a.latency.p99Us),
-        failover(result),
-      ]],
-    ),
-    '',
-    `Method: ${method(result)}`,
-    '',
-  );
+  lines.push(markdownReportTable(configurationsTable(result, configuration(result))));
+  const vendorTables = options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
   if (a.windows.length > 0) {
     lines.push('### Fault windows', '');
@@ -57,13 +49,15 @@ export function renderMarkdown(result: RunResult): string {
     lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
   }
 
-  lines.push(...providerSection(a), ...penaltySection(a), ...costSection(a));
+  lines.push(...providerSection(a), ...penaltySection(a), ...(vendorTables.some((t) => t.id === 'cost-by-book') ? [] : costSection(a)));
 
   lines.push(...relayEventLines(a.relayEvents));
   if (a.sliceAvailability !== undefined) lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
   const kinds = Object.entries(a.failedByKind);
   if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
   if (!a.accountingHolds) lines.push(`**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`, '');
+
+  for (const t of vendorTables) lines.push(markdownReportTable(t));
 
   if (result.gates.length > 0) {
     lines.push('### Gates', '');
@@ -82,31 +76,6 @@ function configuration(result: RunResult): string {
   const chain = result.scenario.target.chain;
   const shape = chain.length === 1 ? 'single provider' : `${chain.length}-provider chain`;
   return `${result.scenario.target.kind} relay, ${shape} (${chain.join(' → ')})`;
-}
-
-function method(result: RunResult): string {
-  const { load, seed } = result.scenario;
-  const faults = result.faults.map((f) => {
-    const applied = f.appliedMs !== undefined ? `${(f.appliedMs / 1000).toFixed(2)} s` : 'never applied';
-    const removed = f.removedMs !== undefined ? `${(f.removedMs / 1000).toFixed(2)} s` : 'not removed';
-    return `${f.type} on ${f.provider} (applied ${applied}, removed ${removed})`;
-  });
-  return [
-    `open-model ${load.rate} req/s for ${load.duration / 1000} s`,
-    `client timeout ${load.timeout / 1000} s`,
-    faults.length > 0 ? `faults: ${faults.join('; ')}` : 'no faults',
-    `seed ${seed}`,
-    `${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node}`,
-  ].join('; ') + '. Latency counts from each request\'s intended start and includes failed requests.';
-}
-
-function failover(result: RunResult): string {
-  const windows = result.aggregates.windows.filter((w) => w.onPrimary);
-  if (windows.length === 0) return 'n/a (no fault on the primary)';
-  const times = windows.map((w) => w.failoverMs);
-  if (times.every((t) => t === undefined)) return 'none (no fallback served)';
-  const worst = Math.max(...times.map((t) => t ?? Infinity));
-  return worst === Infinity ? 'not in every window' : formatMs(worst);
 }
 
 function gateActual(metric: string, actual: number | null, note: string | undefined): string {

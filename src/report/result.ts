@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { Aggregates } from '../metrics/aggregate.js';
+import type { PriceBook } from '../metrics/cost.js';
 import type { GateResult } from '../scenario/gates.js';
 import type { RunOutcome } from '../scenario/runner.js';
 
@@ -17,6 +18,8 @@ export interface RunResult {
     description: string;
     seed: number;
     target: RunOutcome['scenario']['target'];
+    /** Each mock provider's dialect and the model it serves (what requests it serves are priced as). */
+    providers?: Array<{ name: string; dialect: string; model: string }>;
     load: RunOutcome['scenario']['load'];
     faults: RunOutcome['scenario']['faults'];
   };
@@ -30,6 +33,8 @@ export interface RunResult {
   /** Fault windows with the times the fault plane confirmed (ms since load start). */
   faults: RunOutcome['windows'];
   aggregates: Aggregates;
+  /** The books the traffic is priced in and the volume figures are projected to (absent in older results). */
+  pricing?: Pricing;
   gates: GateEntry[];
   passed: boolean;
   /** Processes the run started (all stopped before the result was written). */
@@ -37,6 +42,16 @@ export interface RunResult {
   cleanupErrors: string[];
   /** A variants run: every configuration's own result, in run order (see variants-result.ts). */
   variants?: VariantRun[];
+}
+
+/** What cost and downtime are projected with: the scenario's `report:` section and the books read. */
+export interface Pricing {
+  books: PriceBook[];
+  /** Projected monthly cost at this many tokens a month (default 500M), unless `monthlyRequests` is set. */
+  monthlyTokens?: number;
+  monthlyRequests?: number;
+  /** USD per hour of downtime: the downtime-cost line. */
+  downtimeCostPerHour?: number;
 }
 
 /** One configuration of a variants run. */
@@ -59,7 +74,7 @@ export interface GateEntry {
   origin?: 'scenario' | 'baseline';
 }
 
-export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: readonly GateResult[]): RunResult {
+export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: readonly GateResult[], pricing?: Pricing): RunResult {
   const { scenario } = outcome;
   return {
     format: RESULT_FORMAT,
@@ -69,6 +84,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
       description: scenario.description,
       seed: scenario.seed,
       target: scenario.target,
+      providers: (scenario.providers ?? []).map((p) => ({ name: p.name, dialect: p.dialect, model: p.model })),
       load: scenario.load,
       faults: scenario.faults,
     },
@@ -86,6 +102,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
     faultPlane: outcome.faultPlane,
     faults: outcome.windows,
     aggregates,
+    ...(pricing ? { pricing } : {}),
     gates: gates.map((g) => ({
       metric: g.gate.metric,
       key: g.gate.key,

@@ -6,7 +6,8 @@
  */
 import { renderMarkdown } from './markdown.js';
 import type { RunResult, VariantRun } from './result.js';
-import { renderVariantsTable } from './variants-table.js';
+import { markdownReportTable } from './report-table.js';
+import { reportTables } from './tables/index.js';
 
 export function combineVariants(runs: readonly VariantRun[]): RunResult {
   const first = runs[0];
@@ -28,11 +29,10 @@ export function renderVariantsMarkdown(result: RunResult): string {
   const { scenario } = result;
   const lines = [`## ${scenario.name}: ${runs.length} configurations${result.interrupted ? ' (interrupted: partial run)' : ''}`, ''];
   if (scenario.description) lines.push(scenario.description.trim(), '');
-  lines.push(renderVariantsTable(runs.map((r) => ({ name: r.name, aggregates: r.result.aggregates }))), '');
-  lines.push(`Each configuration ran in turn with the same seed (${scenario.seed}), load and faults; every figure is measured.`, '');
+  for (const t of reportTables(result)) lines.push(markdownReportTable(t));
   for (const run of runs) {
     const titled: RunResult = { ...run.result, scenario: { ...run.result.scenario, name: `${scenario.name} / ${run.name}`, description: '' } };
-    lines.push(renderMarkdown(titled).replace(/^## /, '### '), '');
+    lines.push(renderMarkdown(titled, { vendorTables: false }).replace(/^(#{2,5}) /gm, '#$1 '), '');
   }
   return lines.join('\n');
 }

@@ -6,11 +6,13 @@
  * loader (extends.ts, variants.ts) before and after this schema runs.
  */
 import { z } from 'zod';
+import type { PriceBook } from '../metrics/cost.js';
 import { faultEndMs, type PlannedFault } from './fault-plan.js';
 import { faultSchema } from './fault-schema.js';
 import { parseGateTable, type Gate } from './gates.js';
 import { loadSchema } from './load-schema.js';
 import { providerSchema } from './provider-schema.js';
+import { reportSchema } from './report-schema.js';
 import { name } from './schema-units.js';
 import { targetSchema, type TargetSpec } from './target-schema.js';
 
@@ -40,6 +42,8 @@ export const scenarioSchema = z
     faults: z.array(faultSchema).default([]),
     /** k6-style thresholds per metric (gates.ts). */
     gates,
+    /** Price books and the monthly volume and downtime cost the report projects to (report-schema.ts). */
+    report: reportSchema.default({}),
     /** A matrix or a list of named overrides, each run in turn with the same seed, load and faults (variants.ts). */
     variants: z.unknown().optional(),
   })
@@ -100,6 +104,8 @@ export interface Scenario extends Omit<Parsed, 'name' | 'target' | 'extends' | '
   schedule: PlannedFault[];
   /** Files this scenario extends, nearest first (empty without `extends`). */
   extends: string[];
+  /** `report.price_books` read and checked at load time (absent: the run's default books). */
+  priceBooks?: PriceBook[];
   /** The external target's config template text (read at load time), when it has one. */
   configTemplate?: { file: string; text: string };
   /** The matrix this file asks for (empty: a single run). Each variant's own `variants` is empty. */

@@ -37,3 +37,22 @@ export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
+
+const COUNT = /^\s*(\d+(?:\.\d+)?)\s*([kKmMbB]?)\s*$/;
+const COUNT_MULTIPLIER: Readonly<Record<string, number>> = Object.freeze({ '': 1, k: 1e3, m: 1e6, b: 1e9 });
+
+/** Parses a count such as `500M`, `10k`, `1.5B` or a plain number (`_` separators allowed). */
+export function parseCount(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  const match = COUNT.exec(value.replace(/_/g, ''));
+  if (!match) return undefined;
+  return Number(match[1]) * COUNT_MULTIPLIER[match[2]!.toLowerCase()]!;
+}
+
+/** Formats a count for headings: `500M`, `10K`, `1.5B`, `750`. */
+export function formatCount(n: number): string {
+  for (const [suffix, size] of [['B', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
+    if (n >= size) return `${Number((n / size).toFixed(2))}${suffix}`;
+  }
+  return String(n);
+}

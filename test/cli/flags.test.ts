@@ -125,7 +125,7 @@ describe('invalid flags and files exit 104', () => {
     [['--seed', '-1'], /--seed: expected a non-negative integer/],
     [['--baseline-tolerance', 'lots'], /--baseline-tolerance: expected a percentage such as 10%, got "lots"/],
     [['--baseline', 'missing.json'], /missing\.json: not a readable baseline result\.json/],
-    [['--prices', 'missing-prices.json'], /--prices missing-prices\.json: cannot read/],
+    [['--prices', 'missing-prices.json'], /--prices: price book .*missing-prices\.json: not found/],
   ])('run %j', async (flags, message) => {
     const file = join(dir, 'valid.yaml');
     await writeFile(file, SCENARIO);

@@ -43,7 +43,7 @@ describe('relaybench report', () => {
     await writeFile(file, JSON.stringify(buildResult(outcome, aggregates, [])));
     const run = relaybench('report', file);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('| builtin relay, single provider (a) | 1 | 100.00% | 0.0 | 12 ms | 12 ms | 12 ms |');
+    expect(run.stdout).toContain('| builtin relay, single provider (a) | 100.00% | 0.0 | n/a | 1 | 12 ms | 12 ms | 12 ms | n/a |');
   });
 
   it('exits 104 for a file that is not a result', async () => {

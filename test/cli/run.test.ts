@@ -67,7 +67,7 @@ describe('relaybench run', () => {
     await writeFile(file, scenario(['primary', 'fallback'], "  failover_time: ['max < 2s']"));
     const run = await relaybench(['run', file, '--out', out], { env: { TOXIPROXY_URL: faultPlane.url } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('| Configuration | Requests | Success Rate | Failures/1K | p50 | p95 | p99 | Failover time |');
+    expect(run.stdout).toContain('| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |');
 
     const result = await readResult(out);
     const a = result.aggregates;

@@ -100,7 +100,7 @@ describe('cost', () => {
   it.each([
     [{ models: { m: { input: -1, output: 1 } } }, /models\.m\.input: expected a non-negative number/],
     [{ models: { m: { input: 1 } } }, /models\.m\.output/],
-    [[], /expected \{ name, models/],
+    [[], /expected \{ name, kind, models/],
   ])('rejects %j', (value, message) => {
     expect(() => parsePriceBook(value, 'book.json')).toThrow(message);
   });

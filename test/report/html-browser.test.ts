@@ -1,0 +1,131 @@
+/**
+ * report.html in a real browser: a short real run writes it, headless Chromium (Debian's
+ * `chromium` package) opens it from disk, and every chart must be there, sized, and drawn, with
+ * no request but the file itself. Leaves a full-page PNG next to the run (reports/runs/ is
+ * git-ignored) and prints its path.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costByBook } from '../../src/report/cost-by-book.js';
+import type { RunResult } from '../../src/report/result.js';
+import { relaybench } from '../support/cli.js';
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+const INSTALL = 'install it with `apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH';
+const OUT = join(import.meta.dirname, '../../reports/runs/html-browser-test');
+
+if (CHROMIUM === undefined && !process.env.CI) console.warn(`html-browser.test.ts skipped: no chromium found; ${INSTALL}`);
+
+interface FigureInfo {
+  chart: string;
+  variant: string | null;
+  svgs: number;
+  width: number;
+  height: number;
+  marks: number;
+  drawnMarks: number;
+  caption: string;
+}
+
+describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headless Chromium', () => {
+  let browser: Browser | undefined;
+  let result: RunResult;
+  let requests: string[] = [];
+  let errors: string[] = [];
+  let figures: FigureInfo[] = [];
+  const html = join(OUT, 'report.html');
+  const screenshot = join(OUT, 'report.png');
+
+  beforeAll(async () => {
+    if (CHROMIUM === undefined) throw new Error(`CI is set but no chromium was found: ${INSTALL} (.ci/run installs it)`);
+    await rm(OUT, { recursive: true, force: true });
+    const run = await relaybench(['run', 'scenarios/smoke.yaml', '--duration-scale', '0.3', '--out', OUT]);
+    // 99 (a gate failed on a busy machine) still writes every file.
+    expect([0, 99], run.stderr).toContain(run.code);
+    expect(run.stdout).toContain(html);
+    result = JSON.parse(await readFile(join(OUT, 'result.json'), 'utf8')) as RunResult;
+
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-extensions', '--no-first-run'],
+    });
+    const page = await browser.newPage();
+    // The page's own CSP would block (and so hide) an external reference: the test must see any it makes.
+    await page.setBypassCSP(true);
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.setViewport({ width: 1100, height: 900 });
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'networkidle0' });
+    figures = await page.$$eval('figure.chart', (nodes) =>
+      nodes.map((figure) => {
+        const svg = figure.querySelector('svg');
+        const box = svg?.getBoundingClientRect();
+        // Data marks only (vega puts them in role-mark groups): not axes, grid or legend.
+        const marks = svg ? [...svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line')] : [];
+        const drawn = marks.filter((mark) => {
+          const r = mark.getBoundingClientRect();
+          return r.width > 0 || r.height > 0;
+        });
+        return {
+          chart: figure.getAttribute('data-chart') ?? '',
+          variant: figure.getAttribute('data-variant'),
+          svgs: figure.querySelectorAll('svg').length,
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          marks: marks.length,
+          drawnMarks: drawn.length,
+          caption: figure.querySelector('figcaption')?.textContent ?? '',
+        };
+      }),
+    );
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`report.html screenshot: ${screenshot}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders every chart: present, sized, with drawn marks', () => {
+    const expected = ['latency-timeline', 'served-by', 'outcomes', 'percentile-spectrum', ...(costByBook(result).length > 0 ? ['cost-by-book'] : [])];
+    expect(figures.map((f) => f.chart)).toEqual(expected);
+    for (const figure of figures) {
+      expect(figure.svgs, figure.chart).toBe(1);
+      expect(figure.width, figure.chart).toBeGreaterThan(300);
+      expect(figure.height, figure.chart).toBeGreaterThan(150);
+      expect(figure.drawnMarks, figure.chart).toBeGreaterThan(0);
+      expect(figure.caption.length, figure.chart).toBeGreaterThan(80);
+    }
+  });
+
+  it('draws the fault window of the run and its data on the timelines', () => {
+    expect(result.aggregates.windows.length).toBeGreaterThan(0);
+    const latency = figures.find((f) => f.chart === 'latency-timeline')!;
+    // At least: the shaded window, two percentile lines (paths) and their points.
+    expect(latency.marks).toBeGreaterThanOrEqual(3);
+    const servedBy = figures.find((f) => f.chart === 'served-by')!;
+    // One bar segment per slice at least (the run has 24 slices of 250 ms), plus the window.
+    expect(servedBy.drawnMarks).toBeGreaterThan(result.aggregates.fineSlices.length);
+  });
+
+  it('makes no request but the file itself, and no errors', () => {
+    expect(requests).toEqual([pathToFileURL(html).href]);
+    expect(errors).toEqual([]);
+  });
+
+  it('re-renders the same charts with `relaybench report --html`', async () => {
+    const again = join(OUT, 'again.html');
+    const run = await relaybench(['report', join(OUT, 'result.json'), '--html', again]);
+    expect(run.code, run.stderr).toBe(0);
+    const charts = (text: string): string[] => [...text.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]!);
+    expect(charts(await readFile(again, 'utf8'))).toEqual(charts(await readFile(html, 'utf8')));
+  });
+});
