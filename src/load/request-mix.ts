@@ -1,12 +1,14 @@
 /**
  * Request mixes: what each scheduled request asks for. Weighted models, prompts from a prompt set,
  * a stream ratio (streams ask for `stream_options.include_usage`), a max_tokens distribution and
- * weighted client keys sent as `Authorization: Bearer`. Every dimension draws from its own stream
- * derived from the seed, so changing one (say the stream ratio) leaves the others' draws as they
- * were; plans are drawn once per arrival in schedule order, dropped arrivals included, so the
- * sequence never depends on how the target behaved.
+ * weighted client keys sent as `Authorization: Bearer`, plus fixed extra headers (an external
+ * gateway's, extra-headers.ts). Every dimension draws from its own stream derived from the seed,
+ * so changing one (say the stream ratio) leaves the others' draws as they were; plans are drawn
+ * once per arrival in schedule order, dropped arrivals included, so the sequence never depends on
+ * how the target behaved.
  */
 import { deriveSeed, seededRandom } from '../random.js';
+import { extraHeaders } from './extra-headers.js';
 import { LoadOptionError } from './load-errors.js';
 import { promptChoices, type PromptInput } from './prompt-set.js';
 import { weightedPicker, type Picker, type Weighted } from './weighted.js';
@@ -34,6 +36,8 @@ export interface RequestMixSpec {
   readonly maxTokens: MaxTokensSpec;
   /** Weighted bearer tokens; none sends no Authorization header. */
   readonly keys?: readonly ClientKey[];
+  /** Sent with every request (an external target's `headers`, filled in); checked once, see extra-headers.ts. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface RequestPlan {
@@ -42,6 +46,8 @@ export interface RequestPlan {
   readonly stream: boolean;
   readonly maxTokens: number;
   readonly key: ClientKey | undefined;
+  /** The mix's extra headers (one shared frozen object), or undefined. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export type RequestMix = () => RequestPlan;
@@ -63,7 +69,8 @@ export function createRequestMix(spec: RequestMixSpec, seed = 0): RequestMix {
     if (typeof k.token !== 'string' || k.token.length === 0 || /[\r\n]/.test(k.token)) throw new LoadOptionError(`keys[${i}].token`, '<redacted>', 'a non-empty single-line token');
   });
   const key: Picker<ClientKey | undefined> = keys.length === 0 ? () => undefined : weightedPicker('keys', keys.map((k) => ({ value: k, weight: k.weight ?? 1 })), stream('keys'));
-  return () => ({ model: model(), prompt: prompt(), stream: ratio > 0 && streamDraw() < ratio, maxTokens: maxTokens(), key: key() });
+  const headers = spec.headers === undefined ? undefined : extraHeaders(spec.headers, keys.length > 0);
+  return () => ({ model: model(), prompt: prompt(), stream: ratio > 0 && streamDraw() < ratio, maxTokens: maxTokens(), key: key(), headers });
 }
 
 /** The chat request body; the id is also written into the prompt so attribution survives header-stripping relays. */
@@ -76,9 +83,10 @@ export function requestBody(plan: RequestPlan, id: string): string {
   });
 }
 
-/** Request headers for a plan: JSON, the request id, and the client key if any. */
+/** Request headers for a plan: its extra headers if any, JSON, the request id, and the client key if any. */
 export function requestHeaders(plan: RequestPlan, id: string): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': id };
+  // Extra headers never name the ones set here (extra-headers.ts), so the order does not matter.
+  const headers: Record<string, string> = plan.headers === undefined ? { 'content-type': 'application/json', 'x-request-id': id } : { ...plan.headers, 'content-type': 'application/json', 'x-request-id': id };
   if (plan.stream) headers.accept = 'text/event-stream';
   if (plan.key) headers.authorization = `Bearer ${plan.key.token}`;
   return headers;

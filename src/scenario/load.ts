@@ -14,11 +14,13 @@ import { LoadOptionError } from '../load/load-errors.js';
 import { promptChoices, type PromptInput } from '../load/prompt-set.js';
 import { createRequestMix } from '../load/request-mix.js';
 import { prepareSchedule } from '../load/schedule.js';
+import type { PriceBook } from '../metrics/cost.js';
 import { parseRelayConfig } from '../relay/config.js';
 import type { IssuePath } from '../yaml-errors.js';
 import { deepMerge } from './deep-merge.js';
 import { resolveExtends } from './extends.js';
 import { planFaults } from './fault-plan.js';
+import { priceBookPath, readPriceBook } from './price-books.js';
 import { describeAtLayers, describeIssues, ownerOf, type Layer } from './provenance.js';
 import { relayConfigFor } from './relay-config.js';
 import { scenarioSchema, type Scenario, type Variant } from './schema.js';
@@ -81,6 +83,7 @@ function buildScenario(raw: Record<string, unknown>, layers: readonly Layer[], f
   };
   const before = problems.length;
   resolvePrompts(scenario, layers, at);
+  resolvePriceBooks(scenario, layers, at);
   checkLoad(scenario, at);
   checkExternal(scenario, layers, at);
   if (problems.length === before && scenario.target.kind === 'builtin') checkRelayConfig(scenario, at);
@@ -121,6 +124,24 @@ function resolvePrompts(scenario: Scenario, layers: readonly Layer[], at: (path:
   }
 }
 
+function resolvePriceBooks(scenario: Scenario, layers: readonly Layer[], at: (path: IssuePath, message: string) => void): void {
+  const refs = scenario.report.price_books;
+  if (refs === undefined) return;
+  const books: PriceBook[] = [];
+  refs.forEach((ref, index) => {
+    const path = ['report', 'price_books', index];
+    try {
+      books.push(readPriceBook(priceBookPath(ref, baseDirOf(layers, path))));
+    } catch (error) {
+      at(path, (error as Error).message);
+    }
+  });
+  const names = books.map((b) => b.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) return void at(['report', 'price_books'], `two price books are both named '${dup}'`);
+  if (books.length === refs.length) scenario.priceBooks = books;
+}
+
 /** The load generator validates its own options too; ask it now rather than mid-run. */
 function checkLoad(scenario: Scenario, at: (path: IssuePath, message: string) => void): void {
   try {
@@ -151,6 +172,16 @@ function checkExternal(scenario: Scenario, layers: readonly Layer[], at: (path: 
   if (typeof t.command === 'string') check(['target', 'command'], t.command);
   else t.command?.forEach((arg, i) => check(['target', 'command', i], arg));
   for (const [key, value] of Object.entries(t.env ?? {})) check(['target', 'env', key], value);
+  for (const [key, value] of Object.entries(t.headers ?? {})) check(['target', 'headers', key], value);
+  if (t.headers !== undefined && scenario.load.mix.keys !== undefined) {
+    // The generator checks its extra headers against the mix (Authorization vs mix.keys): ask it now.
+    try {
+      createRequestMix({ ...scenario.load.mix, headers: t.headers }, scenario.seed);
+    } catch (error) {
+      if (!(error instanceof LoadOptionError)) throw error;
+      at(['target', 'headers'], error.message);
+    }
+  }
   if (t.config_template === undefined) return;
   const path = ['target', 'config_template'];
   const templateFile = resolve(baseDirOf(layers, path), t.config_template);

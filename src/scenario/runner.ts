@@ -135,13 +135,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
 
     emit({ kind: 'phase', message: `starting ${scenario.target.kind} target (chain: ${scenario.target.chain.join(' -> ')})` });
-    targetUrl = await startTarget({
+    const target = await startTarget({
       scenario,
       proxyOf: (provider) => listenByProvider.get(provider)!,
       runDir,
       track: (service) => services.push(service),
       signal: options.signal,
     });
+    targetUrl = target.url;
+    // An external target's headers go out with every request, warmup included.
+    const l = target.headers === undefined ? scenario.load : { ...scenario.load, mix: { ...scenario.load.mix, headers: target.headers } };
     checkInterrupt();
 
     const faults: TimelineFault[] = scenario.schedule.map(({ source: _source, ...f }) =>
@@ -151,13 +154,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     if (scenario.load.warmup > 0) {
       emit({ kind: 'phase', message: `warmup: ${scenario.load.warmup / 1000}s (not recorded)` });
-      await warmUp({ baseUrl: targetUrl, load: scenario.load, seed: scenario.seed, signal: options.signal });
+      await warmUp({ baseUrl: targetUrl, load: l, seed: scenario.seed, signal: options.signal });
       checkInterrupt();
     }
     // Log entries after these positions belong to the recorded load (warmup ids repeat rb-0, rb-1...).
     const logFrom = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await mockLogPosition(url)] as const)));
 
-    const l = scenario.load;
     emit({ kind: 'phase', message: `load: ${l.mode === 'closed' ? `closed model, ${l.connections} connections` : `${l.schedule?.kind ?? 'constant'} ${l.rate}/s`} for ${l.duration / 1000}s` });
     let loadStart = performance.now();
     const counts = { ok: 0, failed: 0, dropped: 0 };

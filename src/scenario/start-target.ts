@@ -2,7 +2,8 @@
  * Bringing up what the load calls, by target kind: our relay (`builtin`) in its own process; the
  * first chain provider's proxy (`direct`); an already-running gateway (`external` + `url`); or a
  * gateway started from a command with its config template filled in (`external` + `command`).
- * Returns the base URL the client posts `/v1/chat/completions` to.
+ * Returns the base URL the client posts `/v1/chat/completions` to, and an external target's
+ * `headers` with their placeholders filled in (once, here: the load only copies them).
  */
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -22,7 +23,14 @@ export interface TargetSetup {
   signal?: AbortSignal | undefined;
 }
 
-export async function startTarget(setup: TargetSetup): Promise<string> {
+export interface StartedTarget {
+  /** Where the client posts `/v1/chat/completions`. */
+  url: string;
+  /** Sent with every request (an external target's `headers`, filled in). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+export async function startTarget(setup: TargetSetup): Promise<StartedTarget> {
   const { scenario } = setup;
   const target = scenario.target;
   switch (target.kind) {
@@ -30,26 +38,18 @@ export async function startTarget(setup: TargetSetup): Promise<string> {
       const config = relayConfigFor(scenario, (provider) => setup.proxyOf(provider));
       const relay = await startService('relay', ['relay', '--config-json', JSON.stringify(config)]);
       setup.track(relay);
-      return relay.url;
+      return { url: relay.url };
     }
     case 'direct':
-      return `http://${setup.proxyOf(target.chain[0]!)}`;
+      return { url: `http://${setup.proxyOf(target.chain[0]!)}` };
     case 'external': {
-      if (target.command === undefined) return trimSlash(target.url!);
+      if (target.command === undefined) {
+        const url = trimSlash(target.url!);
+        if (target.headers === undefined) return { url };
+        return { url, headers: fillHeaders(target.headers, templateContext(setup, 0, await setup.runDir())) };
+      }
       const runDir = await setup.runDir();
-      const ctx: TemplateContext = {
-        port: await freePort(),
-        config: undefined,
-        run_dir: runDir,
-        model: scenario.load.model,
-        providers: scenario.providers,
-        chain: target.chain,
-        addressOf: (provider) => {
-          const listen = setup.proxyOf(provider);
-          const colon = listen.lastIndexOf(':');
-          return { host: listen.slice(0, colon), port: Number(listen.slice(colon + 1)) };
-        },
-      };
+      const ctx = templateContext(setup, await freePort(), runDir);
       if (scenario.configTemplate !== undefined) {
         const file = join(runDir, basename(scenario.configTemplate.file).replace(/\.(tmpl|template)$/, ''));
         await writeFile(file, fillTemplate(scenario.configTemplate.text, ctx));
@@ -69,13 +69,34 @@ export async function startTarget(setup: TargetSetup): Promise<string> {
         signal: setup.signal,
       });
       setup.track(service);
-      return url;
+      return target.headers === undefined ? { url } : { url, headers: fillHeaders(target.headers, ctx) };
     }
     default: {
       const never: never = target.kind;
       throw new Error(`unknown target kind ${String(never)}`);
     }
   }
+}
+
+function templateContext(setup: TargetSetup, port: number, runDir: string): TemplateContext {
+  const { scenario } = setup;
+  return {
+    port,
+    config: undefined,
+    run_dir: runDir,
+    model: scenario.load.model,
+    providers: scenario.providers,
+    chain: scenario.target.chain,
+    addressOf: (provider) => {
+      const listen = setup.proxyOf(provider);
+      const colon = listen.lastIndexOf(':');
+      return { host: listen.slice(0, colon), port: Number(listen.slice(colon + 1)) };
+    },
+  };
+}
+
+function fillHeaders(headers: Readonly<Record<string, string>>, ctx: TemplateContext): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fillTemplate(value, ctx)]));
 }
 
 function trimSlash(url: string): string {

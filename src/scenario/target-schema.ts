@@ -16,9 +16,11 @@
  *   command: [node, my-gateway.js, --config, '{{config}}']
  *   config_template: gateway.json.tmpl
  *   ready_url: 'http://127.0.0.1:{{port}}/health'
+ *   headers: { x-gateway-config: '{"upstream": "{{chain.0.base_url}}"}' }   # on every request, templated
  * ```
  */
 import { z } from 'zod';
+import { extraHeaderProblem } from '../load/extra-headers.js';
 import { duration, name } from './schema-units.js';
 
 export const TARGET_KINDS = ['builtin', 'direct', 'external'] as const;
@@ -28,7 +30,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.freeze({
   builtin: ['attempt_timeout', 'policies'],
   direct: [],
-  external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout'],
+  external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers'],
 });
 
 export const targetSchema = z
@@ -56,6 +58,11 @@ export const targetSchema = z
     env: z.record(z.string(), z.string()).optional(),
     /** external: how long the command may take to answer `ready_url`. Default 30s. */
     ready_timeout: duration().optional(),
+    /**
+     * external: headers sent with every request (values templated, filled once when the target
+     * starts), for a gateway that takes its routing per request (Portkey's `x-portkey-config`).
+     */
+    headers: z.record(z.string(), z.string()).optional(),
   })
   .superRefine((t, ctx) => {
     for (const kind of TARGET_KINDS) {
@@ -67,6 +74,12 @@ export const targetSchema = z
       }
     }
     if (t.kind !== 'external') return;
+    const seen = new Map<string, string>();
+    for (const [header, value] of Object.entries(t.headers ?? {})) {
+      const problem = extraHeaderProblem(header, value) ?? (seen.has(header.toLowerCase()) ? `'${header}' and '${seen.get(header.toLowerCase())}' are the same header (names are case-insensitive)` : undefined);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['headers', header], message: problem });
+      seen.set(header.toLowerCase(), header);
+    }
     if (t.url === undefined && t.command === undefined) {
       ctx.addIssue({ code: 'custom', path: ['kind'], message: "an external target needs 'url' (a running gateway) or 'command' (+ 'ready_url', 'config_template')" });
     }

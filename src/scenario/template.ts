@@ -1,7 +1,7 @@
 /**
  * Templates for external targets: `{{name}}` placeholders in the config template, the command,
- * its environment, `url` and `ready_url`, filled by the harness once the proxies and the port are
- * known. Placeholders:
+ * its environment, `url`, `ready_url` and `headers`, filled by the harness once the proxies and
+ * the port are known. Placeholders:
  *
  * - `{{port}}`: a free port chosen by the harness for the gateway to listen on
  * - `{{config}}`: path of the filled config file (in the run directory); `{{run_dir}}`
