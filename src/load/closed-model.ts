@@ -136,7 +136,7 @@ function recordFor(p: Pending, status: number, body: string, headers: Record<str
   const attempts = header('x-relay-attempts');
   const base: RequestRecord = {
     seq: p.seq, intendedMs: p.sentMs, sentMs: p.sentMs, endMs, outcome: 'failed', status, ...planFields(p.plan),
-    provider: header('x-relay-provider'), attempts: attempts === undefined ? undefined : Number(attempts),
+    provider: header('x-relay-provider') ?? header('x-mock-provider'), attempts: attempts === undefined ? undefined : Number(attempts),
   };
   if (status < 200 || status >= 300) return { ...base, failure: `status_${status}` };
   if (header('content-type')?.includes('text/event-stream')) {

@@ -50,7 +50,8 @@ export async function sendRequest(ctx: SendContext, seq: number, intendedMs: num
       body: requestBody(plan, id),
       signal: controller.signal,
     });
-    const provider = headerValue(response.headers['x-relay-provider']);
+    // Our relay names the target it used; any other target may pass the mock's own name through.
+    const provider = headerValue(response.headers['x-relay-provider']) ?? headerValue(response.headers['x-mock-provider']);
     const attemptsText = headerValue(response.headers['x-relay-attempts']);
     served = { ...base, status: response.statusCode, provider, attempts: attemptsText ? Number(attemptsText) : undefined };
     const ok2xx = response.statusCode >= 200 && response.statusCode < 300;

@@ -126,10 +126,11 @@ export function aggregate(input: AggregateInput): Aggregates {
   const sliceMs = input.sliceMs ?? 1000;
   const slices = buildSlices(input.records, sliceMs, input.durationMs);
   const fine = buildSlices(input.records, RECOVERY_DEFAULTS.sliceMs, input.durationMs);
+  const firstOnsetOn = (provider: string): number => Math.min(...spans.filter((_, i) => happened[i]!.provider === provider).map((s) => s.startMs));
   const windows = analyseWindows(input.records, happened, input.primary, input.durationMs).map((w) => ({
     ...w,
     disruptionMs: disruptionMs(fine, RECOVERY_DEFAULTS.sliceMs, w.startMs),
-    recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs),
+    recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs, firstOnsetOn(w.provider)),
   }));
   const timings = overallTimings.finish();
   const providers: Record<string, ProviderStats> = {};

@@ -3,7 +3,9 @@
  * - disruption = fault onset -> start of the first run of `runSlices` consecutive slices (default
  *   4 x 250 ms) at >= 99% success; how long clients saw failures.
  * - recovery = fault end -> start of the first slice in which the faulted provider again serves
- *   >= 50% of its pre-fault share of successes; how long the relay took to come back to it.
+ *   >= 50% of its pre-fault share of successes; how long the relay took to come back to it. The
+ *   pre-fault share is measured before the provider's first fault of the run: an earlier outage
+ *   (and the relay's ramp after it) would otherwise lower the bar for the next one.
  */
 import type { Slice } from './slices.js';
 
@@ -20,9 +22,12 @@ export function disruptionMs(slices: readonly Slice[], sliceMs: number, onsetMs:
   return undefined;
 }
 
-/** ms from `endMs` to the first slice where `provider` is back at half its pre-fault share. */
-export function recoveryMs(slices: readonly Slice[], sliceMs: number, provider: string, onsetMs: number, endMs: number): number | undefined {
-  const before = shareOf(slices.slice(0, Math.floor(onsetMs / sliceMs)), provider);
+/**
+ * ms from `endMs` to the first slice where `provider` is back at half its pre-fault share, the
+ * share it had before `firstOnsetMs` (its first fault in the run; this window's onset by default).
+ */
+export function recoveryMs(slices: readonly Slice[], sliceMs: number, provider: string, onsetMs: number, endMs: number, firstOnsetMs = onsetMs): number | undefined {
+  const before = shareOf(slices.slice(0, Math.floor(Math.min(onsetMs, firstOnsetMs) / sliceMs)), provider);
   if (before === undefined || before === 0) return undefined;
   for (let i = Math.ceil(endMs / sliceMs); i < slices.length; i++) {
     const share = shareOf([slices[i]!], provider);

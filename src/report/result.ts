@@ -7,6 +7,7 @@ import type { Aggregates } from '../metrics/aggregate.js';
 import type { PriceBook } from '../metrics/cost.js';
 import type { GateResult } from '../scenario/gates.js';
 import type { RunOutcome } from '../scenario/runner.js';
+import { redactSecrets } from './redact.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';
 
@@ -78,7 +79,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
   const { scenario } = outcome;
   return {
     format: RESULT_FORMAT,
-    scenario: {
+    scenario: redactSecrets({
       name: scenario.name,
       file: scenario.file,
       description: scenario.description,
@@ -87,7 +88,7 @@ export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: 
       providers: (scenario.providers ?? []).map((p) => ({ name: p.name, dialect: p.dialect, model: p.model })),
       load: scenario.load,
       faults: scenario.faults,
-    },
+    }),
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     interrupted: outcome.interrupted,

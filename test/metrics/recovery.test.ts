@@ -37,6 +37,17 @@ describe('disruption and recovery', () => {
     expect(recoveryMs(fine, 250, 'fallback', 3000, 5000)).toBeUndefined(); // it had no pre-fault share
   });
 
+  it('a later window is held to the share from before the first one, not one lowered by an earlier outage', () => {
+    // Before 3 s the primary serves everything; 3–6.5 s the fallback does; from 6.5 s the primary
+    // serves only every third request (a slow-start ramp); a second fault 8–8.5 s.
+    const ramped = drill().map((r) => (r.intendedMs >= 6500 && r.seq % 3 !== 0 && r.outcome === 'ok' ? { ...r, provider: 'fallback' } : r));
+    const slices = buildSlices(ramped, 250, 10_000);
+    // Measured from t=0 the primary's share before 8 s is ~0.55, so a third of the traffic would
+    // count as recovered at once; against its pre-fault share (1.0) a third is not half of it.
+    expect(recoveryMs(slices, 250, 'primary', 8000, 8500)).toBe(0);
+    expect(recoveryMs(slices, 250, 'primary', 8000, 8500, 3000)).toBeUndefined();
+  });
+
   it('slice availability counts 1 s slices at >= 99% success', () => {
     // 3 s .. 4 s has failures (24 of 40): one slice of ten is unhealthy.
     expect(sliceAvailability(buildSlices(drill(), 1000, 10_000))).toBeCloseTo(0.9, 9);
