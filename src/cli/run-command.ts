@@ -163,7 +163,8 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
   const aggregates = aggregate({
     records: outcome.records,
     scheduled: outcome.scheduled,
-    windows: outcome.windows,
+    // A fault on a provider this configuration never calls (a direct run beside a relay's chain) is not its window.
+    windows: outcome.windows.filter((w) => calledProviders(scenario).includes(w.provider)),
     primary,
     durationMs: stoppedEarly ? Math.max(1, lastEnd) : scenario.load.duration,
     prices: books[0],
@@ -178,6 +179,12 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
     ...(downtimeCostPerHour === undefined ? {} : { downtimeCostPerHour }),
   };
   return buildResult(outcome, aggregates, results, pricing);
+}
+
+/** The providers a configuration can reach: a direct target calls only the first of its chain. */
+function calledProviders(scenario: Scenario): string[] {
+  const chain = scenario.target.chain;
+  return scenario.target.kind === 'direct' ? chain.slice(0, 1) : chain;
 }
 
 function exitCodeOf(result: RunResult): number {

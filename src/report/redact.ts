@@ -13,7 +13,7 @@ export function redactSecrets<T extends ScenarioPart>(scenario: T): T {
   const { target, load } = scenario;
   const hide = (values: Record<string, string> | undefined): Record<string, string> | undefined =>
     values === undefined ? undefined : Object.fromEntries(Object.keys(values).map((name) => [name, REDACTED]));
-  const keys = load.mix.keys?.map((key) => ({ ...key, token: REDACTED }));
+  const keys = load.mix?.keys?.map((key) => ({ ...key, token: REDACTED }));
   return {
     ...scenario,
     target: { ...target, ...(target.headers ? { headers: hide(target.headers) } : {}), ...(target.env ? { env: hide(target.env) } : {}) },
