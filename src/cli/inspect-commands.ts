@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { RelaybenchError } from '../errors.js';
 import { reportMarkdown } from '../report/report-markdown.js';
 import { loadScenario } from '../scenario/load.js';
-import { renderHtmlReport } from './report-files.js';
+import { renderHtmlReport, writeRenderedReports } from './report-files.js';
 import { readResultFile } from './result-file.js';
 
 export async function listCommand(root: string): Promise<void> {
@@ -22,8 +22,13 @@ export async function listCommand(root: string): Promise<void> {
 }
 
 /** Prints the Markdown report of a result.json; with `html`, also writes its HTML report there. */
-export async function reportCommand(file: string, options: { html?: string } = {}): Promise<void> {
+export async function reportCommand(file: string, options: { html?: string; out?: string } = {}): Promise<void> {
   const result = await readResultFile(file);
+  if (options.out !== undefined) {
+    const { files } = await writeRenderedReports(options.out, result);
+    process.stdout.write(`wrote ${files.join(', ')}\n`);
+    return;
+  }
   process.stdout.write(`${reportMarkdown(result)}\n`);
   if (options.html !== undefined) {
     await mkdir(dirname(options.html), { recursive: true });

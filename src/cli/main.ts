@@ -76,10 +76,12 @@ async function main(argv: string[]): Promise<number | undefined> {
         y
           .positional('result', { type: 'string', demandOption: true })
           .option('html', { type: 'string', describe: 'write the self-contained HTML report (charts inline) to this file' })
+          .option('out', { type: 'string', describe: 'write report.md and report.html into this directory instead of printing' })
           .example('$0 report reports/runs/smoke-<time>/result.json', '')
-          .example('$0 report reports/runs/smoke-<time>/result.json --html smoke.html', 'the HTML report again, e.g. after an upgrade'),
+          .example('$0 report reports/runs/smoke-<time>/result.json --html smoke.html', 'the HTML report again, e.g. after an upgrade')
+          .example('$0 report reports/2026-11-22-compare/compare-chains/result.json --out reports/2026-11-22-compare/compare-chains', 'both reports again, next to the result'),
       async (args) => {
-        await reportCommand(args.result, { html: args.html });
+        await reportCommand(args.result, { html: args.html, out: args.out });
         exitCode = EXIT.ok;
       },
     )

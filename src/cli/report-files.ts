@@ -7,11 +7,19 @@ import type { RunResult } from '../report/result.js';
 /** Writes the files into `dir` and returns the Markdown (the CLI prints it) and the paths written. */
 export async function writeReportFiles(dir: string, result: RunResult): Promise<{ markdown: string; files: string[] }> {
   await mkdir(dir, { recursive: true });
+  const json = join(dir, 'result.json');
+  await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+  const rendered = await writeRenderedReports(dir, result);
+  return { markdown: rendered.markdown, files: [json, ...rendered.files] };
+}
+
+/** report.md and report.html of a result into `dir` (`report --out` renders a result again with this version's report). */
+export async function writeRenderedReports(dir: string, result: RunResult): Promise<{ markdown: string; files: string[] }> {
+  await mkdir(dir, { recursive: true });
   const markdown = reportMarkdown(result);
-  const files = [join(dir, 'result.json'), join(dir, 'report.md'), join(dir, 'report.html')];
-  await writeFile(files[0]!, `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(files[1]!, `${markdown}\n`);
-  await writeFile(files[2]!, await renderHtmlReport(result));
+  const files = [join(dir, 'report.md'), join(dir, 'report.html')];
+  await writeFile(files[0]!, `${markdown}\n`);
+  await writeFile(files[1]!, await renderHtmlReport(result));
   return { markdown, files };
 }
 

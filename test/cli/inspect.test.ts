@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,20 @@ describe('relaybench report', () => {
     const run = relaybench('report', file);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('| builtin relay, single provider (a) | 100.00% | 0.0 | n/a | 1 | 12 ms | 12 ms | 12 ms | n/a |');
+  });
+
+  it('--out renders report.md and report.html of a result.json into a directory', async () => {
+    const scenario = parseScenario(VALID, 'tiny.yaml');
+    const records = [{ seq: 0, intendedMs: 0, sentMs: 0, endMs: 12, outcome: 'ok' as const, provider: 'a' }];
+    const aggregates = aggregate({ records, scheduled: 1, windows: [], primary: 'a', durationMs: 2000 });
+    const outcome = { scenario, startedAt: 'x', finishedAt: 'y', records, scheduled: 1, windows: [], interrupted: false, faultPlane: { url: '', embedded: true }, processes: [], cleanupErrors: [] };
+    const file = join(dir, 'again.json');
+    await writeFile(file, JSON.stringify(buildResult(outcome, aggregates, [])));
+    const out = join(dir, 'again');
+    const run = relaybench('report', file, '--out', out);
+    expect(run.status).toBe(0);
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('| builtin relay, single provider (a) | 100.00% |');
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
   it('exits 104 for a file that is not a result', async () => {

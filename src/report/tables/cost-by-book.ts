@@ -1,4 +1,4 @@
-/** Configuration | Price Book | Cost of the Run | $/1K Requests | Monthly: the same traffic in every book. */
+/** Configuration | Price Book | Cost of the Run | $/Request | $/1K Requests | Monthly: the same traffic in every book. */
 import { formatCount } from '../../scenario/units.js';
 import { costByBook } from '../cost-by-book.js';
 import { money, usd } from '../format.js';
@@ -15,6 +15,7 @@ export function costByBookTable(result: RunResult): ReportTable | undefined {
     e.variant,
     e.book,
     usd(e.totalUsd),
+    usd(e.usdPer1k / 1000),
     usd(e.usdPer1k),
     e.monthlyUsd === undefined ? '—' : money(e.monthlyUsd),
     e.cost.unpriced === 0 ? '0' : `${e.cost.unpriced}${e.cost.unpricedModels.length > 0 ? ` (no price for ${e.cost.unpricedModels.join(', ')})` : ''}`,
@@ -22,8 +23,8 @@ export function costByBookTable(result: RunResult): ReportTable | undefined {
   return {
     id: 'cost-by-book',
     title: 'Cost by price book',
-    header: ['Configuration', 'Price Book', 'Cost of the Run', '$/1K Requests', `Monthly (${volumeText})`, 'Unpriced Successes'],
+    header: ['Configuration', 'Price Book', 'Cost of the Run', '$/Request', '$/1K Requests', `Monthly (${volumeText})`, 'Unpriced Successes'],
     rows,
-    method: `${method(result)}. Cost = Σ over successes of input and output tokens × the serving model's price in the book; $/1K requests = cost / priced successes × 1000; monthly = cost × (${volumeText}) / the run's ${pricing.monthlyRequests !== undefined ? 'metered successes' : 'metered tokens'}.`,
+    method: `${method(result)}. Cost = Σ over successes of input and output tokens × the serving model's price in the book; $/request = cost / priced successes; $/1K requests = that × 1000; monthly = cost × (${volumeText}) / the run's ${pricing.monthlyRequests !== undefined ? 'metered successes' : 'metered tokens'}.`,
   };
 }
