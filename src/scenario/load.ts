@@ -54,8 +54,20 @@ export function parseScenario(text: string, file: string): Scenario {
     problems.push(...lines.map((line) => `${line} (variant '${v.name}')`));
     if (built !== undefined) variants.push({ name: v.name, scenario: built });
   }
+  checkGateVariants(raw.gates, variants, (path, message) => problems.push(describeAtLayers(layers, path, message)));
   if (problems.length > 0) throw invalid(file, problems);
   return { ...scenario, variants };
+}
+
+/** A gate scoped `{variant:x}` must name one of the file's variants: a typo would otherwise fail only at the end of the run. */
+function checkGateVariants(gates: unknown, variants: readonly Variant[], at: (path: IssuePath, message: string) => void): void {
+  if (typeof gates !== 'object' || gates === null) return;
+  const names = variants.map((v) => v.name);
+  for (const key of Object.keys(gates)) {
+    const variant = /[{,]\s*variant\s*:\s*([^,}]+?)\s*[,}]/.exec(key)?.[1];
+    if (variant === undefined || names.includes(variant)) continue;
+    at(['gates', key], names.length === 0 ? `scoped to variant '${variant}', but the scenario has no variants` : `unknown variant '${variant}'; variants: ${names.join(', ')}`);
+  }
 }
 
 function invalid(file: string, lines: readonly string[]): ScenarioInvalidError {

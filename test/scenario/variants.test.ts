@@ -44,6 +44,8 @@ describe('variants in the loader', () => {
     ['a variant changing the load', 'variants:\n  - { name: x, load: { rate: 5/s } }\n', /field 'variants\[0\]\.load': a variant may set name, target, chain and providers only/],
     ['a bad matrix dimension', 'variants:\n  seed: [1, 2]\n', /field 'variants\.seed': not a matrix dimension/],
     ['duplicate names', 'variants:\n  - { name: x }\n  - { name: x }\n', /field 'variants\[1\]\.name': duplicate variant name 'x'/],
+    ['a gate scoped to a variant the file does not have', "gates:\n  'latency{variant:3-chian}': ['p(99) < 1s']\nvariants:\n  - { name: 3-chain }\n", /n\.yaml:7:31: field 'gates\.latency\{variant:3-chian\}': unknown variant '3-chian'; variants: 3-chain/],
+    ['a variant-scoped gate without variants', "gates:\n  'success_rate{phase:fault,variant:x}': ['rate > 90%']\n", /field 'gates\..*': scoped to variant 'x', but the scenario has no variants/],
   ])('reports %s where it is written', (_what, tail, expected) => {
     expect(() => parseScenario(`${PROVIDERS}${tail}`, 'n.yaml')).toThrow(expected);
   });
