@@ -2,20 +2,24 @@
  * `npm run bench:harness`: how fast are the harness's hot paths, and can one event loop keep an
  * open-model schedule? tinybench micro-benchmarks (HDR record, response classification, SSE
  * metering, gate evaluation), then the generator at 1k, 5k and 10k req/s against a trivial
- * loopback server in its own process: achieved vs offered rate and schedule lag.
- * Env: BENCH_RATES (comma list), BENCH_SECONDS (per rate, default 3).
+ * loopback server in its own process: achieved vs offered rate and schedule lag, with one
+ * generator thread and with `load.workers` threads at the higher rates.
+ * Env: BENCH_RATES (comma list), BENCH_SECONDS (per rate, default 3), BENCH_WORKERS (default 2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Bench } from 'tinybench';
 import { parseCompletion } from '../../src/load/classify-response.js';
-import { runOpenModel } from '../../src/load/open-model.js';
+import { runOpenModel, type OpenModelRun } from '../../src/load/open-model.js';
+import { runOpenModelInWorkers } from '../../src/load/worker-load.js';
 import { StreamMeter } from '../../src/load/stream-meter.js';
 import { createHistogram, recordMicros } from '../../src/metrics/histogram.js';
+import type { RequestRecord } from '../../src/metrics/record.js';
 import { evaluateGate, parseGate } from '../../src/scenario/gates.js';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const COMPLETION = JSON.stringify({
@@ -73,33 +77,34 @@ async function startTrivialServer(): Promise<{ url: string; child: ChildProcess 
   return { url: `http://127.0.0.1:${chunk.toString().trim()}`, child };
 }
 
-async function scheduleAccuracy(url: string, rate: number): Promise<string> {
+async function scheduleAccuracy(url: string, rate: number, workers = 1): Promise<string> {
   const durationMs = SECONDS * 1000;
   let sent = 0;
   let ok = 0;
   let dropped = 0;
   let firstSent = Infinity;
   let lastSent = 0;
-  const run = await runOpenModel({
+  const options = {
     baseUrl: url,
-    schedule: { kind: 'constant', rate, durationMs },
-    precision: 'poll', // this bench measures the generator itself: give it its sharpest timing
+    schedule: { kind: 'constant' as const, rate, durationMs },
+    precision: 'poll' as const, // this bench measures the generator itself: give it its sharpest timing
     timeoutMs: 10_000,
     maxInFlight: 2000,
     model: 'gpt-4.1-mini',
     maxTokens: 16,
-    onRecord: (r) => {
+    onRecord: (r: RequestRecord) => {
       if (r.outcome === 'dropped') return void dropped++;
       sent++;
       if (r.outcome === 'ok') ok++;
       firstSent = Math.min(firstSent, r.sentMs);
       lastSent = Math.max(lastSent, r.sentMs);
     },
-  });
+  };
+  const run: OpenModelRun = workers > 1 ? await runOpenModelInWorkers({ ...options, workers }) : await runOpenModel(options);
   // Achieved = sends per second over the span they actually took (one interval added for the last).
   const achieved = sent / ((lastSent - firstSent + 1000 / rate) / 1000);
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-  return `| ${rate.toLocaleString('en-US')} | ${run.scheduled} | ${sent} | ${ok} | ${dropped} | ${Math.round(achieved).toLocaleString('en-US')} (${pct(achieved / rate)}) | ${run.scheduleLagP50Ms.toFixed(3)} ms | ${run.scheduleLagP99Ms.toFixed(3)} ms | ${run.scheduleLagMaxMs.toFixed(1)} ms | ${run.eventLoopDelayP99Ms.toFixed(1)} ms | ${run.lagWarning ? 'yes' : 'no'} |`;
+  return `| ${rate.toLocaleString('en-US')} | ${workers} | ${run.scheduled} | ${sent} | ${ok} | ${dropped} | ${Math.round(achieved).toLocaleString('en-US')} (${pct(achieved / rate)}) | ${run.scheduleLagP50Ms.toFixed(3)} ms | ${run.scheduleLagP99Ms.toFixed(3)} ms | ${run.scheduleLagMaxMs.toFixed(1)} ms | ${run.eventLoopDelayP99Ms.toFixed(1)} ms | ${run.lagWarning ? 'yes' : 'no'} |`;
 }
 
 async function main(): Promise<void> {
@@ -114,6 +119,10 @@ async function main(): Promise<void> {
       log(`bench: open-model schedule at ${rate} req/s for ${SECONDS} s`);
       rows.push(await scheduleAccuracy(url, rate));
     }
+    for (const rate of RATES.filter((r) => r >= 5000)) {
+      log(`bench: open-model schedule at ${rate} req/s for ${SECONDS} s, ${WORKERS} generator threads`);
+      rows.push(await scheduleAccuracy(url, rate, WORKERS));
+    }
   } finally {
     child.kill();
   }
@@ -124,8 +133,8 @@ async function main(): Promise<void> {
       '',
       `Open-model schedule accuracy, ${SECONDS} s per rate, trivial loopback server in its own process, maxInFlight 2000:`,
       '',
-      '| Offered req/s | Scheduled | Sent | OK | Dropped | Achieved send rate | Lag p50 | Lag p99 | Lag max | Loop delay p99 | Lag warning |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| Offered req/s | Threads | Scheduled | Sent | OK | Dropped | Achieved send rate | Lag p50 | Lag p99 | Lag max | Loop delay p99 | Lag warning |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
       '',
       'Lag = when the generator sent (or dropped) an arrival - its intended start. Latencies stay CO-free either way.',
