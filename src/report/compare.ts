@@ -24,7 +24,30 @@ interface Row {
   regression?: (a: Aggregates, b: number) => boolean;
 }
 
+/**
+ * Two runs side by side; two variants runs configuration by configuration (matched by variant
+ * name), each with its own table and regressions.
+ */
 export function renderComparison(a: RunResult, b: RunResult, tolerance: number = REGRESSION_DEFAULTS.latencyTolerance): Comparison {
+  const aVariants = a.variants ?? [];
+  const bVariants = b.variants ?? [];
+  if (aVariants.length === 0 || bVariants.length === 0) return compareRuns(a, b, tolerance, `## ${a.scenario.name} vs ${b.scenario.name}`);
+  const sections: string[] = [`## ${a.scenario.name} vs ${b.scenario.name}, by configuration`, ''];
+  const regressions: string[] = [];
+  for (const variant of aVariants) {
+    const other = bVariants.find((v) => v.name === variant.name);
+    if (other === undefined) continue;
+    const one = compareRuns(variant.result, other.result, tolerance, `### ${variant.name}`);
+    sections.push(one.markdown);
+    regressions.push(...one.regressions.map((r) => `${variant.name}: ${r}`));
+  }
+  const unmatched = [...aVariants.filter((v) => !bVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (A only)`), ...bVariants.filter((v) => !aVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (B only)`)];
+  if (unmatched.length > 0) sections.push(`Not compared: ${unmatched.join(', ')}.`, '');
+  sections.push(regressions.length === 0 ? 'No regression in any configuration.' : `**${regressions.length} regression(s)**: ${regressions.join('; ')}`, '');
+  return { markdown: sections.join('\n'), regressions };
+}
+
+function compareRuns(a: RunResult, b: RunResult, tolerance: number, title: string): Comparison {
   const limits = regressionLimits(a.aggregates, tolerance);
   const rows = headlineRows(a.aggregates, b.aggregates, limits);
   const regressions: string[] = [];
@@ -41,7 +64,7 @@ export function renderComparison(a: RunResult, b: RunResult, tolerance: number =
   });
   const pct = `${+(tolerance * 100).toFixed(2)}%`;
   const lines = [
-    `## ${a.scenario.name} vs ${b.scenario.name}`,
+    title,
     '',
     `A: ${describe(a)}`,
     `B: ${describe(b)}`,
