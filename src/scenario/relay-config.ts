@@ -9,10 +9,13 @@ const VERSION_PREFIX = Object.freeze({ openai: '/v1', anthropic: '/v1', gemini: 
 
 /** @param addressOf host:port the provider is reachable at (its fault-plane proxy). */
 export function relayConfigFor(scenario: Pick<Scenario, 'providers' | 'target' | 'load'>, addressOf: (provider: string) => string): Record<string, unknown> {
-  const { chain, attempt_timeout: attemptTimeoutMs, policies } = scenario.target;
+  const { chain, members, attempt_timeout: attemptTimeoutMs, policies } = scenario.target;
   const byName = new Map(scenario.providers.map((p) => [p.name, p]));
   const models = new Set<string>([scenario.load.model, ...mixModels(scenario.load.mix.models)]);
-  const aliasChain = chain.map((name) => ({ provider: name, model: byName.get(name)?.model ?? scenario.load.model }));
+  const aliasChain = chain.map((name, index) => {
+    const { priority, weight } = members?.[name] ?? {};
+    return { provider: name, model: byName.get(name)?.model ?? scenario.load.model, priority: priority ?? index, ...(weight === undefined ? {} : { weight }) };
+  });
   return {
     server: { host: '127.0.0.1', port: 0 },
     providers: chain.map((name) => {

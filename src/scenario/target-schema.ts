@@ -33,12 +33,27 @@ const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.free
   external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers'],
 });
 
+const chainMember = z.strictObject({
+  provider: name,
+  /** Lower is tried first; equal priorities are balanced. Default: the entry's index. */
+  priority: z.number().int().nonnegative().optional(),
+  /** Share within its priority group. Default 1. */
+  weight: z.number().positive().optional(),
+});
+
+/** Priority and weight of chain members that set them (builtin only), by provider name. */
+export type ChainMembers = Record<string, { priority?: number; weight?: number }>;
+
 export const targetSchema = z
   .strictObject({
     /** `builtin` (our relay; default), `direct` (no relay) or `external` (another relay or gateway). */
     kind: z.enum(TARGET_KINDS).default('builtin'),
-    /** Provider names in priority order; defaults to every provider in the order listed. `direct` calls the first. */
-    chain: z.array(name).min(1).optional(),
+    /**
+     * Provider names in priority order; defaults to every provider in the order listed. `direct`
+     * calls the first. builtin: an entry may be `{ provider, priority, weight }`, as in the relay's
+     * config: equal priorities form one balanced group, weighted within it.
+     */
+    chain: z.array(z.union([name, chainMember])).min(1).optional(),
     /** builtin: per-attempt upstream timeout inside the relay. Default 2s. */
     attempt_timeout: duration().optional(),
     /** builtin: the relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
@@ -73,6 +88,11 @@ export const targetSchema = z
         }
       }
     }
+    if (t.kind !== 'builtin') {
+      t.chain?.forEach((member, index) => {
+        if (typeof member !== 'string') ctx.addIssue({ code: 'custom', path: ['chain', index], message: `priority and weight are our relay's settings (kind builtin); a ${t.kind} target takes provider names only` });
+      });
+    }
     if (t.kind !== 'external') return;
     const seen = new Map<string, string>();
     for (const [header, value] of Object.entries(t.headers ?? {})) {
@@ -91,6 +111,10 @@ export const targetSchema = z
   })
   .transform((t) => ({
     ...t,
+    chain: t.chain?.map((member) => (typeof member === 'string' ? member : member.provider)),
+    members: Object.fromEntries(
+      (t.chain ?? []).flatMap((member) => (typeof member === 'string' ? [] : [[member.provider, { priority: member.priority, weight: member.weight }]])),
+    ) as ChainMembers,
     attempt_timeout: t.attempt_timeout ?? 2000,
     ready_timeout: t.ready_timeout ?? 30_000,
   }));

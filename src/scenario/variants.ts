@@ -113,11 +113,16 @@ function fromMatrix(matrix: Plain, home: Layer, at: (p: IssuePath) => IssuePath 
   });
 }
 
+/** A chain entry's provider: the name, or `provider` of a `{ provider, priority, weight }` entry. */
+function memberName(member: unknown): string {
+  return isPlainMap(member) && typeof member.provider === 'string' ? member.provider : String(member);
+}
+
 /** A row label: `primary → secondary` for a chain, `direct` for a target, `providers #2` otherwise. */
 function label(key: string, value: unknown, index: number): string {
-  if (key === 'chain' && Array.isArray(value)) return value.map(String).join(' → ');
+  if (key === 'chain' && Array.isArray(value)) return value.map(memberName).join(' → ');
   if (key === 'target' && isPlainMap(value)) {
-    const chain = Array.isArray(value.chain) ? ` (${value.chain.map(String).join(' → ')})` : '';
+    const chain = Array.isArray(value.chain) ? ` (${value.chain.map(memberName).join(' → ')})` : '';
     return `${typeof value.kind === 'string' ? value.kind : 'builtin'}${chain}`;
   }
   return `${key} #${index + 1}`;
