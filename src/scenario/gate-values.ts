@@ -45,11 +45,11 @@ export function gateValues(aggregates: Aggregates, variants?: VariantAggregates)
         return a.sliceAvailability;
       case 'failover_time':
         // Only a fault on the primary has a failover; one without any must fail the gate, not pass it.
-        return perWindow(a.windows.filter((w) => w.onPrimary).map((w) => w.failoverMs), aggregation);
+        return perWindow(windowsFor(a, scope).filter((w) => w.onPrimary).map((w) => w.failoverMs), aggregation);
       case 'disruption':
-        return perWindow(a.windows.map((w) => w.disruptionMs), aggregation);
+        return perWindow(windowsFor(a, scope).map((w) => w.disruptionMs), aggregation);
       case 'recovery_time':
-        return perWindow(a.windows.map((w) => w.recoveryMs), aggregation);
+        return perWindow(windowsFor(a, scope).map((w) => w.recoveryMs), aggregation);
       case 'cost_per_1k':
         return a.costPer1k;
       default: {
@@ -58,6 +58,11 @@ export function gateValues(aggregates: Aggregates, variants?: VariantAggregates)
       }
     }
   };
+}
+
+/** Fault windows for a scope: all, or (`{provider:x}`) those of faults on that provider. */
+function windowsFor(a: Aggregates, scope: GateScope): Aggregates['windows'] {
+  return scope.provider === undefined ? a.windows : a.windows.filter((w) => w.provider === scope.provider);
 }
 
 /** Timings for a scope: the run, a phase, or a provider (undefined when it saw no request). */

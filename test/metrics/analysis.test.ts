@@ -170,6 +170,28 @@ describe('gate values over scopes', () => {
   });
 });
 
+describe('fault-window gates scoped to a provider', () => {
+  it('read only the windows of faults on that provider', () => {
+    const windows = [
+      { provider: 'primary', onPrimary: true, failoverMs: 80, disruptionMs: 500, recoveryMs: 4000 },
+      { provider: 'fallback', onPrimary: false, failoverMs: undefined, disruptionMs: 250, recoveryMs: 900 },
+    ];
+    const scoped = parseGateTable(
+      { 'recovery_time{provider:fallback}': ['max < 1s'], 'recovery_time{provider:primary}': ['max < 1s'], 'disruption{provider:fallback}': ['max <= 250ms'], recovery_time: ['max < 1s'] },
+      (path, message) => {
+        throw new Error(`${path.join('.')}: ${message}`);
+      },
+    );
+    const results = evaluateGates(scoped, { ...a, windows } as unknown as typeof a);
+    expect(results.map((r) => [r.gate.key, r.actual, r.passed])).toEqual([
+      ['recovery_time{provider:fallback}', 900, true],
+      ['recovery_time{provider:primary}', 4000, false],
+      ['disruption{provider:fallback}', 250, true],
+      ['recovery_time', 4000, false],
+    ]);
+  });
+});
+
 describe('shouldAbort', () => {
   const gates = parseGateTable(
     {

@@ -98,7 +98,7 @@ describe('parseGateKey', () => {
     ['latency{status:200}', /unknown tag 'status'; known: phase, provider, variant/],
     ['latency{phase:warmup}', /phase must be baseline, fault, recovery; got 'warmup'/],
     ['latency{phase:fault,phase:baseline}', /tag 'phase' given twice/],
-    ['failover_time{phase:fault}', /failover_time cannot be scoped by phase; it can by variant/],
+    ['failover_time{phase:fault}', /failover_time cannot be scoped by phase; it can by provider, variant/],
     ['dropped{provider:a}', /dropped cannot be scoped by provider/],
     ['latency{phase:fault,provider:a}', /phase and provider cannot be combined/],
     ['latency{provider:}', /expected tag:value pairs/],
