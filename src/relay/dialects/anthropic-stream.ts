@@ -10,7 +10,7 @@ import type { SseEvent } from '../streaming/sse-parser.js';
 import { anthropicFinish, anthropicUsage } from './anthropic-mapping.js';
 import type { StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
 import { chunkJson, usageChunkJson } from './openai-shape.js';
-import { inBandError, malformed, truncated } from './stream-faults.js';
+import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';
 
 export class AnthropicStream implements StreamTranslator {
   contentStarted = false;
@@ -31,13 +31,8 @@ export class AnthropicStream implements StreamTranslator {
 
   push(event: SseEvent, out: string[]): StreamStep {
     if (this.done) return 'done';
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(event.data) as Record<string, unknown>;
-    } catch {
-      return malformed(event.data);
-    }
-    if (typeof data !== 'object' || data === null) return malformed(event.data);
+    const data = parseChunk(event.data);
+    if (data === undefined) return malformed(event.data);
     const type = data['type'] ?? event.event;
     switch (type) {
       case 'message_start': {

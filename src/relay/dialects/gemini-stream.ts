@@ -9,7 +9,7 @@ import type { SseEvent } from '../streaming/sse-parser.js';
 import type { StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
 import { candidateParts, geminiFinish, geminiUsage } from './gemini-mapping.js';
 import { chunkJson, usageChunkJson } from './openai-shape.js';
-import { inBandError, malformed, truncated } from './stream-faults.js';
+import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';
 
 export class GeminiStream implements StreamTranslator {
   contentStarted = false;
@@ -26,13 +26,8 @@ export class GeminiStream implements StreamTranslator {
   }
 
   push(event: SseEvent, out: string[]): StreamStep {
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(event.data) as Record<string, unknown>;
-    } catch {
-      return malformed(event.data);
-    }
-    if (typeof data !== 'object' || data === null) return malformed(event.data);
+    const data = parseChunk(event.data);
+    if (data === undefined) return malformed(event.data);
     if (data['error'] !== undefined && data['error'] !== null) return inBandError('gemini', data);
     if (!this.started) {
       this.started = true;

@@ -11,7 +11,7 @@ import { wantsStreamUsage } from './chat-request.js';
 import type { Dialect, StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
 import { endpointPath, upstreamModel } from './endpoint.js';
 import { failureOutcome, parseJsonOrText } from './openai-shape.js';
-import { inBandError, malformed, truncated } from './stream-faults.js';
+import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';
 
 export const openaiDialect: Dialect = Object.freeze<Dialect>({
   name: 'openai',
@@ -69,13 +69,8 @@ class OpenAIStream implements StreamTranslator {
       this.done = true;
       return 'done';
     }
-    let chunk: Record<string, unknown>;
-    try {
-      chunk = JSON.parse(event.data) as Record<string, unknown>;
-    } catch {
-      return malformed(event.data);
-    }
-    if (typeof chunk !== 'object' || chunk === null) return malformed(event.data);
+    const chunk = parseChunk(event.data);
+    if (chunk === undefined) return malformed(event.data);
     if (chunk['error'] !== undefined && chunk['error'] !== null) return inBandError('openai', chunk);
     const usage = usageOf(chunk['usage']);
     if (usage !== undefined) this.counted = usage;

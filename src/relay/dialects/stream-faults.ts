@@ -7,6 +7,16 @@ import type { DialectName, StreamFault } from './dialect.js';
 import { translateError } from './openai-shape.js';
 import { upstreamErrorOf } from './upstream-error.js';
 
+/** A stream event's JSON object, or undefined when its data is not one (answer {@link malformed}). */
+export function parseChunk(data: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A chunk that is not JSON. */
 export function malformed(data: string): StreamFault {
   return { verdict: VERDICTS.malformed, cut: 'malformed', message: `upstream sent a malformed stream chunk: ${data.slice(0, 80)}` };
