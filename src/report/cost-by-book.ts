@@ -4,7 +4,7 @@
  */
 import { priceUsage, type CostSummary } from '../metrics/cost.js';
 import { configurationsOf } from './configurations.js';
-import { monthlyCost } from './projection.js';
+import { monthlyCost, monthlyVolume } from './projection.js';
 import type { RunResult } from './result.js';
 
 export interface CostByBook {
@@ -24,7 +24,7 @@ export interface CostByBook {
 export function costByBook(result: RunResult): CostByBook[] {
   const pricing = result.pricing;
   if (pricing === undefined) return [];
-  const volume = { tokens: pricing.monthlyTokens, requests: pricing.monthlyRequests };
+  const volume = monthlyVolume(pricing);
   const rows: CostByBook[] = [];
   for (const { name, result: run } of configurationsOf(result)) {
     const usage = run.aggregates.usage;

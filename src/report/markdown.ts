@@ -4,7 +4,7 @@
  */
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs } from '../scenario/units.js';
-import { formatGateValue, micros, percent, table, usd } from './format.js';
+import { formatGateValue, micros, percent, signedMs, table, usd } from './format.js';
 import { markdownReportTable } from './report-table.js';
 import { reportTables } from './tables/index.js';
 import { configurationsTable } from './tables/configurations.js';
@@ -105,7 +105,7 @@ export function penaltySection(a: Aggregates): string[] {
   const p = a.failoverPenalty;
   if (!p || p.fallback.count === 0) return [];
   const direct = p.direct.count > 0 ? `; without: p50 ${micros(p.direct.p50Us)}, p99 ${micros(p.direct.p99Us)} (${p.direct.count})` : '';
-  const delta = p.p50DeltaUs !== undefined && p.p99DeltaUs !== undefined ? ` → penalty p50 ${signedMicros(p.p50DeltaUs)}, p99 ${signedMicros(p.p99DeltaUs)}` : '';
+  const delta = p.p50DeltaUs !== undefined && p.p99DeltaUs !== undefined ? ` → penalty p50 ${signedMs(p.p50DeltaUs / 1000)}, p99 ${signedMs(p.p99DeltaUs / 1000)}` : '';
   return [`Failover latency penalty: requests that needed a fallback p50 ${micros(p.fallback.p50Us)}, p99 ${micros(p.fallback.p99Us)} (${p.fallback.count})${direct}${delta}`, ''];
 }
 
@@ -115,10 +115,6 @@ export function costSection(a: Aggregates): string[] {
   if (!c || c.priced === 0 || a.costUsd === undefined || a.costPer1k === undefined) return [];
   const unpriced = c.unpriced > 0 ? `; ${c.unpriced} successes not priced${c.unpricedModels.length > 0 ? ` (no price for ${c.unpricedModels.join(', ')})` : ' (no usage reported)'}` : '';
   return [`Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes${unpriced}`, ''];
-}
-
-function signedMicros(us: number): string {
-  return `${us < 0 ? '−' : '+'}${micros(Math.abs(us))}`;
 }
 
 /** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */

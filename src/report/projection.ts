@@ -3,6 +3,8 @@
  * measured availability. Pure arithmetic, defined in the README's metric definitions.
  */
 import type { CostSummary, TokenUsage } from '../metrics/cost.js';
+import { formatCount } from '../scenario/units.js';
+import type { Pricing } from './result.js';
 
 /** An average month and year (365.25 days / 12), as uptime tables quote them: 99.9% is 43.83 min a month. */
 export const MINUTES_PER_MONTH = (365.25 * 24 * 60) / 12;
@@ -22,6 +24,13 @@ export function downtimeCostPerMonth(availability: number, usdPerHour: number): 
 export interface MonthlyVolume {
   tokens?: number;
   requests?: number;
+}
+
+/** The volume a result's pricing projects to, and how tables name it (`500M tokens`, `10M requests`). */
+export function monthlyVolume(pricing: Pricing): MonthlyVolume & { text: string } {
+  return pricing.monthlyRequests !== undefined
+    ? { requests: pricing.monthlyRequests, text: `${formatCount(pricing.monthlyRequests)} requests` }
+    : { tokens: pricing.monthlyTokens, text: `${formatCount(pricing.monthlyTokens ?? 0)} tokens` };
 }
 
 /**

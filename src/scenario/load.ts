@@ -20,7 +20,7 @@ import type { IssuePath } from '../yaml-errors.js';
 import { deepMerge } from './deep-merge.js';
 import { resolveExtends } from './extends.js';
 import { planFaults } from './fault-plan.js';
-import { priceBookPath, readPriceBook } from './price-books.js';
+import { duplicateBookName, priceBookPath, readPriceBook } from './price-books.js';
 import { describeAtLayers, describeIssues, ownerOf, type Layer } from './provenance.js';
 import { relayConfigFor } from './relay-config.js';
 import { scenarioSchema, type Scenario, type Variant } from './schema.js';
@@ -148,9 +148,8 @@ function resolvePriceBooks(scenario: Scenario, layers: readonly Layer[], at: (pa
       at(path, (error as Error).message);
     }
   });
-  const names = books.map((b) => b.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) return void at(['report', 'price_books'], `two price books are both named '${dup}'`);
+  const duplicate = duplicateBookName(books);
+  if (duplicate !== undefined) return void at(['report', 'price_books'], duplicate);
   if (books.length === refs.length) scenario.priceBooks = books;
 }
 

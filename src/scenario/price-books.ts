@@ -50,11 +50,17 @@ export function readPriceBook(path: string): PriceBook {
   return parsePriceBook(parsed, `price book ${path}`);
 }
 
-/** Reads every reference; the names must differ, since tables label columns by book name. */
+/** Reads every reference; the names must differ ({@link duplicateBookName}). */
 export function readPriceBooks(refs: readonly string[], baseDir: string): PriceBook[] {
   const books = refs.map((ref) => readPriceBook(priceBookPath(ref, baseDir)));
+  const problem = duplicateBookName(books);
+  if (problem !== undefined) throw new Error(problem);
+  return books;
+}
+
+/** Tables label columns by book name, so two books may not share one: the problem, or undefined. */
+export function duplicateBookName(books: readonly PriceBook[]): string | undefined {
   const names = books.map((b) => b.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new Error(`two price books are both named '${dup}'; give each book its own name`);
-  return books;
+  return dup === undefined ? undefined : `two price books are both named '${dup}'; give each book its own name`;
 }

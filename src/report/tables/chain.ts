@@ -1,4 +1,4 @@
-/** What a configuration calls: its chain of providers and the models they serve. */
+/** The models a configuration's chain serves. */
 import type { RunResult } from '../result.js';
 
 /** The models of the chain in order (provider names when an older result does not say). */
@@ -7,7 +7,3 @@ export function chainModels(run: RunResult): string[] {
   return run.scenario.target.chain.map((name) => providers.find((p) => p.name === name)?.model ?? name);
 }
 
-/** `direct`, `builtin` or `external`. */
-export function targetKind(run: RunResult): string {
-  return run.scenario.target.kind;
-}

@@ -1,8 +1,8 @@
 /** Configuration | Price Book | Cost of the Run | $/Request | $/1K Requests | Monthly: the same traffic in every book. */
-import { formatCount } from '../../scenario/units.js';
 import { costByBook } from '../cost-by-book.js';
 import { money, usd } from '../format.js';
 import { method } from '../method.js';
+import { monthlyVolume } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
 
@@ -10,7 +10,8 @@ export function costByBookTable(result: RunResult): ReportTable | undefined {
   const entries = costByBook(result);
   const pricing = result.pricing;
   if (entries.length === 0 || pricing === undefined) return undefined;
-  const volumeText = pricing.monthlyRequests !== undefined ? `${formatCount(pricing.monthlyRequests)} requests` : `${formatCount(pricing.monthlyTokens ?? 0)} tokens`;
+  const volume = monthlyVolume(pricing);
+  const volumeText = volume.text;
   const rows = entries.map((e) => [
     e.variant,
     e.book,

@@ -7,10 +7,10 @@ import { micros, signedMs } from '../format.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
-import { chainModels, targetKind } from './chain.js';
+import { chainModels } from './chain.js';
 
 export function modelChainTable(result: RunResult): ReportTable | undefined {
-  const chains = configurationsOf(result).filter((c) => c.result.scenario.target.chain.length > 1 && targetKind(c.result) !== 'direct');
+  const chains = configurationsOf(result).filter((c) => c.result.scenario.target.chain.length > 1 && c.result.scenario.target.kind !== 'direct');
   if (chains.length === 0) return undefined;
   const rows = chains.flatMap(({ name, result: run }) => {
     const label = `${name}: ${chainModels(run).join(' → ')}`;

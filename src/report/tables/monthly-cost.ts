@@ -7,7 +7,7 @@ import { formatCount } from '../../scenario/units.js';
 import { configurationsOf } from '../configurations.js';
 import { money, percent } from '../format.js';
 import { method } from '../method.js';
-import { monthlyScale, usageTokens } from '../projection.js';
+import { monthlyScale, monthlyVolume, usageTokens } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
 import { directAndRelayBooks } from './model-prices.js';
@@ -17,8 +17,8 @@ export function monthlyCostTable(result: RunResult): ReportTable | undefined {
   const pricing = result.pricing;
   if (books === undefined || pricing === undefined) return undefined;
   const { direct, relays } = books;
-  const volume = { tokens: pricing.monthlyTokens, requests: pricing.monthlyRequests };
-  const volumeText = pricing.monthlyRequests !== undefined ? `${formatCount(pricing.monthlyRequests)} requests` : `${formatCount(pricing.monthlyTokens ?? 0)} tokens`;
+  const volume = monthlyVolume(pricing);
+  const volumeText = volume.text;
   const rows: string[][] = [];
   for (const { name, result: run } of configurationsOf(result)) {
     const usage = run.aggregates.usage;

@@ -8,7 +8,6 @@ import { micros, percent, signedMs } from '../format.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
-import { targetKind } from './chain.js';
 
 const PERCENTILES = [
   ['p50', 'p50Us'],
@@ -18,8 +17,8 @@ const PERCENTILES = [
 
 export function overheadTable(result: RunResult): ReportTable | undefined {
   const configurations = configurationsOf(result);
-  const direct = configurations.find((c) => targetKind(c.result) === 'direct');
-  const relays = configurations.filter((c) => targetKind(c.result) !== 'direct');
+  const direct = configurations.find((c) => c.result.scenario.target.kind === 'direct');
+  const relays = configurations.filter((c) => c.result.scenario.target.kind !== 'direct');
   if (direct === undefined || relays.length === 0) return undefined;
   const d = direct.result.aggregates;
   const rows = relays.flatMap(({ name, result: run }) => {

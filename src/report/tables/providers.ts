@@ -4,11 +4,10 @@
  * direct-price book.
  */
 import { priceUsage } from '../../metrics/cost.js';
-import { formatCount } from '../../scenario/units.js';
 import { configurationsOf } from '../configurations.js';
 import { micros, money, percent } from '../format.js';
 import { method } from '../method.js';
-import { monthlyCost } from '../projection.js';
+import { monthlyCost, monthlyVolume } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
 import { chainModels } from './chain.js';
@@ -17,8 +16,8 @@ export function providersTable(result: RunResult): ReportTable | undefined {
   const pricing = result.pricing;
   const book = pricing?.books.find((b) => b.kind === 'direct') ?? pricing?.books[0];
   if (pricing === undefined || book === undefined) return undefined;
-  const volume = { tokens: pricing.monthlyTokens, requests: pricing.monthlyRequests };
-  const volumeText = pricing.monthlyRequests !== undefined ? `${formatCount(pricing.monthlyRequests)} requests` : `${formatCount(pricing.monthlyTokens ?? 0)} tokens`;
+  const volume = monthlyVolume(pricing);
+  const volumeText = volume.text;
   const rows = configurationsOf(result).map(({ name, result: run }) => {
     const a = run.aggregates;
     const cost = a.usage ? priceUsage(a.usage, book) : undefined;
