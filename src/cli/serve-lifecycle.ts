@@ -14,7 +14,7 @@ export function serveUntilStopped(what: string, service: Closable): void {
   const shutdown = (): void => {
     if (closing) return;
     closing = true;
-    service.close().finally(() => process.exit(0));
+    void service.close().finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -7,7 +7,6 @@ import { priceUsage, servingModel, usageOf, type CostSummary, type PriceBook, ty
 import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
-import type { LatencySummary } from './histogram.js';
 import type { FailureKind, RequestRecord } from './record.js';
 import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
 import type { RelayTimelineEvent } from './relay-events.js';

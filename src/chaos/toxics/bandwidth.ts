@@ -23,7 +23,7 @@ class BandwidthStage implements ToxicStage {
   private busyUntil = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly ctx: StageContext,
+    ctx: StageContext,
     private readonly bytesPerMs: number,
   ) {
     this.queue = new DelayQueue(ctx);

@@ -7,7 +7,6 @@
 import { classify } from '../classify.js';
 import type { NormalizedUsage } from '../contract.js';
 import type { SseEvent } from '../streaming/sse-parser.js';
-import { wantsStreamUsage } from './chat-request.js';
 import type { Dialect, StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
 import { endpointPath, upstreamModel } from './endpoint.js';
 import { failureOutcome, parseJsonOrText } from './openai-shape.js';

@@ -57,7 +57,7 @@ describe('HealthChecker', () => {
     let started = 0;
     const hanging: HealthFetch = (_, init) => {
       started++;
-      return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+      return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason as Error)));
     };
     const results: string[] = [];
     const one = prepareTargets([{ provider: 'p', baseUrl: 'http://p.test/v1' }], {});
