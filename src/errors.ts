@@ -31,7 +31,10 @@ export class ScenarioInvalidError extends RelaybenchError {
 }
 
 export class ScenarioNotFoundError extends RelaybenchError {
-  constructor(readonly file: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
     super('SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, options);
   }
 }

@@ -55,7 +55,8 @@ export function describeZodIssue(issue: z.core.$ZodIssue, options: DescribeOptio
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(options.schema, path).join(', ');
     return issue.keys.map(
-      (key) => `${prefix(options.source, path, key)}field '${fieldName([...path, key])}': unknown key (allowed: ${allowed})`,
+      (key) =>
+        `${prefix(options.source, path, key)}field '${fieldName([...path, key])}': unknown key (allowed: ${allowed})`,
     );
   }
   const quote = options.quote === 'always' ? issue.code !== 'custom' : issue.code === 'invalid_type';
@@ -86,7 +87,8 @@ function prefix(source: YamlSource | string | undefined, path: IssuePath, key?: 
 function valueAt(options: DescribeOptions, path: IssuePath): unknown {
   if (options.source !== undefined && typeof options.source !== 'string') return options.source.doc.getIn(path);
   let value = options.input;
-  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 

@@ -17,9 +17,7 @@ export const TOXIPROXY_VERSION = '2.12.0-relaybench';
 const MAX_BODY_BYTES = 1 << 20;
 
 type Reply =
-  | { status: number; json: unknown }
-  | { status: number; text: string; contentType: string }
-  | { status: 204 };
+  { status: number; json: unknown } | { status: number; text: string; contentType: string } | { status: 204 };
 
 interface Request {
   params: string[];
@@ -114,7 +112,13 @@ function buildRoutes(proxies: ProxyCollection): Route[] {
     {
       pattern: ['proxies', ':', 'toxics'],
       methods: {
-        GET: ({ params: [name] }) => ok(proxies.get(name as string).listToxics().map(toxicJson)),
+        GET: ({ params: [name] }) =>
+          ok(
+            proxies
+              .get(name as string)
+              .listToxics()
+              .map(toxicJson),
+          ),
         POST: async ({ params: [name], body }) => {
           const proxy = proxies.get(name as string);
           return ok(toxicJson(proxy.addToxic(toxicInput(await body()))));
@@ -147,7 +151,11 @@ function buildRoutes(proxies: ProxyCollection): Route[] {
     {
       pattern: ['metrics'],
       methods: {
-        GET: () => ({ status: 200, text: renderMetrics(proxies.list()), contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
+        GET: () => ({
+          status: 200,
+          text: renderMetrics(proxies.list()),
+          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        }),
       },
     },
   ];
@@ -192,7 +200,10 @@ function pathSegments(url: string): string[] | undefined {
   }
 }
 
-function matchRoute(routes: readonly Route[], segments: readonly string[]): { route: Route; params: string[] } | undefined {
+function matchRoute(
+  routes: readonly Route[],
+  segments: readonly string[],
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.pattern.length !== segments.length) continue;
     const params: string[] = [];

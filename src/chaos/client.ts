@@ -42,7 +42,9 @@ export class FaultPlaneClient {
 
   /** Creates a proxy on an ephemeral port in front of `upstream` (host:port) and returns where it listens. */
   async createProxy(name: string, upstream: string, listenHost = '127.0.0.1'): Promise<ProxyInfo> {
-    const proxy = await this.call(`create proxy '${name}'`, () => this.api.createProxy({ name, upstream, listen: `${listenHost}:0` }));
+    const proxy = await this.call(`create proxy '${name}'`, () =>
+      this.api.createProxy({ name, upstream, listen: `${listenHost}:0` }),
+    );
     return { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled, toxics: 0 };
   }
 
@@ -62,7 +64,9 @@ export class FaultPlaneClient {
   async apply(proxyName: string, fault: FaultRequest): Promise<AppliedFault> {
     const proxy = await this.call(`find proxy '${proxyName}'`, () => this.api.get(proxyName));
     if (fault.type === 'down') {
-      await this.call(`disable proxy '${proxyName}'`, () => proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream }));
+      await this.call(`disable proxy '${proxyName}'`, () =>
+        proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream }),
+      );
       return { kind: 'down', proxy: proxyName };
     }
     const toxic = `relaybench_${fault.type}_${++this.toxicCounter}`;
@@ -83,11 +87,15 @@ export class FaultPlaneClient {
     const proxy = await this.find(applied.proxy);
     if (!proxy) return;
     if (applied.kind === 'down') {
-      await this.call(`enable proxy '${applied.proxy}'`, () => proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream }));
+      await this.call(`enable proxy '${applied.proxy}'`, () =>
+        proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream }),
+      );
       return;
     }
     try {
-      await this.call(`remove toxic '${applied.toxic}'`, () => this.api.getApi().delete(`${proxy.getPath()}/toxics/${applied.toxic}`));
+      await this.call(`remove toxic '${applied.toxic}'`, () =>
+        this.api.getApi().delete(`${proxy.getPath()}/toxics/${applied.toxic}`),
+      );
     } catch (error) {
       if (!/status code 404/.test((error as Error).message)) throw error;
     }
@@ -107,7 +115,9 @@ export class FaultPlaneClient {
     try {
       return await Promise.race([action(), timeout]);
     } catch (error) {
-      throw new FaultPlaneError(`fault plane at ${this.url}: could not ${what}: ${(error as Error).message}`, { cause: error });
+      throw new FaultPlaneError(`fault plane at ${this.url}: could not ${what}: ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }

@@ -32,7 +32,12 @@ export class Connection implements LinkHost {
     this.seed = options.seed;
     this.client = options.client;
     this.client.setNoDelay(true);
-    this.server = connect({ host: options.upstream.host, port: options.upstream.port, allowHalfOpen: true, noDelay: true });
+    this.server = connect({
+      host: options.upstream.host,
+      port: options.upstream.port,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
     // Socket errors surface as 'close', which is where they are handled.
     this.client.on('error', ignore);
     this.server.on('error', ignore);

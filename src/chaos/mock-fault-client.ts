@@ -29,7 +29,13 @@ export class MockFaultClient {
    */
   async apply(baseUrl: string, fault: MockFaultRequest, expireAfterMs?: number): Promise<string> {
     const body = expireAfterMs === undefined ? fault : { ...fault, for: expireAfterMs };
-    const { status, json } = await this.call(baseUrl, 'POST', '/_mock/faults', `add ${fault.kind}`, JSON.stringify(body));
+    const { status, json } = await this.call(
+      baseUrl,
+      'POST',
+      '/_mock/faults',
+      `add ${fault.kind}`,
+      JSON.stringify(body),
+    );
     const id = (json as { id?: unknown } | undefined)?.id;
     if (status !== 201 || typeof id !== 'string') throw this.error(baseUrl, `add ${fault.kind}`, status, json);
     return id;
@@ -37,7 +43,12 @@ export class MockFaultClient {
 
   /** Removes one fault; one that is already gone (expired, mock restarted) counts as removed. */
   async remove(baseUrl: string, id: string): Promise<void> {
-    const { status, json } = await this.call(baseUrl, 'DELETE', `/_mock/faults/${encodeURIComponent(id)}`, `remove fault ${id}`);
+    const { status, json } = await this.call(
+      baseUrl,
+      'DELETE',
+      `/_mock/faults/${encodeURIComponent(id)}`,
+      `remove fault ${id}`,
+    );
     if (status !== 204 && status !== 404) throw this.error(baseUrl, `remove fault ${id}`, status, json);
   }
 
@@ -49,7 +60,13 @@ export class MockFaultClient {
     return removed;
   }
 
-  private async call(baseUrl: string, method: 'POST' | 'DELETE', path: string, what: string, body?: string): Promise<{ status: number; json: unknown }> {
+  private async call(
+    baseUrl: string,
+    method: 'POST' | 'DELETE',
+    path: string,
+    what: string,
+    body?: string,
+  ): Promise<{ status: number; json: unknown }> {
     try {
       const response = await request(new URL(path, baseUrl), {
         method,
@@ -65,7 +82,9 @@ export class MockFaultClient {
 
   private error(baseUrl: string, what: string, status: number, json: unknown): FaultPlaneError {
     const detail = (json as { error?: unknown } | undefined)?.error;
-    return new FaultPlaneError(`mock at ${baseUrl}: could not ${what}: HTTP ${status}${typeof detail === 'string' ? `: ${detail}` : ''}`);
+    return new FaultPlaneError(
+      `mock at ${baseUrl}: could not ${what}: HTTP ${status}${typeof detail === 'string' ? `: ${detail}` : ''}`,
+    );
   }
 }
 

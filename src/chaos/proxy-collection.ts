@@ -144,6 +144,8 @@ function checkInput(input: ProxyInput, where: string): ProxyInput {
 function checkAddress(field: 'listen' | 'upstream', value: string): void {
   const address = parseHostPort(value);
   if (!address || (field === 'upstream' && address.port === 0)) {
-    throw badRequestBody(`${field} must be a host:port address${field === 'upstream' ? ' with a port from 1 to 65535' : ''}, got "${value}"`);
+    throw badRequestBody(
+      `${field} must be a host:port address${field === 'upstream' ? ' with a port from 1 to 65535' : ''}, got "${value}"`,
+    );
   }
 }

@@ -45,7 +45,9 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new FaultPlaneError(`fault plane API cannot listen on ${formatHostPort(host, port)}: ${reason}`, { cause: error });
+    throw new FaultPlaneError(`fault plane API cannot listen on ${formatHostPort(host, port)}: ${reason}`, {
+      cause: error,
+    });
   }
   const bound = http.address() as AddressInfo;
   let closing: Promise<void> | undefined;

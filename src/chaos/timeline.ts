@@ -25,7 +25,10 @@ interface TimelineFaultBase {
 
 /** A proxy fault names the fault-plane proxy; an HTTP fault the mock's base URL. */
 export type TimelineFault = TimelineFaultBase &
-  ({ plane: 'proxy'; proxy: string; request: FaultRequest } | { plane: 'mock'; mock: string; request: MockFaultRequest });
+  (
+    | { plane: 'proxy'; proxy: string; request: FaultRequest }
+    | { plane: 'mock'; mock: string; request: MockFaultRequest }
+  );
 
 export interface TimelineClients {
   faultPlane?: FaultPlaneClient;
@@ -64,7 +67,10 @@ export class FaultTimeline {
   ) {
     this.entries = faults.map((fault) => {
       const needed = fault.plane === 'proxy' ? clients.faultPlane : clients.mocks;
-      if (!needed) throw new FaultPlaneError(`fault timeline: a ${fault.plane} fault (${fault.type} on ${fault.provider}) needs a ${fault.plane} client`);
+      if (!needed)
+        throw new FaultPlaneError(
+          `fault timeline: a ${fault.plane} fault (${fault.type} on ${fault.provider}) needs a ${fault.plane} client`,
+        );
       return {
         fault,
         lane: fault.plane === 'proxy' ? `proxy ${fault.proxy}` : `mock ${fault.mock}`,
@@ -108,7 +114,9 @@ export class FaultTimeline {
     const results = await Promise.allSettled(this.entries.map((entry) => this.removeEntry(entry)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
-      throw new FaultPlaneError(`could not roll back ${failures.length} fault(s): ${failures.map((f) => (f.reason as Error).message).join('; ')}`);
+      throw new FaultPlaneError(
+        `could not roll back ${failures.length} fault(s): ${failures.map((f) => (f.reason as Error).message).join('; ')}`,
+      );
     }
   }
 
@@ -143,7 +151,8 @@ export class FaultTimeline {
   }
 
   private async apply(fault: TimelineFault): Promise<Applied> {
-    if (fault.plane === 'proxy') return { plane: 'proxy', fault: await this.clients.faultPlane!.apply(fault.proxy, fault.request) };
+    if (fault.plane === 'proxy')
+      return { plane: 'proxy', fault: await this.clients.faultPlane!.apply(fault.proxy, fault.request) };
     const id = await this.clients.mocks!.apply(fault.mock, fault.request, fault.forMs + MOCK_EXPIRY_SLACK_MS);
     return { plane: 'mock', mock: fault.mock, id };
   }

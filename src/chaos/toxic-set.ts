@@ -3,13 +3,7 @@
  * (in its order: stream, type, duplicate name, then attributes), updates that merge attributes and
  * toxicity, removal. Applying them to live connections is `Proxy`'s job.
  */
-import {
-  badRequestBody,
-  invalidStream,
-  invalidToxicType,
-  toxicAlreadyExists,
-  toxicNotFound,
-} from './errors.js';
+import { badRequestBody, invalidStream, invalidToxicType, toxicAlreadyExists, toxicNotFound } from './errors.js';
 import { InvalidAttributeError } from './toxics/attributes.js';
 import { findToxic } from './toxics/registry.js';
 import type { ActiveToxic, Attributes, Stream, ToxicDefinition } from './toxics/types.js';
@@ -35,7 +29,10 @@ export class ToxicSet {
 
   /** Upstream toxics first, then downstream, each in the order added (Toxiproxy's listing order). */
   list(): ActiveToxic[] {
-    return [...this.toxics.filter((t) => t.stream === 'upstream'), ...this.toxics.filter((t) => t.stream === 'downstream')];
+    return [
+      ...this.toxics.filter((t) => t.stream === 'upstream'),
+      ...this.toxics.filter((t) => t.stream === 'downstream'),
+    ];
   }
 
   get(name: string): ActiveToxic {

@@ -5,7 +5,10 @@ import { parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
 import { readResultFile } from './result-file.js';
 
 export async function compareCommand(options: { a: string; b: string; tolerance?: string }): Promise<number> {
-  const tolerance = options.tolerance === undefined ? REGRESSION_DEFAULTS.latencyTolerance : parseTolerance(options.tolerance, '--tolerance');
+  const tolerance =
+    options.tolerance === undefined
+      ? REGRESSION_DEFAULTS.latencyTolerance
+      : parseTolerance(options.tolerance, '--tolerance');
   const [a, b] = await Promise.all([readResultFile(options.a), readResultFile(options.b)]);
   const comparison = renderComparison(a, b, tolerance);
   process.stdout.write(`${comparison.markdown}\n`);

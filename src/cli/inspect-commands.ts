@@ -13,10 +13,14 @@ export async function listCommand(root: string): Promise<void> {
     try {
       const scenario = await loadScenario(file);
       const summary = scenario.description.trim().split(/\s+/).join(' ');
-      process.stdout.write(`${relative('.', file)}\n  ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s)${summary ? `\n  ${summary}` : ''}\n`);
+      process.stdout.write(
+        `${relative('.', file)}\n  ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s)${summary ? `\n  ${summary}` : ''}\n`,
+      );
     } catch (error) {
       if (!(error instanceof RelaybenchError)) throw error;
-      process.stdout.write(`${relative('.', file)}\n  INVALID: ${error.message.split('\n').slice(1).join('; ') || error.message}\n`);
+      process.stdout.write(
+        `${relative('.', file)}\n  INVALID: ${error.message.split('\n').slice(1).join('; ') || error.message}\n`,
+      );
     }
   }
 }

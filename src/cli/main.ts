@@ -22,19 +22,54 @@ async function main(argv: string[]): Promise<number | undefined> {
       'Run scenario files: start mocks, fault plane and relay, drive load, apply faults, report and gate',
       (y) =>
         y
-          .positional('scenario', { type: 'string', array: true, demandOption: true, describe: 'scenario YAML file(s)' })
-          .option('out', { type: 'string', describe: 'directory for result.json, report.md and report.html (default reports/runs/<name>-<time>); with several scenarios, one folder each in it' })
+          .positional('scenario', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'scenario YAML file(s)',
+          })
+          .option('out', {
+            type: 'string',
+            describe:
+              'directory for result.json, report.md and report.html (default reports/runs/<name>-<time>); with several scenarios, one folder each in it',
+          })
           .option('seed', { type: 'number', describe: "override the scenario's seed (arrivals, toxicity, jitter)" })
-          .option('duration-scale', { type: 'number', describe: 'scale load duration, warmup and fault times (0.5 = half as long)' })
+          .option('duration-scale', {
+            type: 'number',
+            describe: 'scale load duration, warmup and fault times (0.5 = half as long)',
+          })
           .option('junit', { type: 'string', describe: 'write JUnit XML here: one testcase per gate' })
-          .option('baseline', { type: 'string', describe: 'a result.json to gate against: p99 latency and success-rate regression gates' })
-          .option('baseline-tolerance', { type: 'string', describe: 'allowed p99 regression against --baseline (default 10%)' })
-          .option('prices', { type: 'string', array: true, describe: "price books to price the traffic in, side by side: names in fixtures/prices/ or files (default: the scenario's report.price_books, else list-2026 relay-2026)" })
+          .option('baseline', {
+            type: 'string',
+            describe: 'a result.json to gate against: p99 latency and success-rate regression gates',
+          })
+          .option('baseline-tolerance', {
+            type: 'string',
+            describe: 'allowed p99 regression against --baseline (default 10%)',
+          })
+          .option('prices', {
+            type: 'string',
+            array: true,
+            describe:
+              "price books to price the traffic in, side by side: names in fixtures/prices/ or files (default: the scenario's report.price_books, else list-2026 relay-2026)",
+          })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
-          .example('$0 run scenarios/gates/*.yaml --junit reports/junit.xml', 'CI: one JUnit testcase per gate; exit 99 when one fails')
-          .example('$0 run scenarios/smoke.yaml --baseline main/result.json --baseline-tolerance 15%', 'fail on a p99 regression above 15% or a success-rate drop above 0.1 pp')
-          .example('$0 run scenarios/smoke.yaml --seed 42 --duration-scale 0.25', 'another seed, a quarter of the length (faults move with it)')
-          .example('TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml', 'use a real Toxiproxy as the fault plane'),
+          .example(
+            '$0 run scenarios/gates/*.yaml --junit reports/junit.xml',
+            'CI: one JUnit testcase per gate; exit 99 when one fails',
+          )
+          .example(
+            '$0 run scenarios/smoke.yaml --baseline main/result.json --baseline-tolerance 15%',
+            'fail on a p99 regression above 15% or a success-rate drop above 0.1 pp',
+          )
+          .example(
+            '$0 run scenarios/smoke.yaml --seed 42 --duration-scale 0.25',
+            'another seed, a quarter of the length (faults move with it)',
+          )
+          .example(
+            'TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml',
+            'use a real Toxiproxy as the fault plane',
+          ),
       async (args) => {
         exitCode = await runCommand({
           scenarios: args.scenario as string[],
@@ -51,11 +86,16 @@ async function main(argv: string[]): Promise<number | undefined> {
     .command(
       'validate <scenario..>',
       'Check scenario files without running them',
-      (y) => y.positional('scenario', { type: 'string', array: true, demandOption: true }).example('$0 validate scenarios/*.yaml', ''),
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, demandOption: true })
+          .example('$0 validate scenarios/*.yaml', ''),
       async (args) => {
         for (const file of args.scenario as string[]) {
           const scenario = await loadScenario(file);
-          process.stdout.write(`${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s))\n`);
+          process.stdout.write(
+            `${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s))\n`,
+          );
         }
         exitCode = EXIT.ok;
       },
@@ -75,11 +115,23 @@ async function main(argv: string[]): Promise<number | undefined> {
       (y) =>
         y
           .positional('result', { type: 'string', demandOption: true })
-          .option('html', { type: 'string', describe: 'write the self-contained HTML report (charts inline) to this file' })
-          .option('out', { type: 'string', describe: 'write report.md and report.html into this directory instead of printing' })
+          .option('html', {
+            type: 'string',
+            describe: 'write the self-contained HTML report (charts inline) to this file',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'write report.md and report.html into this directory instead of printing',
+          })
           .example('$0 report reports/runs/smoke-<time>/result.json', '')
-          .example('$0 report reports/runs/smoke-<time>/result.json --html smoke.html', 'the HTML report again, e.g. after an upgrade')
-          .example('$0 report reports/2026-11-22-compare/compare-chains/result.json --out reports/2026-11-22-compare/compare-chains', 'both reports again, next to the result'),
+          .example(
+            '$0 report reports/runs/smoke-<time>/result.json --html smoke.html',
+            'the HTML report again, e.g. after an upgrade',
+          )
+          .example(
+            '$0 report reports/2026-11-22-compare/compare-chains/result.json --out reports/2026-11-22-compare/compare-chains',
+            'both reports again, next to the result',
+          ),
       async (args) => {
         await reportCommand(args.result, { html: args.html, out: args.out });
         exitCode = EXIT.ok;
@@ -92,7 +144,10 @@ async function main(argv: string[]): Promise<number | undefined> {
         y
           .positional('a', { type: 'string', demandOption: true, describe: 'the reference result.json' })
           .positional('b', { type: 'string', demandOption: true, describe: 'the result.json to judge' })
-          .option('tolerance', { type: 'string', describe: 'allowed p99 regression (default 10%); success rate may drop 0.1 pp' })
+          .option('tolerance', {
+            type: 'string',
+            describe: 'allowed p99 regression (default 10%); success rate may drop 0.1 pp',
+          })
           .example('$0 compare reports/runs/main/result.json reports/runs/branch/result.json', '')
           .example('$0 compare a.json b.json --tolerance 20%', ''),
       async (args) => {
@@ -115,7 +170,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       'Serve mock LLM providers (OpenAI, Anthropic or Gemini dialect) with fault control under /_mock/',
       (y) =>
         y
-          .option('config', { type: 'string', describe: 'serve every provider in this YAML file (other options ignored)' })
+          .option('config', {
+            type: 'string',
+            describe: 'serve every provider in this YAML file (other options ignored)',
+          })
           .option('name', { type: 'string', default: 'mock' })
           .option('dialect', { choices: ['openai', 'anthropic', 'gemini'] as const, default: 'openai' as const })
           .option('host', { type: 'string', default: '127.0.0.1' })
@@ -175,7 +233,12 @@ main(hideBin(process.argv)).then(
       process.stderr.write(`relaybench: ${error.message}\nrun 'relaybench --help' for usage\n`);
       process.exit(EXIT.invalidInput);
     }
-    const message = error instanceof RelaybenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message =
+      error instanceof RelaybenchError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     process.stderr.write(`relaybench: ${message}\n`);
     process.exit(exitCodeFor(error));
   },

@@ -19,7 +19,10 @@ export interface ProgressOptions {
 /** The event handler, plus `observe` for completed records (the current p99 needs them). */
 export type ProgressPrinter = ((event: RunEvent) => void) & { observe(record: RequestRecord): void };
 
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): ProgressPrinter {
+export function progressPrinter(
+  stream: NodeJS.WriteStream = process.stderr,
+  options: ProgressOptions = {},
+): ProgressPrinter {
   const live = stream.isTTY === true;
   const windowMs = options.windowMs ?? 5000;
   const recent = new RecentLatency(windowMs);
@@ -50,7 +53,13 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, opt
         const done = event.ok + event.failed + event.dropped;
         ticks.push({ elapsedMs: event.elapsedMs, done });
         while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - windowMs) ticks.shift();
-        const text = progressLine(event, done, achievedRate(ticks), options.offeredPerSecond, recent.percentile(99, event.elapsedMs));
+        const text = progressLine(
+          event,
+          done,
+          achievedRate(ticks),
+          options.offeredPerSecond,
+          recent.percentile(99, event.elapsedMs),
+        );
         if (live) {
           stream.write(`\r\x1b[2K${text}`);
           lineOpen = true;

@@ -14,7 +14,10 @@ export async function writeReportFiles(dir: string, result: RunResult): Promise<
 }
 
 /** report.md and report.html of a result into `dir` (`report --out` renders a result again with this version's report). */
-export async function writeRenderedReports(dir: string, result: RunResult): Promise<{ markdown: string; files: string[] }> {
+export async function writeRenderedReports(
+  dir: string,
+  result: RunResult,
+): Promise<{ markdown: string; files: string[] }> {
   await mkdir(dir, { recursive: true });
   const markdown = reportMarkdown(result);
   const files = [join(dir, 'report.md'), join(dir, 'report.html')];

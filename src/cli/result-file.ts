@@ -10,6 +10,7 @@ export async function readResultFile(file: string, what = 'result.json'): Promis
   } catch (error) {
     throw new ConfigInvalidError(`${file}: not a readable ${what}: ${(error as Error).message}`, { cause: error });
   }
-  if (result?.format !== RESULT_FORMAT) throw new ConfigInvalidError(`${file}: format ${JSON.stringify(result?.format)}, expected ${RESULT_FORMAT}`);
+  if (result?.format !== RESULT_FORMAT)
+    throw new ConfigInvalidError(`${file}: format ${JSON.stringify(result?.format)}, expected ${RESULT_FORMAT}`);
   return result;
 }

@@ -56,10 +56,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const overrides = { seed: options.seed, durationScale: options.durationScale };
   validateOverrides(overrides);
   const extras: RunExtras = {
-    tolerance: options.baselineTolerance === undefined ? REGRESSION_DEFAULTS.latencyTolerance : parseTolerance(options.baselineTolerance),
+    tolerance:
+      options.baselineTolerance === undefined
+        ? REGRESSION_DEFAULTS.latencyTolerance
+        : parseTolerance(options.baselineTolerance),
     prices: loadPriceBooksFlag(options.prices),
   };
-  if (options.baseline !== undefined) extras.baseline = (await readResultFile(options.baseline, 'baseline result.json')).aggregates;
+  if (options.baseline !== undefined)
+    extras.baseline = (await readResultFile(options.baseline, 'baseline result.json')).aggregates;
   const scenarios: Scenario[] = [];
   for (const file of options.scenarios) scenarios.push(applyOverrides(await loadScenario(file), overrides));
 
@@ -72,7 +76,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       controller.abort(signal);
     } else if (signals === 2) {
       // Forced: stop waiting for requests in flight, but still try to roll back, briefly.
-      process.stderr.write(`relaybench: forcing: cleanup gets ${FORCED_CLEANUP_MS / 1000} s more (again to quit at once)\n`);
+      process.stderr.write(
+        `relaybench: forcing: cleanup gets ${FORCED_CLEANUP_MS / 1000} s more (again to quit at once)\n`,
+      );
       setTimeout(() => process.exit(EXIT.interrupted), FORCED_CLEANUP_MS).unref();
     } else {
       process.exit(EXIT.interrupted); // services follow us out through their IPC channel
@@ -107,7 +113,12 @@ async function writeJUnit(file: string, results: readonly RunResult[]): Promise<
   process.stdout.write(`wrote ${file}\n`);
 }
 
-async function runOne(scenario: Scenario, signal: AbortSignal, out: string | undefined, extras: RunExtras): Promise<RunResult> {
+async function runOne(
+  scenario: Scenario,
+  signal: AbortSignal,
+  out: string | undefined,
+  extras: RunExtras,
+): Promise<RunResult> {
   const dir = out ?? join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   let result: RunResult;
   if (scenario.variants.length === 0) {
@@ -117,7 +128,10 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
     const runs: VariantRun[] = [];
     for (const [index, variant] of scenario.variants.entries()) {
       process.stderr.write(`relaybench: variant ${index + 1}/${scenario.variants.length}: ${variant.name}\n`);
-      const variantDir = join(dir, `variant-${index + 1}-${variant.name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`);
+      const variantDir = join(
+        dir,
+        `variant-${index + 1}-${variant.name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`,
+      );
       const measured = await measure(variant.scenario, signal, variantDir, extras, variant.name);
       runs.push({ name: variant.name, result: measured });
       if (measured.interrupted) break;
@@ -132,11 +146,18 @@ async function runOne(scenario: Scenario, signal: AbortSignal, out: string | und
 }
 
 /** One configuration: run, aggregate, gate. Files the run makes (configs, a gateway's log) go to `runDir`. */
-async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, extras: RunExtras, variant?: string): Promise<RunResult> {
+async function measure(
+  scenario: Scenario,
+  signal: AbortSignal,
+  runDir: string,
+  extras: RunExtras,
+  variant?: string,
+): Promise<RunResult> {
   // Gates scoped to another variant are that variant's business; the rest apply here.
-  const gates = [...scenario.gates, ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : [])].filter(
-    (gate) => gate.scope.variant === undefined || gate.scope.variant === variant,
-  );
+  const gates = [
+    ...scenario.gates,
+    ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : []),
+  ].filter((gate) => gate.scope.variant === undefined || gate.scope.variant === variant);
   const primary = scenario.target.chain[0]!;
   const variants = (aggregates: Aggregates) => (variant === undefined ? undefined : { [variant]: aggregates });
   const printer = progressPrinter(process.stderr, { offeredPerSecond: scenario.load.rate || undefined });
@@ -151,9 +172,17 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
       ? {}
       : {
           abortCheck: (records, elapsedMs) => {
-            const partial = aggregate({ records, scheduled: records.length, windows: [], primary, durationMs: Math.max(1, elapsedMs) });
+            const partial = aggregate({
+              records,
+              scheduled: records.length,
+              windows: [],
+              primary,
+              durationMs: Math.max(1, elapsedMs),
+            });
             const failed = shouldAbort(abortGates, partial, elapsedMs, variants(partial));
-            return failed === undefined ? undefined : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
+            return failed === undefined
+              ? undefined
+              : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
           },
         }),
   });
@@ -172,10 +201,16 @@ async function measure(scenario: Scenario, signal: AbortSignal, runDir: string, 
     ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
   });
   const results = evaluateGates(gates, aggregates, { variants: variants(aggregates) });
-  const { monthly_tokens: monthlyTokens, monthly_requests: monthlyRequests, downtime_cost_per_hour: downtimeCostPerHour } = scenario.report;
+  const {
+    monthly_tokens: monthlyTokens,
+    monthly_requests: monthlyRequests,
+    downtime_cost_per_hour: downtimeCostPerHour,
+  } = scenario.report;
   const pricing: Pricing = {
     books,
-    ...(monthlyRequests === undefined ? { monthlyTokens: monthlyTokens ?? DEFAULT_MONTHLY_TOKENS } : { monthlyRequests }),
+    ...(monthlyRequests === undefined
+      ? { monthlyTokens: monthlyTokens ?? DEFAULT_MONTHLY_TOKENS }
+      : { monthlyRequests }),
     ...(downtimeCostPerHour === undefined ? {} : { downtimeCostPerHour }),
   };
   return buildResult(outcome, aggregates, results, pricing);

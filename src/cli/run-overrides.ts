@@ -17,7 +17,8 @@ export interface RunOverrides {
 /** @throws ConfigInvalidError (exit 104) for a seed or scale that cannot be used. */
 export function validateOverrides(overrides: RunOverrides): void {
   const { seed, durationScale } = overrides;
-  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new ConfigInvalidError(`--seed: expected a non-negative integer, got ${seed}`);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0))
+    throw new ConfigInvalidError(`--seed: expected a non-negative integer, got ${seed}`);
   if (durationScale !== undefined && !(Number.isFinite(durationScale) && durationScale > 0)) {
     throw new ConfigInvalidError(`--duration-scale: expected a number > 0 such as 0.5, got ${durationScale}`);
   }
@@ -26,7 +27,9 @@ export function validateOverrides(overrides: RunOverrides): void {
 export function applyOverrides(scenario: Scenario, overrides: RunOverrides): Scenario {
   const own = applyOwn(scenario, overrides);
   // Each variant is a resolved scenario of its own: it gets the same seed and clock.
-  return own.variants.length === 0 ? own : { ...own, variants: own.variants.map((v) => ({ ...v, scenario: applyOverrides(v.scenario, overrides) })) };
+  return own.variants.length === 0
+    ? own
+    : { ...own, variants: own.variants.map((v) => ({ ...v, scenario: applyOverrides(v.scenario, overrides) })) };
 }
 
 function applyOwn(scenario: Scenario, overrides: RunOverrides): Scenario {
@@ -63,7 +66,12 @@ function scaleSchedule(schedule: ScheduleSpec, ms: (value: number) => number, sc
     case 'ramping':
       return { ...schedule, stages: schedule.stages.map((stage) => ({ ...stage, duration: ms(stage.duration) })) };
     case 'spike':
-      return { ...schedule, durationMs: ms(schedule.durationMs), atMs: Math.round(schedule.atMs * scale), forMs: ms(schedule.forMs) };
+      return {
+        ...schedule,
+        durationMs: ms(schedule.durationMs),
+        atMs: Math.round(schedule.atMs * scale),
+        forMs: ms(schedule.forMs),
+      };
     default: {
       const unreachable: never = schedule;
       return unreachable;

@@ -33,8 +33,20 @@ export async function serveMock(options: ServeMockOptions): Promise<void> {
     return;
   }
   const { name, dialect, host, port, model, latencyMs, rpm, tpm, seed } = options;
-  const rateLimit = rpm === undefined && tpm === undefined ? undefined : { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
-  const provider = await startMockProvider({ name, dialect, host, port, latencyMs, seed, ...(model === undefined ? {} : { model }), ...(rateLimit === undefined ? {} : { rateLimit }) });
+  const rateLimit =
+    rpm === undefined && tpm === undefined
+      ? undefined
+      : { ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) };
+  const provider = await startMockProvider({
+    name,
+    dialect,
+    host,
+    port,
+    latencyMs,
+    seed,
+    ...(model === undefined ? {} : { model }),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
+  });
   serveUntilStopped(`mock ${dialect} provider '${name}'`, provider);
 }
 

@@ -16,7 +16,11 @@ export type ArrivalSchedule = Iterable<number>;
 /** Guards `floor` against float noise such as 0.1 * 3 * 10 = 2.9999999999999996. */
 const EPSILON = 1e-9;
 
-export function* arrivalTimes(profile: RateProfile, process: ArrivalProcess, seed = 0): Generator<number, void, undefined> {
+export function* arrivalTimes(
+  profile: RateProfile,
+  process: ArrivalProcess,
+  seed = 0,
+): Generator<number, void, undefined> {
   const random: Random | undefined = process === 'poisson' ? seededRandom(seed) : undefined;
   const total = profile.reduce((sum, s) => sum + segmentArrivals(s), 0);
   // Uniform: counts 0, 1, 2 ... below floor(total). Poisson: cumulative sums of Exp(1) below total.

@@ -12,7 +12,8 @@ export function parseCompletion(body: string): { wellFormed: boolean; usage: Tok
   try {
     const parsed = JSON.parse(body) as { choices?: Array<{ message?: { content?: unknown } }>; usage?: unknown } | null;
     const first = parsed?.choices?.[0];
-    const wellFormed = first?.message !== undefined && first.message !== null && typeof first.message.content === 'string';
+    const wellFormed =
+      first?.message !== undefined && first.message !== null && typeof first.message.content === 'string';
     return { wellFormed, usage: usageOf(parsed?.usage) };
   } catch {
     return { wellFormed: false, usage: undefined };
@@ -22,7 +23,10 @@ export function parseCompletion(body: string): { wellFormed: boolean; usage: Tok
 /** OpenAI-style `usage` ({ prompt_tokens, completion_tokens }) as a TokenUsage, if present. */
 export function usageOf(usage: unknown): TokenUsage | undefined {
   if (typeof usage !== 'object' || usage === null) return undefined;
-  const { prompt_tokens: prompt, completion_tokens: completion } = usage as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  const { prompt_tokens: prompt, completion_tokens: completion } = usage as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+  };
   return typeof prompt === 'number' && typeof completion === 'number' ? { prompt, completion } : undefined;
 }
 
@@ -39,7 +43,11 @@ export function classifyClientError(error: unknown, timedOut: boolean): FailureK
 }
 
 function errorCode(error: unknown): string | undefined {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+  for (
+    let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    depth++
+  ) {
     if (typeof current.code === 'string') return current.code;
     current = current.cause as typeof current;
   }

@@ -53,10 +53,14 @@ interface Pending {
 
 /** Runs autocannon for the duration and resolves once it has stopped. */
 export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelRun> {
-  if (!(Number.isInteger(options.connections) && options.connections > 0)) throw new LoadOptionError('connections', options.connections, 'an integer > 0');
+  if (!(Number.isInteger(options.connections) && options.connections > 0))
+    throw new LoadOptionError('connections', options.connections, 'an integer > 0');
   if (!(options.durationMs > 0)) throw new LoadOptionError('durationMs', options.durationMs, 'a duration > 0 ms');
   const timeoutMs = Math.max(1000, Math.ceil((options.timeoutMs ?? 10_000) / 1000) * 1000);
-  const nextPlan = createRequestMix(options.mix ?? { models: options.model ?? missing('model'), maxTokens: options.maxTokens ?? missing('maxTokens') }, options.seed);
+  const nextPlan = createRequestMix(
+    options.mix ?? { models: options.model ?? missing('model'), maxTokens: options.maxTokens ?? missing('maxTokens') },
+    options.seed,
+  );
   const startedAt = performance.now();
   const now = (): number => performance.now() - startedAt;
   const pendings = new Set<Pending>();
@@ -71,7 +75,15 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
   };
   const fail = (p: Pending, failure: FailureKind): void => {
     pendings.delete(p);
-    emit({ seq: p.seq, intendedMs: p.sentMs, sentMs: p.sentMs, endMs: now(), outcome: 'failed', failure, ...planFields(p.plan) });
+    emit({
+      seq: p.seq,
+      intendedMs: p.sentMs,
+      sentMs: p.sentMs,
+      endMs: now(),
+      outcome: 'failed',
+      failure,
+      ...planFields(p.plan),
+    });
   };
 
   const setupClient = (client: autocannon.Client): void => {
@@ -110,7 +122,15 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
         pipelining: 1,
         duration: options.durationMs / 1000,
         timeout: timeoutMs / 1000,
-        requests: [{ method: 'POST', path: CHAT_PATH, onResponse: (status, body, _context, headers) => { last = { status, body, headers: headers ?? {} }; } }],
+        requests: [
+          {
+            method: 'POST',
+            path: CHAT_PATH,
+            onResponse: (status, body, _context, headers) => {
+              last = { status, body, headers: headers ?? {} };
+            },
+          },
+        ],
         setupClient,
       },
       (error) => (error ? reject(error as Error) : resolve()),
@@ -123,10 +143,23 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
     else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
   const elapsed = now();
-  return { mode: 'closed-model', startedAt, scheduled: completed, abandoned: pendings.size, requestsPerSecond: completed / (elapsed / 1000), interrupted };
+  return {
+    mode: 'closed-model',
+    startedAt,
+    scheduled: completed,
+    abandoned: pendings.size,
+    requestsPerSecond: completed / (elapsed / 1000),
+    interrupted,
+  };
 }
 
-function recordFor(p: Pending, status: number, body: string, headers: Record<string, unknown>, endMs: number): RequestRecord {
+function recordFor(
+  p: Pending,
+  status: number,
+  body: string,
+  headers: Record<string, unknown>,
+  endMs: number,
+): RequestRecord {
   const header = (name: string): string | undefined => {
     for (const [key, value] of Object.entries(headers)) {
       if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
@@ -135,8 +168,15 @@ function recordFor(p: Pending, status: number, body: string, headers: Record<str
   };
   const attempts = header('x-relay-attempts');
   const base: RequestRecord = {
-    seq: p.seq, intendedMs: p.sentMs, sentMs: p.sentMs, endMs, outcome: 'failed', status, ...planFields(p.plan),
-    provider: header('x-relay-provider') ?? header('x-mock-provider'), attempts: attempts === undefined ? undefined : Number(attempts),
+    seq: p.seq,
+    intendedMs: p.sentMs,
+    sentMs: p.sentMs,
+    endMs,
+    outcome: 'failed',
+    status,
+    ...planFields(p.plan),
+    provider: header('x-relay-provider') ?? header('x-mock-provider'),
+    attempts: attempts === undefined ? undefined : Number(attempts),
   };
   if (status < 200 || status >= 300) return { ...base, failure: `status_${status}` };
   if (header('content-type')?.includes('text/event-stream')) {

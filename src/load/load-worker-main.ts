@@ -15,7 +15,9 @@ const port = parentPort!;
 const WARM_RATE = 4000;
 const WARM_MS = 1500;
 const WARM_COMPLETION = JSON.stringify({
-  id: 'chatcmpl-warm', object: 'chat.completion', model: 'warm',
+  id: 'chatcmpl-warm',
+  object: 'chat.completion',
+  model: 'warm',
   choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
   usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
 });
@@ -51,7 +53,14 @@ async function warmUp(): Promise<void> {
   await once(server, 'listening');
   try {
     const { port: local } = server.address() as AddressInfo;
-    await runOpenModel({ ...options, baseUrl: `http://127.0.0.1:${local}`, schedule: { kind: 'constant', rate: WARM_RATE, durationMs: WARM_MS }, maxInFlight: 200, timeoutMs: 5000, onRecord: () => {} });
+    await runOpenModel({
+      ...options,
+      baseUrl: `http://127.0.0.1:${local}`,
+      schedule: { kind: 'constant', rate: WARM_RATE, durationMs: WARM_MS },
+      maxInFlight: 200,
+      timeoutMs: 5000,
+      onRecord: () => {},
+    });
   } finally {
     server.closeAllConnections();
     server.close();

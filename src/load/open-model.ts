@@ -78,7 +78,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   const inFlight = new Set<Promise<void>>();
   const lag = new LagMonitor(options.lagThresholdMs);
   // performance.timeOrigin is epoch ms, so an epoch origin maps onto this thread's clock exactly.
-  const startedAt = options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
+  const startedAt =
+    options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
   const { index, count } = options.partition ?? { index: 0, count: 1 };
   const ctx: SendContext = { pool, startedAt, timeoutMs: options.timeoutMs, controllers: new Set() };
   options.onStart?.(startedAt);
@@ -92,7 +93,14 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     const sentMs = performance.now() - startedAt;
     lag.record(sentMs - intendedMs);
     if (inFlight.size >= options.maxInFlight) {
-      options.onRecord({ seq, intendedMs, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped', ...planFields(plan) });
+      options.onRecord({
+        seq,
+        intendedMs,
+        sentMs: intendedMs,
+        endMs: intendedMs,
+        outcome: 'dropped',
+        ...planFields(plan),
+      });
       return;
     }
     const done = sendRequest(ctx, seq, intendedMs, sentMs, plan).then(options.onRecord);
@@ -123,11 +131,15 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         else immediate = setImmediate(tick);
       };
       timer = setTimeout(tick, Math.max(0, startedAt - performance.now()));
-      options.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        if (immediate) clearImmediate(immediate);
-        resolve();
-      }, { once: true });
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          if (immediate) clearImmediate(immediate);
+          resolve();
+        },
+        { once: true },
+      );
     });
     const interrupted = options.signal?.aborted ?? false;
     if (interrupted) {
@@ -151,11 +163,15 @@ function resolveSchedule(options: OpenModelOptions): ArrivalSchedule {
   if (options.ratePerSecond === undefined || options.durationMs === undefined) {
     throw new LoadOptionError('schedule', undefined, 'a schedule, or ratePerSecond and durationMs');
   }
-  return createSchedule({ kind: 'constant', rate: options.ratePerSecond, durationMs: options.durationMs }, options.seed);
+  return createSchedule(
+    { kind: 'constant', rate: options.ratePerSecond, durationMs: options.durationMs },
+    options.seed,
+  );
 }
 
 function resolveMix(options: OpenModelOptions): RequestMix {
   if (options.mix) return createRequestMix(options.mix, options.seed);
-  if (options.model === undefined || options.maxTokens === undefined) throw new LoadOptionError('mix', undefined, 'a request mix, or model and maxTokens');
+  if (options.model === undefined || options.maxTokens === undefined)
+    throw new LoadOptionError('mix', undefined, 'a request mix, or model and maxTokens');
   return createRequestMix({ models: options.model, maxTokens: options.maxTokens }, options.seed);
 }

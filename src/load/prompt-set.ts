@@ -21,7 +21,8 @@ export type PromptInput = string | PromptEntry;
 
 /** Normalises inline prompts into weighted choices; throws LoadOptionError naming the bad entry. */
 export function promptChoices(field: string, prompts: readonly PromptInput[]): Weighted<string>[] {
-  if (!Array.isArray(prompts) || prompts.length === 0) throw new LoadOptionError(field, prompts, 'a non-empty list of prompts');
+  if (!Array.isArray(prompts) || prompts.length === 0)
+    throw new LoadOptionError(field, prompts, 'a non-empty list of prompts');
   return prompts.map((entry, i) => {
     if (typeof entry === 'string') {
       if (entry.length === 0) throw new LoadOptionError(`${field}[${i}]`, entry, 'a non-empty prompt');
@@ -37,7 +38,8 @@ export function promptChoices(field: string, prompts: readonly PromptInput[]): W
 /** Reads a prompt-set file (.json, .yaml or .yml) and validates every entry. */
 export async function loadPromptSet(file: string): Promise<PromptEntry[]> {
   const ext = extname(file).toLowerCase();
-  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') throw new LoadOptionError('prompts', file, 'a .json, .yaml or .yml prompt-set file');
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml')
+    throw new LoadOptionError('prompts', file, 'a .json, .yaml or .yml prompt-set file');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -48,10 +50,16 @@ export async function loadPromptSet(file: string): Promise<PromptEntry[]> {
   try {
     parsed = ext === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new LoadOptionError('prompts', file, `valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message})`, { cause: error });
+    throw new LoadOptionError(
+      'prompts',
+      file,
+      `valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { prompts?: unknown } | null)?.prompts;
-  if (!Array.isArray(list)) throw new LoadOptionError(`${file}: prompts`, list, 'an array of prompts (or { prompts: [...] })');
+  if (!Array.isArray(list))
+    throw new LoadOptionError(`${file}: prompts`, list, 'an array of prompts (or { prompts: [...] })');
   const entries = list.map((p: unknown): PromptEntry => (typeof p === 'string' ? { text: p } : (p as PromptEntry)));
   promptChoices(`${file}: prompts`, entries); // validates
   return entries;

@@ -61,8 +61,10 @@ export interface SpikeShape {
 export function spikeProfile(shape: SpikeShape): RateProfile {
   checkRate('rate', shape.rate);
   checkDuration('durationMs', shape.durationMs);
-  if (!(Number.isFinite(shape.factor) && shape.factor >= 0)) throw new LoadOptionError('factor', shape.factor, 'a finite number >= 0');
-  if (!(shape.atMs >= 0 && shape.atMs < shape.durationMs)) throw new LoadOptionError('atMs', shape.atMs, `0 <= atMs < durationMs (${shape.durationMs})`);
+  if (!(Number.isFinite(shape.factor) && shape.factor >= 0))
+    throw new LoadOptionError('factor', shape.factor, 'a finite number >= 0');
+  if (!(shape.atMs >= 0 && shape.atMs < shape.durationMs))
+    throw new LoadOptionError('atMs', shape.atMs, `0 <= atMs < durationMs (${shape.durationMs})`);
   if (!(shape.forMs > 0)) throw new LoadOptionError('forMs', shape.forMs, 'a duration > 0 ms');
   const end = Math.min(shape.durationMs, shape.atMs + shape.forMs);
   const peak = shape.rate * shape.factor;

@@ -59,18 +59,38 @@ export function createRequestMix(spec: RequestMixSpec, seed = 0): RequestMix {
   const stream = (name: string): (() => number) => seededRandom(deriveSeed(seed, `mix.${name}`));
   const models = typeof spec.models === 'string' ? [{ value: spec.models, weight: 1 }] : spec.models;
   const model = weightedPicker('models', models, stream('models'));
-  const prompt = weightedPicker('prompts', promptChoices('prompts', spec.prompts ?? DEFAULT_PROMPTS), stream('prompts'));
+  const prompt = weightedPicker(
+    'prompts',
+    promptChoices('prompts', spec.prompts ?? DEFAULT_PROMPTS),
+    stream('prompts'),
+  );
   const ratio = spec.streamRatio ?? 0;
-  if (!(ratio >= 0 && ratio <= 1)) throw new LoadOptionError('streamRatio', spec.streamRatio, 'a share between 0 and 1');
+  if (!(ratio >= 0 && ratio <= 1))
+    throw new LoadOptionError('streamRatio', spec.streamRatio, 'a share between 0 and 1');
   const streamDraw = stream('stream');
   const maxTokens = maxTokensPicker(spec.maxTokens, stream('maxTokens'));
   const keys = spec.keys ?? [];
   keys.forEach((k, i) => {
-    if (typeof k.token !== 'string' || k.token.length === 0 || /[\r\n]/.test(k.token)) throw new LoadOptionError(`keys[${i}].token`, '<redacted>', 'a non-empty single-line token');
+    if (typeof k.token !== 'string' || k.token.length === 0 || /[\r\n]/.test(k.token))
+      throw new LoadOptionError(`keys[${i}].token`, '<redacted>', 'a non-empty single-line token');
   });
-  const key: Picker<ClientKey | undefined> = keys.length === 0 ? () => undefined : weightedPicker('keys', keys.map((k) => ({ value: k, weight: k.weight ?? 1 })), stream('keys'));
+  const key: Picker<ClientKey | undefined> =
+    keys.length === 0
+      ? () => undefined
+      : weightedPicker(
+          'keys',
+          keys.map((k) => ({ value: k, weight: k.weight ?? 1 })),
+          stream('keys'),
+        );
   const headers = spec.headers === undefined ? undefined : extraHeaders(spec.headers, keys.length > 0);
-  return () => ({ model: model(), prompt: prompt(), stream: ratio > 0 && streamDraw() < ratio, maxTokens: maxTokens(), key: key(), headers });
+  return () => ({
+    model: model(),
+    prompt: prompt(),
+    stream: ratio > 0 && streamDraw() < ratio,
+    maxTokens: maxTokens(),
+    key: key(),
+    headers,
+  });
 }
 
 /** The chat request body; the id is also written into the prompt so attribution survives header-stripping relays. */
@@ -86,7 +106,10 @@ export function requestBody(plan: RequestPlan, id: string): string {
 /** Request headers for a plan: its extra headers if any, JSON, the request id, and the client key if any. */
 export function requestHeaders(plan: RequestPlan, id: string): Record<string, string> {
   // Extra headers never name the ones set here (extra-headers.ts), so the order does not matter.
-  const headers: Record<string, string> = plan.headers === undefined ? { 'content-type': 'application/json', 'x-request-id': id } : { ...plan.headers, 'content-type': 'application/json', 'x-request-id': id };
+  const headers: Record<string, string> =
+    plan.headers === undefined
+      ? { 'content-type': 'application/json', 'x-request-id': id }
+      : { ...plan.headers, 'content-type': 'application/json', 'x-request-id': id };
   if (plan.stream) headers.accept = 'text/event-stream';
   if (plan.key) headers.authorization = `Bearer ${plan.key.token}`;
   return headers;

@@ -18,7 +18,12 @@ import { constantProfile, rampingProfile, spikeProfile, type RampStage, type Rat
 export type ScheduleSpec =
   | { readonly kind: 'constant'; readonly rate: number; readonly durationMs: number }
   | { readonly kind: 'poisson'; readonly rate: number; readonly durationMs: number }
-  | { readonly kind: 'ramping'; readonly startRate: number; readonly stages: readonly RampStage[]; readonly arrivals?: ArrivalProcess }
+  | {
+      readonly kind: 'ramping';
+      readonly startRate: number;
+      readonly stages: readonly RampStage[];
+      readonly arrivals?: ArrivalProcess;
+    }
   | {
       readonly kind: 'spike';
       readonly rate: number;
@@ -49,7 +54,11 @@ export function prepareSchedule(spec: ScheduleSpec, seed = 0): PreparedSchedule 
       return { profile: spikeProfile(spec), process: checkProcess(spec.arrivals), seed: own };
     default: {
       const never: never = spec;
-      throw new LoadOptionError('schedule.kind', (never as { kind?: unknown }).kind, "'constant' | 'poisson' | 'ramping' | 'spike'");
+      throw new LoadOptionError(
+        'schedule.kind',
+        (never as { kind?: unknown }).kind,
+        "'constant' | 'poisson' | 'ramping' | 'spike'",
+      );
     }
   }
 }

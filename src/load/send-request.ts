@@ -26,11 +26,19 @@ export const INTERRUPTED = Symbol('interrupted');
 
 /** Fields every record of a plan carries, dropped or sent. */
 export function planFields(plan: RequestPlan): Pick<RequestRecord, 'model' | 'stream' | 'client'> {
-  return plan.key ? { model: plan.model, stream: plan.stream, client: plan.key.name } : { model: plan.model, stream: plan.stream };
+  return plan.key
+    ? { model: plan.model, stream: plan.stream, client: plan.key.name }
+    : { model: plan.model, stream: plan.stream };
 }
 
 /** Never rejects: every outcome is a record. */
-export async function sendRequest(ctx: SendContext, seq: number, intendedMs: number, sentMs: number, plan: RequestPlan): Promise<RequestRecord> {
+export async function sendRequest(
+  ctx: SendContext,
+  seq: number,
+  intendedMs: number,
+  sentMs: number,
+  plan: RequestPlan,
+): Promise<RequestRecord> {
   const id = `rb-${seq}`;
   // One plain controller per request, aborted by its own deadline timer or by an interrupt:
   // AbortSignal.any/timeout cost far more per request on Node 20 and skew results at high rates.
@@ -51,16 +59,30 @@ export async function sendRequest(ctx: SendContext, seq: number, intendedMs: num
       signal: controller.signal,
     });
     // Our relay names the target it used; any other target may pass the mock's own name through.
-    const provider = headerValue(response.headers['x-relay-provider']) ?? headerValue(response.headers['x-mock-provider']);
+    const provider =
+      headerValue(response.headers['x-relay-provider']) ?? headerValue(response.headers['x-mock-provider']);
     const attemptsText = headerValue(response.headers['x-relay-attempts']);
-    served = { ...base, status: response.statusCode, provider, attempts: attemptsText ? Number(attemptsText) : undefined };
+    served = {
+      ...base,
+      status: response.statusCode,
+      provider,
+      attempts: attemptsText ? Number(attemptsText) : undefined,
+    };
     const ok2xx = response.statusCode >= 200 && response.statusCode < 300;
     if (ok2xx && headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
       meter = new StreamMeter();
       for await (const chunk of response.body) meter.push(chunk as Buffer, now());
       meter.end();
       const verdict = meter.verdict();
-      return withStream({ ...served, endMs: now(), outcome: verdict === 'ok' ? 'ok' : 'failed', failure: verdict === 'ok' ? undefined : verdict }, meter);
+      return withStream(
+        {
+          ...served,
+          endMs: now(),
+          outcome: verdict === 'ok' ? 'ok' : 'failed',
+          failure: verdict === 'ok' ? undefined : verdict,
+        },
+        meter,
+      );
     }
     const text = await response.body.text();
     const endMs = now();
@@ -72,11 +94,15 @@ export async function sendRequest(ctx: SendContext, seq: number, intendedMs: num
     const endMs = now();
     const reason: unknown = controller.signal.reason;
     const failure =
-      reason === INTERRUPTED ? 'interrupted'
-      : reason === TIMED_OUT ? 'timeout'
-      : meter?.verdict() === 'stream_error' ? 'stream_error'
-      : meter ? 'stream_cut' // the body broke after a 2xx stream began
-      : classifyClientError(error, false);
+      reason === INTERRUPTED
+        ? 'interrupted'
+        : reason === TIMED_OUT
+          ? 'timeout'
+          : meter?.verdict() === 'stream_error'
+            ? 'stream_error'
+            : meter
+              ? 'stream_cut' // the body broke after a 2xx stream began
+              : classifyClientError(error, false);
     const record: RequestRecord = { ...(served ?? base), endMs, outcome: 'failed', failure };
     return meter ? withStream(record, meter) : record;
   } finally {

@@ -26,8 +26,12 @@ export interface WorkerRunOptions extends WorkerLoadOptions {
 
 export async function runOpenModelInWorkers(options: WorkerRunOptions): Promise<OpenModelRun> {
   const { workers: count, signal, onStart, onRecord, ...load } = options;
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new LoadOptionError('workers', count, 'an integer from 1 to 64');
-  const threads = Array.from({ length: count }, (_, index) => new Worker(WORKER_ENTRY, { workerData: { options: load, index, count } }));
+  if (!Number.isInteger(count) || count < 1 || count > 64)
+    throw new LoadOptionError('workers', count, 'an integer from 1 to 64');
+  const threads = Array.from(
+    { length: count },
+    (_, index) => new Worker(WORKER_ENTRY, { workerData: { options: load, index, count } }),
+  );
   const control = (message: WorkerControl): void => threads.forEach((thread) => thread.postMessage(message));
   const onAbort = (): void => control({ type: 'stop' });
   let origin = 0;

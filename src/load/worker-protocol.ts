@@ -3,7 +3,10 @@ import type { RequestRecord } from '../metrics/record.js';
 import type { OpenModelOptions, OpenModelRun } from './open-model.js';
 
 /** What a generator thread can be given: everything but callbacks, signals and iterables. */
-export type WorkerLoadOptions = Omit<OpenModelOptions, 'onRecord' | 'onStart' | 'signal' | 'partition' | 'originEpochMs' | 'schedule'> & {
+export type WorkerLoadOptions = Omit<
+  OpenModelOptions,
+  'onRecord' | 'onStart' | 'signal' | 'partition' | 'originEpochMs' | 'schedule'
+> & {
   schedule?: Exclude<OpenModelOptions['schedule'], Iterable<number>>;
 };
 

@@ -90,8 +90,15 @@ export interface AggregateInput {
 
 export function aggregate(input: AggregateInput): Aggregates {
   const overallTimings = new TimingsRecorder();
-  const phaseRecorders: Record<Phase, TimingsRecorder> = { baseline: new TimingsRecorder(), fault: new TimingsRecorder(), recovery: new TimingsRecorder() };
-  const providerRecorders = new Map<string, { recorder: TimingsRecorder; requests: number; ok: number; failed: number }>();
+  const phaseRecorders: Record<Phase, TimingsRecorder> = {
+    baseline: new TimingsRecorder(),
+    fault: new TimingsRecorder(),
+    recovery: new TimingsRecorder(),
+  };
+  const providerRecorders = new Map<
+    string,
+    { recorder: TimingsRecorder; requests: number; ok: number; failed: number }
+  >();
   const failedByKind: Partial<Record<FailureKind, number>> = {};
   const overall = emptyTally();
   const phases: Record<Phase, Tally> = { baseline: emptyTally(), fault: emptyTally(), recovery: emptyTally() };
@@ -113,7 +120,11 @@ export function aggregate(input: AggregateInput): Aggregates {
     phaseRecorders[phase].record(record);
     if (record.provider !== undefined && record.outcome !== 'dropped') {
       let entry = providerRecorders.get(record.provider);
-      if (!entry) providerRecorders.set(record.provider, (entry = { recorder: new TimingsRecorder(), requests: 0, ok: 0, failed: 0 }));
+      if (!entry)
+        providerRecorders.set(
+          record.provider,
+          (entry = { recorder: new TimingsRecorder(), requests: 0, ok: 0, failed: 0 }),
+        );
       entry.requests++;
       entry[record.outcome]++;
       entry.recorder.record(record);
@@ -125,11 +136,15 @@ export function aggregate(input: AggregateInput): Aggregates {
   const sliceMs = input.sliceMs ?? 1000;
   const slices = buildSlices(input.records, sliceMs, input.durationMs);
   const fine = buildSlices(input.records, RECOVERY_DEFAULTS.sliceMs, input.durationMs);
-  const firstOnsetOn = (provider: string): number => Math.min(...spans.filter((_, i) => happened[i]!.provider === provider).map((s) => s.startMs));
+  const firstOnsetOn = (provider: string): number =>
+    Math.min(...spans.filter((_, i) => happened[i]!.provider === provider).map((s) => s.startMs));
   const windows = analyseWindows(input.records, happened, input.primary, input.durationMs).map((w) => ({
     ...w,
     disruptionMs: disruptionMs(fine, RECOVERY_DEFAULTS.sliceMs, w.startMs),
-    recoveryMs: w.endMs >= input.durationMs ? undefined : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs, firstOnsetOn(w.provider)),
+    recoveryMs:
+      w.endMs >= input.durationMs
+        ? undefined
+        : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs, firstOnsetOn(w.provider)),
   }));
   const timings = overallTimings.finish();
   const providers: Record<string, ProviderStats> = {};
@@ -151,7 +166,11 @@ export function aggregate(input: AggregateInput): Aggregates {
     ...timings,
     servedBy: overall.servedBy,
     phases,
-    phaseTimings: { baseline: phaseRecorders.baseline.finish(), fault: phaseRecorders.fault.finish(), recovery: phaseRecorders.recovery.finish() },
+    phaseTimings: {
+      baseline: phaseRecorders.baseline.finish(),
+      fault: phaseRecorders.fault.finish(),
+      recovery: phaseRecorders.recovery.finish(),
+    },
     providers,
     windows,
     failoverPenalty: failoverPenalty(input.records, input.primary),

@@ -62,7 +62,9 @@ export function parsePriceBook(value: unknown, describe: string): PriceBook {
     for (const field of ['input', 'output'] as const) {
       const n = price?.[field];
       if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-        throw new Error(`${describe}: models.${model}.${field}: expected a non-negative number (USD per 1M tokens), got ${JSON.stringify(n)}`);
+        throw new Error(
+          `${describe}: models.${model}.${field}: expected a non-negative number (USD per 1M tokens), got ${JSON.stringify(n)}`,
+        );
       }
     }
     models[model] = { ...(price as ModelPrice) };
@@ -101,7 +103,10 @@ export interface TokenUsage {
  * record; by default the serving provider's model when known (a failover to another vendor is
  * billed at that vendor's model), else the model the request asked for.
  */
-export function usageOf(records: readonly RequestRecord[], modelOf: (record: RequestRecord) => string | undefined): TokenUsage {
+export function usageOf(
+  records: readonly RequestRecord[],
+  modelOf: (record: RequestRecord) => string | undefined,
+): TokenUsage {
   const byModel: TokenUsage['byModel'] = {};
   let unmetered = 0;
   for (const record of records) {
@@ -138,15 +143,29 @@ export function priceUsage(usage: TokenUsage, book: PriceBook): CostSummary {
     totalUsd += usd;
     priced += used.requests;
   }
-  return { book: book.name, totalUsd, per1k: priced === 0 ? undefined : (totalUsd / priced) * 1000, priced, unpriced, unpricedModels: unpricedModels.sort(), byModel };
+  return {
+    book: book.name,
+    totalUsd,
+    per1k: priced === 0 ? undefined : (totalUsd / priced) * 1000,
+    priced,
+    unpriced,
+    unpricedModels: unpricedModels.sort(),
+    byModel,
+  };
 }
 
 /** Prices every success of `records` in `book` (see {@link usageOf} for `modelOf`). */
-export function costOf(records: readonly RequestRecord[], book: PriceBook, modelOf: (record: RequestRecord) => string | undefined): CostSummary {
+export function costOf(
+  records: readonly RequestRecord[],
+  book: PriceBook,
+  modelOf: (record: RequestRecord) => string | undefined,
+): CostSummary {
   return priceUsage(usageOf(records, modelOf), book);
 }
 
 /** The default `modelOf`: the serving provider's model, else the requested model. */
-export function servingModel(providerModels: Readonly<Record<string, string>>): (record: RequestRecord) => string | undefined {
+export function servingModel(
+  providerModels: Readonly<Record<string, string>>,
+): (record: RequestRecord) => string | undefined {
   return (record) => (record.provider !== undefined ? providerModels[record.provider] : undefined) ?? record.model;
 }

@@ -32,5 +32,10 @@ export function failoverPenalty(records: readonly RequestRecord[], primary: stri
   const f = summarize(fallback);
   const d = summarize(direct);
   const both = f.count > 0 && d.count > 0;
-  return { fallback: f, direct: d, p50DeltaUs: both ? f.p50Us - d.p50Us : undefined, p99DeltaUs: both ? f.p99Us - d.p99Us : undefined };
+  return {
+    fallback: f,
+    direct: d,
+    p50DeltaUs: both ? f.p50Us - d.p50Us : undefined,
+    p99DeltaUs: both ? f.p99Us - d.p99Us : undefined,
+  };
 }

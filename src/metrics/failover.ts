@@ -42,8 +42,10 @@ export function analyseWindows(
         else if (record.outcome === 'failed') failed++;
         else dropped++;
       }
-      const servedByFallback = record.outcome === 'ok' && record.provider !== undefined && record.provider !== window.provider;
-      if (servedByFallback && record.endMs >= startMs && record.endMs < firstFallbackEnd) firstFallbackEnd = record.endMs;
+      const servedByFallback =
+        record.outcome === 'ok' && record.provider !== undefined && record.provider !== window.provider;
+      if (servedByFallback && record.endMs >= startMs && record.endMs < firstFallbackEnd)
+        firstFallbackEnd = record.endMs;
     }
     const onPrimary = window.provider === primary;
     return {

@@ -12,8 +12,12 @@ export class RecentLatency {
   #size = 0;
 
   /** @param capacity most records kept: size it to rate x window (default 10k/s for 5 s). */
-  constructor(readonly windowMs = 5000, capacity = 50_000) {
-    if (!(windowMs > 0) || !(capacity > 0)) throw new RangeError(`RecentLatency: windowMs and capacity must be > 0, got ${windowMs}, ${capacity}`);
+  constructor(
+    readonly windowMs = 5000,
+    capacity = 50_000,
+  ) {
+    if (!(windowMs > 0) || !(capacity > 0))
+      throw new RangeError(`RecentLatency: windowMs and capacity must be > 0, got ${windowMs}, ${capacity}`);
     this.#endMs = new Float64Array(capacity);
     this.#latencyUs = new Float64Array(capacity);
   }

@@ -12,7 +12,12 @@ import type { Slice } from './slices.js';
 export const RECOVERY_DEFAULTS = Object.freeze({ sliceMs: 250, runSlices: 4, healthyRatio: 0.99, shareFraction: 0.5 });
 
 /** ms from `onsetMs` to the start of the first healthy run, or undefined if none began. */
-export function disruptionMs(slices: readonly Slice[], sliceMs: number, onsetMs: number, runSlices = RECOVERY_DEFAULTS.runSlices): number | undefined {
+export function disruptionMs(
+  slices: readonly Slice[],
+  sliceMs: number,
+  onsetMs: number,
+  runSlices = RECOVERY_DEFAULTS.runSlices,
+): number | undefined {
   const first = Math.floor(onsetMs / sliceMs);
   let run = 0;
   for (let i = first; i < slices.length; i++) {
@@ -26,7 +31,14 @@ export function disruptionMs(slices: readonly Slice[], sliceMs: number, onsetMs:
  * ms from `endMs` to the first slice where `provider` is back at half its pre-fault share, the
  * share it had before `firstOnsetMs` (its first fault in the run; this window's onset by default).
  */
-export function recoveryMs(slices: readonly Slice[], sliceMs: number, provider: string, onsetMs: number, endMs: number, firstOnsetMs = onsetMs): number | undefined {
+export function recoveryMs(
+  slices: readonly Slice[],
+  sliceMs: number,
+  provider: string,
+  onsetMs: number,
+  endMs: number,
+  firstOnsetMs = onsetMs,
+): number | undefined {
   const before = shareOf(slices.slice(0, Math.floor(Math.min(onsetMs, firstOnsetMs) / sliceMs)), provider);
   if (before === undefined || before === 0) return undefined;
   for (let i = Math.ceil(endMs / sliceMs); i < slices.length; i++) {

@@ -24,7 +24,13 @@ export function relayEventsOnLoadTime(events: readonly unknown[], offsetMs: numb
     if (e.type === 'breaker' && typeof e.from === 'string' && typeof e.to === 'string') {
       mapped.push({ type: 'breaker', target: e.target, atMs, from: e.from, to: e.to });
     } else if (e.type === 'cooldown' && typeof e.untilMs === 'number') {
-      mapped.push({ type: 'cooldown', target: e.target, atMs, untilMs: e.untilMs - offsetMs, reason: typeof e.reason === 'string' ? e.reason : 'unknown' });
+      mapped.push({
+        type: 'cooldown',
+        target: e.target,
+        atMs,
+        untilMs: e.untilMs - offsetMs,
+        reason: typeof e.reason === 'string' ? e.reason : 'unknown',
+      });
     }
   }
   return mapped.sort((a, b) => a.atMs - b.atMs);

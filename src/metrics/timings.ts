@@ -2,7 +2,14 @@
  * One set of HDR histograms (latency, service time, TTFT; microseconds) for a group of records:
  * the whole run, a phase, or a serving provider. Summaries for reading, encodings for merging.
  */
-import { createHistogram, encodeHistogram, recordMicros, summarize, type LatencyHistogram, type LatencySummary } from './histogram.js';
+import {
+  createHistogram,
+  encodeHistogram,
+  recordMicros,
+  summarize,
+  type LatencyHistogram,
+  type LatencySummary,
+} from './histogram.js';
 import { latencyMicros, serviceMicros, ttftMicros, type RequestRecord } from './record.js';
 
 export interface Timings {

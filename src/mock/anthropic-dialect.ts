@@ -61,17 +61,30 @@ export const anthropicDialect: MockDialect = Object.freeze<MockDialect>({
     usage: usageOf(c, c.completionTokens),
   }),
   stream(c) {
-    const message = { id: c.id, type: 'message', role: 'assistant', model: c.model, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(c, 1) };
+    const message = {
+      id: c.id,
+      type: 'message',
+      role: 'assistant',
+      model: c.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: usageOf(c, 1),
+    };
     return {
       head: [
         event('message_start', { message }),
         event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
         event('ping', {}),
       ],
-      content: (index) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: tokenText(c, index) } }),
+      content: (index) =>
+        event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: tokenText(c, index) } }),
       tail: [
         event('content_block_stop', { index: 0 }),
-        event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: c.completionTokens } }),
+        event('message_delta', {
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { output_tokens: c.completionTokens },
+        }),
         event('message_stop', {}),
       ],
     };
@@ -86,12 +99,17 @@ export const anthropicDialect: MockDialect = Object.freeze<MockDialect>({
       headers[`anthropic-ratelimit-${kind}-limit`] = String(state.limit);
       headers[`anthropic-ratelimit-${kind}-remaining`] = String(state.remaining);
       // RFC 3339 without milliseconds, rounded up so "reset" is never early.
-      headers[`anthropic-ratelimit-${kind}-reset`] = new Date(Math.ceil((now + state.resetMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      headers[`anthropic-ratelimit-${kind}-reset`] = new Date(Math.ceil((now + state.resetMs) / 1000) * 1000)
+        .toISOString()
+        .replace('.000Z', 'Z');
     }
     return headers;
   },
   rateLimitedBody: (limit) =>
-    anthropicErrorBody('rate_limit_error', `This request would exceed the rate limit for your organization of ${limit === 'requests' ? 'requests' : 'input tokens'} per minute. Please try again later.`),
+    anthropicErrorBody(
+      'rate_limit_error',
+      `This request would exceed the rate limit for your organization of ${limit === 'requests' ? 'requests' : 'input tokens'} per minute. Please try again later.`,
+    ),
   modelsBody: (models) => ({
     data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-05-14T00:00:00Z' })),
     has_more: false,
@@ -102,5 +120,11 @@ export const anthropicDialect: MockDialect = Object.freeze<MockDialect>({
 });
 
 function usageOf(c: Completion, outputTokens: number): Record<string, unknown> {
-  return { input_tokens: c.promptTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens, service_tier: 'standard' };
+  return {
+    input_tokens: c.promptTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: outputTokens,
+    service_tier: 'standard',
+  };
 }

@@ -24,7 +24,8 @@ export function parseMessagesRequest(raw: Buffer): ParsedRequest {
   if (typeof body['model'] !== 'string' || body['model'] === '') return invalid('model: Field required');
   const maxTokens = body['max_tokens'];
   if (maxTokens === undefined) return invalid('max_tokens: Field required');
-  if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1) return invalid('max_tokens: Input should be greater than or equal to 1');
+  if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1)
+    return invalid('max_tokens: Input should be greater than or equal to 1');
   const messages = body['messages'];
   if (!Array.isArray(messages)) return invalid('messages: Field required');
   if (messages.length === 0) return invalid('messages: at least one message is required');

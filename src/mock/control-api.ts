@@ -56,7 +56,8 @@ export async function handleControl(
   if (method === 'GET' && path === '/_mock/log') {
     const raw = query.get('since');
     const since = Number(raw ?? 0);
-    if (!Number.isInteger(since) || since < 0) return error(res, 400, `query 'since': expected an integer >= 0, received ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(since) || since < 0)
+      return error(res, 400, `query 'since': expected an integer >= 0, received ${JSON.stringify(raw)}`);
     return sendJson(res, 200, { entries: target.log.entriesJson(since) });
   }
   if (method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, target.stats());

@@ -31,7 +31,8 @@ export interface Delivered {
 }
 
 const SSE_HEADERS = Object.freeze({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-const GATEWAY_PAGE = '<html><head><title>200 OK</title></head><body><h1>Gateway</h1><p>The upstream service returned an unexpected page.</p></body></html>\n';
+const GATEWAY_PAGE =
+  '<html><head><title>200 OK</title></head><body><h1>Gateway</h1><p>The upstream service returned an unexpected page.</p></body></html>\n';
 
 /** Sends the answer; resolves with how it ended. Never rejects. */
 export async function deliver(res: ServerResponse, d: Delivery): Promise<Delivered> {
@@ -99,7 +100,8 @@ async function replyFault(res: ServerResponse, d: Delivery, effect: ReplyEffect)
     case 'http_status': {
       await wait(d.fault.stallMs, d.signal);
       const retry = effect.retryAfter;
-      const headers = retry !== undefined && d.dialect.sendsRetryAfter ? { ...d.headers, 'retry-after': String(retry) } : d.headers;
+      const headers =
+        retry !== undefined && d.dialect.sendsRetryAfter ? { ...d.headers, 'retry-after': String(retry) } : d.headers;
       sendJson(res, effect.status, d.dialect.errorBody(effect.status, retry), headers);
       return { outcome: 'fault', status: effect.status };
     }
@@ -119,7 +121,11 @@ async function replyFault(res: ServerResponse, d: Delivery, effect: ReplyEffect)
     }
     case 'wrong_content_type': {
       await wait(d.latency.ttftMs + d.fault.stallMs, d.signal);
-      res.writeHead(200, { ...d.headers, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(GATEWAY_PAGE) });
+      res.writeHead(200, {
+        ...d.headers,
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(GATEWAY_PAGE),
+      });
       res.end(GATEWAY_PAGE);
       return { outcome: 'fault', status: 200 };
     }

@@ -12,8 +12,7 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 
 export type Route =
   /** `model` and `stream` when the path carries them (Gemini). */
-  | { readonly kind: 'completion'; readonly model?: string; readonly stream?: boolean }
-  | { readonly kind: 'models' };
+  { readonly kind: 'completion'; readonly model?: string; readonly stream?: boolean } | { readonly kind: 'models' };
 
 export type ParsedRequest =
   | { readonly ok: true; readonly request: MockRequest }

@@ -6,7 +6,8 @@
 import type { Random } from '../random.js';
 
 /** Milliseconds: fixed, normal, or lognormal by percentiles. */
-export type Distribution = number | { readonly mean: number; readonly sd: number } | { readonly p50: number; readonly p99: number };
+export type Distribution =
+  number | { readonly mean: number; readonly sd: number } | { readonly p50: number; readonly p99: number };
 
 /** A sampler returning milliseconds >= 0. */
 export type Sampler = () => number;

@@ -3,7 +3,15 @@
  * validation of a `POST /_mock/faults` body: every problem names the field and the value received.
  */
 
-export const FAULT_KINDS = ['http_status', 'error_body', 'stall', 'drip', 'cut', 'malformed', 'wrong_content_type'] as const;
+export const FAULT_KINDS = [
+  'http_status',
+  'error_body',
+  'stall',
+  'drip',
+  'cut',
+  'malformed',
+  'wrong_content_type',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** What a fault does, by kind. */
@@ -45,7 +53,8 @@ const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
 const MAX_MS = 600_000;
 
-export type FaultParse = { readonly ok: true; readonly spec: FaultSpec } | { readonly ok: false; readonly problems: readonly string[] };
+export type FaultParse =
+  { readonly ok: true; readonly spec: FaultSpec } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Validates a fault body; never throws. */
 export function parseFaultSpec(body: unknown): FaultParse {
@@ -65,7 +74,8 @@ export function parseFaultSpec(body: unknown): FaultParse {
     }
   }
   const rate = b['rate'] ?? 1;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) problems.push(`field 'rate': expected a number in 0..1, received ${show(b['rate'])}`);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+    problems.push(`field 'rate': expected a number in 0..1, received ${show(b['rate'])}`);
   const forMs = b['for'];
   if (forMs !== undefined && !(typeof forMs === 'number' && forMs > 0 && Number.isFinite(forMs))) {
     problems.push(`field 'for': expected milliseconds > 0, received ${show(forMs)}`);
@@ -113,7 +123,14 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
   }
 }
 
-function integer(b: Record<string, unknown>, field: string, min: number, max: number, fallback: number | undefined, problems: string[]): number | undefined {
+function integer(
+  b: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number | undefined,
+  problems: string[],
+): number | undefined {
   const value = b[field] ?? fallback;
   if (Number.isInteger(value) && (value as number) >= min && (value as number) <= max) return value as number;
   problems.push(`field '${field}': expected an integer in ${min}..${max}, received ${show(b[field])}`);

@@ -41,7 +41,10 @@ export class FaultTable {
   private readonly faults = new Map<string, ActiveFault>();
   private nextId = 1;
 
-  constructor(private readonly random: Random, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly random: Random,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(spec: FaultSpec): ActiveFault {
     const createdAt = this.now();
@@ -117,7 +120,8 @@ export class FaultTable {
   }
 
   private expire(now: number): void {
-    for (const [id, fault] of this.faults) if (fault.expiresAt !== undefined && now >= fault.expiresAt) this.faults.delete(id);
+    for (const [id, fault] of this.faults)
+      if (fault.expiresAt !== undefined && now >= fault.expiresAt) this.faults.delete(id);
   }
 }
 

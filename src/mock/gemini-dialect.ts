@@ -17,7 +17,13 @@ const ERRORS: ReadonlyMap<number, [status: string, message: string]> = new Map([
   [403, ['PERMISSION_DENIED', 'The caller does not have permission']],
   [404, ['NOT_FOUND', 'Requested entity was not found.']],
   [429, ['RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).']],
-  [500, ['INTERNAL', 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting']],
+  [
+    500,
+    [
+      'INTERNAL',
+      'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+    ],
+  ],
   [503, ['UNAVAILABLE', 'The model is overloaded. Please try again later.']],
   [504, ['DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.']],
 ]);
@@ -26,7 +32,8 @@ const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 
 function errorOf(code: number, retryAfterS?: number, details: unknown[] = []): Record<string, unknown> {
   const [status, message] = ERRORS.get(code) ?? (code >= 500 ? ERRORS.get(503)! : ERRORS.get(400)!);
-  const all = retryAfterS === undefined ? details : [...details, { '@type': RETRY_INFO, retryDelay: `${retryAfterS}s` }];
+  const all =
+    retryAfterS === undefined ? details : [...details, { '@type': RETRY_INFO, retryDelay: `${retryAfterS}s` }];
   return geminiErrorBody(code, status, message, all.length === 0 ? undefined : all);
 }
 
@@ -48,7 +55,9 @@ export const geminiDialect: MockDialect = Object.freeze<MockDialect>({
   stream(c) {
     const piece = (text: string, last: boolean): SseEvent => ({
       data: JSON.stringify({
-        candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+        candidates: [
+          { content: { parts: [{ text }], role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 },
+        ],
         usageMetadata: usageOf(c, last),
         modelVersion: c.model,
         responseId: c.id,
@@ -61,8 +70,14 @@ export const geminiDialect: MockDialect = Object.freeze<MockDialect>({
   rateLimitHeaders: () => ({}),
   rateLimitedBody(limit, model, retryAfterS) {
     const metric = limit === 'requests' ? 'generate_content_requests' : 'generate_content_input_token_count';
-    const violation = { quotaMetric: `generativelanguage.googleapis.com/${metric}`, quotaId: `GenerateRequestsPerMinutePerProjectPerModel`, quotaDimensions: { model } };
-    return errorOf(429, retryAfterS, [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [violation] }]);
+    const violation = {
+      quotaMetric: `generativelanguage.googleapis.com/${metric}`,
+      quotaId: `GenerateRequestsPerMinutePerProjectPerModel`,
+      quotaDimensions: { model },
+    };
+    return errorOf(429, retryAfterS, [
+      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [violation] },
+    ]);
   },
   modelsBody: (models) => ({
     models: models.map((id) => ({

@@ -11,7 +11,12 @@ const GENERATE = /^\/v1(?:beta)?\/models\/([^/:]+):(generateContent|streamGenera
 const MODELS = /^\/v1(?:beta)?\/models$/;
 
 /** Google's error envelope; `details` for RetryInfo and QuotaFailure. */
-export function geminiErrorBody(code: number, status: string, message: string, details?: unknown[]): Record<string, unknown> {
+export function geminiErrorBody(
+  code: number,
+  status: string,
+  message: string,
+  details?: unknown[],
+): Record<string, unknown> {
   return { error: { code, message, status, ...(details === undefined ? {} : { details }) } };
 }
 
@@ -38,7 +43,8 @@ export function parseGenerateRequest(raw: Buffer, route: Extract<Route, { kind: 
   }
   if (!isObject(body) || Array.isArray(body)) return invalid('Invalid JSON payload received. Expected an object.');
   const contents = body['contents'];
-  if (!Array.isArray(contents) || contents.length === 0) return invalid('* GenerateContentRequest.contents: contents is not specified\n');
+  if (!Array.isArray(contents) || contents.length === 0)
+    return invalid('* GenerateContentRequest.contents: contents is not specified\n');
   const config = body['generationConfig'];
   const max = isObject(config) ? config['maxOutputTokens'] : undefined;
   if (max !== undefined && (!Number.isInteger(max) || (max as number) < 1)) {

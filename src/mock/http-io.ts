@@ -4,12 +4,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /** Writes a complete JSON answer with an explicit length (keeps the connection reusable). */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: OutgoingHttpHeaders = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {

@@ -22,7 +22,8 @@ export interface LatencyDraw {
 
 /** Problems with a latency model, naming the field (`latency.ttft`...). */
 export function latencyProblems(field: string, model: unknown): string[] {
-  if (typeof model !== 'object' || model === null) return [`${field}: expected { ttft?, perToken? }, received ${JSON.stringify(model)}`];
+  if (typeof model !== 'object' || model === null)
+    return [`${field}: expected { ttft?, perToken? }, received ${JSON.stringify(model)}`];
   const problems: string[] = [];
   for (const key of Object.keys(model)) {
     if (key !== 'ttft' && key !== 'perToken') problems.push(`${field}: unknown key '${key}' (allowed: ttft, perToken)`);

@@ -44,14 +44,23 @@ export const openAIDialect: MockDialect = Object.freeze<MockDialect>({
   newId: () => `chatcmpl-${randomBytes(12).toString('hex')}`,
   responseHeaders(request) {
     const given = request['x-request-id'];
-    return { 'x-request-id': typeof given === 'string' && given !== '' ? given : `req_${randomBytes(12).toString('hex')}` };
+    return {
+      'x-request-id': typeof given === 'string' && given !== '' ? given : `req_${randomBytes(12).toString('hex')}`,
+    };
   },
   json: (c) => ({
     id: c.id,
     object: 'chat.completion',
     created: c.created,
     model: c.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: c.words.join(' '), refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: c.words.join(' '), refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
     usage: usageOf(c),
     system_fingerprint: FINGERPRINT,
   }),
@@ -67,7 +76,9 @@ export const openAIDialect: MockDialect = Object.freeze<MockDialect>({
         ...(includeUsage ? { usage: usage ?? null } : {}),
       }),
     });
-    const delta = (content: object, finish: string | null): unknown[] => [{ index: 0, delta: content, logprobs: null, finish_reason: finish }];
+    const delta = (content: object, finish: string | null): unknown[] => [
+      { index: 0, delta: content, logprobs: null, finish_reason: finish },
+    ];
     return {
       head: [chunk(delta({ role: 'assistant', content: '', refusal: null }, null))],
       content: (index) => chunk(delta({ content: tokenText(c, index) }, null)),
@@ -100,5 +111,9 @@ export const openAIDialect: MockDialect = Object.freeze<MockDialect>({
 });
 
 function usageOf(c: Completion): Record<string, number> {
-  return { prompt_tokens: c.promptTokens, completion_tokens: c.completionTokens, total_tokens: c.promptTokens + c.completionTokens };
+  return {
+    prompt_tokens: c.promptTokens,
+    completion_tokens: c.completionTokens,
+    total_tokens: c.promptTokens + c.completionTokens,
+  };
 }

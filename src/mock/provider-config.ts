@@ -25,7 +25,9 @@ const ms = z.number().min(0);
 const distribution = z.union([
   ms,
   z.strictObject({ mean: ms, sd: ms }),
-  z.strictObject({ p50: z.number().positive(), p99: z.number().positive() }).refine((d) => d.p99 >= d.p50, { message: 'p99 must be >= p50' }),
+  z
+    .strictObject({ p50: z.number().positive(), p99: z.number().positive() })
+    .refine((d) => d.p99 >= d.p50, { message: 'p99 must be >= p50' }),
 ]);
 
 const provider = z.strictObject({
@@ -37,7 +39,9 @@ const provider = z.strictObject({
   models: z.array(z.string().min(1)).min(1).optional(),
   latency_ms: ms.optional(),
   latency: z.strictObject({ ttft: distribution.optional(), per_token: distribution.optional() }).optional(),
-  rate_limit: z.strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() }).optional(),
+  rate_limit: z
+    .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
+    .optional(),
   seed: z.number().int().optional(),
 });
 
@@ -53,7 +57,9 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
   if (!parsed.ok) throw new ConfigInvalidError(`invalid mock providers file ${file}\n${parsed.errors.join('\n')}`);
   const result = providersFileSchema.safeParse(parsed.value);
   if (!result.success) {
-    const lines = result.error.issues.flatMap((issue) => describeZodIssue(issue, { schema: providersFileSchema, source: parsed.source }));
+    const lines = result.error.issues.flatMap((issue) =>
+      describeZodIssue(issue, { schema: providersFileSchema, source: parsed.source }),
+    );
     throw new ConfigInvalidError(`invalid mock providers file ${file}\n${lines.join('\n')}`);
   }
   const config = result.data;
@@ -61,9 +67,16 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
   const names = new Set<string>();
   const ports = new Set<number>();
   config.providers.forEach((p, i) => {
-    if (names.has(p.name)) problems.push(describeAt(parsed.source, ['providers', i, 'name'], `duplicate provider name ${JSON.stringify(p.name)}`));
-    if (p.port !== 0 && ports.has(p.port)) problems.push(describeAt(parsed.source, ['providers', i, 'port'], `port ${p.port} is already used by another provider`));
-    if (p.latency !== undefined && p.latency_ms !== undefined) problems.push(describeAt(parsed.source, ['providers', i, 'latency_ms'], 'give latency or latency_ms, not both'));
+    if (names.has(p.name))
+      problems.push(
+        describeAt(parsed.source, ['providers', i, 'name'], `duplicate provider name ${JSON.stringify(p.name)}`),
+      );
+    if (p.port !== 0 && ports.has(p.port))
+      problems.push(
+        describeAt(parsed.source, ['providers', i, 'port'], `port ${p.port} is already used by another provider`),
+      );
+    if (p.latency !== undefined && p.latency_ms !== undefined)
+      problems.push(describeAt(parsed.source, ['providers', i, 'latency_ms'], 'give latency or latency_ms, not both'));
     names.add(p.name);
     ports.add(p.port);
   });
@@ -88,12 +101,17 @@ export async function loadProvidersConfig(file: string): Promise<MockProviderOpt
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigInvalidError(`mock providers file ${file}: cannot read: ${(error as Error).message}`, { cause: error });
+    throw new ConfigInvalidError(`mock providers file ${file}: cannot read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parseProvidersConfig(text, file);
 }
 
-function latencyOf(latency: { ttft?: Distribution | undefined; per_token?: Distribution | undefined }): MockProviderOptions['latency'] {
+function latencyOf(latency: {
+  ttft?: Distribution | undefined;
+  per_token?: Distribution | undefined;
+}): MockProviderOptions['latency'] {
   return {
     ...(latency.ttft === undefined ? {} : { ttft: latency.ttft }),
     ...(latency.per_token === undefined ? {} : { perToken: latency.per_token }),

@@ -62,7 +62,8 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
   }
   const dialectName = options.dialect ?? mockProviderDefaults.dialect;
   const dialect = MOCK_DIALECTS[dialectName] as MockDialect | undefined;
-  if (dialect === undefined) problems.push(`dialect: expected one of ${DIALECT_NAMES.join(', ')}, received ${JSON.stringify(dialectName)}`);
+  if (dialect === undefined)
+    problems.push(`dialect: expected one of ${DIALECT_NAMES.join(', ')}, received ${JSON.stringify(dialectName)}`);
   const latencyMs = options.latencyMs ?? mockProviderDefaults.latencyMs;
   if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) {
     problems.push(`latencyMs must be a number >= 0, received ${latencyMs}`);
@@ -70,10 +71,14 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
   if (options.latency !== undefined) problems.push(...latencyProblems('latency', options.latency));
   if (options.rateLimit !== undefined) problems.push(...rateLimitProblems('rateLimit', options.rateLimit));
   const port = options.port ?? mockProviderDefaults.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`port: expected an integer in 0..65535, received ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    problems.push(`port: expected an integer in 0..65535, received ${port}`);
   const seed = options.seed ?? mockProviderDefaults.seed;
   if (!Number.isFinite(seed)) problems.push(`seed: expected a number, received ${seed}`);
-  if (options.models !== undefined && (!Array.isArray(options.models) || options.models.some((m) => typeof m !== 'string' || m === ''))) {
+  if (
+    options.models !== undefined &&
+    (!Array.isArray(options.models) || options.models.some((m) => typeof m !== 'string' || m === ''))
+  ) {
     problems.push(`models: expected a list of model names, received ${JSON.stringify(options.models)}`);
   }
   if (problems.length > 0 || dialect === undefined) {

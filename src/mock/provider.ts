@@ -51,11 +51,21 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
   const control: ControlTarget = {
     faults,
     log,
-    stats: () => ({ name, dialect: dialect.name, ...log.stats(), activeFaults: faults.list().length, rateLimit: limiter.snapshot() }),
+    stats: () => ({
+      name,
+      dialect: dialect.name,
+      ...log.stats(),
+      activeFaults: faults.list().length,
+      rateLimit: limiter.snapshot(),
+    }),
   };
   const modelList = dialect.modelsBody(o.models, name);
 
-  async function completion(req: IncomingMessage, res: ServerResponse, route: Extract<Route, { kind: 'completion' }>): Promise<void> {
+  async function completion(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<Route, { kind: 'completion' }>,
+  ): Promise<void> {
     const headers = { ...dialect.responseHeaders(req.headers), 'x-mock-provider': name };
     let raw: Buffer;
     try {
@@ -66,7 +76,11 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
       return;
     }
     const parsed = dialect.parse(raw, route);
-    const entry = log.begin(attribute(req.headers, parsed.ok ? parsed.request.lastUserText : ''), parsed.ok ? (parsed.request.model ?? o.model) : undefined, parsed.ok && parsed.request.stream);
+    const entry = log.begin(
+      attribute(req.headers, parsed.ok ? parsed.request.lastUserText : ''),
+      parsed.ok ? (parsed.request.model ?? o.model) : undefined,
+      parsed.ok && parsed.request.stream,
+    );
     if (!parsed.ok) {
       sendJson(res, parsed.status, parsed.body, headers);
       return log.end(entry, 'invalid_request', parsed.status);
@@ -93,7 +107,14 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     res.once('close', onClose);
     try {
       const result = await deliver(res, {
-        dialect, completion: plan, stream: request.stream, includeUsage: request.includeUsage, latency, fault, headers, signal: aborter.signal,
+        dialect,
+        completion: plan,
+        stream: request.stream,
+        includeUsage: request.includeUsage,
+        latency,
+        fault,
+        headers,
+        signal: aborter.signal,
       });
       log.end(entry, result.outcome, result.status);
     } finally {
@@ -145,7 +166,11 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
 function listen(server: ReturnType<typeof createServer>, port: number, host: string, name: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
-      reject(new ServiceStartError(`mock provider ${name} could not listen on ${host}:${port}: ${error.message}`, { cause: error }));
+      reject(
+        new ServiceStartError(`mock provider ${name} could not listen on ${host}:${port}: ${error.message}`, {
+          cause: error,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

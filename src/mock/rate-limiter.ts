@@ -26,11 +26,17 @@ export interface RateLimitSnapshot {
 
 export type RateDecision =
   | { readonly ok: true; readonly snapshot: RateLimitSnapshot }
-  | { readonly ok: false; readonly limit: 'requests' | 'tokens'; readonly retryAfterMs: number; readonly snapshot: RateLimitSnapshot };
+  | {
+      readonly ok: false;
+      readonly limit: 'requests' | 'tokens';
+      readonly retryAfterMs: number;
+      readonly snapshot: RateLimitSnapshot;
+    };
 
 /** Problems with rate-limit options, naming the field. */
 export function rateLimitProblems(field: string, value: unknown): string[] {
-  if (typeof value !== 'object' || value === null) return [`${field}: expected { rpm?, tpm? }, received ${JSON.stringify(value)}`];
+  if (typeof value !== 'object' || value === null)
+    return [`${field}: expected { rpm?, tpm? }, received ${JSON.stringify(value)}`];
   const problems: string[] = [];
   for (const [key, limit] of Object.entries(value)) {
     if (key !== 'rpm' && key !== 'tpm') problems.push(`${field}: unknown key '${key}' (allowed: rpm, tpm)`);
@@ -46,7 +52,10 @@ class Bucket {
   private at: number;
   private readonly perMs: number;
 
-  constructor(readonly capacity: number, now: number) {
+  constructor(
+    readonly capacity: number,
+    now: number,
+  ) {
     this.level = capacity;
     this.at = now;
     this.perMs = capacity / 60_000;
@@ -66,7 +75,11 @@ class Bucket {
 
   state(now: number): LimitState {
     this.refill(now);
-    return { limit: this.capacity, remaining: Math.floor(this.level), resetMs: Math.ceil((this.capacity - this.level) / this.perMs) };
+    return {
+      limit: this.capacity,
+      remaining: Math.floor(this.level),
+      resetMs: Math.ceil((this.capacity - this.level) / this.perMs),
+    };
   }
 
   private refill(now: number): void {
@@ -79,7 +92,10 @@ export class RateLimiter {
   private readonly requests: Bucket | undefined;
   private readonly tokens: Bucket | undefined;
 
-  constructor(options: RateLimitOptions, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    options: RateLimitOptions,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     const at = now();
     this.requests = options.rpm === undefined ? undefined : new Bucket(options.rpm, at);
     this.tokens = options.tpm === undefined ? undefined : new Bucket(options.tpm, at);

@@ -54,8 +54,20 @@ export class RequestLog {
   begin(attribution: Attribution, model: string | undefined, stream: boolean): LogEntry {
     const { id, source, headerId, markerId } = attribution;
     const entry: LogEntry = {
-      seq: ++this.seq, id, idSource: source, headerId, markerId, model, stream,
-      startedAt: this.now(), endedAt: undefined, status: undefined, outcome: undefined, faults: [], promptTokens: 0, completionTokens: 0,
+      seq: ++this.seq,
+      id,
+      idSource: source,
+      headerId,
+      markerId,
+      model,
+      stream,
+      startedAt: this.now(),
+      endedAt: undefined,
+      status: undefined,
+      outcome: undefined,
+      faults: [],
+      promptTokens: 0,
+      completionTokens: 0,
     };
     if (this.ring.length < CAPACITY) this.ring.push(entry);
     else {

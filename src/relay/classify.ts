@@ -77,15 +77,18 @@ export function retrySameTarget(verdict: Classification): boolean {
 /** Error codes by kind, listed explicitly (Node `syscall` errors and undici `UND_ERR_*`). */
 const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind>([
   // Nothing reached the provider: always safe to send elsewhere.
-  ...['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL']
-    .map((code) => [code, 'connect'] as const),
+  ...['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL'].map(
+    (code) => [code, 'connect'] as const,
+  ),
   ['UND_ERR_CONNECT_TIMEOUT', 'connect'],
-  ...['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']
-    .map((code) => [code, 'reset'] as const),
+  ...['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'].map(
+    (code) => [code, 'reset'] as const,
+  ),
   ...['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'].map((code) => [code, 'timeout'] as const),
   ...['ABORT_ERR', 'UND_ERR_ABORTED', 'UND_ERR_ABORT'].map((code) => [code, 'aborted'] as const),
-  ...['UND_ERR_INFO', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']
-    .map((code) => [code, 'protocol'] as const),
+  ...['UND_ERR_INFO', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE'].map(
+    (code) => [code, 'protocol'] as const,
+  ),
 ]);
 
 /** Classifies an HTTP answer or a thrown error. */

@@ -55,7 +55,13 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
   const { engine, upstream, aliases, server, auth, budgets, rateLimiter, cache, metrics, logger } = deps;
   const catchAll = aliases.get(undefined);
 
-  const fail = (res: ServerResponse, ctx: Pick<Context, 'requestId' | 'model'>, status: number, error: { message: string; type: string; code: string; param?: string }, headers: OutgoingHttpHeaders = {}): void => {
+  const fail = (
+    res: ServerResponse,
+    ctx: Pick<Context, 'requestId' | 'model'>,
+    status: number,
+    error: { message: string; type: string; code: string; param?: string },
+    headers: OutgoingHttpHeaders = {},
+  ): void => {
     headers['x-request-id'] = ctx.requestId;
     metrics.requests.inc({ model: ctx.model, status });
     sendError(res, status, error, headers);
@@ -70,14 +76,28 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     if (client === undefined) {
       req.resume();
       metrics.refused.inc({ reason: 'auth' });
-      return fail(res, early, 401, { message: 'missing or unknown API key (Authorization: Bearer <key>)', type: 'invalid_request_error', code: 'invalid_api_key' });
+      return fail(res, early, 401, {
+        message: 'missing or unknown API key (Authorization: Bearer <key>)',
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      });
     }
 
     const waitS = rateLimiter.take(client);
     if (waitS > 0) {
       req.resume();
       metrics.refused.inc({ reason: 'rate' });
-      return fail(res, early, 429, { message: `request rate of key '${client.id}' exceeded (${client.requestsPerMinute} per minute)`, type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' }, { 'retry-after': String(waitS) });
+      return fail(
+        res,
+        early,
+        429,
+        {
+          message: `request rate of key '${client.id}' exceeded (${client.requestsPerMinute} per minute)`,
+          type: 'rate_limit_exceeded',
+          code: 'rate_limit_exceeded',
+        },
+        { 'retry-after': String(waitS) },
+      );
     }
 
     let raw: Buffer;
@@ -85,29 +105,58 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
       raw = await readBody(req, server.maxBodyBytes);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) return void res.destroy();
-      return fail(res, early, 413, { message: error.message, type: 'invalid_request_error', code: 'request_too_large' });
+      return fail(res, early, 413, {
+        message: error.message,
+        type: 'invalid_request_error',
+        code: 'request_too_large',
+      });
     }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch (error) {
-      return fail(res, early, 400, { message: `invalid JSON body: ${(error as Error).message}`, type: 'invalid_request_error', code: 'invalid_json' });
+      return fail(res, early, 400, {
+        message: `invalid JSON body: ${(error as Error).message}`,
+        type: 'invalid_request_error',
+        code: 'invalid_json',
+      });
     }
     const request = validateChatRequest(json);
     if (request instanceof ChatRequestInvalid) {
-      return fail(res, early, 400, { message: request.message, type: 'invalid_request_error', code: 'invalid_request', param: request.field });
+      return fail(res, early, 400, {
+        message: request.message,
+        type: 'invalid_request_error',
+        code: 'invalid_request',
+        param: request.field,
+      });
     }
     const ctx: Context = { requestId, startedAt, client, model: request.model, stream: request.stream === true };
 
     let targets = aliases.get(request.model) ?? catchAll;
     if (targets === undefined) {
-      return fail(res, ctx, 404, { message: `model '${request.model}' does not exist; GET /v1/models lists the models this relay serves`, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+      return fail(res, ctx, 404, {
+        message: `model '${request.model}' does not exist; GET /v1/models lists the models this relay serves`,
+        type: 'invalid_request_error',
+        code: 'model_not_found',
+        param: 'model',
+      });
     }
     const budget = budgets.check(client);
     if (budget.kind === 'reject') {
       metrics.refused.inc({ reason: 'budget' });
-      const headers: OutgoingHttpHeaders = budget.retryAfterS === undefined ? {} : { 'retry-after': String(budget.retryAfterS) };
-      return fail(res, ctx, 429, { message: `budget of key '${client.id}' exhausted: spent $${budget.spentUsd.toFixed(4)} of $${budget.budgetUsd}`, type: 'insufficient_quota', code: 'budget_exhausted' }, headers);
+      const headers: OutgoingHttpHeaders =
+        budget.retryAfterS === undefined ? {} : { 'retry-after': String(budget.retryAfterS) };
+      return fail(
+        res,
+        ctx,
+        429,
+        {
+          message: `budget of key '${client.id}' exhausted: spent $${budget.spentUsd.toFixed(4)} of $${budget.budgetUsd}`,
+          type: 'insufficient_quota',
+          code: 'budget_exhausted',
+        },
+        headers,
+      );
     }
     if (budget.kind === 'downgrade') targets = aliases.get(budget.to) ?? targets;
 
@@ -118,7 +167,14 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
       if (hit !== undefined) {
         metrics.cache.inc({ result: 'hit' });
         metrics.requests.inc({ model: ctx.model, status: 200 });
-        return sendBody(res, 200, hit.body, { 'x-request-id': requestId, [CACHE_HEADER]: 'hit', 'x-relay-provider': hit.target, 'x-relay-model': hit.model, 'x-relay-attempts': '0', 'x-relay-cost-usd': '0' });
+        return sendBody(res, 200, hit.body, {
+          'x-request-id': requestId,
+          [CACHE_HEADER]: 'hit',
+          'x-relay-provider': hit.target,
+          'x-relay-model': hit.model,
+          'x-relay-attempts': '0',
+          'x-relay-cost-usd': '0',
+        });
       }
     }
     metrics.cache.inc({ result: cacheStatus });
@@ -138,8 +194,18 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     await respond(res, ctx, result, cacheKey, cacheStatus);
   };
 
-  async function respond(res: ServerResponse, ctx: Context, result: ChainResult, cacheKey: string | undefined, cacheStatus: CacheStatus): Promise<void> {
-    const headers: OutgoingHttpHeaders = { 'x-request-id': ctx.requestId, 'x-relay-attempts': String(result.attempts), [CACHE_HEADER]: cacheStatus };
+  async function respond(
+    res: ServerResponse,
+    ctx: Context,
+    result: ChainResult,
+    cacheKey: string | undefined,
+    cacheStatus: CacheStatus,
+  ): Promise<void> {
+    const headers: OutgoingHttpHeaders = {
+      'x-request-id': ctx.requestId,
+      'x-relay-attempts': String(result.attempts),
+      [CACHE_HEADER]: cacheStatus,
+    };
     countAttempts(result);
     switch (result.kind) {
       case 'served':
@@ -153,10 +219,30 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
       case 'exhausted':
         headers['retry-after'] = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
         log(ctx, 503, result.attempts, undefined, undefined, undefined, result.failures);
-        return fail(res, ctx, 503, { message: `all targets failed: ${formatFailures(result.failures)}`, type: 'relay_unavailable', code: 'all_targets_failed' }, headers);
+        return fail(
+          res,
+          ctx,
+          503,
+          {
+            message: `all targets failed: ${formatFailures(result.failures)}`,
+            type: 'relay_unavailable',
+            code: 'all_targets_failed',
+          },
+          headers,
+        );
       case 'deadline':
         log(ctx, 504, result.attempts, undefined, undefined, undefined, result.failures);
-        return fail(res, ctx, 504, { message: `deadline of ${server.deadlineMs} ms exceeded after ${result.attempts} attempt(s): ${formatFailures(result.failures)}`, type: 'relay_timeout', code: 'deadline_exceeded' }, headers);
+        return fail(
+          res,
+          ctx,
+          504,
+          {
+            message: `deadline of ${server.deadlineMs} ms exceeded after ${result.attempts} attempt(s): ${formatFailures(result.failures)}`,
+            type: 'relay_timeout',
+            code: 'deadline_exceeded',
+          },
+          headers,
+        );
       case 'aborted':
         return; // the client is gone; there is nobody to answer
       default: {
@@ -166,7 +252,13 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     }
   }
 
-  async function served(res: ServerResponse, ctx: Context, result: Extract<ChainResult, { kind: 'served' }>, headers: OutgoingHttpHeaders, cacheKey: string | undefined): Promise<void> {
+  async function served(
+    res: ServerResponse,
+    ctx: Context,
+    result: Extract<ChainResult, { kind: 'served' }>,
+    headers: OutgoingHttpHeaders,
+    cacheKey: string | undefined,
+  ): Promise<void> {
     const { target, response } = result;
     headers['x-relay-provider'] = target.provider;
     headers['x-relay-model'] = response.model;
@@ -187,7 +279,13 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     headers['x-relay-cost-usd'] = cost.toFixed(8);
     metrics.overhead.observe(overheadMs / 1000);
     metrics.requests.inc({ model: ctx.model, status: response.status });
-    if (cacheKey !== undefined) cache.set(cacheKey, { body: response.body, model: response.model, usage: response.usage, target: target.provider });
+    if (cacheKey !== undefined)
+      cache.set(cacheKey, {
+        body: response.body,
+        model: response.model,
+        usage: response.usage,
+        target: target.provider,
+      });
     sendBody(res, response.status, response.body, headers);
     log(ctx, response.status, result.attempts, target.name, response, cost, result.failures);
   }
@@ -222,7 +320,16 @@ export function createCompletionHandler(deps: CompletionHandlerDeps): Completion
     return cost;
   }
 
-  function log(ctx: Context, status: number, attempts: number, target: string | undefined, response: RelayResponse | undefined, cost: number | undefined, failures: ChainResult['failures'], streamEnd?: string): void {
+  function log(
+    ctx: Context,
+    status: number,
+    attempts: number,
+    target: string | undefined,
+    response: RelayResponse | undefined,
+    cost: number | undefined,
+    failures: ChainResult['failures'],
+    streamEnd?: string,
+  ): void {
     const usage = response === undefined ? undefined : response.kind === 'json' ? response.usage : response.usage();
     logger.logRequest({
       requestId: ctx.requestId,

@@ -36,7 +36,11 @@ export function parseRelayConfig(input: unknown, options: ParseOptions = {}): Re
 }
 
 /** Parses YAML (or JSON) text; `file` names the source in messages. */
-export function parseRelayConfigText(text: string, file: string, overrides: ParseOptions['overrides'] = {}): RelayConfig {
+export function parseRelayConfigText(
+  text: string,
+  file: string,
+  overrides: ParseOptions['overrides'] = {},
+): RelayConfig {
   const parsed = parseYamlSource(text, file);
   if (!parsed.ok) throw new ConfigInvalidError(`invalid relay config ${file}\n${parsed.errors.join('\n')}`);
   return validateRelayConfig(parsed.value, parsed.source, overrides);

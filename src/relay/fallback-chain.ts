@@ -39,7 +39,12 @@ interface Tried {
 }
 
 export type ChainResult =
-  | (Tried & { readonly kind: 'served'; readonly target: RelayTarget; readonly response: RelayResponse; readonly failovers: number })
+  | (Tried & {
+      readonly kind: 'served';
+      readonly target: RelayTarget;
+      readonly response: RelayResponse;
+      readonly failovers: number;
+    })
   /** A non-retryable upstream answer (a 4xx) to pass through; `body` is already in OpenAI's error shape. */
   | (Tried & {
       readonly kind: 'rejected';

@@ -26,9 +26,16 @@ export function sendBody(
 export function sendError(
   res: ServerResponse,
   status: number,
-  error: { readonly message: string; readonly type: string; readonly code: string; readonly param?: string | undefined },
+  error: {
+    readonly message: string;
+    readonly type: string;
+    readonly code: string;
+    readonly param?: string | undefined;
+  },
   headers: OutgoingHttpHeaders = {},
 ): void {
-  const body = JSON.stringify({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } });
+  const body = JSON.stringify({
+    error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code },
+  });
   sendBody(res, status, body, headers);
 }

@@ -32,7 +32,9 @@ export interface RelayAppOptions {
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
   const { policies } = config;
   const engine = createChainEngine({
-    breaker: policies.breaker.enabled ? policies.breaker : { ...policies.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER, minimumVolume: Number.MAX_SAFE_INTEGER },
+    breaker: policies.breaker.enabled
+      ? policies.breaker
+      : { ...policies.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER, minimumVolume: Number.MAX_SAFE_INTEGER },
     retry: policies.retry,
     retryBudget: policies.retryBudget,
     hedge: {
@@ -58,7 +60,10 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   const metrics = createRelayMetrics();
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
 
-  const logger = createRelayLogger({ ...config.logging, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = createRelayLogger({
+    ...config.logging,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   const handleCompletion = createCompletionHandler({
     engine,
     upstream,
@@ -77,12 +82,17 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     .map((provider) => {
       const { intervalMs, timeoutMs } = provider.healthCheck!;
       const targets = allTargets.filter((target) => target.provider === provider.name);
-      return new HealthChecker(targets, (name, healthy) => engine.recordHealth(name, healthy), { intervalMs, timeoutMs });
+      return new HealthChecker(targets, (name, healthy) => engine.recordHealth(name, healthy), {
+        intervalMs,
+        timeoutMs,
+      });
     });
   checkers.forEach((checker) => checker.start());
 
   const readiness = (): Readiness => {
-    const unavailable = [...aliases].filter(([, targets]) => !targets.some((t) => engine.isAvailable(t))).map(([alias]) => alias ?? '*');
+    const unavailable = [...aliases]
+      .filter(([, targets]) => !targets.some((t) => engine.isAvailable(t)))
+      .map(([alias]) => alias ?? '*');
     return unavailable.length === 0 ? { ready: true } : { ready: false, detail: { unavailable } };
   };
 

@@ -12,7 +12,16 @@ import { Bulkhead } from './front-door/bulkhead.js';
 import { listen } from './front-door/listen.js';
 import { createRelayApp } from './relay-app.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
-import { decodeModelId, internalError, isKnownGetPath, notAllowed, notFound, OVERLOADED, ready, sendMetrics } from './front-door/responses.js';
+import {
+  decodeModelId,
+  internalError,
+  isKnownGetPath,
+  notAllowed,
+  notFound,
+  OVERLOADED,
+  ready,
+  sendMetrics,
+} from './front-door/responses.js';
 import { sendBody, sendError } from './http-io.js';
 
 /** Handles one chat completion; `startedAt` is `performance.now()` at arrival. Must not reject for upstream failures. */
@@ -100,12 +109,21 @@ export function createFrontDoor(options: FrontDoorOptions): RequestListener {
           return void sendMetrics(res, metrics);
         case '/relay/events':
           // time_origin lets a harness in another process put our performance.now() stamps on its clock.
-          return sendBody(res, 200, JSON.stringify({ object: 'list', time_origin: performance.timeOrigin, data: events() }), {});
+          return sendBody(
+            res,
+            200,
+            JSON.stringify({ object: 'list', time_origin: performance.timeOrigin, data: events() }),
+            {},
+          );
         default: {
           const model = path.startsWith('/v1/models/') ? modelBodies.get(decodeModelId(path)) : undefined;
           if (model !== undefined) return sendBody(res, 200, model, {});
           if (path.startsWith('/v1/models/')) {
-            return sendError(res, 404, { message: `model '${decodeModelId(path)}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' });
+            return sendError(res, 404, {
+              message: `model '${decodeModelId(path)}' does not exist`,
+              type: 'invalid_request_error',
+              code: 'model_not_found',
+            });
           }
           return notFound(req, res, method, path);
         }

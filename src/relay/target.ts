@@ -107,8 +107,20 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
     weight: check(name, 'weight', spec.weight ?? targetDefaults.weight, (v) => v > 0, 'a number > 0'),
     priority: check(name, 'priority', spec.priority ?? index, Number.isFinite, 'a finite number'),
     price: spec.price,
-    attemptTimeoutMs: check(name, 'attemptTimeoutMs', spec.attemptTimeoutMs ?? defaults.attemptTimeoutMs ?? targetDefaults.attemptTimeoutMs, (v) => v > 0, 'a number > 0'),
-    ttfbTimeoutMs: check(name, 'ttfbTimeoutMs', spec.ttfbTimeoutMs ?? defaults.ttfbTimeoutMs ?? targetDefaults.ttfbTimeoutMs, (v) => v > 0, 'a number > 0'),
+    attemptTimeoutMs: check(
+      name,
+      'attemptTimeoutMs',
+      spec.attemptTimeoutMs ?? defaults.attemptTimeoutMs ?? targetDefaults.attemptTimeoutMs,
+      (v) => v > 0,
+      'a number > 0',
+    ),
+    ttfbTimeoutMs: check(
+      name,
+      'ttfbTimeoutMs',
+      spec.ttfbTimeoutMs ?? defaults.ttfbTimeoutMs ?? targetDefaults.ttfbTimeoutMs,
+      (v) => v > 0,
+      'a number > 0',
+    ),
   };
   Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
   return target as RelayTarget;

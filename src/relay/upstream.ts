@@ -87,12 +87,19 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
         res.body.destroy();
         throw error;
       }
-      return { status: res.statusCode, contentType: first(res.headers['content-type']), headers: res.headers, body, elapsedMs: performance.now() - started };
+      return {
+        status: res.statusCode,
+        contentType: first(res.headers['content-type']),
+        headers: res.headers,
+        body,
+        elapsedMs: performance.now() - started,
+      };
     },
 
     async stream(request) {
       const ttfb = request.ttfbTimeoutMs;
-      const guard = ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
+      const guard =
+        ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
       let res: Awaited<ReturnType<Pool['request']>>;
       try {
         res = await agent.request({ ...requestOptions(request), signal: guard?.signal ?? request.signal });

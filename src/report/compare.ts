@@ -28,10 +28,15 @@ interface Row {
  * Two runs side by side; two variants runs configuration by configuration (matched by variant
  * name), each with its own table and regressions.
  */
-export function renderComparison(a: RunResult, b: RunResult, tolerance: number = REGRESSION_DEFAULTS.latencyTolerance): Comparison {
+export function renderComparison(
+  a: RunResult,
+  b: RunResult,
+  tolerance: number = REGRESSION_DEFAULTS.latencyTolerance,
+): Comparison {
   const aVariants = a.variants ?? [];
   const bVariants = b.variants ?? [];
-  if (aVariants.length === 0 || bVariants.length === 0) return compareRuns(a, b, tolerance, `## ${a.scenario.name} vs ${b.scenario.name}`);
+  if (aVariants.length === 0 || bVariants.length === 0)
+    return compareRuns(a, b, tolerance, `## ${a.scenario.name} vs ${b.scenario.name}`);
   const sections: string[] = [`## ${a.scenario.name} vs ${b.scenario.name}, by configuration`, ''];
   const regressions: string[] = [];
   for (const variant of aVariants) {
@@ -41,9 +46,17 @@ export function renderComparison(a: RunResult, b: RunResult, tolerance: number =
     sections.push(one.markdown);
     regressions.push(...one.regressions.map((r) => `${variant.name}: ${r}`));
   }
-  const unmatched = [...aVariants.filter((v) => !bVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (A only)`), ...bVariants.filter((v) => !aVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (B only)`)];
+  const unmatched = [
+    ...aVariants.filter((v) => !bVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (A only)`),
+    ...bVariants.filter((v) => !aVariants.some((w) => w.name === v.name)).map((v) => `${v.name} (B only)`),
+  ];
   if (unmatched.length > 0) sections.push(`Not compared: ${unmatched.join(', ')}.`, '');
-  sections.push(regressions.length === 0 ? 'No regression in any configuration.' : `**${regressions.length} regression(s)**: ${regressions.join('; ')}`, '');
+  sections.push(
+    regressions.length === 0
+      ? 'No regression in any configuration.'
+      : `**${regressions.length} regression(s)**: ${regressions.join('; ')}`,
+    '',
+  );
   return { markdown: sections.join('\n'), regressions };
 }
 
@@ -82,7 +95,8 @@ function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof re
   const count = (n: number): string => String(n);
   const countDelta = (x: number, y: number): string => signed(y - x, String);
   const rateDelta = (x: number, y: number): string => `${signed((y - x) * 100, (v) => v.toFixed(2))} pp`;
-  const usDelta = (x: number, y: number): string => `${signed((y - x) / 1000, formatSignedMs)}${x > 0 ? ` (${signed(((y - x) / x) * 100, (v) => v.toFixed(1))}%)` : ''}`;
+  const usDelta = (x: number, y: number): string =>
+    `${signed((y - x) / 1000, formatSignedMs)}${x > 0 ? ` (${signed(((y - x) / x) * 100, (v) => v.toFixed(1))}%)` : ''}`;
   const msDelta = (x: number, y: number): string => signed(y - x, formatSignedMs);
   const rows: Row[] = [
     { metric: 'Requests', a: a.scheduled, b: b.scheduled, format: count, delta: countDelta },
@@ -94,7 +108,13 @@ function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof re
       delta: rateDelta,
       regression: (_base, value) => limits.successRate !== undefined && value < limits.successRate - 1e-12,
     },
-    { metric: 'Failures/1K', a: a.failuresPer1k, b: b.failuresPer1k, format: (v) => v.toFixed(1), delta: (x, y) => signed(y - x, (v) => v.toFixed(1)) },
+    {
+      metric: 'Failures/1K',
+      a: a.failuresPer1k,
+      b: b.failuresPer1k,
+      format: (v) => v.toFixed(1),
+      delta: (x, y) => signed(y - x, (v) => v.toFixed(1)),
+    },
     { metric: 'Latency p50', a: a.latency.p50Us, b: b.latency.p50Us, format: micros, delta: usDelta },
     { metric: 'Latency p95', a: a.latency.p95Us, b: b.latency.p95Us, format: micros, delta: usDelta },
     {
@@ -110,12 +130,42 @@ function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof re
     rows.push({ metric: 'TTFT p50', a: a.ttft?.p50Us, b: b.ttft?.p50Us, format: micros, delta: usDelta });
     rows.push({ metric: 'TTFT p99', a: a.ttft?.p99Us, b: b.ttft?.p99Us, format: micros, delta: usDelta });
   }
-  rows.push({ metric: 'Slice availability', a: a.sliceAvailability, b: b.sliceAvailability, format: percent, delta: rateDelta });
-  rows.push({ metric: 'Failover time (worst)', a: worst(a, 'failoverMs'), b: worst(b, 'failoverMs'), format: formatMs, delta: msDelta });
-  rows.push({ metric: 'Disruption (worst)', a: worst(a, 'disruptionMs'), b: worst(b, 'disruptionMs'), format: formatMs, delta: msDelta });
-  rows.push({ metric: 'Recovery time (worst)', a: worst(a, 'recoveryMs'), b: worst(b, 'recoveryMs'), format: formatMs, delta: msDelta });
+  rows.push({
+    metric: 'Slice availability',
+    a: a.sliceAvailability,
+    b: b.sliceAvailability,
+    format: percent,
+    delta: rateDelta,
+  });
+  rows.push({
+    metric: 'Failover time (worst)',
+    a: worst(a, 'failoverMs'),
+    b: worst(b, 'failoverMs'),
+    format: formatMs,
+    delta: msDelta,
+  });
+  rows.push({
+    metric: 'Disruption (worst)',
+    a: worst(a, 'disruptionMs'),
+    b: worst(b, 'disruptionMs'),
+    format: formatMs,
+    delta: msDelta,
+  });
+  rows.push({
+    metric: 'Recovery time (worst)',
+    a: worst(a, 'recoveryMs'),
+    b: worst(b, 'recoveryMs'),
+    format: formatMs,
+    delta: msDelta,
+  });
   if (a.costPer1k !== undefined || b.costPer1k !== undefined) {
-    rows.push({ metric: 'Cost per 1K requests', a: a.costPer1k, b: b.costPer1k, format: usd, delta: (x, y) => signed(y - x, (v) => usd(Math.abs(v))) });
+    rows.push({
+      metric: 'Cost per 1K requests',
+      a: a.costPer1k,
+      b: b.costPer1k,
+      format: usd,
+      delta: (x, y) => signed(y - x, (v) => usd(Math.abs(v))),
+    });
   }
   return rows;
 }

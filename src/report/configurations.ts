@@ -7,6 +7,7 @@ export interface Configuration {
 }
 
 export function configurationsOf(result: RunResult): Configuration[] {
-  if (result.variants !== undefined && result.variants.length > 0) return result.variants.map((v) => ({ name: v.name, result: v.result }));
+  if (result.variants !== undefined && result.variants.length > 0)
+    return result.variants.map((v) => ({ name: v.name, result: v.result }));
   return [{ name: result.scenario.name, result }];
 }

@@ -32,7 +32,14 @@ export function costByBook(result: RunResult): CostByBook[] {
     for (const book of pricing.books) {
       const cost = priceUsage(usage, book);
       if (cost.per1k === undefined) continue;
-      rows.push({ variant: name, book: book.name, usdPer1k: cost.per1k, totalUsd: cost.totalUsd, monthlyUsd: monthlyCost(cost, usage, volume), cost });
+      rows.push({
+        variant: name,
+        book: book.name,
+        usdPer1k: cost.per1k,
+        totalUsd: cost.totalUsd,
+        monthlyUsd: monthlyCost(cost, usage, volume),
+        cost,
+      });
     }
   }
   return rows;

@@ -1,7 +1,13 @@
 /** Number formats shared by the Markdown report, JUnit and comparisons. */
 import { formatMs } from '../scenario/units.js';
 
-const DURATION_METRICS: ReadonlySet<string> = new Set(['latency', 'ttft', 'failover_time', 'disruption', 'recovery_time']);
+const DURATION_METRICS: ReadonlySet<string> = new Set([
+  'latency',
+  'ttft',
+  'failover_time',
+  'disruption',
+  'recovery_time',
+]);
 const RATE_METRICS: ReadonlySet<string> = new Set(['success_rate', 'slice_availability']);
 
 export function percent(fraction: number): string {

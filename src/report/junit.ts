@@ -27,7 +27,10 @@ export function renderJUnit(runs: readonly RunResult[]): string {
  */
 function suites(result: RunResult): RunResult[] {
   if (!result.variants || result.variants.length === 0) return [result];
-  const perVariant = result.variants.map((v) => ({ ...v.result, scenario: { ...v.result.scenario, name: `${result.scenario.name} / ${v.name}` } }));
+  const perVariant = result.variants.map((v) => ({
+    ...v.result,
+    scenario: { ...v.result.scenario, name: `${result.scenario.name} / ${v.name}` },
+  }));
   const matrixGates = result.gates.filter((g) => (g as { variant?: string }).variant === undefined);
   return matrixGates.length > 0 ? [...perVariant, { ...result, gates: matrixGates, variants: undefined }] : perVariant;
 }
@@ -53,9 +56,14 @@ function suite(result: RunResult): string[] {
       lines.push(`${open}/>`);
       continue;
     }
-    const measured = gate.actual === null ? (gate.note ?? 'no data') : `measured ${formatGateValue(gate.metric, gate.actual)}`;
+    const measured =
+      gate.actual === null ? (gate.note ?? 'no data') : `measured ${formatGateValue(gate.metric, gate.actual)}`;
     const message = `${measured}; expected ${key} ${gate.expression}`;
-    lines.push(`${open}>`, `      <failure type="gate" message="${attr(message)}">${text(message)}</failure>`, '    </testcase>');
+    lines.push(
+      `${open}>`,
+      `      <failure type="gate" message="${attr(message)}">${text(message)}</failure>`,
+      '    </testcase>',
+    );
   }
   const problems = runProblems(result);
   if (problems.length > 0) lines.push(`    <system-err>${text(problems.join('\n'))}</system-err>`);
@@ -67,7 +75,11 @@ function runProblems(result: RunResult): string[] {
   const a = result.aggregates;
   return [
     ...(result.interrupted ? ['run interrupted: partial result'] : []),
-    ...(a.accountingHolds ? [] : [`accounting identity violated: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`]),
+    ...(a.accountingHolds
+      ? []
+      : [
+          `accounting identity violated: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`,
+        ]),
     ...result.cleanupErrors.map((e) => `cleanup: ${e}`),
   ];
 }

@@ -19,10 +19,12 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const { aggregates: a, scenario } = result;
   const lines: string[] = [];
   lines.push(`## ${scenario.name}${result.interrupted ? ' (interrupted: partial run)' : ''}`, '');
-  if (result.abortedBy !== undefined) lines.push(`**Stopped early**: ${result.abortedBy}; the figures cover the load up to that point.`, '');
+  if (result.abortedBy !== undefined)
+    lines.push(`**Stopped early**: ${result.abortedBy}; the figures cover the load up to that point.`, '');
   if (scenario.description) lines.push(scenario.description.trim(), '');
   lines.push(markdownReportTable(configurationsTable(result, configuration(result))));
-  const vendorTables = options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
+  const vendorTables =
+    options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
   if (a.windows.length > 0) {
     lines.push('### Fault windows', '');
@@ -35,7 +37,10 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       optionalMs(w.disruptionMs, 'not within the run'),
       optionalMs(w.recoveryMs, 'not within the run'),
     ]);
-    lines.push(table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows), '');
+    lines.push(
+      table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows),
+      '',
+    );
   }
 
   if (result.faults.length > 0) {
@@ -49,13 +54,22 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
   }
 
-  lines.push(...providerSection(a), ...penaltySection(a), ...(vendorTables.some((t) => t.id === 'cost-by-book') ? [] : costSection(a)));
+  lines.push(
+    ...providerSection(a),
+    ...penaltySection(a),
+    ...(vendorTables.some((t) => t.id === 'cost-by-book') ? [] : costSection(a)),
+  );
 
   lines.push(...relayEventLines(a.relayEvents));
-  if (a.sliceAvailability !== undefined) lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
+  if (a.sliceAvailability !== undefined)
+    lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
   const kinds = Object.entries(a.failedByKind);
   if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
-  if (!a.accountingHolds) lines.push(`**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`, '');
+  if (!a.accountingHolds)
+    lines.push(
+      `**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`,
+      '',
+    );
 
   for (const t of vendorTables) lines.push(markdownReportTable(t));
 
@@ -104,27 +118,44 @@ export function providerSection(a: Aggregates): string[] {
 export function penaltySection(a: Aggregates): string[] {
   const p = a.failoverPenalty;
   if (!p || p.fallback.count === 0) return [];
-  const direct = p.direct.count > 0 ? `; without: p50 ${micros(p.direct.p50Us)}, p99 ${micros(p.direct.p99Us)} (${p.direct.count})` : '';
-  const delta = p.p50DeltaUs !== undefined && p.p99DeltaUs !== undefined ? ` → penalty p50 ${signedMs(p.p50DeltaUs / 1000)}, p99 ${signedMs(p.p99DeltaUs / 1000)}` : '';
-  return [`Failover latency penalty: requests that needed a fallback p50 ${micros(p.fallback.p50Us)}, p99 ${micros(p.fallback.p99Us)} (${p.fallback.count})${direct}${delta}`, ''];
+  const direct =
+    p.direct.count > 0
+      ? `; without: p50 ${micros(p.direct.p50Us)}, p99 ${micros(p.direct.p99Us)} (${p.direct.count})`
+      : '';
+  const delta =
+    p.p50DeltaUs !== undefined && p.p99DeltaUs !== undefined
+      ? ` → penalty p50 ${signedMs(p.p50DeltaUs / 1000)}, p99 ${signedMs(p.p99DeltaUs / 1000)}`
+      : '';
+  return [
+    `Failover latency penalty: requests that needed a fallback p50 ${micros(p.fallback.p50Us)}, p99 ${micros(p.fallback.p99Us)} (${p.fallback.count})${direct}${delta}`,
+    '',
+  ];
 }
 
 /** Cost lines, when the run's successes could be priced. */
 export function costSection(a: Aggregates): string[] {
   const c = a.cost;
   if (!c || c.priced === 0 || a.costUsd === undefined || a.costPer1k === undefined) return [];
-  const unpriced = c.unpriced > 0 ? `; ${c.unpriced} successes not priced${c.unpricedModels.length > 0 ? ` (no price for ${c.unpricedModels.join(', ')})` : ' (no usage reported)'}` : '';
-  return [`Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes${unpriced}`, ''];
+  const unpriced =
+    c.unpriced > 0
+      ? `; ${c.unpriced} successes not priced${c.unpricedModels.length > 0 ? ` (no price for ${c.unpricedModels.join(', ')})` : ' (no usage reported)'}`
+      : '';
+  return [
+    `Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes${unpriced}`,
+    '',
+  ];
 }
 
 /** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */
 function relayEventLines(events: Aggregates['relayEvents']): string[] {
   if (events.length === 0) return [];
-  const shown = events.slice(0, 20).map((e) =>
-    e.type === 'breaker'
-      ? `- ${(e.atMs / 1000).toFixed(2)} s: breaker of ${e.target} ${e.from} → ${e.to}`
-      : `- ${(e.atMs / 1000).toFixed(2)} s: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`,
-  );
+  const shown = events
+    .slice(0, 20)
+    .map((e) =>
+      e.type === 'breaker'
+        ? `- ${(e.atMs / 1000).toFixed(2)} s: breaker of ${e.target} ${e.from} → ${e.to}`
+        : `- ${(e.atMs / 1000).toFixed(2)} s: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`,
+    );
   const more = events.length > 20 ? [`- … and ${events.length - 20} more in result.json`] : [];
   return ['### Relay events', '', ...shown, ...more, ''];
 }
@@ -137,4 +168,3 @@ function servedBy(counts: Record<string, number>): string {
   const entries = Object.entries(counts).sort((x, y) => y[1] - x[1]);
   return entries.length === 0 ? '—' : entries.map(([p, n]) => `${p} ${n}`).join(', ');
 }
-

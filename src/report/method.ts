@@ -8,7 +8,9 @@ export function method(result: RunResult): string {
     const removed = f.removedMs !== undefined ? `${(f.removedMs / 1000).toFixed(2)} s` : 'not removed';
     return `${f.type} on ${f.provider} (applied ${applied}, removed ${removed})`;
   });
-  const configurations = result.variants?.length ? `${result.variants.length} configurations run in turn with the same load, faults and seed; ` : '';
+  const configurations = result.variants?.length
+    ? `${result.variants.length} configurations run in turn with the same load, faults and seed; `
+    : '';
   return [
     `${configurations}open-model ${load.rate} req/s for ${load.duration / 1000} s`,
     `client timeout ${load.timeout / 1000} s`,

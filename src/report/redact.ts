@@ -16,7 +16,11 @@ export function redactSecrets<T extends ScenarioPart>(scenario: T): T {
   const keys = load.mix?.keys?.map((key) => ({ ...key, token: REDACTED }));
   return {
     ...scenario,
-    target: { ...target, ...(target.headers ? { headers: hide(target.headers) } : {}), ...(target.env ? { env: hide(target.env) } : {}) },
+    target: {
+      ...target,
+      ...(target.headers ? { headers: hide(target.headers) } : {}),
+      ...(target.env ? { env: hide(target.env) } : {}),
+    },
     load: keys ? { ...load, mix: { ...load.mix, keys } } : load,
   };
 }

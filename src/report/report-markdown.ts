@@ -4,5 +4,7 @@ import type { RunResult } from './result.js';
 import { renderVariantsMarkdown } from './variants-result.js';
 
 export function reportMarkdown(result: RunResult): string {
-  return result.variants !== undefined && result.variants.length > 0 ? renderVariantsMarkdown(result) : renderMarkdown(result);
+  return result.variants !== undefined && result.variants.length > 0
+    ? renderVariantsMarkdown(result)
+    : renderMarkdown(result);
 }

@@ -75,7 +75,12 @@ export interface GateEntry {
   origin?: 'scenario' | 'baseline';
 }
 
-export function buildResult(outcome: RunOutcome, aggregates: Aggregates, gates: readonly GateResult[], pricing?: Pricing): RunResult {
+export function buildResult(
+  outcome: RunOutcome,
+  aggregates: Aggregates,
+  gates: readonly GateResult[],
+  pricing?: Pricing,
+): RunResult {
   const { scenario } = outcome;
   return {
     format: RESULT_FORMAT,

@@ -27,11 +27,17 @@ export function combineVariants(runs: readonly VariantRun[]): RunResult {
 export function renderVariantsMarkdown(result: RunResult): string {
   const runs = result.variants ?? [];
   const { scenario } = result;
-  const lines = [`## ${scenario.name}: ${runs.length} configurations${result.interrupted ? ' (interrupted: partial run)' : ''}`, ''];
+  const lines = [
+    `## ${scenario.name}: ${runs.length} configurations${result.interrupted ? ' (interrupted: partial run)' : ''}`,
+    '',
+  ];
   if (scenario.description) lines.push(scenario.description.trim(), '');
   for (const t of reportTables(result)) lines.push(markdownReportTable(t));
   for (const run of runs) {
-    const titled: RunResult = { ...run.result, scenario: { ...run.result.scenario, name: `${scenario.name} / ${run.name}`, description: '' } };
+    const titled: RunResult = {
+      ...run.result,
+      scenario: { ...run.result.scenario, name: `${scenario.name} / ${run.name}`, description: '' },
+    };
     lines.push(renderMarkdown(titled, { vendorTables: false }).replace(/^(#{2,5}) /gm, '#$1 '), '');
   }
   return lines.join('\n');

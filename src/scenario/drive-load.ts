@@ -31,9 +31,21 @@ export interface DriveResult {
 
 export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
   const { load } = options;
-  const common = { baseUrl: options.baseUrl, mix: load.mix, seed: options.seed, signal: options.signal, onRecord: options.onRecord };
+  const common = {
+    baseUrl: options.baseUrl,
+    mix: load.mix,
+    seed: options.seed,
+    signal: options.signal,
+    onRecord: options.onRecord,
+  };
   if (load.mode === 'closed') {
-    const run = await runClosedModel({ ...common, connections: load.connections, durationMs: load.duration, timeoutMs: load.timeout, ...(options.onStart ? { onStart: options.onStart } : {}) });
+    const run = await runClosedModel({
+      ...common,
+      connections: load.connections,
+      durationMs: load.duration,
+      timeoutMs: load.timeout,
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+    });
     return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, abandoned: run.abandoned };
   }
   const open = {
@@ -43,7 +55,8 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     maxInFlight: load.max_in_flight,
     ...(options.onStart ? { onStart: options.onStart } : {}),
   };
-  const run = load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
+  const run =
+    load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
   return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
 }
 

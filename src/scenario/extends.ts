@@ -34,7 +34,9 @@ export function resolveExtends(text: string, file: string): ExtendedSource {
     if (!parsed.ok) throw new ScenarioInvalidError(parsed.errors.join('\n'));
     const here = fileLayer(parsed.source);
     if (!isPlainMap(parsed.value)) {
-      throw new ScenarioInvalidError(`invalid scenario ${file}\n${describeAtLayers([here], [], 'expected a map of scenario fields')}`);
+      throw new ScenarioInvalidError(
+        `invalid scenario ${file}\n${describeAtLayers([here], [], 'expected a map of scenario fields')}`,
+      );
     }
     sources.push(parsed.source);
     values.push(parsed.value);
@@ -43,7 +45,8 @@ export function resolveExtends(text: string, file: string): ExtendedSource {
     if (base === undefined) break;
     const where = (message: string): ScenarioInvalidError =>
       new ScenarioInvalidError(`invalid scenario ${file}\n${describeAtLayers([here], ['extends'], message)}`);
-    if (typeof base !== 'string' || base === '') throw where(`expected a file name such as base.yaml, got ${JSON.stringify(base)}`);
+    if (typeof base !== 'string' || base === '')
+      throw where(`expected a file name such as base.yaml, got ${JSON.stringify(base)}`);
     const baseFile = resolve(dirname(currentFile), base);
     if (seen.includes(baseFile)) throw where(`extends cycle: ${[...seen, baseFile].join(' -> ')}`);
     if (seen.length >= MAX_DEPTH) throw where(`more than ${MAX_DEPTH} levels of extends`);

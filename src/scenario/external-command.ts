@@ -38,11 +38,19 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startCommand(options: CommandOptions): Promise<RunningService> {
-  const [file, args] = typeof options.command === 'string' ? ['sh', ['-c', options.command]] : [options.command[0]!, options.command.slice(1)];
+  const [file, args] =
+    typeof options.command === 'string'
+      ? ['sh', ['-c', options.command]]
+      : [options.command[0]!, options.command.slice(1)];
   const shown = typeof options.command === 'string' ? options.command : options.command.join(' ');
   const logFile = join(options.runDir, 'target.log');
   const log = createWriteStream(logFile);
-  const child = spawn(file, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (chunk: Buffer): void => {
     log.write(chunk);
@@ -84,9 +92,15 @@ export async function startCommand(options: CommandOptions): Promise<RunningServ
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (exited !== undefined || options.signal?.aborted || Date.now() > deadline) {
-      const why = exited ?? (options.signal?.aborted ? 'was interrupted before it was ready' : `did not answer ${options.readyUrl} within ${options.readyTimeoutMs} ms`);
+      const why =
+        exited ??
+        (options.signal?.aborted
+          ? 'was interrupted before it was ready'
+          : `did not answer ${options.readyUrl} within ${options.readyTimeoutMs} ms`);
       await stop();
-      throw new ServiceStartError(`external target (${shown}) ${why}; output in ${logFile}${tail ? `\n${tail.trim()}` : ''}`);
+      throw new ServiceStartError(
+        `external target (${shown}) ${why}; output in ${logFile}${tail ? `\n${tail.trim()}` : ''}`,
+      );
     }
     if (await answers(options.readyUrl)) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -63,17 +63,37 @@ const BANDWIDTH = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB)\/s\s*$/;
 const kilobytesPerSecond: AttributeParser = (value) => {
   const match = typeof value === 'string' ? BANDWIDTH.exec(value) : null;
   const kb = match ? Number(match[1]) * (match[2] === 'MB' ? 1000 : 1) : NaN;
-  if (!(Number.isInteger(kb) && kb >= 1)) return { ok: false, problem: `expected a whole rate of at least 1KB/s such as 64KB/s or 2MB/s, got ${show(value)}` };
+  if (!(Number.isInteger(kb) && kb >= 1))
+    return {
+      ok: false,
+      problem: `expected a whole rate of at least 1KB/s such as 64KB/s or 2MB/s, got ${show(value)}`,
+    };
   return { ok: true, value: kb };
 };
 
 const ms = durationIn(1, 'milliseconds');
-const status = (fallback?: number): AttributeDef => ({ parse: integer(400, 599), wire: 'status', ...(fallback === undefined ? {} : { default: fallback }) });
-const afterChunks = (fallback: number): AttributeDef => ({ parse: integer(0, 1_000_000), wire: 'afterChunks', default: fallback });
+const status = (fallback?: number): AttributeDef => ({
+  parse: integer(400, 599),
+  wire: 'status',
+  ...(fallback === undefined ? {} : { default: fallback }),
+});
+const afterChunks = (fallback: number): AttributeDef => ({
+  parse: integer(0, 1_000_000),
+  wire: 'afterChunks',
+  default: fallback,
+});
 
 const KINDS = {
-  latency: { plane: 'proxy', toxic: 'latency', attributes: { latency: { parse: ms, wire: 'latency' }, jitter: { parse: ms, wire: 'jitter', default: 0 } } },
-  bandwidth: { plane: 'proxy', toxic: 'bandwidth', attributes: { bandwidth: { parse: kilobytesPerSecond, wire: 'rate' } } },
+  latency: {
+    plane: 'proxy',
+    toxic: 'latency',
+    attributes: { latency: { parse: ms, wire: 'latency' }, jitter: { parse: ms, wire: 'jitter', default: 0 } },
+  },
+  bandwidth: {
+    plane: 'proxy',
+    toxic: 'bandwidth',
+    attributes: { bandwidth: { parse: kilobytesPerSecond, wire: 'rate' } },
+  },
   slow_close: { plane: 'proxy', toxic: 'slow_close', attributes: { delay: { parse: ms, wire: 'delay' } } },
   /** Data is swallowed; the connection closes after `timeout` (0 = never). */
   blackhole: { plane: 'proxy', toxic: 'timeout', attributes: { timeout: { parse: ms, wire: 'timeout', default: 0 } } },
@@ -89,20 +109,38 @@ const KINDS = {
     },
     check: (a) =>
       (a.size_variation ?? 0) >= (a.average_size ?? 1)
-        ? { attribute: 'size_variation', problem: `must be less than average_size (${a.average_size}), got ${a.size_variation}` }
+        ? {
+            attribute: 'size_variation',
+            problem: `must be less than average_size (${a.average_size}), got ${a.size_variation}`,
+          }
         : undefined,
   },
-  limit_data: { plane: 'proxy', toxic: 'limit_data', attributes: { bytes: { parse: integer(0, Number.MAX_SAFE_INTEGER), wire: 'bytes' } } },
+  limit_data: {
+    plane: 'proxy',
+    toxic: 'limit_data',
+    attributes: { bytes: { parse: integer(0, Number.MAX_SAFE_INTEGER), wire: 'bytes' } },
+  },
   /** The proxy is disabled: connections are refused. */
   down: { plane: 'proxy', toxic: 'down', attributes: {} },
   http_status: {
     plane: 'mock',
     mock: 'http_status',
-    attributes: { status: status(), retry_after: { parse: durationIn(1000, 'seconds', 86_400), wire: 'retryAfter', optional: true } },
+    attributes: {
+      status: status(),
+      retry_after: { parse: durationIn(1000, 'seconds', 86_400), wire: 'retryAfter', optional: true },
+    },
   },
   error_body: { plane: 'mock', mock: 'error_body', attributes: { status: status(500) } },
-  stall: { plane: 'mock', mock: 'stall', attributes: { delay: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } } },
-  drip: { plane: 'mock', mock: 'drip', attributes: { per_token: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } } },
+  stall: {
+    plane: 'mock',
+    mock: 'stall',
+    attributes: { delay: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } },
+  },
+  drip: {
+    plane: 'mock',
+    mock: 'drip',
+    attributes: { per_token: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } },
+  },
   cut: { plane: 'mock', mock: 'cut', attributes: { after_chunks: afterChunks(2) } },
   malformed: { plane: 'mock', mock: 'malformed', attributes: { after_chunks: afterChunks(1) } },
   wrong_content_type: { plane: 'mock', mock: 'wrong_content_type', attributes: {} },
@@ -112,10 +150,16 @@ export type FaultKindName = keyof typeof KINDS;
 export const FAULT_KINDS: Readonly<Record<FaultKindName, FaultKindDef>> = Object.freeze(KINDS);
 
 /** Earlier names, still accepted: Toxiproxy's own toxic names. */
-export const FAULT_KIND_ALIASES: Readonly<Record<string, FaultKindName>> = Object.freeze({ reset_peer: 'reset', timeout: 'blackhole' });
+export const FAULT_KIND_ALIASES: Readonly<Record<string, FaultKindName>> = Object.freeze({
+  reset_peer: 'reset',
+  timeout: 'blackhole',
+});
 
 /** The attributes a kind takes, with the value's wire name: `{ latency: 500 }` -> `{ latency: 500 }`, `{ per_token: 80 }` -> `{ ms: 80 }`. */
-export function wireAttributes(def: FaultKindDef, attributes: Readonly<Record<string, number>>): Record<string, number> {
+export function wireAttributes(
+  def: FaultKindDef,
+  attributes: Readonly<Record<string, number>>,
+): Record<string, number> {
   const wire: Record<string, number> = {};
   for (const [name, attribute] of Object.entries(def.attributes)) {
     const value = attributes[name];

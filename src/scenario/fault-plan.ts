@@ -43,9 +43,17 @@ export function planFaults(faults: readonly FaultSpec[]): PlannedFault[] {
       for (let step = 0; step < steps; step++) {
         const stepStart = start + Math.round((fault.for * step) / steps);
         const stepEnd = start + Math.round((fault.for * (step + 1)) / steps);
-        const attributes = fault.ramp ? { ...fault.attributes, latency: rampValue(fault.attributes.latency ?? 0, fault.ramp.to, step, steps) } : fault.attributes;
+        const attributes = fault.ramp
+          ? { ...fault.attributes, latency: rampValue(fault.attributes.latency ?? 0, fault.ramp.to, step, steps) }
+          : fault.attributes;
         for (const provider of fault.providers) {
-          const base: PlannedBase = { provider, type: fault.type, atMs: stepStart, forMs: stepEnd - stepStart, source: { fault: index, repetition, step } };
+          const base: PlannedBase = {
+            provider,
+            type: fault.type,
+            atMs: stepStart,
+            forMs: stepEnd - stepStart,
+            source: { fault: index, repetition, step },
+          };
           planned.push(entry(base, fault, attributes));
         }
       }
@@ -68,7 +76,11 @@ function entry(base: PlannedBase, fault: FaultSpec, attributes: Record<string, n
   const def = FAULT_KINDS[fault.kind];
   const wire = wireAttributes(def, attributes);
   if (def.plane === 'proxy') {
-    return { ...base, plane: 'proxy', request: { type: def.toxic, stream: fault.stream, toxicity: fault.rate, attributes: wire } };
+    return {
+      ...base,
+      plane: 'proxy',
+      request: { type: def.toxic, stream: fault.stream, toxicity: fault.rate, attributes: wire },
+    };
   }
   return { ...base, plane: 'mock', request: { kind: def.mock, rate: fault.rate, ...wire } as MockFaultRequest };
 }

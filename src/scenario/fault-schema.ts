@@ -57,7 +57,10 @@ export const faultSchema = z.unknown().transform((input, ctx): FaultSpec => {
 
 /** Kinds in the order the docs list them, with the aliases. */
 export function kindNames(): string {
-  return [...Object.keys(FAULT_KINDS), ...Object.keys(FAULT_KIND_ALIASES).map((a) => `${a} (= ${FAULT_KIND_ALIASES[a]})`)].join(', ');
+  return [
+    ...Object.keys(FAULT_KINDS),
+    ...Object.keys(FAULT_KIND_ALIASES).map((a) => `${a} (= ${FAULT_KIND_ALIASES[a]})`),
+  ].join(', ');
 }
 
 function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
@@ -67,7 +70,8 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
   }
   const raw = input as Record<string, unknown>;
   const type = raw.type;
-  const kind = typeof type === 'string' ? (type in FAULT_KINDS ? (type as FaultKindName) : FAULT_KIND_ALIASES[type]) : undefined;
+  const kind =
+    typeof type === 'string' ? (type in FAULT_KINDS ? (type as FaultKindName) : FAULT_KIND_ALIASES[type]) : undefined;
   if (kind === undefined) {
     issue(['type'], `expected one of ${kindNames()}, got ${show(type)}`);
     return undefined;
@@ -89,13 +93,18 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
   } else {
     forMs = duration(raw, 'for', issue, { positive: true });
     if (repeat?.every !== undefined && forMs !== undefined && repeat.every < forMs) {
-      issue(['repeat', 'every'], `must be at least the window length (for: ${forMs / 1000}s) so that repetitions do not overlap`);
+      issue(
+        ['repeat', 'every'],
+        `must be at least the window length (for: ${forMs / 1000}s) so that repetitions do not overlap`,
+      );
     }
   }
   const rate = raw.rate ?? 1;
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) issue(['rate'], `expected a number from 0 to 1, got ${show(raw.rate)}`);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+    issue(['rate'], `expected a number from 0 to 1, got ${show(raw.rate)}`);
   const stream = raw.stream ?? 'downstream';
-  if (stream !== 'downstream' && stream !== 'upstream') issue(['stream'], `expected downstream or upstream, got ${show(raw.stream)}`);
+  if (stream !== 'downstream' && stream !== 'upstream')
+    issue(['stream'], `expected downstream or upstream, got ${show(raw.stream)}`);
 
   const attributes: Record<string, number> = {};
   let failedAttributes = 0;
@@ -129,7 +138,9 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
     rate,
     stream: stream as FaultSpec['stream'],
     attributes,
-    ...(repeat === undefined ? {} : { repeat: { every: repeat.every ?? forMs + (repeat.off ?? 0), times: repeat.times } }),
+    ...(repeat === undefined
+      ? {}
+      : { repeat: { every: repeat.every ?? forMs + (repeat.off ?? 0), times: repeat.times } }),
     ...(ramp === undefined ? {} : { ramp }),
   };
 }
@@ -193,7 +204,11 @@ function parseRepeat(input: unknown, issue: Issue): RawRepeat | undefined {
   const flapping = raw.on !== undefined || raw.off !== undefined;
   const allowed = flapping ? ['on', 'off', 'times'] : ['every', 'times'];
   for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) issue([...path, key], `unknown key (allowed: ${flapping ? 'on, off, times' : 'every, times; or on, off, times'})`);
+    if (!allowed.includes(key))
+      issue(
+        [...path, key],
+        `unknown key (allowed: ${flapping ? 'on, off, times' : 'every, times; or on, off, times'})`,
+      );
   }
   const times = raw.times;
   if (!(typeof times === 'number' && Number.isInteger(times) && times >= 1 && times <= MAX_TIMES)) {
@@ -217,7 +232,8 @@ function parseRamp(input: unknown, issue: Issue): FaultSpec['ramp'] {
     return undefined;
   }
   const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) if (key !== 'to' && key !== 'steps') issue([...path, key], 'unknown key (allowed: to, steps)');
+  for (const key of Object.keys(raw))
+    if (key !== 'to' && key !== 'steps') issue([...path, key], 'unknown key (allowed: to, steps)');
   const to = FAULT_KINDS.latency.attributes.latency!.parse(raw.to);
   if (!to.ok) issue([...path, 'to'], to.problem);
   const steps = raw.steps;
@@ -242,7 +258,10 @@ function duration(
   }
   const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
   if (ms === undefined || (options.positive && ms <= 0)) {
-    issue(path, `expected a ${options.positive ? 'positive ' : ''}duration such as 250ms, 8s or 1m, got ${show(value)}`);
+    issue(
+      path,
+      `expected a ${options.positive ? 'positive ' : ''}duration such as 250ms, 8s or 1m, got ${show(value)}`,
+    );
     return undefined;
   }
   return ms;

@@ -5,7 +5,14 @@
 import type { Aggregates } from '../metrics/aggregate.js';
 import { decodeHistogram, type LatencyHistogram } from '../metrics/histogram.js';
 import type { Timings } from '../metrics/timings.js';
-import { evaluateGate, type Aggregation, type Gate, type GateResult, type GateScope, type GateValueSource } from './gates.js';
+import {
+  evaluateGate,
+  type Aggregation,
+  type Gate,
+  type GateResult,
+  type GateScope,
+  type GateValueSource,
+} from './gates.js';
 
 /** Per-variant aggregates, by variant name, for gates scoped `{variant:name}`. */
 export type VariantAggregates = Readonly<Record<string, Aggregates>>;
@@ -45,11 +52,22 @@ export function gateValues(aggregates: Aggregates, variants?: VariantAggregates)
         return a.sliceAvailability;
       case 'failover_time':
         // Only a fault on the primary has a failover; one without any must fail the gate, not pass it.
-        return perWindow(windowsFor(a, scope).filter((w) => w.onPrimary).map((w) => w.failoverMs), aggregation);
+        return perWindow(
+          windowsFor(a, scope)
+            .filter((w) => w.onPrimary)
+            .map((w) => w.failoverMs),
+          aggregation,
+        );
       case 'disruption':
-        return perWindow(windowsFor(a, scope).map((w) => w.disruptionMs), aggregation);
+        return perWindow(
+          windowsFor(a, scope).map((w) => w.disruptionMs),
+          aggregation,
+        );
       case 'recovery_time':
-        return perWindow(windowsFor(a, scope).map((w) => w.recoveryMs), aggregation);
+        return perWindow(
+          windowsFor(a, scope).map((w) => w.recoveryMs),
+          aggregation,
+        );
       case 'cost_per_1k':
         return a.costPer1k;
       default: {
@@ -72,7 +90,10 @@ function timingsFor(a: Aggregates, scope: GateScope): Partial<Timings> | undefin
   return a;
 }
 
-function tallyFor(a: Aggregates, scope: GateScope): { requests: number; ok: number; failed: number; dropped: number } | undefined {
+function tallyFor(
+  a: Aggregates,
+  scope: GateScope,
+): { requests: number; ok: number; failed: number; dropped: number } | undefined {
   if (scope.phase !== undefined) return a.phases[scope.phase];
   if (scope.provider !== undefined) {
     const p = a.providers?.[scope.provider];
@@ -84,12 +105,18 @@ function tallyFor(a: Aggregates, scope: GateScope): { requests: number; ok: numb
 function durationOf(h: LatencyHistogram | undefined, aggregation: Aggregation): number | undefined {
   if (!h || h.totalCount === 0) return undefined;
   switch (aggregation.kind) {
-    case 'percentile': return h.getValueAtPercentile(aggregation.percentile) / 1000;
-    case 'med': return h.getValueAtPercentile(50) / 1000;
-    case 'avg': return h.mean / 1000;
-    case 'min': return h.minNonZeroValue / 1000;
-    case 'max': return h.maxValue / 1000;
-    default: return undefined;
+    case 'percentile':
+      return h.getValueAtPercentile(aggregation.percentile) / 1000;
+    case 'med':
+      return h.getValueAtPercentile(50) / 1000;
+    case 'avg':
+      return h.mean / 1000;
+    case 'min':
+      return h.minNonZeroValue / 1000;
+    case 'max':
+      return h.maxValue / 1000;
+    default:
+      return undefined;
   }
 }
 
@@ -110,13 +137,22 @@ export interface EvaluateOptions {
   variants?: VariantAggregates;
 }
 
-export function evaluateGates(gates: readonly Gate[], aggregates: Aggregates, options: EvaluateOptions = {}): GateResult[] {
+export function evaluateGates(
+  gates: readonly Gate[],
+  aggregates: Aggregates,
+  options: EvaluateOptions = {},
+): GateResult[] {
   const valueOf = gateValues(aggregates, options.variants);
   return gates.map((gate) => {
     const result = evaluateGate(gate, valueOf);
     const variant = gate.scope.variant;
     if (result.actual === undefined && variant !== undefined && options.variants?.[variant] === undefined) {
-      return { ...result, note: options.variants ? `the run has no variant '${variant}'` : `the run has no variants (gate is scoped to '${variant}')` };
+      return {
+        ...result,
+        note: options.variants
+          ? `the run has no variant '${variant}'`
+          : `the run has no variants (gate is scoped to '${variant}')`,
+      };
     }
     return result;
   });
@@ -128,7 +164,12 @@ export function evaluateGates(gates: readonly Gate[], aggregates: Aggregates, op
  * window so far, no stream yet) does not abort: it can still pass by the end. Pure; the runner
  * calls it on its progress tick and stops the load when it returns a result.
  */
-export function shouldAbort(gates: readonly Gate[], partial: Aggregates, elapsedMs: number, variants?: VariantAggregates): GateResult | undefined {
+export function shouldAbort(
+  gates: readonly Gate[],
+  partial: Aggregates,
+  elapsedMs: number,
+  variants?: VariantAggregates,
+): GateResult | undefined {
   const due = gates.filter((g) => g.abortOnFail !== undefined && elapsedMs >= g.abortOnFail.delayMs);
   if (due.length === 0) return undefined;
   const valueOf = gateValues(partial, variants);

@@ -42,7 +42,8 @@ const VALUE = /^(-?\d+(?:\.\d+)?)\s*(ms|s|m|%)?$/;
 const UNIT_FACTOR: Readonly<Record<string, number>> = Object.freeze({ ms: 1, s: 1000, m: 60_000 });
 const KEY = /^([a-z_0-9]+)\s*(?:\{(.*)\})?$/;
 
-export type Aggregation = { kind: 'percentile'; percentile: number } | { kind: 'avg' | 'min' | 'med' | 'max' | 'rate' | 'count' | 'value' };
+export type Aggregation =
+  { kind: 'percentile'; percentile: number } | { kind: 'avg' | 'min' | 'med' | 'max' | 'rate' | 'count' | 'value' };
 
 export const PHASES = ['baseline', 'fault', 'recovery'] as const;
 export type GatePhase = (typeof PHASES)[number];
@@ -58,8 +59,16 @@ export interface GateScope {
 
 /** Which aggregations and scope tags each gateable metric supports, and whether values are durations. */
 export const GATE_METRICS = Object.freeze({
-  latency: { aggregations: ['percentile', 'avg', 'min', 'med', 'max'], duration: true, scopes: ['phase', 'provider', 'variant'] },
-  ttft: { aggregations: ['percentile', 'avg', 'min', 'med', 'max'], duration: true, scopes: ['phase', 'provider', 'variant'] },
+  latency: {
+    aggregations: ['percentile', 'avg', 'min', 'med', 'max'],
+    duration: true,
+    scopes: ['phase', 'provider', 'variant'],
+  },
+  ttft: {
+    aggregations: ['percentile', 'avg', 'min', 'med', 'max'],
+    duration: true,
+    scopes: ['phase', 'provider', 'variant'],
+  },
   success_rate: { aggregations: ['rate'], duration: false, scopes: ['phase', 'provider', 'variant'] },
   failover_time: { aggregations: ['max', 'min', 'avg'], duration: true, scopes: ['provider', 'variant'] },
   disruption: { aggregations: ['max', 'min', 'avg'], duration: true, scopes: ['provider', 'variant'] },
@@ -100,11 +109,14 @@ export function scanGate(source: string): Tokens {
   const text = source.trim();
   const aggregation = AGGREGATION.exec(text)?.[0];
   if (!aggregation) {
-    throw new GateSyntaxError(`'${source}': expected an aggregation (p(N), avg, min, med, max, rate, count, value) at the start`);
+    throw new GateSyntaxError(
+      `'${source}': expected an aggregation (p(N), avg, min, med, max, rate, count, value) at the start`,
+    );
   }
   const rest = text.slice(aggregation.length).trimStart();
   const operator = OPERATORS.find((op) => rest.startsWith(op));
-  if (!operator) throw new GateSyntaxError(`'${source}': expected an operator (${OPERATORS.join(' ')}) after '${aggregation}'`);
+  if (!operator)
+    throw new GateSyntaxError(`'${source}': expected an operator (${OPERATORS.join(' ')}) after '${aggregation}'`);
   const value = rest.slice(operator.length).trim();
   if (value === '') throw new GateSyntaxError(`'${source}': expected a value after '${operator}'`);
   return { aggregation, operator, value };
@@ -114,11 +126,15 @@ export function scanGate(source: string): Tokens {
 export function parseGateKey(key: string): { metric: GateMetric; scope: GateScope; key: string } {
   const match = KEY.exec(key.trim());
   if (!match) {
-    const hint = key.includes('{') && !key.trim().endsWith('}') ? "expected '}' at the end" : 'expected metric or metric{tag:value,...}';
+    const hint =
+      key.includes('{') && !key.trim().endsWith('}')
+        ? "expected '}' at the end"
+        : 'expected metric or metric{tag:value,...}';
     throw new GateSyntaxError(`'${key}': ${hint}`);
   }
   const name = match[1]!;
-  if (!(name in GATE_METRICS)) throw new GateSyntaxError(`'${key}': unknown metric '${name}'; known: ${Object.keys(GATE_METRICS).join(', ')}`);
+  if (!(name in GATE_METRICS))
+    throw new GateSyntaxError(`'${key}': unknown metric '${name}'; known: ${Object.keys(GATE_METRICS).join(', ')}`);
   const metric = name as GateMetric;
   const scope: GateScope = {};
   const body = match[2];
@@ -128,18 +144,22 @@ export function parseGateKey(key: string): { metric: GateMetric; scope: GateScop
       if (!parts) throw new GateSyntaxError(`'${key}': expected tag:value pairs inside {}, got '${pair.trim()}'`);
       const tag = parts[1]!;
       const value = parts[2]!;
-      if (!(SCOPE_TAGS as readonly string[]).includes(tag)) throw new GateSyntaxError(`'${key}': unknown tag '${tag}'; known: ${SCOPE_TAGS.join(', ')}`);
+      if (!(SCOPE_TAGS as readonly string[]).includes(tag))
+        throw new GateSyntaxError(`'${key}': unknown tag '${tag}'; known: ${SCOPE_TAGS.join(', ')}`);
       if (scope[tag as ScopeTag] !== undefined) throw new GateSyntaxError(`'${key}': tag '${tag}' given twice`);
       const allowed: readonly string[] = GATE_METRICS[metric].scopes;
-      if (!allowed.includes(tag)) throw new GateSyntaxError(`'${key}': ${metric} cannot be scoped by ${tag}; it can by ${allowed.join(', ')}`);
+      if (!allowed.includes(tag))
+        throw new GateSyntaxError(`'${key}': ${metric} cannot be scoped by ${tag}; it can by ${allowed.join(', ')}`);
       if (tag === 'phase') {
-        if (!(PHASES as readonly string[]).includes(value)) throw new GateSyntaxError(`'${key}': phase must be ${PHASES.join(', ')}; got '${value}'`);
+        if (!(PHASES as readonly string[]).includes(value))
+          throw new GateSyntaxError(`'${key}': phase must be ${PHASES.join(', ')}; got '${value}'`);
         scope.phase = value as GatePhase;
       } else {
         scope[tag as 'provider' | 'variant'] = value;
       }
     }
-    if (scope.phase !== undefined && scope.provider !== undefined) throw new GateSyntaxError(`'${key}': phase and provider cannot be combined in one gate`);
+    if (scope.phase !== undefined && scope.provider !== undefined)
+      throw new GateSyntaxError(`'${key}': phase and provider cannot be combined in one gate`);
   }
   return { metric, scope, key: canonicalKey(metric, scope) };
 }
@@ -158,12 +178,24 @@ export function parseGate(metric: GateMetric, source: string, scope: GateScope =
     ? { kind: 'percentile', percentile: Number(percentile[1]) }
     : { kind: tokens.aggregation as Exclude<Aggregation['kind'], 'percentile'> };
   const value = VALUE.exec(tokens.value);
-  if (!value) throw new GateSyntaxError(`'${source}': '${tokens.value}' is not a number with an optional unit (ms, s, m, %)`);
+  if (!value)
+    throw new GateSyntaxError(`'${source}': '${tokens.value}' is not a number with an optional unit (ms, s, m, %)`);
   const unit = value[2];
   // `%` rounded to 15 significant digits: 95 * 0.01 is 0.9500000000000001 and 99.9 / 100 is
   // 0.9990000000000001, either of which would fail `rate >= N%` at exactly N%.
-  const threshold = unit === '%' ? Number((Number(value[1]) / 100).toPrecision(15)) : Number(value[1]) * (unit ? UNIT_FACTOR[unit]! : 1);
-  const gate: Gate = { metric, key: canonicalKey(metric, scope), scope, source, aggregation, operator: tokens.operator, threshold };
+  const threshold =
+    unit === '%'
+      ? Number((Number(value[1]) / 100).toPrecision(15))
+      : Number(value[1]) * (unit ? UNIT_FACTOR[unit]! : 1);
+  const gate: Gate = {
+    metric,
+    key: canonicalKey(metric, scope),
+    scope,
+    source,
+    aggregation,
+    operator: tokens.operator,
+    threshold,
+  };
   validateGate(gate, unit);
   return gate;
 }
@@ -176,20 +208,29 @@ export function validateGate(gate: Gate, unit: string | undefined): void {
     const names = allowed.map((a) => (a === 'percentile' ? 'p(N)' : a)).join(', ');
     throw new GateSyntaxError(`'${gate.source}': ${gate.metric} supports ${names}`);
   }
-  if (gate.aggregation.kind === 'percentile' && !(gate.aggregation.percentile >= 0 && gate.aggregation.percentile <= 100)) {
+  if (
+    gate.aggregation.kind === 'percentile' &&
+    !(gate.aggregation.percentile >= 0 && gate.aggregation.percentile <= 100)
+  ) {
     throw new GateSyntaxError(`'${gate.source}': percentile must be between 0 and 100`);
   }
   const isDurationUnit = unit === 'ms' || unit === 's' || unit === 'm';
-  if (spec.duration && !isDurationUnit) throw new GateSyntaxError(`'${gate.source}': ${gate.metric} needs a duration unit (ms, s, m)`);
-  if (!spec.duration && isDurationUnit) throw new GateSyntaxError(`'${gate.source}': ${gate.metric} is not a duration; use a number or %`);
-  if (gate.metric === 'cost_per_1k' && unit === '%') throw new GateSyntaxError(`'${gate.source}': cost_per_1k is in USD; use a plain number`);
+  if (spec.duration && !isDurationUnit)
+    throw new GateSyntaxError(`'${gate.source}': ${gate.metric} needs a duration unit (ms, s, m)`);
+  if (!spec.duration && isDurationUnit)
+    throw new GateSyntaxError(`'${gate.source}': ${gate.metric} is not a duration; use a number or %`);
+  if (gate.metric === 'cost_per_1k' && unit === '%')
+    throw new GateSyntaxError(`'${gate.source}': cost_per_1k is in USD; use a plain number`);
 }
 
 const ENTRY_FIELDS = ['threshold', 'abort_on_fail', 'delay_abort_eval'] as const;
 
 /** A problem in one entry, with the field it is about (for file:line reporting). */
 export class GateEntryError extends GateSyntaxError {
-  constructor(message: string, readonly field?: (typeof ENTRY_FIELDS)[number]) {
+  constructor(
+    message: string,
+    readonly field?: (typeof ENTRY_FIELDS)[number],
+  ) {
     super(message);
   }
 }
@@ -199,12 +240,21 @@ export function parseGateEntry(key: string, entry: unknown): Gate {
   const { metric, scope } = parseGateKey(key);
   if (typeof entry === 'string') return parseGate(metric, entry, scope);
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw new GateEntryError(`${JSON.stringify(entry)}: expected an expression such as 'p(99) < 1s' or { threshold, abort_on_fail, delay_abort_eval }`);
+    throw new GateEntryError(
+      `${JSON.stringify(entry)}: expected an expression such as 'p(99) < 1s' or { threshold, abort_on_fail, delay_abort_eval }`,
+    );
   }
   const fields = entry as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((f) => !(ENTRY_FIELDS as readonly string[]).includes(f));
-  if (unknown.length > 0) throw new GateEntryError(`${JSON.stringify(entry)}: unknown field '${unknown[0]}'; allowed: ${ENTRY_FIELDS.join(', ')}`);
-  if (typeof fields.threshold !== 'string') throw new GateEntryError(`${JSON.stringify(entry)}: 'threshold' must be an expression string such as 'rate >= 95%'`, 'threshold');
+  if (unknown.length > 0)
+    throw new GateEntryError(
+      `${JSON.stringify(entry)}: unknown field '${unknown[0]}'; allowed: ${ENTRY_FIELDS.join(', ')}`,
+    );
+  if (typeof fields.threshold !== 'string')
+    throw new GateEntryError(
+      `${JSON.stringify(entry)}: 'threshold' must be an expression string such as 'rate >= 95%'`,
+      'threshold',
+    );
   let gate: Gate;
   try {
     gate = parseGate(metric, fields.threshold, scope);
@@ -213,13 +263,25 @@ export function parseGateEntry(key: string, entry: unknown): Gate {
     throw error;
   }
   const abort = fields.abort_on_fail;
-  if (abort !== undefined && typeof abort !== 'boolean') throw new GateEntryError(`${JSON.stringify(entry)}: 'abort_on_fail' must be true or false, got ${JSON.stringify(abort)}`, 'abort_on_fail');
+  if (abort !== undefined && typeof abort !== 'boolean')
+    throw new GateEntryError(
+      `${JSON.stringify(entry)}: 'abort_on_fail' must be true or false, got ${JSON.stringify(abort)}`,
+      'abort_on_fail',
+    );
   const delay = fields.delay_abort_eval;
   let delayMs = 0;
   if (delay !== undefined) {
     const ms = typeof delay === 'string' ? parseDurationMs(delay) : undefined;
-    if (ms === undefined) throw new GateEntryError(`${JSON.stringify(entry)}: 'delay_abort_eval' must be a duration such as 5s, got ${JSON.stringify(delay)}`, 'delay_abort_eval');
-    if (abort !== true) throw new GateEntryError(`${JSON.stringify(entry)}: 'delay_abort_eval' needs abort_on_fail: true`, 'delay_abort_eval');
+    if (ms === undefined)
+      throw new GateEntryError(
+        `${JSON.stringify(entry)}: 'delay_abort_eval' must be a duration such as 5s, got ${JSON.stringify(delay)}`,
+        'delay_abort_eval',
+      );
+    if (abort !== true)
+      throw new GateEntryError(
+        `${JSON.stringify(entry)}: 'delay_abort_eval' needs abort_on_fail: true`,
+        'delay_abort_eval',
+      );
     delayMs = ms;
   }
   return abort === true ? { ...gate, abortOnFail: { delayMs } } : gate;
@@ -249,12 +311,18 @@ export function evaluateGate(gate: Gate, valueOf: GateValueSource): GateResult {
 
 function compare(actual: number, operator: GateOperator, threshold: number): boolean {
   switch (operator) {
-    case '<': return actual < threshold;
-    case '<=': return actual <= threshold;
-    case '>': return actual > threshold;
-    case '>=': return actual >= threshold;
-    case '==': return actual === threshold;
-    case '!=': return actual !== threshold;
+    case '<':
+      return actual < threshold;
+    case '<=':
+      return actual <= threshold;
+    case '>':
+      return actual > threshold;
+    case '>=':
+      return actual >= threshold;
+    case '==':
+      return actual === threshold;
+    case '!=':
+      return actual !== threshold;
     default: {
       const unreachable: never = operator;
       return unreachable;
@@ -266,7 +334,10 @@ function compare(actual: number, operator: GateOperator, threshold: number): boo
  * Parses a scenario's `gates:` table (metric key -> entries). Problems go to `report` with their
  * path inside the table, so the loader can point at the file line; the rest still parse.
  */
-export function parseGateTable(byMetric: Readonly<Record<string, readonly unknown[]>>, report: (path: Array<string | number>, message: string) => void): Gate[] {
+export function parseGateTable(
+  byMetric: Readonly<Record<string, readonly unknown[]>>,
+  report: (path: Array<string | number>, message: string) => void,
+): Gate[] {
   const parsed: Gate[] = [];
   for (const [key, entries] of Object.entries(byMetric)) {
     try {
@@ -281,7 +352,10 @@ export function parseGateTable(byMetric: Readonly<Record<string, readonly unknow
         parsed.push(parseGateEntry(key, entry));
       } catch (error) {
         if (!(error instanceof GateSyntaxError)) throw error;
-        const field = error instanceof GateEntryError && error.field !== undefined && typeof entry === 'object' ? [error.field] : [];
+        const field =
+          error instanceof GateEntryError && error.field !== undefined && typeof entry === 'object'
+            ? [error.field]
+            : [];
         report([key, index, ...field], error.message);
       }
     });

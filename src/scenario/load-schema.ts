@@ -44,7 +44,10 @@ const schedule = z.strictObject({
   /** ramping: the rate at the start of the first stage. Default 0/s. */
   start_rate: rate({ allowZero: true }).optional(),
   /** ramping: reach `target` over `duration`, stage after stage (linear in between). */
-  stages: z.array(z.strictObject({ duration: duration(), target: rate({ allowZero: true }) })).min(1).optional(),
+  stages: z
+    .array(z.strictObject({ duration: duration(), target: rate({ allowZero: true }) }))
+    .min(1)
+    .optional(),
   /** spike: the multiplier during the spike (40 for x40). */
   factor: z.number().nonnegative().optional(),
   /** spike: onset of the spike, from the start of load. */
@@ -65,16 +68,41 @@ const mix = z.strictObject({
    * the working directory) or inline prompts: strings or `{ text, weight?, name? }`.
    */
   prompts: z
-    .union([z.string().min(1), z.array(z.union([z.string().min(1), z.strictObject({ text: z.string().min(1), weight: weight.optional(), name: z.string().optional() })])).min(1)])
+    .union([
+      z.string().min(1),
+      z
+        .array(
+          z.union([
+            z.string().min(1),
+            z.strictObject({ text: z.string().min(1), weight: weight.optional(), name: z.string().optional() }),
+          ]),
+        )
+        .min(1),
+    ])
     .optional(),
   /** Share of requests sent with `stream: true`, 0..1. Default 0. */
   stream_ratio: z.number().min(0).max(1).default(0),
   /** `64`, `{ min, max }` (uniform, inclusive) or `[{ value, weight }]`. Default: `load.max_tokens`. */
   max_tokens: z
-    .union([tokens, z.strictObject({ min: tokens, max: tokens }).refine((r) => r.max >= r.min, { message: 'needs min <= max' }), z.array(z.strictObject({ value: tokens, weight })).min(1)])
+    .union([
+      tokens,
+      z.strictObject({ min: tokens, max: tokens }).refine((r) => r.max >= r.min, { message: 'needs min <= max' }),
+      z.array(z.strictObject({ value: tokens, weight })).min(1),
+    ])
     .optional(),
   /** Client keys sent as `Authorization: Bearer <token>`, drawn by weight; `name` is recorded, never the token. */
-  keys: z.array(z.strictObject({ name: z.string().min(1), token: z.string().min(1).regex(/^[^\r\n]+$/, 'a single line'), weight })).optional(),
+  keys: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        token: z
+          .string()
+          .min(1)
+          .regex(/^[^\r\n]+$/, 'a single line'),
+        weight,
+      }),
+    )
+    .optional(),
 });
 
 export const loadSchema = z
@@ -111,14 +139,22 @@ export const loadSchema = z
     const s = l.schedule;
     if (l.mode === 'closed') {
       for (const field of ['rate', 'schedule'] as const) {
-        if (l[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'not used in closed mode (give connections)' });
+        if (l[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'not used in closed mode (give connections)' });
       }
     } else if (l.connections !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['connections'], message: 'only in closed mode (mode: closed)' });
     }
-    if (l.mode === 'open' && l.rate === undefined && s === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required (or give schedule)' });
-    if (l.rate !== undefined && s !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule'], message: "give either rate (a constant schedule) or schedule, not both; put the rate in schedule.rate" });
-    if (l.duration === undefined && s?.kind !== 'ramping') ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required (a duration such as 20s)' });
+    if (l.mode === 'open' && l.rate === undefined && s === undefined)
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required (or give schedule)' });
+    if (l.rate !== undefined && s !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule'],
+        message: 'give either rate (a constant schedule) or schedule, not both; put the rate in schedule.rate',
+      });
+    if (l.duration === undefined && s?.kind !== 'ramping')
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required (a duration such as 20s)' });
     if (s === undefined) return;
     const allowed: Record<typeof s.kind, readonly string[]> = {
       constant: ['rate'],
@@ -127,19 +163,41 @@ export const loadSchema = z
       spike: ['rate', 'factor', 'at', 'for', 'arrivals'],
     };
     for (const field of ['rate', 'start_rate', 'stages', 'factor', 'at', 'for', 'arrivals'] as const) {
-      if (s[field] !== undefined && !allowed[s.kind].includes(field)) ctx.addIssue({ code: 'custom', path: ['schedule', field], message: `not an attribute of schedule kind '${s.kind}' (allowed: ${allowed[s.kind].join(', ')})` });
+      if (s[field] !== undefined && !allowed[s.kind].includes(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', field],
+          message: `not an attribute of schedule kind '${s.kind}' (allowed: ${allowed[s.kind].join(', ')})`,
+        });
     }
-    if (s.kind !== 'ramping' && s.rate === undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'rate'], message: 'required' });
+    if (s.kind !== 'ramping' && s.rate === undefined)
+      ctx.addIssue({ code: 'custom', path: ['schedule', 'rate'], message: 'required' });
     if (s.kind === 'ramping') {
-      if (s.stages === undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'stages'], message: 'required: [{ duration, target }, ...]' });
+      if (s.stages === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'stages'],
+          message: 'required: [{ duration, target }, ...]',
+        });
       const total = (s.stages ?? []).reduce((sum, st) => sum + st.duration, 0);
       if (l.duration !== undefined && s.stages !== undefined && l.duration !== total) {
-        ctx.addIssue({ code: 'custom', path: ['duration'], message: `the ramping stages last ${total / 1000}s; omit duration or make it ${total / 1000}s` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['duration'],
+          message: `the ramping stages last ${total / 1000}s; omit duration or make it ${total / 1000}s`,
+        });
       }
     }
     if (s.kind === 'spike') {
-      for (const field of ['factor', 'at', 'for'] as const) if (s[field] === undefined) ctx.addIssue({ code: 'custom', path: ['schedule', field], message: 'required for a spike' });
-      if (s.at !== undefined && l.duration !== undefined && s.at >= l.duration) ctx.addIssue({ code: 'custom', path: ['schedule', 'at'], message: `the spike starts at ${s.at / 1000}s, after the load ends at ${l.duration / 1000}s` });
+      for (const field of ['factor', 'at', 'for'] as const)
+        if (s[field] === undefined)
+          ctx.addIssue({ code: 'custom', path: ['schedule', field], message: 'required for a spike' });
+      if (s.at !== undefined && l.duration !== undefined && s.at >= l.duration)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'at'],
+          message: `the spike starts at ${s.at / 1000}s, after the load ends at ${l.duration / 1000}s`,
+        });
     }
   })
   .transform((l): LoadSpec => {
@@ -187,16 +245,33 @@ export interface LoadSpec {
 
 type RawSchedule = z.output<typeof schedule>;
 
-function toSchedule(s: RawSchedule | undefined, shorthand: number | undefined, durationMs: number): ScheduleSpec | undefined {
+function toSchedule(
+  s: RawSchedule | undefined,
+  shorthand: number | undefined,
+  durationMs: number,
+): ScheduleSpec | undefined {
   if (s === undefined) return shorthand === undefined ? undefined : { kind: 'constant', rate: shorthand, durationMs };
   switch (s.kind) {
     case 'constant':
     case 'poisson':
       return { kind: s.kind, rate: s.rate ?? 0, durationMs };
     case 'ramping':
-      return { kind: 'ramping', startRate: s.start_rate ?? 0, stages: (s.stages ?? []).map((st) => ({ duration: st.duration, target: st.target })), arrivals: s.arrivals ?? 'uniform' };
+      return {
+        kind: 'ramping',
+        startRate: s.start_rate ?? 0,
+        stages: (s.stages ?? []).map((st) => ({ duration: st.duration, target: st.target })),
+        arrivals: s.arrivals ?? 'uniform',
+      };
     case 'spike':
-      return { kind: 'spike', rate: s.rate ?? 0, factor: s.factor ?? 1, atMs: s.at ?? 0, forMs: s.for ?? 0, durationMs, arrivals: s.arrivals ?? 'uniform' };
+      return {
+        kind: 'spike',
+        rate: s.rate ?? 0,
+        factor: s.factor ?? 1,
+        atMs: s.at ?? 0,
+        forMs: s.for ?? 0,
+        durationMs,
+        arrivals: s.arrivals ?? 'uniform',
+      };
     default: {
       const never: never = s.kind;
       return never;
@@ -213,11 +288,15 @@ function toMix(m: z.output<typeof mix> | undefined, model: string, maxTokens: nu
   const models = m?.models ?? model;
   const max = m?.max_tokens;
   const maxTokensSpec: MaxTokensSpec =
-    max === undefined ? maxTokens
-    : typeof max === 'number' ? max
-    : Array.isArray(max) ? { kind: 'choices', choices: max }
-    : { kind: 'uniform', min: max.min, max: max.max };
-  const prompts: readonly PromptInput[] | undefined = m?.prompts === undefined || typeof m.prompts === 'string' ? undefined : m.prompts;
+    max === undefined
+      ? maxTokens
+      : typeof max === 'number'
+        ? max
+        : Array.isArray(max)
+          ? { kind: 'choices', choices: max }
+          : { kind: 'uniform', min: max.min, max: max.max };
+  const prompts: readonly PromptInput[] | undefined =
+    m?.prompts === undefined || typeof m.prompts === 'string' ? undefined : m.prompts;
   return {
     models,
     maxTokens: maxTokensSpec,

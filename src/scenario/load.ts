@@ -44,7 +44,9 @@ export function parseScenario(text: string, file: string): Scenario {
   const problems: string[] = [];
   const scenario = buildScenario(raw, layers, file, bases, problems);
   if (scenario === undefined || problems.length > 0) throw invalid(file, problems);
-  const overrides = expandVariants(raw.variants, layers, (path, message) => problems.push(describeAtLayers(layers, path, message)));
+  const overrides = expandVariants(raw.variants, layers, (path, message) =>
+    problems.push(describeAtLayers(layers, path, message)),
+  );
   const { variants: _variants, ...common } = raw;
   const variants: Variant[] = [];
   for (const v of overrides) {
@@ -60,13 +62,22 @@ export function parseScenario(text: string, file: string): Scenario {
 }
 
 /** A gate scoped `{variant:x}` must name one of the file's variants: a typo would otherwise fail only at the end of the run. */
-function checkGateVariants(gates: unknown, variants: readonly Variant[], at: (path: IssuePath, message: string) => void): void {
+function checkGateVariants(
+  gates: unknown,
+  variants: readonly Variant[],
+  at: (path: IssuePath, message: string) => void,
+): void {
   if (typeof gates !== 'object' || gates === null) return;
   const names = variants.map((v) => v.name);
   for (const key of Object.keys(gates)) {
     const variant = /[{,]\s*variant\s*:\s*([^,}]+?)\s*[,}]/.exec(key)?.[1];
     if (variant === undefined || names.includes(variant)) continue;
-    at(['gates', key], names.length === 0 ? `scoped to variant '${variant}', but the scenario has no variants` : `unknown variant '${variant}'; variants: ${names.join(', ')}`);
+    at(
+      ['gates', key],
+      names.length === 0
+        ? `scoped to variant '${variant}', but the scenario has no variants`
+        : `unknown variant '${variant}'; variants: ${names.join(', ')}`,
+    );
   }
 }
 
@@ -75,7 +86,13 @@ function invalid(file: string, lines: readonly string[]): ScenarioInvalidError {
 }
 
 /** One scenario from a merged raw value; problems are appended, undefined when the schema rejects it. */
-function buildScenario(raw: Record<string, unknown>, layers: readonly Layer[], file: string, bases: string[], problems: string[]): Scenario | undefined {
+function buildScenario(
+  raw: Record<string, unknown>,
+  layers: readonly Layer[],
+  file: string,
+  bases: string[],
+  problems: string[],
+): Scenario | undefined {
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {
     problems.push(...describeIssues(result.error.issues, layers, scenarioSchema, raw));
@@ -107,7 +124,11 @@ function baseDirOf(layers: readonly Layer[], path: IssuePath): string {
   return dirname(resolve(ownerOf(layers, path).source.file));
 }
 
-function resolvePrompts(scenario: Scenario, layers: readonly Layer[], at: (path: IssuePath, message: string) => void): void {
+function resolvePrompts(
+  scenario: Scenario,
+  layers: readonly Layer[],
+  at: (path: IssuePath, message: string) => void,
+): void {
   const file = scenario.load.prompts_file;
   if (file === undefined) return;
   const path = ['load', 'mix', 'prompts'];
@@ -136,7 +157,11 @@ function resolvePrompts(scenario: Scenario, layers: readonly Layer[], at: (path:
   }
 }
 
-function resolvePriceBooks(scenario: Scenario, layers: readonly Layer[], at: (path: IssuePath, message: string) => void): void {
+function resolvePriceBooks(
+  scenario: Scenario,
+  layers: readonly Layer[],
+  at: (path: IssuePath, message: string) => void,
+): void {
   const refs = scenario.report.price_books;
   if (refs === undefined) return;
   const books: PriceBook[] = [];
@@ -171,12 +196,20 @@ function checkLoad(scenario: Scenario, at: (path: IssuePath, message: string) =>
 }
 
 /** Reads the config template and checks every placeholder of an external target. */
-function checkExternal(scenario: Scenario, layers: readonly Layer[], at: (path: IssuePath, message: string) => void): void {
+function checkExternal(
+  scenario: Scenario,
+  layers: readonly Layer[],
+  at: (path: IssuePath, message: string) => void,
+): void {
   const t = scenario.target;
   if (t.kind !== 'external') return;
   const ctx = checkContext(scenario.providers, t.chain, scenario.load.model, t.config_template !== undefined);
   const check = (path: IssuePath, text: string): void => {
-    for (const key of unknownPlaceholders(text, ctx)) at(path, `unknown placeholder {{${key}}}${key === 'config' ? ' (only with config_template)' : ''}; see the README's external targets`);
+    for (const key of unknownPlaceholders(text, ctx))
+      at(
+        path,
+        `unknown placeholder {{${key}}}${key === 'config' ? ' (only with config_template)' : ''}; see the README's external targets`,
+      );
   };
   if (t.url !== undefined) check(['target', 'url'], t.url);
   if (t.ready_url !== undefined) check(['target', 'ready_url'], t.ready_url);
@@ -200,7 +233,10 @@ function checkExternal(scenario: Scenario, layers: readonly Layer[], at: (path: 
   try {
     text = readFileSync(templateFile, 'utf8');
   } catch (error) {
-    return void at(path, `cannot read ${templateFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return void at(
+      path,
+      `cannot read ${templateFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   for (const key of unknownPlaceholders(text, ctx)) at(path, `${templateFile}: unknown placeholder {{${key}}}`);
   scenario.configTemplate = { file: templateFile, text };

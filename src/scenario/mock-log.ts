@@ -68,7 +68,10 @@ export function servedBySeq(logs: ReadonlyMap<string, readonly LogEntry[]>): Map
 }
 
 /** Records with `provider` (and `attempts`) filled in where the target did not say; never overrides what it said. */
-export function attributeRecords(records: readonly RequestRecord[], served: ReadonlyMap<number, Served>): RequestRecord[] {
+export function attributeRecords(
+  records: readonly RequestRecord[],
+  served: ReadonlyMap<number, Served>,
+): RequestRecord[] {
   return records.map((record) => {
     const s = served.get(record.seq);
     if (s === undefined || record.outcome === 'dropped') return record;

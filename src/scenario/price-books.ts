@@ -15,7 +15,9 @@ export const DEFAULT_PRICE_BOOKS: readonly string[] = Object.freeze(['list-2026'
 /** The file a reference names; `baseDir` is where a relative path is read from. */
 export function priceBookPath(ref: string, baseDir: string): string {
   if (/^[a-z0-9][a-z0-9._-]*$/i.test(ref) && extname(ref) === '') {
-    const found = ['.json', '.yaml', '.yml'].map((ext) => join(PRICE_BOOK_DIR, `${ref}${ext}`)).find((p) => existsSync(p));
+    const found = ['.json', '.yaml', '.yml']
+      .map((ext) => join(PRICE_BOOK_DIR, `${ref}${ext}`))
+      .find((p) => existsSync(p));
     return found ?? join(PRICE_BOOK_DIR, `${ref}.json`);
   }
   return resolve(baseDir, ref);
@@ -38,14 +40,18 @@ export function readPriceBook(path: string): PriceBook {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`price book ${path}: not found (bundled books: ${bundledBooks().join(', ')})`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`price book ${path}: not found (bundled books: ${bundledBooks().join(', ')})`, { cause: error });
     throw new Error(`price book ${path}: cannot read: ${(error as Error).message}`, { cause: error });
   }
   let parsed: unknown;
   try {
     parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new Error(`price book ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `price book ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return parsePriceBook(parsed, `price book ${path}`);
 }

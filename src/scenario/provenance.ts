@@ -73,12 +73,19 @@ export function positionOf(layers: readonly Layer[], path: IssuePath, key?: stri
 }
 
 /** One `file:line:col: field 'a.b': message` line per problem (one per unknown key). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], layers: readonly Layer[], schema: unknown, input: unknown): string[] {
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  layers: readonly Layer[],
+  schema: unknown,
+  input: unknown,
+): string[] {
   return issues.flatMap((issue) => {
     const path: IssuePath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.flatMap((key) =>
-        describeZodIssue({ ...issue, keys: [key] }, { schema, input }).map((line) => `${positionOf(layers, path, key)}: ${line}`),
+        describeZodIssue({ ...issue, keys: [key] }, { schema, input }).map(
+          (line) => `${positionOf(layers, path, key)}: ${line}`,
+        ),
       );
     }
     return describeZodIssue(issue, { schema, input }).map((line) => `${positionOf(layers, path)}: ${line}`);

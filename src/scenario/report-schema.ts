@@ -19,7 +19,10 @@ function count() {
   return z.unknown().transform((value, ctx): number => {
     const n = typeof value === 'string' || typeof value === 'number' ? parseCount(value) : undefined;
     if (n === undefined || n <= 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a positive count such as 500M, 10k or 250000, got ${JSON.stringify(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a positive count such as 500M, 10k or 250000, got ${JSON.stringify(value)}`,
+      });
       return z.NEVER;
     }
     return n;
@@ -36,7 +39,11 @@ export const reportSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.monthly_tokens !== undefined && r.monthly_requests !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['monthly_requests'], message: "give 'monthly_tokens' or 'monthly_requests', not both" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monthly_requests'],
+        message: "give 'monthly_tokens' or 'monthly_requests', not both",
+      });
     }
   });
 

@@ -29,7 +29,16 @@ import { startTarget } from './start-target.js';
 
 export type RunEvent =
   | { kind: 'phase'; message: string }
-  | { kind: 'progress'; elapsedMs: number; totalMs: number; scheduled: number; ok: number; failed: number; dropped: number; activeFaults: string[] }
+  | {
+      kind: 'progress';
+      elapsedMs: number;
+      totalMs: number;
+      scheduled: number;
+      ok: number;
+      failed: number;
+      dropped: number;
+      activeFaults: string[];
+    }
   | { kind: 'fault'; event: TimelineEvent }
   | { kind: 'cleanup-error'; message: string };
 
@@ -110,9 +119,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   try {
     emit({ kind: 'phase', message: 'starting fault plane and mock providers' });
-    const faultPlaneUrl = options.faultPlaneUrl ?? (await track(services, startService('fault plane', ['toxiproxy', '--port', '0', '--seed', String(scenario.seed)]))).url;
+    const faultPlaneUrl =
+      options.faultPlaneUrl ??
+      (
+        await track(
+          services,
+          startService('fault plane', ['toxiproxy', '--port', '0', '--seed', String(scenario.seed)]),
+        )
+      ).url;
     // allSettled, not all: every mock that did start must be tracked so cleanup can stop it.
-    const settled = await Promise.allSettled(scenario.providers.map((p) => track(services, startMock(p, scenario.seed, runDir))));
+    const settled = await Promise.allSettled(
+      scenario.providers.map((p) => track(services, startMock(p, scenario.seed, runDir))),
+    );
     const mocks = settled.map((result) => {
       if (result.status === 'rejected') throw result.reason;
       return result.value;
@@ -121,7 +139,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     client = new FaultPlaneClient(faultPlaneUrl);
     const leftovers = await clearLeftoverProxies(client);
-    if (leftovers.length > 0) emit({ kind: 'phase', message: `removed ${leftovers.length} proxies left by earlier runs: ${leftovers.join(', ')}` });
+    if (leftovers.length > 0)
+      emit({
+        kind: 'phase',
+        message: `removed ${leftovers.length} proxies left by earlier runs: ${leftovers.join(', ')}`,
+      });
     const listenByProvider = new Map<string, string>();
     const mockByProvider = new Map<string, string>();
     for (const [index, provider] of scenario.providers.entries()) {
@@ -134,7 +156,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       mockByProvider.set(provider.name, mockUrl);
     }
 
-    emit({ kind: 'phase', message: `starting ${scenario.target.kind} target (chain: ${scenario.target.chain.join(' -> ')})` });
+    emit({
+      kind: 'phase',
+      message: `starting ${scenario.target.kind} target (chain: ${scenario.target.chain.join(' -> ')})`,
+    });
     const target = await startTarget({
       scenario,
       proxyOf: (provider) => listenByProvider.get(provider)!,
@@ -144,13 +169,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     });
     targetUrl = target.url;
     // An external target's headers go out with every request, warmup included.
-    const l = target.headers === undefined ? scenario.load : { ...scenario.load, mix: { ...scenario.load.mix, headers: target.headers } };
+    const l =
+      target.headers === undefined
+        ? scenario.load
+        : { ...scenario.load, mix: { ...scenario.load.mix, headers: target.headers } };
     checkInterrupt();
 
     const faults: TimelineFault[] = scenario.schedule.map(({ source: _source, ...f }) =>
-      f.plane === 'proxy' ? { ...f, proxy: proxyName(runId, f.provider) } : { ...f, mock: mockByProvider.get(f.provider)! },
+      f.plane === 'proxy'
+        ? { ...f, proxy: proxyName(runId, f.provider) }
+        : { ...f, mock: mockByProvider.get(f.provider)! },
     );
-    timeline = new FaultTimeline({ faultPlane: client, mocks: new MockFaultClient() }, faults, (event) => emit({ kind: 'fault', event }));
+    timeline = new FaultTimeline({ faultPlane: client, mocks: new MockFaultClient() }, faults, (event) =>
+      emit({ kind: 'fault', event }),
+    );
 
     if (scenario.load.warmup > 0) {
       emit({ kind: 'phase', message: `warmup: ${scenario.load.warmup / 1000}s (not recorded)` });
@@ -158,9 +190,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       checkInterrupt();
     }
     // Log entries after these positions belong to the recorded load (warmup ids repeat rb-0, rb-1...).
-    const logFrom = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await mockLogPosition(url)] as const)));
+    const logFrom = new Map(
+      await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await mockLogPosition(url)] as const)),
+    );
 
-    emit({ kind: 'phase', message: `load: ${l.mode === 'closed' ? `closed model, ${l.connections} connections` : `${l.schedule?.kind ?? 'constant'} ${l.rate}/s`} for ${l.duration / 1000}s` });
+    emit({
+      kind: 'phase',
+      message: `load: ${l.mode === 'closed' ? `closed model, ${l.connections} connections` : `${l.schedule?.kind ?? 'constant'} ${l.rate}/s`} for ${l.duration / 1000}s`,
+    });
     let loadStart = performance.now();
     const counts = { ok: 0, failed: 0, dropped: 0 };
     // The load stops on the caller's signal, or early when an abort-on-fail gate says so.
@@ -203,8 +240,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
 
     relayEvents = await readRelayEvents(targetUrl, performance.timeOrigin + loadStart);
-    emit({ kind: 'phase', message: 'attributing requests from the mock providers\' logs' });
-    const logs = new Map(await Promise.all([...mockByProvider].map(async ([p, url]) => [p, await readMockLog(url, logFrom.get(p) ?? 0)] as const)));
+    emit({ kind: 'phase', message: "attributing requests from the mock providers' logs" });
+    const logs = new Map(
+      await Promise.all(
+        [...mockByProvider].map(async ([p, url]) => [p, await readMockLog(url, logFrom.get(p) ?? 0)] as const),
+      ),
+    );
     const before = records.filter((r) => r.provider !== undefined).length;
     records = attributeRecords(records, servedBySeq(logs));
     attributedFromLogs = records.filter((r) => r.provider !== undefined).length - before;
@@ -256,7 +297,9 @@ async function cleanUp(
   await timeline?.rollback().catch((error: Error) => report(error.message));
   for (const proxy of proxies) await client?.deleteProxy(proxy).catch((error: Error) => report(error.message));
   for (const service of [...services].reverse()) {
-    await service.stop().catch((error: Error) => report(`could not stop ${service.name} (pid ${service.pid}): ${error.message}`));
+    await service
+      .stop()
+      .catch((error: Error) => report(`could not stop ${service.name} (pid ${service.pid}): ${error.message}`));
   }
 }
 

@@ -14,7 +14,10 @@ export function duration() {
   return z.unknown().transform((value, ctx): number => {
     const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 8s or 1m, got ${JSON.stringify(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as 250ms, 8s or 1m, got ${JSON.stringify(value)}`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -28,7 +31,10 @@ export function rate(options: { allowZero?: boolean } = {}) {
     const ok = perSecond !== undefined && (options.allowZero ? perSecond >= 0 : perSecond > 0);
     if (!ok) {
       const what = options.allowZero ? 'a rate >= 0' : 'a positive rate';
-      ctx.addIssue({ code: 'custom', message: `expected ${what} such as 50/s or 3000/m, got ${JSON.stringify(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${what} such as 50/s or 3000/m, got ${JSON.stringify(value)}`,
+      });
       return z.NEVER;
     }
     return perSecond;

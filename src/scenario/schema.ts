@@ -20,7 +20,9 @@ const gates = z
   // Entries are strings or `{ threshold, abort_on_fail, delay_abort_eval }` objects: gates.ts checks them.
   .record(z.string(), z.array(z.unknown()).min(1))
   .default({})
-  .transform((byMetric, ctx): Gate[] => parseGateTable(byMetric, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
+  .transform((byMetric, ctx): Gate[] =>
+    parseGateTable(byMetric, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  );
 
 export const scenarioSchema = z
   .strictObject({
@@ -51,14 +53,19 @@ export const scenarioSchema = z
     const known = new Set(scenario.providers.map((p) => p.name));
     const unknown = (p: string): string => `unknown provider '${p}'; providers: ${[...known].join(', ')}`;
     scenario.target.chain?.forEach((member, index) => {
-      if (!known.has(member)) ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
+      if (!known.has(member))
+        ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
     });
     if (scenario.target.kind === 'direct') {
       const first = scenario.target.chain?.[0] ?? scenario.providers[0]?.name;
       const provider = scenario.providers.find((p) => p.name === first);
       if (provider !== undefined && provider.dialect !== 'openai') {
         const path = scenario.target.chain ? ['target', 'chain', 0] : ['target', 'kind'];
-        ctx.addIssue({ code: 'custom', path, message: `a direct target calls '${first}' with OpenAI requests, but its dialect is ${provider.dialect}; put an openai-dialect provider first` });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `a direct target calls '${first}' with OpenAI requests, but its dialect is ${provider.dialect}; put an openai-dialect provider first`,
+        });
       }
     }
     scenario.faults.forEach((f, index) => {
@@ -71,12 +78,17 @@ export const scenarioSchema = z
       const end = faultEndMs(f);
       if (end > scenario.load.duration) {
         const what = f.repeat ? `its last repetition ends at ${end / 1000}s` : `fault ends at ${end / 1000}s`;
-        ctx.addIssue({ code: 'custom', path: ['faults', index, f.repeat ? 'repeat' : 'for'], message: `${what}, after the load ends at ${scenario.load.duration / 1000}s` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', index, f.repeat ? 'repeat' : 'for'],
+          message: `${what}, after the load ends at ${scenario.load.duration / 1000}s`,
+        });
       }
     });
     const names = scenario.providers.map((p) => p.name);
     names.forEach((n, index) => {
-      if (names.indexOf(n) !== index) ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name '${n}'` });
+      if (names.indexOf(n) !== index)
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name '${n}'` });
     });
   });
 

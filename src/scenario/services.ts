@@ -31,7 +31,11 @@ export interface StartServiceOptions {
 }
 
 /** Starts `relaybench <args>` (or `entry <args>`) in a child process and waits for it to report its URL. */
-export function startService(name: string, args: readonly string[], options: StartServiceOptions = {}): Promise<RunningService> {
+export function startService(
+  name: string,
+  args: readonly string[],
+  options: StartServiceOptions = {},
+): Promise<RunningService> {
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const child = fork(options.entry ?? CLI_ENTRY, [...args], {
     execArgv: options.entry ? ['--import', 'tsx'] : [],
@@ -49,7 +53,9 @@ export function startService(name: string, args: readonly string[], options: Sta
     const fail = (why: string): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new ServiceStartError(`${name} (relaybench ${args.join(' ')}) ${why}${stderr ? `\n${stderr.trim()}` : ''}`));
+      reject(
+        new ServiceStartError(`${name} (relaybench ${args.join(' ')}) ${why}${stderr ? `\n${stderr.trim()}` : ''}`),
+      );
     };
     const timer = setTimeout(() => fail(`did not become ready within ${startTimeoutMs} ms`), startTimeoutMs);
     child.once('error', (error) => fail(`could not start: ${error.message}`));

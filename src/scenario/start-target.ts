@@ -95,7 +95,10 @@ function templateContext(setup: TargetSetup, port: number, runDir: string): Temp
   };
 }
 
-function fillHeaders(headers: Readonly<Record<string, string>>, ctx: TemplateContext): Readonly<Record<string, string>> {
+function fillHeaders(
+  headers: Readonly<Record<string, string>>,
+  ctx: TemplateContext,
+): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fillTemplate(value, ctx)]));
 }
 

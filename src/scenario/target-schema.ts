@@ -53,7 +53,10 @@ export const targetSchema = z
      * calls the first. builtin: an entry may be `{ provider, priority, weight }`, as in the relay's
      * config: equal priorities form one balanced group, weighted within it.
      */
-    chain: z.array(z.union([name, chainMember])).min(1).optional(),
+    chain: z
+      .array(z.union([name, chainMember]))
+      .min(1)
+      .optional(),
     /** builtin: per-attempt upstream timeout inside the relay. Default 2s. */
     attempt_timeout: duration().optional(),
     /** builtin: the relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
@@ -84,24 +87,41 @@ export const targetSchema = z
       if (kind === t.kind) continue;
       for (const field of KIND_FIELDS[kind]) {
         if (t[field as keyof typeof t] !== undefined && !KIND_FIELDS[t.kind].includes(field)) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `not an attribute of target kind '${t.kind}' (only of ${kind})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `not an attribute of target kind '${t.kind}' (only of ${kind})`,
+          });
         }
       }
     }
     if (t.kind !== 'builtin') {
       t.chain?.forEach((member, index) => {
-        if (typeof member !== 'string') ctx.addIssue({ code: 'custom', path: ['chain', index], message: `priority and weight are our relay's settings (kind builtin); a ${t.kind} target takes provider names only` });
+        if (typeof member !== 'string')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['chain', index],
+            message: `priority and weight are our relay's settings (kind builtin); a ${t.kind} target takes provider names only`,
+          });
       });
     }
     if (t.kind !== 'external') return;
     const seen = new Map<string, string>();
     for (const [header, value] of Object.entries(t.headers ?? {})) {
-      const problem = extraHeaderProblem(header, value) ?? (seen.has(header.toLowerCase()) ? `'${header}' and '${seen.get(header.toLowerCase())}' are the same header (names are case-insensitive)` : undefined);
+      const problem =
+        extraHeaderProblem(header, value) ??
+        (seen.has(header.toLowerCase())
+          ? `'${header}' and '${seen.get(header.toLowerCase())}' are the same header (names are case-insensitive)`
+          : undefined);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['headers', header], message: problem });
       seen.set(header.toLowerCase(), header);
     }
     if (t.url === undefined && t.command === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: "an external target needs 'url' (a running gateway) or 'command' (+ 'ready_url', 'config_template')" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: "an external target needs 'url' (a running gateway) or 'command' (+ 'ready_url', 'config_template')",
+      });
     }
     if (t.command === undefined) {
       for (const field of ['ready_url', 'config_template', 'env', 'ready_timeout'] as const) {
@@ -113,7 +133,9 @@ export const targetSchema = z
     ...t,
     chain: t.chain?.map((member) => (typeof member === 'string' ? member : member.provider)),
     members: Object.fromEntries(
-      (t.chain ?? []).flatMap((member) => (typeof member === 'string' ? [] : [[member.provider, { priority: member.priority, weight: member.weight }]])),
+      (t.chain ?? []).flatMap((member) =>
+        typeof member === 'string' ? [] : [[member.provider, { priority: member.priority, weight: member.weight }]],
+      ),
     ) as ChainMembers,
     attempt_timeout: t.attempt_timeout ?? 2000,
     ready_timeout: t.ready_timeout ?? 30_000,

@@ -33,7 +33,11 @@ export interface TemplateContext {
   addressOf(provider: string): ProviderAddress;
 }
 
-const VERSION_PREFIX: Readonly<Record<ProviderSpec['dialect'], string>> = Object.freeze({ openai: '/v1', anthropic: '/v1', gemini: '/v1beta' });
+const VERSION_PREFIX: Readonly<Record<ProviderSpec['dialect'], string>> = Object.freeze({
+  openai: '/v1',
+  anthropic: '/v1',
+  gemini: '/v1beta',
+});
 
 /** The value of one placeholder, or undefined when it names nothing. */
 export function placeholderValue(key: string, ctx: TemplateContext): string | undefined {
@@ -47,20 +51,30 @@ export function placeholderValue(key: string, ctx: TemplateContext): string | un
   }
   if (parts.length !== 3) return undefined;
   const [group, which, attr] = parts as [string, string, string];
-  const providerName = group === 'providers' ? which : group === 'chain' && /^\d+$/.test(which) ? ctx.chain[Number(which)] : undefined;
+  const providerName =
+    group === 'providers' ? which : group === 'chain' && /^\d+$/.test(which) ? ctx.chain[Number(which)] : undefined;
   const provider = ctx.providers.find((p) => p.name === providerName);
   if (provider === undefined) return undefined;
   const { host, port } = ctx.addressOf(provider.name);
   switch (attr) {
-    case 'url': return `http://${host}:${port}`;
-    case 'base_url': return `http://${host}:${port}${VERSION_PREFIX[provider.dialect]}`;
-    case 'host': return host;
-    case 'port': return String(port);
-    case 'address': return `${host}:${port}`;
-    case 'model': return provider.model;
-    case 'dialect': return provider.dialect;
-    case 'name': return provider.name;
-    default: return undefined;
+    case 'url':
+      return `http://${host}:${port}`;
+    case 'base_url':
+      return `http://${host}:${port}${VERSION_PREFIX[provider.dialect]}`;
+    case 'host':
+      return host;
+    case 'port':
+      return String(port);
+    case 'address':
+      return `${host}:${port}`;
+    case 'model':
+      return provider.model;
+    case 'dialect':
+      return provider.dialect;
+    case 'name':
+      return provider.name;
+    default:
+      return undefined;
   }
 }
 
@@ -79,6 +93,19 @@ export function fillTemplate(text: string, ctx: TemplateContext): string {
 }
 
 /** A context with stand-in values, to check templates when the scenario loads. */
-export function checkContext(providers: readonly ProviderSpec[], chain: readonly string[], model: string, hasConfig: boolean): TemplateContext {
-  return { port: 1, config: hasConfig ? '/config' : undefined, run_dir: '/run', model, providers, chain, addressOf: () => ({ host: '127.0.0.1', port: 1 }) };
+export function checkContext(
+  providers: readonly ProviderSpec[],
+  chain: readonly string[],
+  model: string,
+  hasConfig: boolean,
+): TemplateContext {
+  return {
+    port: 1,
+    config: hasConfig ? '/config' : undefined,
+    run_dir: '/run',
+    model,
+    providers,
+    chain,
+    addressOf: () => ({ host: '127.0.0.1', port: 1 }),
+  };
 }

@@ -51,7 +51,11 @@ export function parseCount(value: string | number): number | undefined {
 
 /** Formats a count for headings: `500M`, `10K`, `1.5B`, `750`. */
 export function formatCount(n: number): string {
-  for (const [suffix, size] of [['B', 1e9], ['M', 1e6], ['K', 1e3]] as const) {
+  for (const [suffix, size] of [
+    ['B', 1e9],
+    ['M', 1e6],
+    ['K', 1e3],
+  ] as const) {
     if (n >= size) return `${Number((n / size).toFixed(2))}${suffix}`;
   }
   return String(n);

@@ -29,7 +29,11 @@ export interface VariantOverride {
 }
 
 /** Matrix keys and where each lands in the scenario. */
-const MATRIX_PATHS: Readonly<Record<string, IssuePath>> = Object.freeze({ chain: ['target', 'chain'], target: ['target'], providers: ['providers'] });
+const MATRIX_PATHS: Readonly<Record<string, IssuePath>> = Object.freeze({
+  chain: ['target', 'chain'],
+  target: ['target'],
+  providers: ['providers'],
+});
 const MAX_VARIANTS = 64;
 
 export type VariantProblem = (path: IssuePath, message: string) => void;
@@ -39,19 +43,29 @@ export function expandVariants(value: unknown, layers: readonly Layer[], problem
   if (value === undefined || value === null) return [];
   const home = ownerOf(layers, ['variants']);
   const at = (path: IssuePath): IssuePath | undefined => home.docPath(['variants', ...path]);
-  const out = Array.isArray(value) ? fromList(value, home, at, problem) : isPlainMap(value) ? fromMatrix(value, home, at, problem) : undefined;
+  const out = Array.isArray(value)
+    ? fromList(value, home, at, problem)
+    : isPlainMap(value)
+      ? fromMatrix(value, home, at, problem)
+      : undefined;
   if (out === undefined) {
     problem(['variants'], 'expected a matrix ({ chain: [...], target: [...] }) or a list of named overrides');
     return [];
   }
   if (out.length > MAX_VARIANTS) problem(['variants'], `${out.length} variants; at most ${MAX_VARIANTS}`);
   out.forEach((v, i) => {
-    if (out.findIndex((o) => o.name === v.name) !== i) problem(Array.isArray(value) ? ['variants', i, 'name'] : ['variants'], `duplicate variant name '${v.name}'`);
+    if (out.findIndex((o) => o.name === v.name) !== i)
+      problem(Array.isArray(value) ? ['variants', i, 'name'] : ['variants'], `duplicate variant name '${v.name}'`);
   });
   return out;
 }
 
-function fromList(list: unknown[], home: Layer, at: (p: IssuePath) => IssuePath | undefined, problem: VariantProblem): VariantOverride[] {
+function fromList(
+  list: unknown[],
+  home: Layer,
+  at: (p: IssuePath) => IssuePath | undefined,
+  problem: VariantProblem,
+): VariantOverride[] {
   if (list.length === 0) problem(['variants'], 'an empty list; give at least one variant or omit variants');
   return list.flatMap((entry, i): VariantOverride[] => {
     if (!isPlainMap(entry)) {
@@ -60,16 +74,22 @@ function fromList(list: unknown[], home: Layer, at: (p: IssuePath) => IssuePath 
     }
     const { name, chain, ...rest } = entry;
     for (const key of Object.keys(rest)) {
-      if (key !== 'target' && key !== 'providers') problem(['variants', i, key], `a variant may set name, target, chain and providers only (seed, load and faults stay the same so the rows compare)`);
+      if (key !== 'target' && key !== 'providers')
+        problem(
+          ['variants', i, key],
+          `a variant may set name, target, chain and providers only (seed, load and faults stay the same so the rows compare)`,
+        );
     }
-    if (name !== undefined && (typeof name !== 'string' || !/^[^\n|]{1,80}$/.test(name))) problem(['variants', i, 'name'], 'expected a short single-line name without |');
+    if (name !== undefined && (typeof name !== 'string' || !/^[^\n|]{1,80}$/.test(name)))
+      problem(['variants', i, 'name'], 'expected a short single-line name without |');
     const override: Plain = { ...rest };
     if (chain !== undefined) override.target = { ...(isPlainMap(rest.target) ? rest.target : {}), chain };
     const layer: Layer = {
       source: home.source,
       docPath: (path) => {
         if (path[0] === 'name') return undefined;
-        if (chain !== undefined && path[0] === 'target' && path[1] === 'chain') return at([i, 'chain', ...path.slice(2)]);
+        if (chain !== undefined && path[0] === 'target' && path[1] === 'chain')
+          return at([i, 'chain', ...path.slice(2)]);
         return at([i, ...path]);
       },
       impliesMap: (path) => chain !== undefined && path.length === 1 && path[0] === 'target',
@@ -78,12 +98,22 @@ function fromList(list: unknown[], home: Layer, at: (p: IssuePath) => IssuePath 
   });
 }
 
-function fromMatrix(matrix: Plain, home: Layer, at: (p: IssuePath) => IssuePath | undefined, problem: VariantProblem): VariantOverride[] {
+function fromMatrix(
+  matrix: Plain,
+  home: Layer,
+  at: (p: IssuePath) => IssuePath | undefined,
+  problem: VariantProblem,
+): VariantOverride[] {
   const keys = Object.keys(matrix);
   if (keys.length === 0) problem(['variants'], 'an empty matrix; give chain, target or providers lists');
   for (const key of keys) {
-    if (!(key in MATRIX_PATHS)) problem(['variants', key], `not a matrix dimension (allowed: ${Object.keys(MATRIX_PATHS).join(', ')}; seed, load and faults stay the same so the rows compare)`);
-    else if (!Array.isArray(matrix[key]) || (matrix[key] as unknown[]).length === 0) problem(['variants', key], 'expected a non-empty list of values, one per variant');
+    if (!(key in MATRIX_PATHS))
+      problem(
+        ['variants', key],
+        `not a matrix dimension (allowed: ${Object.keys(MATRIX_PATHS).join(', ')}; seed, load and faults stay the same so the rows compare)`,
+      );
+    else if (!Array.isArray(matrix[key]) || (matrix[key] as unknown[]).length === 0)
+      problem(['variants', key], 'expected a non-empty list of values, one per variant');
   }
   const dims = keys.filter((k) => k in MATRIX_PATHS && Array.isArray(matrix[k]) && (matrix[k] as unknown[]).length > 0);
   if (dims.length === 0) return [];
@@ -96,7 +126,16 @@ function fromMatrix(matrix: Plain, home: Layer, at: (p: IssuePath) => IssuePath 
       const value = (matrix[key] as unknown[])[combo[d]!];
       labels.push(label(key, value, combo[d]!));
       const path = MATRIX_PATHS[key]!;
-      override = key === 'chain' ? { ...override, target: { ...(isPlainMap(override.target) ? override.target : {}), chain: value } } : { ...override, [path[0] as string]: key === 'target' && isPlainMap(override.target) && isPlainMap(value) ? { ...value, ...override.target } : value };
+      override =
+        key === 'chain'
+          ? { ...override, target: { ...(isPlainMap(override.target) ? override.target : {}), chain: value } }
+          : {
+              ...override,
+              [path[0] as string]:
+                key === 'target' && isPlainMap(override.target) && isPlainMap(value)
+                  ? { ...value, ...override.target }
+                  : value,
+            };
     });
     const layer: Layer = {
       source: home.source,
@@ -107,7 +146,8 @@ function fromMatrix(matrix: Plain, home: Layer, at: (p: IssuePath) => IssuePath 
         }
         return undefined;
       },
-      impliesMap: (path) => dims.includes('chain') && !dims.includes('target') && path.length === 1 && path[0] === 'target',
+      impliesMap: (path) =>
+        dims.includes('chain') && !dims.includes('target') && path.length === 1 && path[0] === 'target',
     };
     return { name: labels.join(', '), override, layer };
   });

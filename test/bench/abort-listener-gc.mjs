@@ -26,6 +26,11 @@ function op() {
   });
 }
 const end = Date.now() + 4000;
-async function worker() { while (Date.now() < end) { await op(); done++; } }
+async function worker() {
+  while (Date.now() < end) {
+    await op();
+    done++;
+  }
+}
 await Promise.all(Array.from({ length: 8 }, worker));
 console.error('ops', done);

@@ -17,7 +17,12 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     pool
-      .request({ path: req.url ?? '/', method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+      .request({
+        path: req.url ?? '/',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat(chunks),
+      })
       .then(async (response) => {
         const body = Buffer.from(await response.body.arrayBuffer());
         res.writeHead(response.statusCode, { 'content-type': 'application/json', 'content-length': body.length });

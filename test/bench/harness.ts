@@ -23,12 +23,18 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const COMPLETION = JSON.stringify({
-  id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4.1-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! How can I help you today?' }, finish_reason: 'stop' }],
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  model: 'gpt-4.1-mini',
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'Hello! How can I help you today?' }, finish_reason: 'stop' },
+  ],
   usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
 });
 const SSE = [
-  ...['Hello', '!', ' How', ' can', ' I', ' help', ' you', ' today', '?'].map((t) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: t } }] })}\n\n`),
+  ...['Hello', '!', ' How', ' can', ' I', ' help', ' you', ' today', '?'].map(
+    (t) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: t } }] })}\n\n`,
+  ),
   `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 9 } })}\n\n`,
   'data: [DONE]\n\n',
 ];
@@ -48,7 +54,9 @@ async function microBenchmarks(): Promise<string> {
       meter.end();
       if (meter.verdict() !== 'ok') throw new Error('bad verdict');
     })
-    .add('gate parse + evaluate (p(99) < 1500ms)', () => evaluateGate(parseGate('latency', 'p(99) < 1500ms'), () => 1234))
+    .add('gate parse + evaluate (p(99) < 1500ms)', () =>
+      evaluateGate(parseGate('latency', 'p(99) < 1500ms'), () => 1234),
+    )
     .add('gate evaluate only (2 gates)', () => {
       evaluateGate(latencyGate, () => 1234);
       evaluateGate(rateGate, () => 0.9995);
@@ -100,7 +108,8 @@ async function scheduleAccuracy(url: string, rate: number, workers = 1): Promise
       lastSent = Math.max(lastSent, r.sentMs);
     },
   };
-  const run: OpenModelRun = workers > 1 ? await runOpenModelInWorkers({ ...options, workers }) : await runOpenModel(options);
+  const run: OpenModelRun =
+    workers > 1 ? await runOpenModelInWorkers({ ...options, workers }) : await runOpenModel(options);
   // Achieved = sends per second over the span they actually took (one interval added for the last).
   const achieved = sent / ((lastSent - firstSent + 1000 / rate) / 1000);
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;

@@ -17,7 +17,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEGMENT_MS = Number(process.env.BENCH_SEGMENT_MS ?? 3000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 4);
 const BARE_PROXY = fileURLToPath(new URL('./bare-proxy.ts', import.meta.url));
-const BODY = JSON.stringify({ model: 'gpt-4.1-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Say hi.' }] });
+const BODY = JSON.stringify({
+  model: 'gpt-4.1-mini',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'Say hi.' }],
+});
 
 type Name = 'direct' | 'bare proxy' | 'relay';
 
@@ -30,7 +34,11 @@ async function main(): Promise<void> {
     services.push(mock);
     const [bare, relay] = await Promise.all([
       startService('bare proxy', [mock.url], { entry: BARE_PROXY }),
-      startService('relay', ['relay', '--config-json', JSON.stringify({ targets: [{ name: 'upstream', baseUrl: `${mock.url}/v1` }] })]),
+      startService('relay', [
+        'relay',
+        '--config-json',
+        JSON.stringify({ targets: [{ name: 'upstream', baseUrl: `${mock.url}/v1` }] }),
+      ]),
     ]);
     services.push(bare, relay);
     const targets: Record<Name, string> = { direct: mock.url, 'bare proxy': bare.url, relay: relay.url };
@@ -99,7 +107,10 @@ function renderTable(histograms: Record<Name, LatencyHistogram>, throughput: Rec
     const s = summarize(histograms[name]);
     const over50 = s.p50Us - direct.p50Us;
     const over99 = s.p99Us - direct.p99Us;
-    const vsBare = name === 'direct' ? '—' : `${ratio(over50, bare.p50Us - direct.p50Us)} / ${ratio(over99, bare.p99Us - direct.p99Us)}`;
+    const vsBare =
+      name === 'direct'
+        ? '—'
+        : `${ratio(over50, bare.p50Us - direct.p50Us)} / ${ratio(over99, bare.p99Us - direct.p99Us)}`;
     return `| ${name} | ${s.count} | ${ms(s.p50Us)} | ${ms(s.p99Us)} | ${name === 'direct' ? '—' : ms(over50)} | ${name === 'direct' ? '—' : ms(over99)} | ${vsBare} | ${Math.round(throughput[name])} | ${ratio(throughput[name], throughput['bare proxy'])} |`;
   });
   return [

@@ -3,7 +3,17 @@ import { Toxiproxy, ToxiproxyError, type ICreateToxicBody } from 'toxiproxy-node
 import type { RunningToxiproxyServer } from '../../src/chaos/server.js';
 import { startToxiproxyServer } from '../../src/chaos/server.js';
 import { FaultPlaneError } from '../../src/errors.js';
-import { api, portOf, Probe, Resources, roundTrip, EXTERNAL_FAULT_PLANE, startFaultPlane, startTcpServer, type TcpServer } from './helpers.js';
+import {
+  api,
+  portOf,
+  Probe,
+  Resources,
+  roundTrip,
+  EXTERNAL_FAULT_PLANE,
+  startFaultPlane,
+  startTcpServer,
+  type TcpServer,
+} from './helpers.js';
 
 const resources = new Resources();
 let server: RunningToxiproxyServer;
@@ -178,8 +188,14 @@ describe('raw HTTP contract', () => {
   it.each([
     [{ listen: '127.0.0.1:0', upstream: 'x:1' }, 'missing required field: name'],
     [{ name: 'n', listen: '127.0.0.1:0' }, 'missing required field: upstream'],
-    [{ name: 'n', upstream: 'nonsense' }, 'bad request body: upstream must be a host:port address with a port from 1 to 65535, got "nonsense"'],
-    [{ name: 'n', upstream: 'x:1', listen: 'nope' }, 'bad request body: listen must be a host:port address, got "nope"'],
+    [
+      { name: 'n', upstream: 'nonsense' },
+      'bad request body: upstream must be a host:port address with a port from 1 to 65535, got "nonsense"',
+    ],
+    [
+      { name: 'n', upstream: 'x:1', listen: 'nope' },
+      'bad request body: listen must be a host:port address, got "nope"',
+    ],
     [{ name: 42, upstream: 'x:1' }, 'bad request body: field "name" must be a string, got 42'],
     [{ name: 'n', upstream: 'x:1', enabled: 'yes' }, 'bad request body: field "enabled" must be a boolean, got "yes"'],
   ])('POST /proxies %j answers 400 %s', async (body, message) => {
@@ -204,7 +220,11 @@ describe('raw HTTP contract', () => {
   });
 
   it('answers 500 with the listen error when the port is taken, and creates nothing', async () => {
-    const response = await api(server.url, 'POST', '/proxies', { name: 'clash', listen: `127.0.0.1:${echo.port}`, upstream });
+    const response = await api(server.url, 'POST', '/proxies', {
+      name: 'clash',
+      listen: `127.0.0.1:${echo.port}`,
+      upstream,
+    });
     expect(response.status).toBe(500);
     expect((response.json as { error: string }).error).toContain('EADDRINUSE');
     expect((await api(server.url, 'GET', '/proxies/clash')).status).toBe(404);
@@ -232,7 +252,12 @@ describe('raw HTTP contract', () => {
       stream: 'downstream',
       toxicity: 1,
     });
-    await api(server.url, 'POST', '/proxies/echo/toxics', { type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 5 } });
+    await api(server.url, 'POST', '/proxies/echo/toxics', {
+      type: 'timeout',
+      stream: 'upstream',
+      toxicity: 0,
+      attributes: { timeout: 5 },
+    });
     const listed = await api(server.url, 'GET', '/proxies/echo/toxics');
     expect((listed.json as { name: string }[]).map((t) => t.name)).toEqual(['timeout_upstream', 'latency_downstream']);
     const proxy = await api(server.url, 'GET', '/proxies/echo');
@@ -257,7 +282,11 @@ describe('raw HTTP contract', () => {
   it('answers 409 for a duplicate toxic name, across streams', async () => {
     await createEcho();
     await api(server.url, 'POST', '/proxies/echo/toxics', { name: 'slow', type: 'latency', stream: 'upstream' });
-    const duplicate = await api(server.url, 'POST', '/proxies/echo/toxics', { name: 'slow', type: 'latency', stream: 'downstream' });
+    const duplicate = await api(server.url, 'POST', '/proxies/echo/toxics', {
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.json).toEqual({ error: 'toxic already exists', status: 409 });
   });
@@ -317,7 +346,9 @@ describe('raw HTTP contract', () => {
   it('populate answers 201 with the proxies', async () => {
     const response = await api(server.url, 'POST', '/populate', [{ name: 'p', listen: '127.0.0.1:0', upstream }]);
     expect(response.status).toBe(201);
-    expect(response.json).toEqual({ proxies: [expect.objectContaining({ name: 'p', upstream, enabled: true, toxics: [] })] });
+    expect(response.json).toEqual({
+      proxies: [expect.objectContaining({ name: 'p', upstream, enabled: true, toxics: [] })],
+    });
   });
 
   it('reset answers 204', async () => {
@@ -356,7 +387,10 @@ describe('raw HTTP contract', () => {
 
   it('serialises concurrent creates of the same name: one 201, one 409', async () => {
     const body = { name: 'race', listen: '127.0.0.1:0', upstream };
-    const statuses = await Promise.all([api(server.url, 'POST', '/proxies', body), api(server.url, 'POST', '/proxies', body)]);
+    const statuses = await Promise.all([
+      api(server.url, 'POST', '/proxies', body),
+      api(server.url, 'POST', '/proxies', body),
+    ]);
     expect(statuses.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 });

@@ -46,7 +46,10 @@ export interface TcpServer {
 }
 
 /** A TCP server on an ephemeral loopback port; `onSocket` decides what it does (default: echo). */
-export async function startTcpServer(resources: Resources, onSocket: (socket: Socket) => void = (s) => s.pipe(s)): Promise<TcpServer> {
+export async function startTcpServer(
+  resources: Resources,
+  onSocket: (socket: Socket) => void = (s) => s.pipe(s),
+): Promise<TcpServer> {
   const sockets: Socket[] = [];
   const server: Server = createServer((socket) => {
     sockets.push(socket);
@@ -54,11 +57,13 @@ export async function startTcpServer(resources: Resources, onSocket: (socket: So
     onSocket(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  resources.add(server, (s) =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      s.close(() => resolve());
-    }),
+  resources.add(
+    server,
+    (s) =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        s.close(() => resolve());
+      }),
   );
   return { port: (server.address() as AddressInfo).port, sockets };
 }
@@ -112,7 +117,11 @@ export class Probe {
 
   /** Resolves with the time the received text first contained `text`. */
   async waitForText(text: string, timeoutMs = 5000): Promise<number> {
-    await this.until(() => this.text().includes(text) || this.closedAt !== undefined, timeoutMs, `text ${JSON.stringify(text)}`);
+    await this.until(
+      () => this.text().includes(text) || this.closedAt !== undefined,
+      timeoutMs,
+      `text ${JSON.stringify(text)}`,
+    );
     let seen = '';
     for (const chunk of this.chunks) {
       seen += chunk.data.toString('utf8');
@@ -130,7 +139,10 @@ export class Probe {
   private until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+        timeoutMs,
+      );
       const check = (): void => {
         if (!done()) {
           this.waiters.push(check);

@@ -24,7 +24,15 @@ afterEach(async () => {
 });
 
 function fault(type: string, atMs: number, forMs: number, attributes: Record<string, number> = {}): TimelineFault {
-  return { provider: 'p', type, atMs, forMs, plane: 'proxy', proxy: 'p', request: { type, stream: 'downstream', toxicity: 1, attributes } };
+  return {
+    provider: 'p',
+    type,
+    atMs,
+    forMs,
+    plane: 'proxy',
+    proxy: 'p',
+    request: { type, stream: 'downstream', toxicity: 1, attributes },
+  };
 }
 
 function httpFault(request: MockFaultRequest, atMs: number, forMs: number): TimelineFault {
@@ -52,12 +60,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('FaultTimeline', () => {
   it('applies and removes faults on schedule and records when the fault plane confirmed each', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client }, [fault('latency', 100, 200, { latency: 50 }), fault('down', 150, 100)]);
+    const timeline = new FaultTimeline({ faultPlane: client }, [
+      fault('latency', 100, 200, { latency: 50 }),
+      fault('down', 150, 100),
+    ]);
     timeline.start(performance.now());
     await sleep(200);
     const during = await client.listProxies();
     expect(during[0]).toMatchObject({ enabled: false, toxics: 1 });
-    expect(timeline.active().map((f) => f.type).sort()).toEqual(['down', 'latency']);
+    expect(
+      timeline
+        .active()
+        .map((f) => f.type)
+        .sort(),
+    ).toEqual(['down', 'latency']);
     await sleep(250);
     expect((await client.listProxies())[0]).toMatchObject({ enabled: true, toxics: 0 });
     const [latency, down] = timeline.windows();
@@ -69,7 +85,10 @@ describe('FaultTimeline', () => {
   });
 
   it('rollback removes what is applied and cancels what is pending', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client }, [fault('reset_peer', 0, 60_000, { timeout: 0 }), fault('down', 60_000, 1000)]);
+    const timeline = new FaultTimeline({ faultPlane: client }, [
+      fault('reset_peer', 0, 60_000, { timeout: 0 }),
+      fault('down', 60_000, 1000),
+    ]);
     timeline.start(performance.now());
     await sleep(100);
     expect((await client.listProxies())[0]!.toxics).toBe(1);
@@ -90,10 +109,17 @@ describe('FaultTimeline', () => {
 
   it('plays back-to-back windows on one target in order: the next step is applied only after the previous is removed', async () => {
     // A ramp: three latency steps, each starting the instant the previous one ends.
-    const steps = [fault('latency', 50, 100, { latency: 10 }), fault('latency', 150, 100, { latency: 20 }), fault('latency', 250, 100, { latency: 30 })];
+    const steps = [
+      fault('latency', 50, 100, { latency: 10 }),
+      fault('latency', 150, 100, { latency: 20 }),
+      fault('latency', 250, 100, { latency: 30 }),
+    ];
     const events: string[] = [];
-    const latencyOf = (f: TimelineFault): number | undefined => (f.plane === 'proxy' ? f.request.attributes.latency : undefined);
-    const timeline = new FaultTimeline({ faultPlane: client }, steps, (e) => events.push(e.kind === 'error' ? e.error.message : `${e.kind} ${latencyOf(e.fault)}`));
+    const latencyOf = (f: TimelineFault): number | undefined =>
+      f.plane === 'proxy' ? f.request.attributes.latency : undefined;
+    const timeline = new FaultTimeline({ faultPlane: client }, steps, (e) =>
+      events.push(e.kind === 'error' ? e.error.message : `${e.kind} ${latencyOf(e.fault)}`),
+    );
     const seen = new Set<number>();
     timeline.start(performance.now());
     const deadline = performance.now() + 600;
@@ -105,7 +131,8 @@ describe('FaultTimeline', () => {
     expect(events).toEqual(['applied 10', 'removed 10', 'applied 20', 'removed 20', 'applied 30', 'removed 30']);
     expect(Math.max(...seen)).toBe(1); // never two latency toxics at once
     const windows = timeline.windows();
-    for (let i = 1; i < windows.length; i++) expect(windows[i]!.appliedMs).toBeGreaterThanOrEqual(windows[i - 1]!.removedMs!);
+    for (let i = 1; i < windows.length; i++)
+      expect(windows[i]!.appliedMs).toBeGreaterThanOrEqual(windows[i - 1]!.removedMs!);
     await timeline.rollback();
   });
 });
@@ -113,7 +140,11 @@ describe('FaultTimeline', () => {
 describe('FaultTimeline with HTTP faults (mock control API)', () => {
   it('applies an HTTP fault in the mock for its window, then removes it, recording both times', async () => {
     const events: TimelineEvent['kind'][] = [];
-    const timeline = new FaultTimeline({ mocks }, [httpFault({ kind: 'http_status', status: 503, rate: 1 }, 100, 300)], (e) => events.push(e.kind));
+    const timeline = new FaultTimeline(
+      { mocks },
+      [httpFault({ kind: 'http_status', status: 503, rate: 1 }, 100, 300)],
+      (e) => events.push(e.kind),
+    );
     expect(await completionStatus()).toBe(200);
     timeline.start(performance.now());
     await sleep(250);
@@ -174,7 +205,9 @@ describe('FaultTimeline with HTTP faults (mock control API)', () => {
   });
 
   it('refuses a fault it has no client for', () => {
-    expect(() => new FaultTimeline({ faultPlane: client }, [httpFault({ kind: 'wrong_content_type', rate: 1 }, 0, 10)])).toThrow(/needs a mock client/);
+    expect(
+      () => new FaultTimeline({ faultPlane: client }, [httpFault({ kind: 'wrong_content_type', rate: 1 }, 0, 10)]),
+    ).toThrow(/needs a mock client/);
   });
 });
 

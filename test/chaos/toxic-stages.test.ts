@@ -46,7 +46,15 @@ afterEach(() => {
 
 describe('registry', () => {
   it('knows every toxic type of the design, each with defaults it echoes', () => {
-    expect(toxicTypes().sort()).toEqual(['bandwidth', 'latency', 'limit_data', 'reset_peer', 'slicer', 'slow_close', 'timeout']);
+    expect(toxicTypes().sort()).toEqual([
+      'bandwidth',
+      'latency',
+      'limit_data',
+      'reset_peer',
+      'slicer',
+      'slow_close',
+      'timeout',
+    ]);
     expect(findToxic('down')).toBeUndefined();
   });
 

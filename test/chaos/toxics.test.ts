@@ -3,7 +3,18 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningToxiproxyServer } from '../../src/chaos/server.js';
-import { api, portOf, Probe, Resources, roundTrip, sleep, EXTERNAL_FAULT_PLANE, startFaultPlane, startTcpServer, type TcpServer } from './helpers.js';
+import {
+  api,
+  portOf,
+  Probe,
+  Resources,
+  roundTrip,
+  sleep,
+  EXTERNAL_FAULT_PLANE,
+  startFaultPlane,
+  startTcpServer,
+  type TcpServer,
+} from './helpers.js';
 
 // Timing assertions: at least 0.8x the configured delay, and a loose ceiling (noisy 2-core CI box).
 const SLACK_MS = 1500;
@@ -20,7 +31,11 @@ beforeEach(async () => {
 afterEach(() => resources.closeAll());
 
 async function createProxy(name = 'echo', upstreamPort = echo.port): Promise<number> {
-  const response = await api(server.url, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` });
+  const response = await api(server.url, 'POST', '/proxies', {
+    name,
+    listen: '127.0.0.1:0',
+    upstream: `127.0.0.1:${upstreamPort}`,
+  });
   expect(response.status).toBe(201);
   return portOf((response.json as { listen: string }).listen);
 }
@@ -109,7 +124,10 @@ describe('latency', () => {
     await addToxic({ type: 'latency', toxicity: 0, attributes: { latency: 1000 } });
     expect(await roundTrip(await Probe.connect(resources, port), 'spared;')).toBeLessThan(500);
 
-    await api(server.url, 'PATCH', '/proxies/echo/toxics/latency_downstream', { toxicity: 0.5, attributes: { latency: 400 } });
+    await api(server.url, 'PATCH', '/proxies/echo/toxics/latency_downstream', {
+      toxicity: 0.5,
+      attributes: { latency: 400 },
+    });
     const rtts = await Promise.all(
       Array.from({ length: 16 }, async (_, i) => roundTrip(await Probe.connect(resources, port), `c${i};`)),
     );
@@ -122,7 +140,11 @@ describe('latency', () => {
 describe.skipIf(EXTERNAL_FAULT_PLANE)('toxicity draws', () => {
   async function pattern(seed: number): Promise<boolean[]> {
     const own = await startFaultPlane(resources, seed);
-    const created = await api(own.url, 'POST', '/proxies', { name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    const created = await api(own.url, 'POST', '/proxies', {
+      name: 'p',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+    });
     const port = portOf((created.json as { listen: string }).listen);
     await api(own.url, 'POST', '/proxies/p/toxics', { type: 'latency', toxicity: 0.5, attributes: { latency: 400 } });
     const probes: Probe[] = [];
@@ -377,14 +399,18 @@ describe.skipIf(EXTERNAL_FAULT_PLANE)('attribute validation', () => {
     await createProxy();
     const response = await api(server.url, 'POST', '/proxies/echo/toxics', { type, attributes });
     expect(response.status).toBe(400);
-    expect((response.json as { error: string }).error).toMatch(new RegExp(`^bad request body: attribute "${field}" must be an integer`));
+    expect((response.json as { error: string }).error).toMatch(
+      new RegExp(`^bad request body: attribute "${field}" must be an integer`),
+    );
     expect((await api(server.url, 'GET', '/proxies/echo/toxics')).json).toEqual([]);
   });
 
   it.skipIf(EXTERNAL_FAULT_PLANE)('an invalid update answers 400 and leaves the toxic as it was', async () => {
     await createProxy();
     await addToxic({ type: 'latency', attributes: { latency: 50 } });
-    const response = await api(server.url, 'POST', '/proxies/echo/toxics/latency_downstream', { attributes: { latency: -50 } });
+    const response = await api(server.url, 'POST', '/proxies/echo/toxics/latency_downstream', {
+      attributes: { latency: -50 },
+    });
     expect(response.status).toBe(400);
     const toxic = await api(server.url, 'GET', '/proxies/echo/toxics/latency_downstream');
     expect((toxic.json as { attributes: unknown }).attributes).toEqual({ latency: 50, jitter: 0 });

@@ -65,7 +65,10 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
     const out = join(dir, 'out-a');
     const junit = join(dir, 'junit', 'a.xml');
     await writeFile(file, SCENARIO);
-    const run = await relaybench(['run', file, '--out', out, '--seed', '9', '--duration-scale', '0.6', '--junit', junit], env);
+    const run = await relaybench(
+      ['run', file, '--out', out, '--seed', '9', '--duration-scale', '0.6', '--junit', junit],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = await readResult(join(out, 'result.json'));
     baseline = join(out, 'result.json');
@@ -78,7 +81,11 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
 
     const xml = parseXml(await readFile(junit, 'utf8'));
     const cases = findAll(xml, 'testcase');
-    expect(cases.map((c) => c.attributes.name)).toEqual(['success_rate: rate >= 99%', 'latency{phase:baseline}: p(99) < 2s', 'failed: count >= 0']);
+    expect(cases.map((c) => c.attributes.name)).toEqual([
+      'success_rate: rate >= 99%',
+      'latency{phase:baseline}: p(99) < 2s',
+      'failed: count >= 0',
+    ]);
     expect(findAll(xml, 'failure')).toEqual([]);
     expect(run.stdout).toContain('### By provider');
   });
@@ -91,9 +98,27 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
     const goodFile = join(dir, 'good.json');
     await writeFile(goodFile, JSON.stringify(good));
     const junit = join(dir, 'b.xml');
-    const run = await relaybench(['run', join(dir, 'flags.yaml'), '--out', join(dir, 'out-b'), '--duration-scale', '0.6', '--baseline', goodFile, '--baseline-tolerance', '5%', '--junit', junit], env);
+    const run = await relaybench(
+      [
+        'run',
+        join(dir, 'flags.yaml'),
+        '--out',
+        join(dir, 'out-b'),
+        '--duration-scale',
+        '0.6',
+        '--baseline',
+        goodFile,
+        '--baseline-tolerance',
+        '5%',
+        '--junit',
+        junit,
+      ],
+      env,
+    );
     expect(run.code, run.stderr).toBe(99);
-    expect(run.stdout).toMatch(/\| `latency: p\(99\) <= 1\.05ms \(baseline 1\.0 ms \+5%\)` \(baseline\) \| [^|]+ \| \*\*FAIL\*\* \|/);
+    expect(run.stdout).toMatch(
+      /\| `latency: p\(99\) <= 1\.05ms \(baseline 1\.0 ms \+5%\)` \(baseline\) \| [^|]+ \| \*\*FAIL\*\* \|/,
+    );
     const xml = parseXml(await readFile(junit, 'utf8'));
     expect(findAll(xml, 'testcase')).toHaveLength(5);
     const failures = findAll(xml, 'failure').map((f) => f.attributes.message);

@@ -28,7 +28,9 @@ describe('relaybench list', () => {
   it('lists every scenario below the folder with its description, and flags invalid ones', () => {
     const run = relaybench('list', dir);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('tiny.yaml\n  5/s for 2 s, 0 fault(s), 0 gate(s)\n  A tiny drill for the list command.');
+    expect(run.stdout).toContain(
+      'tiny.yaml\n  5/s for 2 s, 0 fault(s), 0 gate(s)\n  A tiny drill for the list command.',
+    );
     expect(run.stdout).toMatch(/broken\.yaml\n {2}INVALID: .*load\.duration/);
   });
 });
@@ -38,25 +40,51 @@ describe('relaybench report', () => {
     const scenario = parseScenario(VALID, 'tiny.yaml');
     const records = [{ seq: 0, intendedMs: 0, sentMs: 0, endMs: 12, outcome: 'ok' as const, provider: 'a' }];
     const aggregates = aggregate({ records, scheduled: 1, windows: [], primary: 'a', durationMs: 2000 });
-    const outcome = { scenario, startedAt: 'x', finishedAt: 'y', records, scheduled: 1, windows: [], interrupted: false, faultPlane: { url: '', embedded: true }, processes: [], cleanupErrors: [] };
+    const outcome = {
+      scenario,
+      startedAt: 'x',
+      finishedAt: 'y',
+      records,
+      scheduled: 1,
+      windows: [],
+      interrupted: false,
+      faultPlane: { url: '', embedded: true },
+      processes: [],
+      cleanupErrors: [],
+    };
     const file = join(dir, 'result.json');
     await writeFile(file, JSON.stringify(buildResult(outcome, aggregates, [])));
     const run = relaybench('report', file);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('| builtin relay, single provider (a) | 100.00% | 0.0 | n/a | 1 | 12 ms | 12 ms | 12 ms | n/a |');
+    expect(run.stdout).toContain(
+      '| builtin relay, single provider (a) | 100.00% | 0.0 | n/a | 1 | 12 ms | 12 ms | 12 ms | n/a |',
+    );
   });
 
   it('--out renders report.md and report.html of a result.json into a directory', async () => {
     const scenario = parseScenario(VALID, 'tiny.yaml');
     const records = [{ seq: 0, intendedMs: 0, sentMs: 0, endMs: 12, outcome: 'ok' as const, provider: 'a' }];
     const aggregates = aggregate({ records, scheduled: 1, windows: [], primary: 'a', durationMs: 2000 });
-    const outcome = { scenario, startedAt: 'x', finishedAt: 'y', records, scheduled: 1, windows: [], interrupted: false, faultPlane: { url: '', embedded: true }, processes: [], cleanupErrors: [] };
+    const outcome = {
+      scenario,
+      startedAt: 'x',
+      finishedAt: 'y',
+      records,
+      scheduled: 1,
+      windows: [],
+      interrupted: false,
+      faultPlane: { url: '', embedded: true },
+      processes: [],
+      cleanupErrors: [],
+    };
     const file = join(dir, 'again.json');
     await writeFile(file, JSON.stringify(buildResult(outcome, aggregates, [])));
     const out = join(dir, 'again');
     const run = relaybench('report', file, '--out', out);
     expect(run.status).toBe(0);
-    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('| builtin relay, single provider (a) | 100.00% |');
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain(
+      '| builtin relay, single provider (a) | 100.00% |',
+    );
     expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 

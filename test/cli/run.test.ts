@@ -67,7 +67,9 @@ describe('relaybench run', () => {
     await writeFile(file, scenario(['primary', 'fallback'], "  failover_time: ['max < 2s']"));
     const run = await relaybench(['run', file, '--out', out], { env: { TOXIPROXY_URL: faultPlane.url } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |');
+    expect(run.stdout).toContain(
+      '| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |',
+    );
 
     const result = await readResult(out);
     const a = result.aggregates;
@@ -108,36 +110,47 @@ describe('relaybench run', () => {
     // after it: with one target an open breaker answers 503 until its probe succeeds.
     expect(a.phases.fault.failed).toBeGreaterThan(a.phases.fault.requests * 0.8);
     const window = result.faults[0]!;
-    const outside = a.fineSlices.filter((s) => s.startMs + 250 <= window.appliedMs! - 250 || s.startMs >= window.removedMs! + 1000);
+    const outside = a.fineSlices.filter(
+      (s) => s.startMs + 250 <= window.appliedMs! - 250 || s.startMs >= window.removedMs! + 1000,
+    );
     expect(outside.reduce((n, s) => n + s.failed, 0)).toBeLessThanOrEqual(3); // requests in flight at the edges
     expect(result.processes.length).toBe(3); // two mocks and the relay
     expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('on %s mid-fault rolls back every fault, stops every process and writes a partial result', async (signal) => {
-    const file = join(dir, `interrupted-${signal}.yaml`);
-    const out = join(dir, `out-interrupted-${signal}`);
-    await writeFile(file, scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'));
-    const run = await relaybench(['run', file, '--out', out], {
-      env: { TOXIPROXY_URL: faultPlane.url },
-      interruptAfter: (stderr) => / on primary applied/.test(stderr),
-      signal,
-    });
-    expect(run.code, run.stderr).toBe(130);
-    const result = await readResult(out);
-    expect(result.interrupted).toBe(true);
-    expect(result.aggregates.accountingHolds).toBe(true);
-    expect(result.aggregates.scheduled).toBeGreaterThan(0);
-    expect(result.faults[0]!.removedMs).toBeDefined();
-    expect(await proxiesLeft()).toEqual({});
-    expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s mid-fault rolls back every fault, stops every process and writes a partial result',
+    async (signal) => {
+      const file = join(dir, `interrupted-${signal}.yaml`);
+      const out = join(dir, `out-interrupted-${signal}`);
+      await writeFile(
+        file,
+        scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'),
+      );
+      const run = await relaybench(['run', file, '--out', out], {
+        env: { TOXIPROXY_URL: faultPlane.url },
+        interruptAfter: (stderr) => / on primary applied/.test(stderr),
+        signal,
+      });
+      expect(run.code, run.stderr).toBe(130);
+      const result = await readResult(out);
+      expect(result.interrupted).toBe(true);
+      expect(result.aggregates.accountingHolds).toBe(true);
+      expect(result.aggregates.scheduled).toBeGreaterThan(0);
+      expect(result.faults[0]!.removedMs).toBeDefined();
+      expect(await proxiesLeft()).toEqual({});
+      expect(result.processes.filter((p) => isAlive(p.pid))).toEqual([]);
+    },
+  );
 });
 
 describe('a second Ctrl-C', () => {
   it('forces the exit but still rolls back the faults', async () => {
     const file = join(dir, 'forced.yaml');
-    await writeFile(file, scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'));
+    await writeFile(
+      file,
+      scenario(['primary', 'fallback']).replace('duration: 5s', 'duration: 30s').replace('for: 2s', 'for: 20s'),
+    );
     const started = Date.now();
     const run = await relaybench(['run', file, '--out', join(dir, 'out-forced')], {
       env: { TOXIPROXY_URL: faultPlane.url },
@@ -168,8 +181,16 @@ describe('a harness error', () => {
 
 describe('invalid input exits 104', () => {
   it.each([
-    ['an unknown key', (s: string) => s.replace('seed: 7', 'seed: 7\nsede: 8'), /bad\.yaml:3:1: field 'sede': unknown key/],
-    ['a malformed duration', (s: string) => s.replace('duration: 5s', 'duration: five'), /bad\.yaml:\d+:\d+: field 'load\.duration': expected a duration/],
+    [
+      'an unknown key',
+      (s: string) => s.replace('seed: 7', 'seed: 7\nsede: 8'),
+      /bad\.yaml:3:1: field 'sede': unknown key/,
+    ],
+    [
+      'a malformed duration',
+      (s: string) => s.replace('duration: 5s', 'duration: five'),
+      /bad\.yaml:\d+:\d+: field 'load\.duration': expected a duration/,
+    ],
   ])('names file, line and field for %s', async (_what, edit, message) => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, edit(scenario(['primary'])));

@@ -11,7 +11,15 @@ afterEach(async () => {
 
 async function drive(options: Partial<ClosedModelOptions>): Promise<{ records: RequestRecord[]; run: ClosedModelRun }> {
   const records: RequestRecord[] = [];
-  const run = await runClosedModel({ baseUrl: server!.url, connections: 4, durationMs: 1000, model: 'm', maxTokens: 8, onRecord: (r) => records.push(r), ...options });
+  const run = await runClosedModel({
+    baseUrl: server!.url,
+    connections: 4,
+    durationMs: 1000,
+    model: 'm',
+    maxTokens: 8,
+    onRecord: (r) => records.push(r),
+    ...options,
+  });
   return { records, run };
 }
 
@@ -35,7 +43,14 @@ describe('closed-model (autocannon) mode', () => {
     expect(run.abandoned).toBeLessThanOrEqual(4);
     expect(run.requestsPerSecond).toBeGreaterThan(50);
     for (const r of records) {
-      expect(r).toMatchObject({ outcome: 'ok', status: 200, provider: 'p1', attempts: 1, model: 'm', usage: { prompt: 5, completion: 3 } });
+      expect(r).toMatchObject({
+        outcome: 'ok',
+        status: 200,
+        provider: 'p1',
+        attempts: 1,
+        model: 'm',
+        usage: { prompt: 5, completion: 3 },
+      });
       expect(r.intendedMs).toBe(r.sentMs);
       expect(latencyMicros(r) / 1000).toBeGreaterThanOrEqual(19);
     }
@@ -48,7 +63,11 @@ describe('closed-model (autocannon) mode', () => {
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () => {
         const body = JSON.parse(text) as { model: string };
-        seen.push({ model: body.model, auth: req.headers.authorization, id: req.headers['x-request-id'] as string | undefined });
+        seen.push({
+          model: body.model,
+          auth: req.headers.authorization,
+          id: req.headers['x-request-id'] as string | undefined,
+        });
         if (body.model === 'broken') res.writeHead(503).end('{"error":{"message":"down"}}');
         else res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices":[]}');
       });
@@ -56,7 +75,14 @@ describe('closed-model (autocannon) mode', () => {
     const { records } = await drive({
       durationMs: 600,
       connections: 2,
-      mix: { models: [{ value: 'broken', weight: 1 }, { value: 'empty', weight: 1 }], maxTokens: 8, keys: [{ name: 'team', token: 'sk-x' }] },
+      mix: {
+        models: [
+          { value: 'broken', weight: 1 },
+          { value: 'empty', weight: 1 },
+        ],
+        maxTokens: 8,
+        keys: [{ name: 'team', token: 'sk-x' }],
+      },
     });
     expect(records.length).toBeGreaterThan(20);
     const byModel = (m: string): RequestRecord[] => records.filter((r) => r.model === m);
@@ -76,7 +102,9 @@ describe('closed-model (autocannon) mode', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`data: {"choices":[{"delta":{"content":"hi"}}]}\n\n${req.headers['x-request-id']?.toString().endsWith('0') ? '' : 'data: [DONE]\n\n'}`);
+        res.end(
+          `data: {"choices":[{"delta":{"content":"hi"}}]}\n\n${req.headers['x-request-id']?.toString().endsWith('0') ? '' : 'data: [DONE]\n\n'}`,
+        );
       });
     });
     const { records } = await drive({ durationMs: 500, mix: { models: 'm', maxTokens: 8, streamRatio: 1 } });

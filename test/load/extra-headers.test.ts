@@ -11,7 +11,12 @@ describe('extra headers', () => {
     const mix = createRequestMix({ models: 'm', maxTokens: 8, streamRatio: 1, headers: { 'X-Portkey-Config': '{}' } });
     const plans = [mix(), mix()];
     expect(plans[0]!.headers).toBe(plans[1]!.headers); // one shared object, not a copy per request
-    expect(requestHeaders(plans[0]!, 'rb-1')).toEqual({ 'x-portkey-config': '{}', 'content-type': 'application/json', 'x-request-id': 'rb-1', accept: 'text/event-stream' });
+    expect(requestHeaders(plans[0]!, 'rb-1')).toEqual({
+      'x-portkey-config': '{}',
+      'content-type': 'application/json',
+      'x-request-id': 'rb-1',
+      accept: 'text/event-stream',
+    });
     expect(requestHeaders(plans[1]!, 'rb-2')['x-request-id']).toBe('rb-2');
   });
 
@@ -34,9 +39,20 @@ describe('extra headers', () => {
 
   it('never shows a credential, and rejects a header given twice or an Authorization that mix.keys would replace', () => {
     expect(extraHeaderProblem('x-api-key', 'sk-secret\n')).toContain('got "<redacted>"');
-    expect(() => extraHeaders({ 'X-A': '1', 'x-a': '2' }, false)).toThrow(/headers\.x-a: got "2", expected one value per header .*'x-a' is given twice/);
-    expect(() => extraHeaders({ Authorization: 'Bearer sk-gateway' }, true)).toThrow(/headers\.Authorization: got "<redacted>", expected no Authorization header when mix\.keys/);
+    expect(() => extraHeaders({ 'X-A': '1', 'x-a': '2' }, false)).toThrow(
+      /headers\.x-a: got "2", expected one value per header .*'x-a' is given twice/,
+    );
+    expect(() => extraHeaders({ Authorization: 'Bearer sk-gateway' }, true)).toThrow(
+      /headers\.Authorization: got "<redacted>", expected no Authorization header when mix\.keys/,
+    );
     expect(extraHeaders({ Authorization: 'Bearer sk-gateway' }, false)).toEqual({ authorization: 'Bearer sk-gateway' });
-    expect(() => createRequestMix({ models: 'm', maxTokens: 8, keys: [{ name: 'k', token: 't' }], headers: { authorization: 'Bearer x' } })).toThrow(/mix\.keys/);
+    expect(() =>
+      createRequestMix({
+        models: 'm',
+        maxTokens: 8,
+        keys: [{ name: 'k', token: 't' }],
+        headers: { authorization: 'Bearer x' },
+      }),
+    ).toThrow(/mix\.keys/);
   });
 });

@@ -9,7 +9,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function drive(options: Partial<OpenModelOptions> & { baseUrl: string }): Promise<{ records: RequestRecord[]; scheduled: number; interrupted: boolean }> {
+async function drive(
+  options: Partial<OpenModelOptions> & { baseUrl: string },
+): Promise<{ records: RequestRecord[]; scheduled: number; interrupted: boolean }> {
   const records: RequestRecord[] = [];
   const run = await runOpenModel({
     ratePerSecond: 20,
@@ -30,7 +32,9 @@ const latencyMs = (r: RequestRecord): number => latencyMicros(r) / 1000;
 
 describe('open-model load', () => {
   it('schedules rate x duration requests and measures a fixed 200 ms service', async () => {
-    server = await startTestServer((req, res) => answer(req, res, 200, { 'x-relay-provider': 'p1', 'x-relay-attempts': '1' }));
+    server = await startTestServer((req, res) =>
+      answer(req, res, 200, { 'x-relay-provider': 'p1', 'x-relay-attempts': '1' }),
+    );
     const { records, scheduled } = await drive({ baseUrl: server.url, ratePerSecond: 20, durationMs: 2000 });
     expect(scheduled).toBe(40);
     expect(records.every((r) => r.outcome === 'ok' && r.provider === 'p1' && r.attempts === 1)).toBe(true);
@@ -62,16 +66,22 @@ describe('open-model load', () => {
   it.each([
     ['timeout', (_req: unknown, _res: unknown) => {}],
     ['reset', (req: { socket: { resetAndDestroy(): void } }) => req.socket.resetAndDestroy()],
-    ['status_503', (req: { resume(): void }, res: { writeHead(s: number): void; end(b: string): void }) => {
-      req.resume();
-      res.writeHead(503);
-      res.end('{"error":{"message":"down"}}');
-    }],
-    ['bad_body', (req: { resume(): void }, res: { writeHead(s: number): void; end(b: string): void }) => {
-      req.resume();
-      res.writeHead(200);
-      res.end('{"choices":[]}');
-    }],
+    [
+      'status_503',
+      (req: { resume(): void }, res: { writeHead(s: number): void; end(b: string): void }) => {
+        req.resume();
+        res.writeHead(503);
+        res.end('{"error":{"message":"down"}}');
+      },
+    ],
+    [
+      'bad_body',
+      (req: { resume(): void }, res: { writeHead(s: number): void; end(b: string): void }) => {
+        req.resume();
+        res.writeHead(200);
+        res.end('{"choices":[]}');
+      },
+    ],
   ] as const)('classifies %s failures', async (kind, handler) => {
     server = await startTestServer(handler as never);
     const { records } = await drive({ baseUrl: server.url, ratePerSecond: 10, durationMs: 300, timeoutMs: 300 });
@@ -92,7 +102,12 @@ describe('open-model load', () => {
     server = await startTestServer((req, res) => answer(req, res, 50));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 500);
-    const { records, scheduled, interrupted } = await drive({ baseUrl: server.url, ratePerSecond: 50, durationMs: 10_000, signal: controller.signal });
+    const { records, scheduled, interrupted } = await drive({
+      baseUrl: server.url,
+      ratePerSecond: 50,
+      durationMs: 10_000,
+      signal: controller.signal,
+    });
     expect(interrupted).toBe(true);
     expect(scheduled).toBeGreaterThan(10);
     expect(scheduled).toBeLessThan(100);

@@ -4,21 +4,40 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoadOptionError } from '../../src/load/load-errors.js';
 import { loadPromptSet } from '../../src/load/prompt-set.js';
-import { createRequestMix, requestBody, requestHeaders, type RequestMixSpec, type RequestPlan } from '../../src/load/request-mix.js';
+import {
+  createRequestMix,
+  requestBody,
+  requestHeaders,
+  type RequestMixSpec,
+  type RequestPlan,
+} from '../../src/load/request-mix.js';
 
 const N = 20_000;
 const draw = (spec: RequestMixSpec, seed = 1, n = N): RequestPlan[] => {
   const mix = createRequestMix(spec, seed);
   return Array.from({ length: n }, () => mix());
 };
-const share = <T>(plans: RequestPlan[], pick: (p: RequestPlan) => T, value: T): number => plans.filter((p) => pick(p) === value).length / plans.length;
+const share = <T>(plans: RequestPlan[], pick: (p: RequestPlan) => T, value: T): number =>
+  plans.filter((p) => pick(p) === value).length / plans.length;
 
 const SPEC: RequestMixSpec = {
-  models: [{ value: 'gpt-4.1-mini', weight: 3 }, { value: 'claude-haiku', weight: 1 }],
+  models: [
+    { value: 'gpt-4.1-mini', weight: 3 },
+    { value: 'claude-haiku', weight: 1 },
+  ],
   prompts: ['short', { text: 'long '.repeat(50), weight: 3 }],
   streamRatio: 0.3,
-  maxTokens: { kind: 'choices', choices: [{ value: 16, weight: 1 }, { value: 256, weight: 4 }] },
-  keys: [{ name: 'team-a', token: 'sk-a', weight: 9 }, { name: 'team-b', token: 'sk-b', weight: 1 }],
+  maxTokens: {
+    kind: 'choices',
+    choices: [
+      { value: 16, weight: 1 },
+      { value: 256, weight: 4 },
+    ],
+  },
+  keys: [
+    { name: 'team-a', token: 'sk-a', weight: 9 },
+    { name: 'team-b', token: 'sk-b', weight: 1 },
+  ],
 };
 
 describe('request mix', () => {
@@ -43,19 +62,30 @@ describe('request mix', () => {
     [0, 0],
     [1, 1],
   ])('stream ratio %d gives a stream share of %d', (ratio, expected) => {
-    expect(share(draw({ models: 'm', maxTokens: 8, streamRatio: ratio }, 1, 1000), (p) => p.stream, true)).toBe(expected);
+    expect(share(draw({ models: 'm', maxTokens: 8, streamRatio: ratio }, 1, 1000), (p) => p.stream, true)).toBe(
+      expected,
+    );
   });
 
   it('draws max_tokens uniformly over an inclusive range, and fixed values as given', () => {
     const values = draw({ models: 'm', maxTokens: { kind: 'uniform', min: 10, max: 13 } }).map((p) => p.maxTokens);
     expect(new Set(values)).toEqual(new Set([10, 11, 12, 13]));
-    for (const v of [10, 11, 12, 13]) expect(Math.abs(values.filter((x) => x === v).length / N - 0.25)).toBeLessThan(0.02);
-    expect(new Set(draw({ models: 'm', maxTokens: { kind: 'fixed', value: 99 } }, 1, 100).map((p) => p.maxTokens))).toEqual(new Set([99]));
+    for (const v of [10, 11, 12, 13])
+      expect(Math.abs(values.filter((x) => x === v).length / N - 0.25)).toBeLessThan(0.02);
+    expect(
+      new Set(draw({ models: 'm', maxTokens: { kind: 'fixed', value: 99 } }, 1, 100).map((p) => p.maxTokens)),
+    ).toEqual(new Set([99]));
     expect(new Set(draw({ models: 'm', maxTokens: 7 }, 1, 100).map((p) => p.maxTokens))).toEqual(new Set([7]));
   });
 
   it('builds the body and headers a plan asks for', () => {
-    const plan: RequestPlan = { model: 'm1', prompt: 'Hello', stream: true, maxTokens: 32, key: { name: 'k', token: 'sk-1' } };
+    const plan: RequestPlan = {
+      model: 'm1',
+      prompt: 'Hello',
+      stream: true,
+      maxTokens: 32,
+      key: { name: 'k', token: 'sk-1' },
+    };
     expect(JSON.parse(requestBody(plan, 'rb-7'))).toEqual({
       model: 'm1',
       max_tokens: 32,
@@ -63,7 +93,11 @@ describe('request mix', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(requestHeaders(plan, 'rb-7')).toMatchObject({ authorization: 'Bearer sk-1', 'x-request-id': 'rb-7', 'content-type': 'application/json' });
+    expect(requestHeaders(plan, 'rb-7')).toMatchObject({
+      authorization: 'Bearer sk-1',
+      'x-request-id': 'rb-7',
+      'content-type': 'application/json',
+    });
     const plain = { ...plan, stream: false, key: undefined };
     expect(JSON.parse(requestBody(plain, 'rb-8'))).not.toHaveProperty('stream');
     expect(requestHeaders(plain, 'rb-8')).not.toHaveProperty('authorization');
@@ -103,7 +137,10 @@ describe('prompt sets', () => {
     await writeFile(join(dir, 'bare.yml'), '- one\n- two\n');
     await writeFile(join(dir, 'bad.json'), '{"prompts": [{"weight": 2}]}');
     await writeFile(join(dir, 'broken.json'), '{"prompts": [');
-    expect(await loadPromptSet(join(dir, 'set.yaml'))).toEqual([{ text: 'Hi there' }, { text: 'A longer one', weight: 2 }]);
+    expect(await loadPromptSet(join(dir, 'set.yaml'))).toEqual([
+      { text: 'Hi there' },
+      { text: 'A longer one', weight: 2 },
+    ]);
     expect(await loadPromptSet(join(dir, 'bare.yml'))).toEqual([{ text: 'one' }, { text: 'two' }]);
     await expect(loadPromptSet(join(dir, 'bad.json'))).rejects.toThrowError(/prompts\[0\]/);
     await expect(loadPromptSet(join(dir, 'broken.json'))).rejects.toThrowError(/valid JSON/);

@@ -18,7 +18,10 @@ function busy(ms: number): void {
   }
 }
 
-async function run(blockMs: number, lagThresholdMs?: number): Promise<{ result: OpenModelRun; records: RequestRecord[] }> {
+async function run(
+  blockMs: number,
+  lagThresholdMs?: number,
+): Promise<{ result: OpenModelRun; records: RequestRecord[] }> {
   server = await startTestServer((req, res) => answer(req, res, 0));
   const records: RequestRecord[] = [];
   const blocker = blockMs > 0 ? setTimeout(() => busy(blockMs), 300) : undefined;
@@ -65,7 +68,9 @@ describe('schedule lag', () => {
     expect(result.lagWarning).toBe(true);
     expect(result.lagThresholdMs).toBe(5);
     expect(result.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(300);
-    expect(records.map((r) => r.intendedMs).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i * 5));
+    expect(records.map((r) => r.intendedMs).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i * 5),
+    );
     expect(records.filter((r) => r.sentMs - r.intendedMs > 200).length).toBeGreaterThanOrEqual(30);
   });
 

@@ -18,11 +18,43 @@ describe('arrival schedules', () => {
     ['constant 20/s for 2 s', { kind: 'constant', rate: 20, durationMs: 2000 }, 40],
     ['constant, fractional count floors', { kind: 'constant', rate: 10, durationMs: 250 }, 2],
     ['constant 0.1 x 30 (float noise)', { kind: 'constant', rate: 0.1, durationMs: 30_000 }, 3],
-    ['ramping 0 -> 100/s over 10 s', { kind: 'ramping', startRate: 0, stages: [{ duration: 10_000, target: 100 }] }, 500],
-    ['ramping up, hold, down', { kind: 'ramping', startRate: 0, stages: [{ duration: 1000, target: 100 }, { duration: 2000, target: 100 }, { duration: 1000, target: 0 }] }, 300],
-    ['ramping through a zero-rate stage', { kind: 'ramping', startRate: 10, stages: [{ duration: 1000, target: 0 }, { duration: 1000, target: 0 }, { duration: 1000, target: 10 }] }, 10],
+    [
+      'ramping 0 -> 100/s over 10 s',
+      { kind: 'ramping', startRate: 0, stages: [{ duration: 10_000, target: 100 }] },
+      500,
+    ],
+    [
+      'ramping up, hold, down',
+      {
+        kind: 'ramping',
+        startRate: 0,
+        stages: [
+          { duration: 1000, target: 100 },
+          { duration: 2000, target: 100 },
+          { duration: 1000, target: 0 },
+        ],
+      },
+      300,
+    ],
+    [
+      'ramping through a zero-rate stage',
+      {
+        kind: 'ramping',
+        startRate: 10,
+        stages: [
+          { duration: 1000, target: 0 },
+          { duration: 1000, target: 0 },
+          { duration: 1000, target: 10 },
+        ],
+      },
+      10,
+    ],
     ['spike x40 for 1 s', { kind: 'spike', rate: 10, factor: 40, atMs: 2000, forMs: 1000, durationMs: 5000 }, 440],
-    ['spike window clipped at the end', { kind: 'spike', rate: 10, factor: 5, atMs: 1000, forMs: 5000, durationMs: 2000 }, 60],
+    [
+      'spike window clipped at the end',
+      { kind: 'spike', rate: 10, factor: 5, atMs: 1000, forMs: 5000, durationMs: 2000 },
+      60,
+    ],
   ])('%s: count, bounds, order', (_name, spec, count) => {
     const ts = times(spec);
     expect(ts).toHaveLength(count);
@@ -55,7 +87,8 @@ describe('arrival schedules', () => {
 
   it('ramping: the rate rises linearly (arrivals per second ~ 10 x (s + 0.5))', () => {
     const ts = times({ kind: 'ramping', startRate: 0, stages: [{ duration: 10_000, target: 100 }] });
-    for (let s = 0; s < 10; s++) expect(Math.abs(countIn(ts, s * 1000, (s + 1) * 1000) - 10 * (s + 0.5))).toBeLessThanOrEqual(1);
+    for (let s = 0; s < 10; s++)
+      expect(Math.abs(countIn(ts, s * 1000, (s + 1) * 1000) - 10 * (s + 0.5))).toBeLessThanOrEqual(1);
     expect(countIn(ts, 0, 5000)).toBeCloseTo(125, -1); // a quarter of the area under the ramp
   });
 
@@ -68,7 +101,12 @@ describe('arrival schedules', () => {
   });
 
   it('ramping with poisson arrivals follows the same profile', () => {
-    const spec: ScheduleSpec = { kind: 'ramping', startRate: 0, stages: [{ duration: 10_000, target: 400 }], arrivals: 'poisson' };
+    const spec: ScheduleSpec = {
+      kind: 'ramping',
+      startRate: 0,
+      stages: [{ duration: 10_000, target: 400 }],
+      arrivals: 'poisson',
+    };
     const ts = times(spec, 3);
     expect(Math.abs(ts.length - 2000)).toBeLessThan(200);
     expect(countIn(ts, 5000, 10_000) / countIn(ts, 0, 5000)).toBeGreaterThan(2.5); // 3 expected
@@ -80,13 +118,21 @@ describe('arrival schedules', () => {
     expect(countIn(ts, 0, 30_000)).toBe(150);
     expect(countIn(ts, 30_000, 60_000)).toBe(6000);
     expect(countIn(ts, 60_000, 90_000)).toBe(150);
-    const poisson = times({ kind: 'spike', rate: 5, factor: 40, atMs: 30_000, forMs: 30_000, durationMs: 90_000, arrivals: 'poisson' }, 9);
+    const poisson = times(
+      { kind: 'spike', rate: 5, factor: 40, atMs: 30_000, forMs: 30_000, durationMs: 90_000, arrivals: 'poisson' },
+      9,
+    );
     expect(Math.abs(countIn(poisson, 30_000, 60_000) - 6000)).toBeLessThan(400);
     expect(Math.abs(countIn(poisson, 0, 30_000) - 150)).toBeLessThan(50);
   });
 
   it('offsetForCount inverts the cumulative count on rising and falling segments', () => {
-    for (const [from, to] of [[0, 100], [100, 0], [30, 30], [10, 90]] as const) {
+    for (const [from, to] of [
+      [0, 100],
+      [100, 0],
+      [30, 30],
+      [10, 90],
+    ] as const) {
       const segment = { startMs: 0, durationMs: 1000, fromRate: from, toRate: to };
       for (const t of [0, 100, 500, 999]) {
         const count = (from * t + ((to - from) * t * t) / 2000) / 1000;
@@ -96,7 +142,14 @@ describe('arrival schedules', () => {
   });
 
   it('expected arrivals is the area under the profile', () => {
-    expect(expectedArrivals(rampingProfile(10, [{ duration: 2000, target: 30 }, { duration: 1000, target: 30 }]))).toBe(70);
+    expect(
+      expectedArrivals(
+        rampingProfile(10, [
+          { duration: 2000, target: 30 },
+          { duration: 1000, target: 30 },
+        ]),
+      ),
+    ).toBe(70);
     expect([...arrivalTimes(constantProfile(4, 1000), 'uniform')]).toEqual([0, 250, 500, 750]);
   });
 
@@ -104,10 +157,18 @@ describe('arrival schedules', () => {
     ['negative rate', { kind: 'constant', rate: -1, durationMs: 1000 }, 'rate'],
     ['zero duration', { kind: 'poisson', rate: 10, durationMs: 0 }, 'durationMs'],
     ['no stages', { kind: 'ramping', startRate: 0, stages: [] }, 'stages'],
-    ['bad stage target', { kind: 'ramping', startRate: 0, stages: [{ duration: 1000, target: Number.NaN }] }, 'stages[0].target'],
+    [
+      'bad stage target',
+      { kind: 'ramping', startRate: 0, stages: [{ duration: 1000, target: Number.NaN }] },
+      'stages[0].target',
+    ],
     ['spike outside the run', { kind: 'spike', rate: 1, factor: 2, atMs: 5000, forMs: 100, durationMs: 1000 }, 'atMs'],
     ['negative factor', { kind: 'spike', rate: 1, factor: -2, atMs: 0, forMs: 100, durationMs: 1000 }, 'factor'],
-    ['unknown arrivals', { kind: 'ramping', startRate: 0, stages: [{ duration: 1, target: 1 }], arrivals: 'burst' as never }, 'arrivals'],
+    [
+      'unknown arrivals',
+      { kind: 'ramping', startRate: 0, stages: [{ duration: 1, target: 1 }], arrivals: 'burst' as never },
+      'arrivals',
+    ],
     ['unknown kind', { kind: 'steps' } as never, 'schedule.kind'],
   ])('rejects %s, naming the field', (_name, spec, field) => {
     expect(() => createSchedule(spec)).toThrowError(LoadOptionError);

@@ -12,13 +12,20 @@ const parse = (chunks: Array<string | Uint8Array>): Event[] => {
 const bytes = (text: string): Uint8Array[] => [...Buffer.from(text)].map((b) => Uint8Array.of(b));
 
 const STREAM = 'data: {"a":"é😀"}\n\n: keep-alive\n\nevent: error\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n';
-const EXPECTED: Event[] = [['{"a":"é😀"}', undefined], ['line1\nline2', 'error'], ['[DONE]', undefined]];
+const EXPECTED: Event[] = [
+  ['{"a":"é😀"}', undefined],
+  ['line1\nline2', 'error'],
+  ['[DONE]', undefined],
+];
 
 describe('SSE parser', () => {
   it.each<[string, Array<string | Uint8Array>]>([
     ['one chunk', [STREAM]],
     ['byte by byte (splits lines and UTF-8 characters)', bytes(STREAM)],
-    ['CRLF split between \\r and \\n', [STREAM.replaceAll('\n', '\r\n').slice(0, 18), STREAM.replaceAll('\n', '\r\n').slice(18)]],
+    [
+      'CRLF split between \\r and \\n',
+      [STREAM.replaceAll('\n', '\r\n').slice(0, 18), STREAM.replaceAll('\n', '\r\n').slice(18)],
+    ],
     ['CR only line endings, byte by byte', bytes(STREAM.replaceAll('\n', '\r'))],
     ['CRLF byte by byte', bytes(STREAM.replaceAll('\n', '\r\n'))],
   ])('%s', (_name, chunks) => {

@@ -11,11 +11,15 @@ afterEach(async () => {
   server = undefined;
 });
 
-const chunk = (content: string): string => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+const chunk = (content: string): string =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
 const ROLE = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant' } }] })}\n\n`;
 const USAGE = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } })}\n\n`;
 
-type Script = (res: ServerResponse, body: { stream?: boolean; stream_options?: { include_usage?: boolean } }) => Promise<void>;
+type Script = (
+  res: ServerResponse,
+  body: { stream?: boolean; stream_options?: { include_usage?: boolean } },
+) => Promise<void>;
 
 /** A streaming server: checks the request asked for a stream with usage, then runs the script. */
 async function streamServer(script: Script): Promise<void> {
@@ -24,7 +28,11 @@ async function streamServer(script: Script): Promise<void> {
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
       const body = JSON.parse(text) as Parameters<Script>[1];
-      if (body.stream !== true || body.stream_options?.include_usage !== true || req.headers.authorization !== 'Bearer sk-test') {
+      if (
+        body.stream !== true ||
+        body.stream_options?.include_usage !== true ||
+        req.headers.authorization !== 'Bearer sk-test'
+      ) {
         res.writeHead(400).end();
         return;
       }
@@ -67,7 +75,14 @@ describe('streamed responses', () => {
     });
     const records = await streamRun();
     for (const r of records) {
-      expect(r).toMatchObject({ outcome: 'ok', stream: true, model: 'm-stream', client: 'test-key', chunks: 4, usage: { prompt: 11, completion: 4 } });
+      expect(r).toMatchObject({
+        outcome: 'ok',
+        stream: true,
+        model: 'm-stream',
+        client: 'test-key',
+        chunks: 4,
+        usage: { prompt: 11, completion: 4 },
+      });
       const ttftMs = ttftMicros(r)! / 1000;
       expect(ttftMs).toBeGreaterThanOrEqual(195);
       expect(ttftMs).toBeLessThan(400);
@@ -78,8 +93,22 @@ describe('streamed responses', () => {
   });
 
   it.each<[string, Script]>([
-    ['a stream that ends without [DONE]', async (res) => { res.write(chunk('a')); await sleep(10); res.end(chunk('b')); }],
-    ['a connection cut mid-stream', async (res) => { res.write(chunk('a') + chunk('b') + 'data: {"choi'); await sleep(30); res.destroy(); }],
+    [
+      'a stream that ends without [DONE]',
+      async (res) => {
+        res.write(chunk('a'));
+        await sleep(10);
+        res.end(chunk('b'));
+      },
+    ],
+    [
+      'a connection cut mid-stream',
+      async (res) => {
+        res.write(chunk('a') + chunk('b') + 'data: {"choi');
+        await sleep(30);
+        res.destroy();
+      },
+    ],
   ])('%s is stream_cut, with the content seen so far', async (_name, script) => {
     await streamServer(script);
     const records = await streamRun();
@@ -90,7 +119,10 @@ describe('streamed responses', () => {
   });
 
   it.each<[string, string]>([
-    ['an error data event', `data: ${JSON.stringify({ error: { message: 'upstream died', type: 'server_error' } })}\n\n`],
+    [
+      'an error data event',
+      `data: ${JSON.stringify({ error: { message: 'upstream died', type: 'server_error' } })}\n\n`,
+    ],
     ['an SSE error event', 'event: error\ndata: {"message":"overloaded"}\n\n'],
   ])('%s is stream_error even when [DONE] follows', async (_name, errorEvent) => {
     await streamServer(async (res) => {

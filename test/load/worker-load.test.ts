@@ -11,16 +11,35 @@ afterEach(async () => {
   server = undefined;
 });
 
-const mix = { models: [{ value: 'a', weight: 1 }, { value: 'b', weight: 1 }, { value: 'c', weight: 2 }], maxTokens: 16 };
+const mix = {
+  models: [
+    { value: 'a', weight: 1 },
+    { value: 'b', weight: 1 },
+    { value: 'c', weight: 2 },
+  ],
+  maxTokens: 16,
+};
 
 describe('runOpenModelInWorkers', () => {
-  it('sends exactly the single generator\'s requests, on its schedule, from several threads', async () => {
+  it("sends exactly the single generator's requests, on its schedule, from several threads", async () => {
     server = await startTestServer((req, res) => answer(req, res, 5));
-    const common = { baseUrl: server.url, schedule: { kind: 'constant' as const, rate: 100, durationMs: 1500 }, timeoutMs: 5000, maxInFlight: 500, mix, seed: 11 };
+    const common = {
+      baseUrl: server.url,
+      schedule: { kind: 'constant' as const, rate: 100, durationMs: 1500 },
+      timeoutMs: 5000,
+      maxInFlight: 500,
+      mix,
+      seed: 11,
+    };
 
     const threaded: RequestRecord[] = [];
     let origin: number | undefined;
-    const run = await runOpenModelInWorkers({ ...common, workers: 3, onStart: (at) => (origin = at), onRecord: (r) => threaded.push(r) });
+    const run = await runOpenModelInWorkers({
+      ...common,
+      workers: 3,
+      onStart: (at) => (origin = at),
+      onRecord: (r) => threaded.push(r),
+    });
     expect(origin).toBeDefined();
     expect(run.scheduled).toBe(150);
     expect(threaded).toHaveLength(150);
@@ -61,6 +80,18 @@ describe('runOpenModelInWorkers', () => {
   });
 
   it('rejects a bad thread count, naming the field', async () => {
-    await expect(runOpenModelInWorkers({ baseUrl: 'http://127.0.0.1:1', ratePerSecond: 1, durationMs: 1, timeoutMs: 1, maxInFlight: 1, model: 'm', maxTokens: 1, workers: 0, onRecord: () => {} })).rejects.toThrow(/workers/);
+    await expect(
+      runOpenModelInWorkers({
+        baseUrl: 'http://127.0.0.1:1',
+        ratePerSecond: 1,
+        durationMs: 1,
+        timeoutMs: 1,
+        maxInFlight: 1,
+        model: 'm',
+        maxTokens: 1,
+        workers: 0,
+        onRecord: () => {},
+      }),
+    ).rejects.toThrow(/workers/);
   });
 });

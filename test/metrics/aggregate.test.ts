@@ -11,8 +11,10 @@ function drill(): RequestRecord[] {
     const inFault = intendedMs >= 4000 && intendedMs < 6000;
     const base = { seq, intendedMs, sentMs: intendedMs + 1 };
     if (seq === 99) records.push({ ...base, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped' });
-    else if (inFault && intendedMs < 4100) records.push({ ...base, endMs: intendedMs + 5, outcome: 'failed', failure: 'status_503', status: 503 });
-    else if (inFault) records.push({ ...base, endMs: intendedMs + 40, outcome: 'ok', provider: 'fallback', attempts: 2 });
+    else if (inFault && intendedMs < 4100)
+      records.push({ ...base, endMs: intendedMs + 5, outcome: 'failed', failure: 'status_503', status: 503 });
+    else if (inFault)
+      records.push({ ...base, endMs: intendedMs + 40, outcome: 'ok', provider: 'fallback', attempts: 2 });
     else records.push({ ...base, endMs: intendedMs + 20, outcome: 'ok', provider: 'primary', attempts: 1 });
   }
   return records;
@@ -55,7 +57,11 @@ describe('aggregate', () => {
   });
 
   it('has no failover time when nothing else served', () => {
-    const single = drill().map((r) => (r.provider === 'fallback' ? { ...r, outcome: 'failed' as const, provider: undefined, failure: 'reset' as const } : r));
+    const single = drill().map((r) =>
+      r.provider === 'fallback'
+        ? { ...r, outcome: 'failed' as const, provider: undefined, failure: 'reset' as const }
+        : r,
+    );
     const lone = aggregate({ records: single, scheduled: 100, windows, primary: 'primary', durationMs: 10_000 });
     expect(lone.windows[0]!.failoverMs).toBeUndefined();
     expect(lone.successRate).toBeCloseTo(0.79, 9);
@@ -63,14 +69,26 @@ describe('aggregate', () => {
 
   it('ignores a window the fault plane never confirmed (it did not happen)', () => {
     const never = [...windows, { provider: 'primary', type: 'down', atMs: 8000, forMs: 1000 }];
-    const result2 = aggregate({ records: drill(), scheduled: 100, windows: never, primary: 'primary', durationMs: 10_000 });
+    const result2 = aggregate({
+      records: drill(),
+      scheduled: 100,
+      windows: never,
+      primary: 'primary',
+      durationMs: 10_000,
+    });
     expect(result2.windows).toHaveLength(1);
     expect(result2.phases.fault.requests).toBe(20);
   });
 
   it('builds per-second slices that place the failures inside the fault window', () => {
     expect(result.slices).toHaveLength(10);
-    expect(result.slices[4]).toMatchObject({ startMs: 4000, offered: 10, ok: 9, failed: 1, failedByKind: { status_503: 1 } });
+    expect(result.slices[4]).toMatchObject({
+      startMs: 4000,
+      offered: 10,
+      ok: 9,
+      failed: 1,
+      failedByKind: { status_503: 1 },
+    });
     expect(result.slices[3]!.servedBy).toEqual({ primary: 10 });
     expect(result.slices[5]!.servedBy).toEqual({ fallback: 10 });
   });

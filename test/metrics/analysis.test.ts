@@ -16,13 +16,41 @@ function drill(): RequestRecord[] {
     const intendedMs = seq * 100;
     const inFault = intendedMs >= 4000 && intendedMs < 6000;
     const base = { seq, intendedMs, sentMs: intendedMs, usage: { prompt: 1000, completion: 500 } };
-    if (seq === 40) return { seq, intendedMs, sentMs: intendedMs, endMs: intendedMs + 5, outcome: 'failed', failure: 'status_503', status: 503 };
-    if (inFault) return { ...base, endMs: intendedMs + 50, outcome: 'ok', provider: 'fallback', attempts: 2, stream: true, firstTokenMs: intendedMs + 40 };
-    return { ...base, endMs: intendedMs + 20, outcome: 'ok', provider: 'primary', attempts: 1, model: 'gpt-4.1-mini-2025-04-14' };
+    if (seq === 40)
+      return {
+        seq,
+        intendedMs,
+        sentMs: intendedMs,
+        endMs: intendedMs + 5,
+        outcome: 'failed',
+        failure: 'status_503',
+        status: 503,
+      };
+    if (inFault)
+      return {
+        ...base,
+        endMs: intendedMs + 50,
+        outcome: 'ok',
+        provider: 'fallback',
+        attempts: 2,
+        stream: true,
+        firstTokenMs: intendedMs + 40,
+      };
+    return {
+      ...base,
+      endMs: intendedMs + 20,
+      outcome: 'ok',
+      provider: 'primary',
+      attempts: 1,
+      model: 'gpt-4.1-mini-2025-04-14',
+    };
   });
 }
 const windows = [{ provider: 'primary', type: 'down', atMs: 4000, forMs: 2000, appliedMs: 4000, removedMs: 6000 }];
-const book = parsePriceBook({ name: 'test', models: { 'gpt-4.1-mini': { input: 0.4, output: 1.6 }, 'claude-x': { input: 3, output: 15 } } }, 'test');
+const book = parsePriceBook(
+  { name: 'test', models: { 'gpt-4.1-mini': { input: 0.4, output: 1.6 }, 'claude-x': { input: 3, output: 15 } } },
+  'test',
+);
 const a = aggregate({
   records: drill(),
   scheduled: 100,
@@ -84,17 +112,32 @@ describe('cost', () => {
 
   it('counts successes without a price or usage as unpriced, not free', () => {
     const records: RequestRecord[] = [
-      { seq: 0, intendedMs: 0, sentMs: 0, endMs: 1, outcome: 'ok', model: 'unknown-model', usage: { prompt: 1, completion: 1 } },
+      {
+        seq: 0,
+        intendedMs: 0,
+        sentMs: 0,
+        endMs: 1,
+        outcome: 'ok',
+        model: 'unknown-model',
+        usage: { prompt: 1, completion: 1 },
+      },
       { seq: 1, intendedMs: 0, sentMs: 0, endMs: 1, outcome: 'ok', model: 'gpt-4.1-mini' },
     ];
     const cost = costOf(records, book, servingModel({}));
-    expect(cost).toMatchObject({ priced: 0, unpriced: 2, unpricedModels: ['unknown-model'], per1k: undefined, totalUsd: 0 });
+    expect(cost).toMatchObject({
+      priced: 0,
+      unpriced: 2,
+      unpricedModels: ['unknown-model'],
+      per1k: undefined,
+      totalUsd: 0,
+    });
   });
 
   it('loads the bundled list prices, each with a source and a date', () => {
     const list = parsePriceBook(listPrices, 'list-2026.json');
     expect(Object.keys(list.models).length).toBeGreaterThan(5);
-    for (const price of Object.values(list.models)) expect(price).toMatchObject({ source: expect.any(String), date: expect.any(String) });
+    for (const price of Object.values(list.models))
+      expect(price).toMatchObject({ source: expect.any(String), date: expect.any(String) });
   });
 
   it.each([
@@ -125,7 +168,8 @@ describe('relay events on load time', () => {
 describe('recent latency (progress p99)', () => {
   it('keeps only the window, in a bounded ring', () => {
     const recent = new RecentLatency(1000, 4);
-    for (let i = 0; i < 6; i++) recent.observe({ seq: i, intendedMs: i * 100, sentMs: i * 100, endMs: i * 100 + (i + 1) * 10, outcome: 'ok' });
+    for (let i = 0; i < 6; i++)
+      recent.observe({ seq: i, intendedMs: i * 100, sentMs: i * 100, endMs: i * 100 + (i + 1) * 10, outcome: 'ok' });
     expect(recent.percentile(99, 560)).toBe(60_000);
     expect(recent.percentile(50, 560)).toBe(40_000); // 30..60 ms kept (capacity 4)
     expect(recent.percentile(99, 5000)).toBeUndefined();
@@ -177,7 +221,12 @@ describe('fault-window gates scoped to a provider', () => {
       { provider: 'fallback', onPrimary: false, failoverMs: undefined, disruptionMs: 250, recoveryMs: 900 },
     ];
     const scoped = parseGateTable(
-      { 'recovery_time{provider:fallback}': ['max < 1s'], 'recovery_time{provider:primary}': ['max < 1s'], 'disruption{provider:fallback}': ['max <= 250ms'], recovery_time: ['max < 1s'] },
+      {
+        'recovery_time{provider:fallback}': ['max < 1s'],
+        'recovery_time{provider:primary}': ['max < 1s'],
+        'disruption{provider:fallback}': ['max <= 250ms'],
+        recovery_time: ['max < 1s'],
+      },
       (path, message) => {
         throw new Error(`${path.join('.')}: ${message}`);
       },
@@ -206,13 +255,25 @@ describe('shouldAbort', () => {
     ['before the delay', 4999, undefined],
     ['after the delay, on a failing gate', 5000, 'success_rate'],
   ])('%s', (_what, elapsedMs, metric) => {
-    const partial = aggregate({ records: drill(), scheduled: 100, windows: [], primary: 'primary', durationMs: 10_000 });
+    const partial = aggregate({
+      records: drill(),
+      scheduled: 100,
+      windows: [],
+      primary: 'primary',
+      durationMs: 10_000,
+    });
     expect(shouldAbort(gates, partial, elapsedMs)?.gate.metric).toBe(metric);
   });
 
   it('never aborts on a gate without data yet, nor on a gate without abort_on_fail', () => {
     const clean = drill().filter((r) => r.outcome === 'ok');
-    const partial = aggregate({ records: clean, scheduled: clean.length, windows: [], primary: 'primary', durationMs: 10_000 });
+    const partial = aggregate({
+      records: clean,
+      scheduled: clean.length,
+      windows: [],
+      primary: 'primary',
+      durationMs: 10_000,
+    });
     expect(shouldAbort(gates, partial, 60_000)).toBeUndefined();
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createHistogram, decodeHistogram, encodeHistogram, HISTOGRAM_BOUNDS, recordMicros, summarize } from '../../src/metrics/histogram.js';
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  HISTOGRAM_BOUNDS,
+  recordMicros,
+  summarize,
+} from '../../src/metrics/histogram.js';
 
 describe('histogram', () => {
   it('summarises percentiles in microseconds within 3 significant digits', () => {
@@ -30,6 +37,14 @@ describe('histogram', () => {
   });
 
   it('summarises an empty histogram as zeros', () => {
-    expect(summarize(createHistogram())).toEqual({ count: 0, minUs: 0, meanUs: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0 });
+    expect(summarize(createHistogram())).toEqual({
+      count: 0,
+      minUs: 0,
+      meanUs: 0,
+      p50Us: 0,
+      p95Us: 0,
+      p99Us: 0,
+      maxUs: 0,
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('disruption and recovery', () => {
   });
 
   it('is undefined when no healthy run begins', () => {
-    const failing = buildSlices(drill().map((r) => ({ ...r, outcome: 'failed' as const, provider: undefined })), 250, 10_000);
+    const failing = buildSlices(
+      drill().map((r) => ({ ...r, outcome: 'failed' as const, provider: undefined })),
+      250,
+      10_000,
+    );
     expect(disruptionMs(failing, 250, 3000)).toBeUndefined();
   });
 
@@ -40,7 +44,9 @@ describe('disruption and recovery', () => {
   it('a later window is held to the share from before the first one, not one lowered by an earlier outage', () => {
     // Before 3 s the primary serves everything; 3–6.5 s the fallback does; from 6.5 s the primary
     // serves only every third request (a slow-start ramp); a second fault 8–8.5 s.
-    const ramped = drill().map((r) => (r.intendedMs >= 6500 && r.seq % 3 !== 0 && r.outcome === 'ok' ? { ...r, provider: 'fallback' } : r));
+    const ramped = drill().map((r) =>
+      r.intendedMs >= 6500 && r.seq % 3 !== 0 && r.outcome === 'ok' ? { ...r, provider: 'fallback' } : r,
+    );
     const slices = buildSlices(ramped, 250, 10_000);
     // Measured from t=0 the primary's share before 8 s is ~0.55, so a third of the traffic would
     // count as recovered at once; against its pre-fault share (1.0) a third is not half of it.

@@ -24,8 +24,25 @@ describe.each(DIALECTS)('/_mock/log attribution (%s)', (dialect) => {
     const { status, json } = await control(provider.url, 'GET', '/_mock/log');
     expect(status).toBe(200);
     const [byHeader, byMarker, anonymous] = json.entries;
-    expect(byHeader).toMatchObject({ seq: 1, id: 'from-header', idSource: 'header', headerId: 'from-header', markerId: 'from-marker-ignored', outcome: 'ok', status: 200, stream: false, faults: [] });
-    expect(byMarker).toMatchObject({ seq: 2, id: 'from-marker', idSource: 'marker', headerId: null, outcome: 'ok', stream: true });
+    expect(byHeader).toMatchObject({
+      seq: 1,
+      id: 'from-header',
+      idSource: 'header',
+      headerId: 'from-header',
+      markerId: 'from-marker-ignored',
+      outcome: 'ok',
+      status: 200,
+      stream: false,
+      faults: [],
+    });
+    expect(byMarker).toMatchObject({
+      seq: 2,
+      id: 'from-marker',
+      idSource: 'marker',
+      headerId: null,
+      outcome: 'ok',
+      stream: true,
+    });
     expect(anonymous).toMatchObject({ seq: 3, id: null, idSource: 'none' });
     for (const entry of json.entries) {
       expect(entry.startedAt).toBeLessThanOrEqual(entry.endedAt);
@@ -44,10 +61,17 @@ describe.each(DIALECTS)('/_mock/log attribution (%s)', (dialect) => {
     await control(provider.url, 'DELETE', `/_mock/faults/${created.json.id}`);
     await ask(provider, { text: '[relaybench:three]' });
     await ask(provider, { text: '[relaybench:four]' });
-    const path = dialect === 'gemini' ? '/v1beta/models/g:generateContent' : dialect === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
+    const path =
+      dialect === 'gemini'
+        ? '/v1beta/models/g:generateContent'
+        : dialect === 'anthropic'
+          ? '/v1/messages'
+          : '/v1/chat/completions';
     await send(provider.url, path, '{not json', { 'x-request-id': 'five' });
     const { json } = await control(provider.url, 'GET', '/_mock/log');
-    expect(json.entries.map((e: { id: string; outcome: string; status: number }) => [e.id, e.outcome, e.status])).toEqual([
+    expect(
+      json.entries.map((e: { id: string; outcome: string; status: number }) => [e.id, e.outcome, e.status]),
+    ).toEqual([
       ['one', 'ok', 200],
       ['two', 'fault', 503],
       ['three', 'ok', 200],

@@ -11,7 +11,13 @@ describe('anthropic dialect', () => {
     expect(res.status).toBe(200);
     expect(res.headers['request-id']).toMatch(/^req_01[1-9A-HJ-NP-Za-km-z]{22}$/);
     const body = JSON.parse(res.text);
-    expect(body).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-test', stop_reason: 'end_turn', stop_sequence: null });
+    expect(body).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-test',
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+    });
     expect(body.id).toMatch(/^msg_01[1-9A-HJ-NP-Za-km-z]{22}$/);
     expect(body.content).toEqual([{ type: 'text', text: expect.any(String) }]);
     expect(body.usage.input_tokens).toBe(Math.ceil(prompt.length / 4));
@@ -28,15 +34,22 @@ describe('anthropic dialect', () => {
     const names = events.map((e) => e.event);
     const deltas = names.filter((n) => n === 'content_block_delta').length;
     expect(names).toEqual([
-      'message_start', 'content_block_start', 'ping',
+      'message_start',
+      'content_block_start',
+      'ping',
       ...Array<string>(deltas).fill('content_block_delta'),
-      'content_block_stop', 'message_delta', 'message_stop',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
     const data = events.map((e) => JSON.parse(e.data));
     // Each event's `type` matches its `event:` line.
     expect(data.map((d) => d.type)).toEqual(names);
     expect(data[0].message.id).toMatch(/^msg_01/);
-    const text = data.filter((d) => d.type === 'content_block_delta').map((d) => d.delta.text).join('');
+    const text = data
+      .filter((d) => d.type === 'content_block_delta')
+      .map((d) => d.delta.text)
+      .join('');
     const final = data.find((d) => d.type === 'message_delta');
     expect(final.delta.stop_reason).toBe('end_turn');
     expect(final.usage.output_tokens).toBe(deltas);
@@ -52,7 +65,10 @@ describe('anthropic dialect', () => {
     const res = await send(provider.url, '/v1/messages', body);
     expect(res.status).toBe(400);
     const error = JSON.parse(res.text);
-    expect(error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(message) } });
+    expect(error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringMatching(message) },
+    });
   });
 
   it('lists models in the Anthropic shape', async () => {
@@ -73,7 +89,10 @@ describe('gemini dialect', () => {
     const res = await ask(provider, { maxTokens: 30, text: prompt, model: 'gemini-x' });
     expect(res.status).toBe(200);
     const body = JSON.parse(res.text);
-    expect(body).toMatchObject({ modelVersion: 'gemini-x', candidates: [{ content: { role: 'model' }, finishReason: 'STOP', index: 0 }] });
+    expect(body).toMatchObject({
+      modelVersion: 'gemini-x',
+      candidates: [{ content: { role: 'model' }, finishReason: 'STOP', index: 0 }],
+    });
     expect(typeof body.responseId).toBe('string');
     const usage = body.usageMetadata;
     expect(usage.promptTokenCount).toBe(Math.ceil(prompt.length / 4));
@@ -101,7 +120,9 @@ describe('gemini dialect', () => {
     const provider = await start({ name: 'ge', dialect: 'gemini', latencyMs: 0 });
     const bad = await send(provider.url, '/v1beta/models/g:generateContent', { contents: [] });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text)).toEqual({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('contents') } });
+    expect(JSON.parse(bad.text)).toEqual({
+      error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('contents') },
+    });
     const missing = await send(provider.url, '/v1beta/models/g:embedContent', {});
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.text).error.status).toBe('NOT_FOUND');
@@ -111,7 +132,12 @@ describe('gemini dialect', () => {
     const provider = await start({ name: 'ge', dialect: 'gemini', model: 'gemini-z' });
     const res = await request(`${provider.url}/v1beta/models`, { dispatcher: client });
     const body = (await res.body.json()) as { models: Array<Record<string, unknown>> };
-    expect(body.models).toEqual([expect.objectContaining({ name: 'models/gemini-z', supportedGenerationMethods: expect.arrayContaining(['generateContent']) })]);
+    expect(body.models).toEqual([
+      expect.objectContaining({
+        name: 'models/gemini-z',
+        supportedGenerationMethods: expect.arrayContaining(['generateContent']),
+      }),
+    ]);
   });
 });
 

@@ -40,16 +40,20 @@ const EXPECTED: Record<DialectName, Record<number, string>> = {
 };
 
 describe.each(DIALECTS)('HTTP faults in the %s dialect', (dialect) => {
-  const startIt = (extra: Record<string, unknown> = {}) => start({ name: `f-${dialect}`, dialect, latencyMs: 0, ...extra });
+  const startIt = (extra: Record<string, unknown> = {}) =>
+    start({ name: `f-${dialect}`, dialect, latencyMs: 0, ...extra });
 
-  it.each([429, 500, 502, 503, 529])('http_status %i answers that status with the dialect error body', async (status) => {
-    const provider = await startIt();
-    await fault(provider, { kind: 'http_status', status });
-    const res = await ask(provider, { maxTokens: 5 });
-    expect(res.status).toBe(status);
-    expect(errorType(dialect, JSON.parse(res.text))).toBe(EXPECTED[dialect][status]);
-    expect(res.headers['retry-after']).toBeUndefined();
-  });
+  it.each([429, 500, 502, 503, 529])(
+    'http_status %i answers that status with the dialect error body',
+    async (status) => {
+      const provider = await startIt();
+      await fault(provider, { kind: 'http_status', status });
+      const res = await ask(provider, { maxTokens: 5 });
+      expect(res.status).toBe(status);
+      expect(errorType(dialect, JSON.parse(res.text))).toBe(EXPECTED[dialect][status]);
+      expect(res.headers['retry-after']).toBeUndefined();
+    },
+  );
 
   it('http_status 429 with retryAfter carries the delay the dialect way', async () => {
     const provider = await startIt();

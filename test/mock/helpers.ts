@@ -53,20 +53,35 @@ export function completionRequest(
     case 'anthropic':
       return {
         path: '/v1/messages',
-        body: { model: options.model ?? 'claude-test', max_tokens: options.maxTokens ?? 64, messages: [{ role: 'user', content: text }], ...(stream ? { stream: true } : {}) },
+        body: {
+          model: options.model ?? 'claude-test',
+          max_tokens: options.maxTokens ?? 64,
+          messages: [{ role: 'user', content: text }],
+          ...(stream ? { stream: true } : {}),
+        },
       };
     case 'gemini': {
       const model = options.model ?? 'gemini-test';
       return {
-        path: stream ? `/v1beta/models/${model}:streamGenerateContent?alt=sse` : `/v1beta/models/${model}:generateContent`,
-        body: { contents: [{ role: 'user', parts: [{ text }] }], ...(options.maxTokens === undefined ? {} : { generationConfig: { maxOutputTokens: options.maxTokens } }) },
+        path: stream
+          ? `/v1beta/models/${model}:streamGenerateContent?alt=sse`
+          : `/v1beta/models/${model}:generateContent`,
+        body: {
+          contents: [{ role: 'user', parts: [{ text }] }],
+          ...(options.maxTokens === undefined ? {} : { generationConfig: { maxOutputTokens: options.maxTokens } }),
+        },
       };
     }
   }
 }
 
 /** POSTs and reads the whole body, tolerating a body that breaks. */
-export async function send(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function send(
+  url: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const started = performance.now();
   const res = await request(`${url}${path}`, {
     dispatcher: client,
@@ -86,7 +101,15 @@ export async function send(url: string, path: string, body: unknown, headers: Re
   } catch {
     broken = true;
   }
-  return { status: res.statusCode, headers: res.headers, text, broken, headersMs, totalMs: performance.now() - started, chunkTimes };
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    text,
+    broken,
+    headersMs,
+    totalMs: performance.now() - started,
+    chunkTimes,
+  };
 }
 
 export async function ask(
@@ -129,11 +152,21 @@ export function allParse(text: string): boolean {
 }
 
 /** Control API calls. */
-export async function control(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+export async function control(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
   const res = await request(`${url}${path}`, {
     dispatcher: client,
     method: method as 'GET',
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    ...(body === undefined
+      ? {}
+      : {
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        }),
   });
   const text = await res.body.text();
   return { status: res.statusCode, json: text === '' ? undefined : JSON.parse(text) };

@@ -1,7 +1,11 @@
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigInvalidError } from '../../src/errors.js';
-import { startMockProvider, type MockProviderOptions, type RunningMockProvider } from '../../src/mock/openai-provider.js';
+import {
+  startMockProvider,
+  type MockProviderOptions,
+  type RunningMockProvider,
+} from '../../src/mock/openai-provider.js';
 
 const client = new Agent({ keepAliveTimeout: 10_000 });
 const running: RunningMockProvider[] = [];
@@ -59,7 +63,10 @@ describe('mock OpenAI provider', () => {
 
   it('defaults the model, generates a request id, and caps completion tokens', async () => {
     const provider = await start({ name: 'mock-b', latencyMs: 0, model: 'default-model' });
-    const res = await post(provider.url, { messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 1_000_000 });
+    const res = await post(provider.url, {
+      messages: [{ role: 'user', content: 'x' }],
+      max_completion_tokens: 1_000_000,
+    });
     const body = JSON.parse(res.text);
     expect(body.model).toBe('default-model');
     expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]+$/);
@@ -132,7 +139,10 @@ describe('mock OpenAI provider', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    const events = res.text.split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''));
+    const events = res.text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((event) => event.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event));
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);

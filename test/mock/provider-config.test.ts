@@ -31,19 +31,42 @@ describe('providers file', () => {
   it('turns YAML into provider options', () => {
     expect(parseProvidersConfig(VALID, 'p.yaml')).toEqual([
       { name: 'openai', dialect: 'openai', host: '127.0.0.1', port: 0, rateLimit: { rpm: 100 }, seed: 7 },
-      { name: 'claude', dialect: 'anthropic', host: '127.0.0.1', port: 0, model: 'claude-x', latency: { ttft: { p50: 5, p99: 20 }, perToken: { mean: 1, sd: 0.5 } }, seed: 7 },
+      {
+        name: 'claude',
+        dialect: 'anthropic',
+        host: '127.0.0.1',
+        port: 0,
+        model: 'claude-x',
+        latency: { ttft: { p50: 5, p99: 20 }, perToken: { mean: 1, sd: 0.5 } },
+        seed: 7,
+      },
       { name: 'gem', dialect: 'gemini', host: '127.0.0.1', port: 0, latencyMs: 1, seed: 3 },
     ]);
   });
 
   it.each([
     ['providers:\n  - name: a\n    dialect: cohere\n', /p\.yaml:3:14: field 'providers\[0\]\.dialect'/],
-    ['providers:\n  - name: a\n    latency: { ttft: { p50: 50, p99: 10 } }\n', /p\.yaml:3:\d+: field 'providers\[0\]\.latency\.ttft': p99 must be >= p50/],
-    ['providers:\n  - name: a\n    rate_limit: { rpm: -5 }\n', /p\.yaml:3:\d+: field 'providers\[0\]\.rate_limit\.rpm'/],
+    [
+      'providers:\n  - name: a\n    latency: { ttft: { p50: 50, p99: 10 } }\n',
+      /p\.yaml:3:\d+: field 'providers\[0\]\.latency\.ttft': p99 must be >= p50/,
+    ],
+    [
+      'providers:\n  - name: a\n    rate_limit: { rpm: -5 }\n',
+      /p\.yaml:3:\d+: field 'providers\[0\]\.rate_limit\.rpm'/,
+    ],
     ['providers:\n  - name: a\n    colour: red\n', /p\.yaml:3:5: field 'providers\[0\]\.colour': unknown key/],
-    ['providers:\n  - name: a\n  - name: a\n', /p\.yaml:3:11: field 'providers\[1\]\.name': duplicate provider name "a"/],
-    ['providers:\n  - name: a\n    port: 9100\n  - name: b\n    port: 9100\n', /p\.yaml:5:11: field 'providers\[1\]\.port': port 9100/],
-    ['providers:\n  - name: a\n    latency_ms: 5\n    latency: { ttft: 5 }\n', /p\.yaml:3:17: field 'providers\[0\]\.latency_ms': give latency or latency_ms/],
+    [
+      'providers:\n  - name: a\n  - name: a\n',
+      /p\.yaml:3:11: field 'providers\[1\]\.name': duplicate provider name "a"/,
+    ],
+    [
+      'providers:\n  - name: a\n    port: 9100\n  - name: b\n    port: 9100\n',
+      /p\.yaml:5:11: field 'providers\[1\]\.port': port 9100/,
+    ],
+    [
+      'providers:\n  - name: a\n    latency_ms: 5\n    latency: { ttft: 5 }\n',
+      /p\.yaml:3:17: field 'providers\[0\]\.latency_ms': give latency or latency_ms/,
+    ],
     ['providers: [\n', /p\.yaml:\d+:\d+: YAML:/],
     ['providers: []\n', /field 'providers'/],
   ])('reports %j with file:line', (text, message) => {

@@ -29,7 +29,12 @@ describe('RateLimiter', () => {
   });
 
   it('formats resets as Go durations', () => {
-    expect([goDuration(20), goDuration(1500), goDuration(360_000), goDuration(61_500)]).toEqual(['20ms', '1.5s', '6m0s', '1m1.5s']);
+    expect([goDuration(20), goDuration(1500), goDuration(360_000), goDuration(61_500)]).toEqual([
+      '20ms',
+      '1.5s',
+      '6m0s',
+      '1m1.5s',
+    ]);
   });
 });
 
@@ -61,7 +66,10 @@ describe.each(DIALECTS)('rate limits over the wire (%s)', (dialect) => {
           break;
         case 'gemini':
           expect(body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
-          expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: expect.stringMatching(/^[1-9]\d*s$/) });
+          expect(body.error.details).toContainEqual({
+            '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+            retryDelay: expect.stringMatching(/^[1-9]\d*s$/),
+          });
           break;
       }
       // The relay's own Retry-After reader understands the OpenAI and Anthropic hints.

@@ -1,6 +1,12 @@
 import { errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { classify, retrySameTarget, VERDICTS, type Classifiable, type Classification } from '../../src/relay/classify.js';
+import {
+  classify,
+  retrySameTarget,
+  VERDICTS,
+  type Classifiable,
+  type Classification,
+} from '../../src/relay/classify.js';
 
 const withCode = (code: string, message = code): Error => Object.assign(new Error(message), { code });
 const completion = { id: 'chatcmpl-1', object: 'chat.completion', choices: [] };
@@ -29,44 +35,204 @@ const table: Array<[string, Classifiable, Classification['kind'], boolean]> = [
   // auth: the relay's key for that target is wrong; another target may serve
   ['401', { status: 401 }, 'auth', true],
   ['403', { status: 403 }, 'auth', true],
-  ['anthropic 401 authentication_error', { status: 401, body: anthropicError('authentication_error', 'invalid x-api-key'), dialect: 'anthropic' }, 'auth', true],
-  ['gemini 403 PERMISSION_DENIED', { status: 403, body: geminiError(403, 'PERMISSION_DENIED'), dialect: 'gemini' }, 'auth', true],
+  [
+    'anthropic 401 authentication_error',
+    { status: 401, body: anthropicError('authentication_error', 'invalid x-api-key'), dialect: 'anthropic' },
+    'auth',
+    true,
+  ],
+  [
+    'gemini 403 PERMISSION_DENIED',
+    { status: 403, body: geminiError(403, 'PERMISSION_DENIED'), dialect: 'gemini' },
+    'auth',
+    true,
+  ],
   // quota: out of credit; fail over, never retry the same target
-  ['openai 429 insufficient_quota', { status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } }, 'quota', true],
-  ['openai 429 rate_limit_exceeded', { status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } } }, 'status_429', true],
-  ['deepseek 402 Insufficient Balance', { status: 402, body: { error: { message: 'Insufficient Balance', type: 'unknown_error' } } }, 'quota', true],
-  ['anthropic 400 credit balance too low', { status: 400, body: anthropicError('invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'), dialect: 'anthropic' }, 'quota', true],
-  ['anthropic 400 invalid_request_error', { status: 400, body: anthropicError('invalid_request_error', 'max_tokens: field required'), dialect: 'anthropic' }, 'status_4xx', false],
-  ['200 with an insufficient_quota error body', { status: 200, body: { error: { code: 'insufficient_quota', message: 'quota' } } }, 'quota', true],
+  [
+    'openai 429 insufficient_quota',
+    {
+      status: 429,
+      body: {
+        error: {
+          message: 'You exceeded your current quota',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
+    },
+    'quota',
+    true,
+  ],
+  [
+    'openai 429 rate_limit_exceeded',
+    {
+      status: 429,
+      body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+    },
+    'status_429',
+    true,
+  ],
+  [
+    'deepseek 402 Insufficient Balance',
+    { status: 402, body: { error: { message: 'Insufficient Balance', type: 'unknown_error' } } },
+    'quota',
+    true,
+  ],
+  [
+    'anthropic 400 credit balance too low',
+    {
+      status: 400,
+      body: anthropicError('invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'),
+      dialect: 'anthropic',
+    },
+    'quota',
+    true,
+  ],
+  [
+    'anthropic 400 invalid_request_error',
+    { status: 400, body: anthropicError('invalid_request_error', 'max_tokens: field required'), dialect: 'anthropic' },
+    'status_4xx',
+    false,
+  ],
+  [
+    '200 with an insufficient_quota error body',
+    { status: 200, body: { error: { code: 'insufficient_quota', message: 'quota' } } },
+    'quota',
+    true,
+  ],
   // dialect error bodies
-  ['anthropic 529 overloaded_error', { status: 529, body: anthropicError('overloaded_error', 'Overloaded'), dialect: 'anthropic' }, 'status_5xx', true],
-  ['anthropic 429 rate_limit_error', { status: 429, body: anthropicError('rate_limit_error', 'slow down'), dialect: 'anthropic' }, 'status_429', true],
-  ['anthropic 500 api_error', { status: 500, body: anthropicError('api_error', 'internal'), dialect: 'anthropic' }, 'status_5xx', true],
-  ['gemini 429 RESOURCE_EXHAUSTED', { status: 429, body: geminiError(429, 'RESOURCE_EXHAUSTED'), dialect: 'gemini' }, 'status_429', true],
-  ['gemini 503 UNAVAILABLE', { status: 503, body: geminiError(503, 'UNAVAILABLE'), dialect: 'gemini' }, 'status_5xx', true],
+  [
+    'anthropic 529 overloaded_error',
+    { status: 529, body: anthropicError('overloaded_error', 'Overloaded'), dialect: 'anthropic' },
+    'status_5xx',
+    true,
+  ],
+  [
+    'anthropic 429 rate_limit_error',
+    { status: 429, body: anthropicError('rate_limit_error', 'slow down'), dialect: 'anthropic' },
+    'status_429',
+    true,
+  ],
+  [
+    'anthropic 500 api_error',
+    { status: 500, body: anthropicError('api_error', 'internal'), dialect: 'anthropic' },
+    'status_5xx',
+    true,
+  ],
+  [
+    'gemini 429 RESOURCE_EXHAUSTED',
+    { status: 429, body: geminiError(429, 'RESOURCE_EXHAUSTED'), dialect: 'gemini' },
+    'status_429',
+    true,
+  ],
+  [
+    'gemini 503 UNAVAILABLE',
+    { status: 503, body: geminiError(503, 'UNAVAILABLE'), dialect: 'gemini' },
+    'status_5xx',
+    true,
+  ],
   ['gemini 500 INTERNAL', { status: 500, body: geminiError(500, 'INTERNAL'), dialect: 'gemini' }, 'status_5xx', true],
-  ['gemini 400 INVALID_ARGUMENT', { status: 400, body: geminiError(400, 'INVALID_ARGUMENT'), dialect: 'gemini' }, 'status_4xx', false],
-  ['gemini 400 API_KEY_INVALID (our key refused: fail over)', {
-    status: 400,
-    body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } },
-    dialect: 'gemini',
-  }, 'auth', true],
-  ['gemini array-wrapped 429', { status: 429, body: [geminiError(429, 'RESOURCE_EXHAUSTED')], dialect: 'gemini' }, 'status_429', true],
+  [
+    'gemini 400 INVALID_ARGUMENT',
+    { status: 400, body: geminiError(400, 'INVALID_ARGUMENT'), dialect: 'gemini' },
+    'status_4xx',
+    false,
+  ],
+  [
+    'gemini 400 API_KEY_INVALID (our key refused: fail over)',
+    {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: 'API key not valid. Please pass a valid API key.',
+          status: 'INVALID_ARGUMENT',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+            },
+          ],
+        },
+      },
+      dialect: 'gemini',
+    },
+    'auth',
+    true,
+  ],
+  [
+    'gemini array-wrapped 429',
+    { status: 429, body: [geminiError(429, 'RESOURCE_EXHAUSTED')], dialect: 'gemini' },
+    'status_429',
+    true,
+  ],
   // what a 2xx must hold, per dialect
   ['anthropic 200 message', { status: 200, body: { type: 'message', content: [] }, dialect: 'anthropic' }, 'ok', false],
-  ['anthropic 200 with an OpenAI completion', { status: 200, body: completion, dialect: 'anthropic' }, 'malformed', true],
-  ['anthropic 200 with an error body', { status: 200, body: anthropicError('overloaded_error', 'Overloaded'), dialect: 'anthropic' }, 'error_body', true],
+  [
+    'anthropic 200 with an OpenAI completion',
+    { status: 200, body: completion, dialect: 'anthropic' },
+    'malformed',
+    true,
+  ],
+  [
+    'anthropic 200 with an error body',
+    { status: 200, body: anthropicError('overloaded_error', 'Overloaded'), dialect: 'anthropic' },
+    'error_body',
+    true,
+  ],
   ['gemini 200 candidates', { status: 200, body: { candidates: [] }, dialect: 'gemini' }, 'ok', false],
-  ['gemini 200 blocked prompt', { status: 200, body: { promptFeedback: { blockReason: 'SAFETY' } }, dialect: 'gemini' }, 'ok', false],
-  ['gemini 200 with an error body', { status: 200, body: geminiError(503, 'UNAVAILABLE'), dialect: 'gemini' }, 'error_body', true],
+  [
+    'gemini 200 blocked prompt',
+    { status: 200, body: { promptFeedback: { blockReason: 'SAFETY' } }, dialect: 'gemini' },
+    'ok',
+    false,
+  ],
+  [
+    'gemini 200 with an error body',
+    { status: 200, body: geminiError(503, 'UNAVAILABLE'), dialect: 'gemini' },
+    'error_body',
+    true,
+  ],
   // in-band stream errors
-  ['stream: anthropic overloaded_error', { streamError: anthropicError('overloaded_error', 'Overloaded') }, 'status_5xx', true],
-  ['stream: anthropic rate_limit_error', { streamError: anthropicError('rate_limit_error', 'slow') }, 'status_429', true],
-  ['stream: anthropic invalid_request_error', { streamError: anthropicError('invalid_request_error', 'bad') }, 'status_4xx', false],
-  ['stream: openai server_error', { streamError: { error: { message: 'boom', type: 'server_error' } } }, 'status_5xx', true],
-  ['stream: openai insufficient_quota', { streamError: { error: { message: 'q', type: 'insufficient_quota', code: 'insufficient_quota' } } }, 'quota', true],
+  [
+    'stream: anthropic overloaded_error',
+    { streamError: anthropicError('overloaded_error', 'Overloaded') },
+    'status_5xx',
+    true,
+  ],
+  [
+    'stream: anthropic rate_limit_error',
+    { streamError: anthropicError('rate_limit_error', 'slow') },
+    'status_429',
+    true,
+  ],
+  [
+    'stream: anthropic invalid_request_error',
+    { streamError: anthropicError('invalid_request_error', 'bad') },
+    'status_4xx',
+    false,
+  ],
+  [
+    'stream: openai server_error',
+    { streamError: { error: { message: 'boom', type: 'server_error' } } },
+    'status_5xx',
+    true,
+  ],
+  [
+    'stream: openai insufficient_quota',
+    { streamError: { error: { message: 'q', type: 'insufficient_quota', code: 'insufficient_quota' } } },
+    'quota',
+    true,
+  ],
   ['stream: gemini UNAVAILABLE', { streamError: geminiError(503, 'UNAVAILABLE') }, 'status_5xx', true],
-  ['stream: unknown error type', { streamError: { error: { message: 'odd', type: 'weird_error' } } }, 'error_body', true],
+  [
+    'stream: unknown error type',
+    { streamError: { error: { message: 'odd', type: 'weird_error' } } },
+    'error_body',
+    true,
+  ],
   ['stream: not an error at all', { streamError: { hello: 1 } }, 'malformed', true],
   ['302', { status: 302 }, 'status_other', true],
   ['101', { status: 101 }, 'status_other', true],
@@ -85,7 +251,12 @@ const table: Array<[string, Classifiable, Classification['kind'], boolean]> = [
   ['other side closed without code', { error: new Error('other side closed') }, 'reset', true],
   ['socket hang up without code', { error: new Error('socket hang up') }, 'reset', true],
   ['content-length mismatch', { error: new undiciErrors.ResponseContentLengthMismatchError() }, 'reset', true],
-  ['fetch failed wrapping a reset', { error: new TypeError('fetch failed', { cause: withCode('ECONNRESET') }) }, 'reset', true],
+  [
+    'fetch failed wrapping a reset',
+    { error: new TypeError('fetch failed', { cause: withCode('ECONNRESET') }) },
+    'reset',
+    true,
+  ],
   // timeout
   ['attempt timeout (TimeoutError)', { error: new DOMException('attempt timed out', 'TimeoutError') }, 'timeout', true],
   ['AbortSignal.timeout() reason', { error: timeoutReason() }, 'timeout', true],

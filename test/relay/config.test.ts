@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalidError } from '../../src/errors.js';
-import { loadRelayConfig, parseRelayConfig, parseRelayConfigText, relayConfigDefaults } from '../../src/relay/config.js';
+import {
+  loadRelayConfig,
+  parseRelayConfig,
+  parseRelayConfigText,
+  relayConfigDefaults,
+} from '../../src/relay/config.js';
 
 const HASH = 'a'.repeat(64);
 
@@ -59,11 +64,30 @@ describe('relay config, full form', () => {
       healthCheck: undefined,
     });
     expect(config.models['gpt-4.1']?.chain).toEqual([
-      { name: 'openai/gpt-4.1', provider: 'openai', model: 'gpt-4.1', weight: 1, priority: 0, price: { inputPerMTok: 2, outputPerMTok: 8 } },
-      { name: 'anthropic/claude-sonnet-4-5', provider: 'anthropic', model: 'claude-sonnet-4-5', weight: 2, priority: 1, price: undefined },
+      {
+        name: 'openai/gpt-4.1',
+        provider: 'openai',
+        model: 'gpt-4.1',
+        weight: 1,
+        priority: 0,
+        price: { inputPerMTok: 2, outputPerMTok: 8 },
+      },
+      {
+        name: 'anthropic/claude-sonnet-4-5',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        weight: 2,
+        priority: 1,
+        price: undefined,
+      },
     ]);
     expect(config.models['cheap']?.chain[0]?.name).toBe('mini');
-    expect(config.auth.keys[0]).toMatchObject({ id: 'team-a', budgetPeriod: 'month', onBudgetExhausted: 'downgrade', downgradeTo: 'cheap' });
+    expect(config.auth.keys[0]).toMatchObject({
+      id: 'team-a',
+      budgetPeriod: 'month',
+      onBudgetExhausted: 'downgrade',
+      downgradeTo: 'cheap',
+    });
     expect(config.policies).toEqual(relayConfigDefaults.policies);
     expect(config.logging).toEqual({ level: 'info', logPrompts: false });
     expect(config.catchAll).toBeUndefined();
@@ -80,7 +104,9 @@ describe('relay config, full form', () => {
 
   it('applies command-line overrides and validates them', () => {
     expect(parseRelayConfigText(FULL, 'relay.yaml', { port: 0 }).server.port).toBe(0);
-    expect(errorOf(() => parseRelayConfigText(FULL, 'relay.yaml', { port: 70_000 }))).toContain('--port: expected an integer from 0 to 65535, got 70000');
+    expect(errorOf(() => parseRelayConfigText(FULL, 'relay.yaml', { port: 70_000 }))).toContain(
+      '--port: expected an integer from 0 to 65535, got 70000',
+    );
   });
 
   it('parses the documented example file', async () => {
@@ -95,36 +121,117 @@ describe('relay config, full form', () => {
   });
 
   it('names the file when it cannot be read', async () => {
-    await expect(loadRelayConfig('no/such/relay.yaml')).rejects.toThrow(/relay config no\/such\/relay\.yaml: cannot read/);
+    await expect(loadRelayConfig('no/such/relay.yaml')).rejects.toThrow(
+      /relay config no\/such\/relay\.yaml: cannot read/,
+    );
   });
 });
 
 describe('relay config errors: file, line, column, field', () => {
   it.each([
-    ['an unknown key', FULL.replace('  port: 4100', '  port: 4100\n  prot: 1'), "relay.yaml:3:3: field 'server.prot': unknown key (allowed: host, port, maxInFlight"],
-    ['a wrong type, quoting the value', FULL.replace('port: 4100', 'port: "80"'), "relay.yaml:2:9: field 'server.port': Invalid input: expected number, received string, got \"80\""],
-    ['an out-of-range value', FULL.replace('budgetUsd: 50', 'budgetUsd: -1'), "relay.yaml:7:18: field 'auth.keys[0].budgetUsd'"],
-    ['an unknown dialect', FULL.replace('dialect: anthropic', 'dialect: cohere'), "relay.yaml:16:14: field 'providers[1].dialect'"],
-    ['a non-http baseUrl', FULL.replace('https://api.anthropic.com/v1', 'ftp://x/v1'), "relay.yaml:17:14: field 'providers[1].baseUrl': expected an http(s) URL, got \"ftp://x/v1\""],
-    ['a missing field (points at its parent)', FULL.replace('    dialect: anthropic\n', ''), "relay.yaml:15:5: field 'providers[1].dialect'"],
-    ['an empty chain', FULL.replace(/ {4}chain:\n {6}- \{ provider: openai, model: gpt-4.1-mini, name: mini \}\n/, '    chain: []\n'), "field 'models.cheap.chain'"],
-    ['an unknown chain-entry key', FULL.replace('weight: 2', 'wieght: 2'), "relay.yaml:22:58: field 'models.gpt-4.1.chain[1].wieght': unknown key"],
-    ['a bad hedge delay', `${FULL}policies:\n  hedge: { delayMs: p99 }\n`, "relay.yaml:27:21: field 'policies.hedge.delayMs': expected a number of milliseconds or \"p95\", got \"p99\""],
-    ['a missing providers list', 'models: { a: { chain: [ { provider: x, model: y } ] } }\n', "relay.yaml:1:1: field 'providers'"],
+    [
+      'an unknown key',
+      FULL.replace('  port: 4100', '  port: 4100\n  prot: 1'),
+      "relay.yaml:3:3: field 'server.prot': unknown key (allowed: host, port, maxInFlight",
+    ],
+    [
+      'a wrong type, quoting the value',
+      FULL.replace('port: 4100', 'port: "80"'),
+      'relay.yaml:2:9: field \'server.port\': Invalid input: expected number, received string, got "80"',
+    ],
+    [
+      'an out-of-range value',
+      FULL.replace('budgetUsd: 50', 'budgetUsd: -1'),
+      "relay.yaml:7:18: field 'auth.keys[0].budgetUsd'",
+    ],
+    [
+      'an unknown dialect',
+      FULL.replace('dialect: anthropic', 'dialect: cohere'),
+      "relay.yaml:16:14: field 'providers[1].dialect'",
+    ],
+    [
+      'a non-http baseUrl',
+      FULL.replace('https://api.anthropic.com/v1', 'ftp://x/v1'),
+      'relay.yaml:17:14: field \'providers[1].baseUrl\': expected an http(s) URL, got "ftp://x/v1"',
+    ],
+    [
+      'a missing field (points at its parent)',
+      FULL.replace('    dialect: anthropic\n', ''),
+      "relay.yaml:15:5: field 'providers[1].dialect'",
+    ],
+    [
+      'an empty chain',
+      FULL.replace(/ {4}chain:\n {6}- \{ provider: openai, model: gpt-4.1-mini, name: mini \}\n/, '    chain: []\n'),
+      "field 'models.cheap.chain'",
+    ],
+    [
+      'an unknown chain-entry key',
+      FULL.replace('weight: 2', 'wieght: 2'),
+      "relay.yaml:22:58: field 'models.gpt-4.1.chain[1].wieght': unknown key",
+    ],
+    [
+      'a bad hedge delay',
+      `${FULL}policies:\n  hedge: { delayMs: p99 }\n`,
+      'relay.yaml:27:21: field \'policies.hedge.delayMs\': expected a number of milliseconds or "p95", got "p99"',
+    ],
+    [
+      'a missing providers list',
+      'models: { a: { chain: [ { provider: x, model: y } ] } }\n',
+      "relay.yaml:1:1: field 'providers'",
+    ],
   ])('%s', (_name, text, expected) => {
     expect(textError(text)).toContain(expected);
   });
 
   it.each([
-    ['an unknown provider in a chain', FULL.replace('provider: anthropic, model', 'provider: anthropc, model'), "relay.yaml:22:21: field 'models.gpt-4.1.chain[1].provider': unknown provider 'anthropc' (known: openai, anthropic)"],
-    ['an unknown downgrade alias', FULL.replace('downgradeTo: cheap', 'downgradeTo: cheaper'), "relay.yaml:9:20: field 'auth.keys[0].downgradeTo': unknown alias 'cheaper' (known: gpt-4.1, cheap)"],
-    ['downgrade without an alias', FULL.replace('      downgradeTo: cheap\n', ''), "field 'auth.keys[0].downgradeTo': required with onBudgetExhausted: downgrade"],
-    ['downgradeTo with reject', FULL.replace('onBudgetExhausted: downgrade', 'onBudgetExhausted: reject'), "relay.yaml:9:20: field 'auth.keys[0].downgradeTo': only allowed with onBudgetExhausted: downgrade"],
-    ['a duplicate provider', FULL.replace('name: anthropic', 'name: openai'), "relay.yaml:15:11: field 'providers[1].name': duplicate provider name 'openai' (also providers[0])"],
-    ['a target twice in one chain', FULL.replace('model: claude-sonnet-4-5, weight: 2', 'model: claude-sonnet-4-5, name: openai/gpt-4.1'), "target 'openai/gpt-4.1' appears twice in this chain"],
-    ['a target name meaning two things', FULL.replace('model: gpt-4.1-mini, name: mini', 'model: gpt-4.1-mini, name: openai/gpt-4.1'), "target name 'openai/gpt-4.1' already means openai/gpt-4.1 in alias 'gpt-4.1'"],
-    ['a ttfb timeout above the attempt timeout', FULL.replace('    apiKeyEnv: OPENAI_API_KEY\n', '    apiKeyEnv: OPENAI_API_KEY\n    attemptTimeoutMs: 1000\n    ttfbTimeoutMs: 2000\n'), "field 'providers[0].ttfbTimeoutMs': must not exceed attemptTimeoutMs (1000), got 2000"],
-    ['backoff bounds out of order', `${FULL}policies:\n  retry: { baseMs: 500, maxBackoffMs: 100 }\n`, "field 'policies.retry.maxBackoffMs': must be >= baseMs (500), got 100"],
+    [
+      'an unknown provider in a chain',
+      FULL.replace('provider: anthropic, model', 'provider: anthropc, model'),
+      "relay.yaml:22:21: field 'models.gpt-4.1.chain[1].provider': unknown provider 'anthropc' (known: openai, anthropic)",
+    ],
+    [
+      'an unknown downgrade alias',
+      FULL.replace('downgradeTo: cheap', 'downgradeTo: cheaper'),
+      "relay.yaml:9:20: field 'auth.keys[0].downgradeTo': unknown alias 'cheaper' (known: gpt-4.1, cheap)",
+    ],
+    [
+      'downgrade without an alias',
+      FULL.replace('      downgradeTo: cheap\n', ''),
+      "field 'auth.keys[0].downgradeTo': required with onBudgetExhausted: downgrade",
+    ],
+    [
+      'downgradeTo with reject',
+      FULL.replace('onBudgetExhausted: downgrade', 'onBudgetExhausted: reject'),
+      "relay.yaml:9:20: field 'auth.keys[0].downgradeTo': only allowed with onBudgetExhausted: downgrade",
+    ],
+    [
+      'a duplicate provider',
+      FULL.replace('name: anthropic', 'name: openai'),
+      "relay.yaml:15:11: field 'providers[1].name': duplicate provider name 'openai' (also providers[0])",
+    ],
+    [
+      'a target twice in one chain',
+      FULL.replace('model: claude-sonnet-4-5, weight: 2', 'model: claude-sonnet-4-5, name: openai/gpt-4.1'),
+      "target 'openai/gpt-4.1' appears twice in this chain",
+    ],
+    [
+      'a target name meaning two things',
+      FULL.replace('model: gpt-4.1-mini, name: mini', 'model: gpt-4.1-mini, name: openai/gpt-4.1'),
+      "target name 'openai/gpt-4.1' already means openai/gpt-4.1 in alias 'gpt-4.1'",
+    ],
+    [
+      'a ttfb timeout above the attempt timeout',
+      FULL.replace(
+        '    apiKeyEnv: OPENAI_API_KEY\n',
+        '    apiKeyEnv: OPENAI_API_KEY\n    attemptTimeoutMs: 1000\n    ttfbTimeoutMs: 2000\n',
+      ),
+      "field 'providers[0].ttfbTimeoutMs': must not exceed attemptTimeoutMs (1000), got 2000",
+    ],
+    [
+      'backoff bounds out of order',
+      `${FULL}policies:\n  retry: { baseMs: 500, maxBackoffMs: 100 }\n`,
+      "field 'policies.retry.maxBackoffMs': must be >= baseMs (500), got 100",
+    ],
   ])('cross-field: %s', (_name, text, expected) => {
     expect(textError(text)).toContain(expected);
   });
@@ -139,12 +246,16 @@ describe('relay config errors: file, line, column, field', () => {
   });
 
   it('reports YAML syntax errors with their line', () => {
-    expect(textError('providers:\n  - name: a\n models: [\n')).toMatch(/^invalid relay config relay\.yaml\nrelay\.yaml:\d+:\d+: YAML: /);
+    expect(textError('providers:\n  - name: a\n models: [\n')).toMatch(
+      /^invalid relay config relay\.yaml\nrelay\.yaml:\d+:\d+: YAML: /,
+    );
   });
 
   it('names paths (and the source label) for objects not read from YAML', () => {
     const message = errorOf(() => parseRelayConfig({ providers: 'x', models: {} }, { source: '--config-json' }));
-    expect(message).toContain("--config-json: field 'providers': Invalid input: expected array, received string, got \"x\"");
+    expect(message).toContain(
+      '--config-json: field \'providers\': Invalid input: expected array, received string, got "x"',
+    );
     expect(message).toContain("--config-json: field 'models': expected at least one alias");
   });
 });
@@ -153,10 +264,26 @@ describe('relay config secrets', () => {
   const KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123';
 
   it.each([
-    ['an api key field', FULL.replace('    apiKeyEnv: OPENAI_API_KEY\n', `    apiKey: ${KEY}\n`), "relay.yaml:14:13: field 'providers[0].apiKey': secrets are not allowed in the config file"],
-    ['a key pasted into apiKeyEnv', FULL.replace('apiKeyEnv: OPENAI_API_KEY', `apiKeyEnv: ${KEY}`), "relay.yaml:14:16: field 'providers[0].apiKeyEnv': looks like an API key"],
-    ['a key in the URL', FULL.replace('https://api.anthropic.com/v1', 'https://api.anthropic.com/v1?key=abc123'), "field 'providers[1].baseUrl': the URL carries credentials"],
-    ['a token instead of its hash', FULL.replace(HASH, 'my-client-token-1234'), "field 'auth.keys[0].sha256': expected 64 hex characters: the sha256 of the bearer token, not the token, got <redacted>"],
+    [
+      'an api key field',
+      FULL.replace('    apiKeyEnv: OPENAI_API_KEY\n', `    apiKey: ${KEY}\n`),
+      "relay.yaml:14:13: field 'providers[0].apiKey': secrets are not allowed in the config file",
+    ],
+    [
+      'a key pasted into apiKeyEnv',
+      FULL.replace('apiKeyEnv: OPENAI_API_KEY', `apiKeyEnv: ${KEY}`),
+      "relay.yaml:14:16: field 'providers[0].apiKeyEnv': looks like an API key",
+    ],
+    [
+      'a key in the URL',
+      FULL.replace('https://api.anthropic.com/v1', 'https://api.anthropic.com/v1?key=abc123'),
+      "field 'providers[1].baseUrl': the URL carries credentials",
+    ],
+    [
+      'a token instead of its hash',
+      FULL.replace(HASH, 'my-client-token-1234'),
+      "field 'auth.keys[0].sha256': expected 64 hex characters: the sha256 of the bearer token, not the token, got <redacted>",
+    ],
   ])('refuses %s without echoing it', (_name, text, expected) => {
     const message = textError(text);
     expect(message).toContain(expected);
@@ -180,12 +307,31 @@ describe('relay config, legacy skeleton form', () => {
   it('becomes one openai provider per target and a catch-all chain', () => {
     const config = parseRelayConfig({
       attemptTimeoutMs: 2500,
-      targets: [{ ...target, model: 'gpt-4.1-mini', apiKeyEnv: 'OPENAI_API_KEY' }, { name: 'b', baseUrl: 'https://x.example/v1' }],
+      targets: [
+        { ...target, model: 'gpt-4.1-mini', apiKeyEnv: 'OPENAI_API_KEY' },
+        { name: 'b', baseUrl: 'https://x.example/v1' },
+      ],
     });
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 0 });
     expect(config.providers).toEqual([
-      { name: 'primary', dialect: 'openai', baseUrl: target.baseUrl, apiKeyEnv: 'OPENAI_API_KEY', attemptTimeoutMs: 2500, ttfbTimeoutMs: 2500, healthCheck: undefined },
-      { name: 'b', dialect: 'openai', baseUrl: 'https://x.example/v1', apiKeyEnv: undefined, attemptTimeoutMs: 2500, ttfbTimeoutMs: 2500, healthCheck: undefined },
+      {
+        name: 'primary',
+        dialect: 'openai',
+        baseUrl: target.baseUrl,
+        apiKeyEnv: 'OPENAI_API_KEY',
+        attemptTimeoutMs: 2500,
+        ttfbTimeoutMs: 2500,
+        healthCheck: undefined,
+      },
+      {
+        name: 'b',
+        dialect: 'openai',
+        baseUrl: 'https://x.example/v1',
+        apiKeyEnv: undefined,
+        attemptTimeoutMs: 2500,
+        ttfbTimeoutMs: 2500,
+        healthCheck: undefined,
+      },
     ]);
     expect(config.catchAll).toEqual([
       { name: 'primary', provider: 'primary', model: 'gpt-4.1-mini', weight: 1, priority: 0, price: undefined },
@@ -213,7 +359,12 @@ describe('relay config, legacy skeleton form', () => {
     ['an empty targets list', { targets: [] }, 'targets', '[]'],
     ['a port out of range', { port: 70000, targets: [target] }, 'port', '70000'],
     ['a zero attempt timeout', { attemptTimeoutMs: 0, targets: [target] }, 'attemptTimeoutMs', '0'],
-    ['a name with spaces', { targets: [{ name: 'my target', baseUrl: target.baseUrl }] }, 'targets[0].name', '"my target"'],
+    [
+      'a name with spaces',
+      { targets: [{ name: 'my target', baseUrl: target.baseUrl }] },
+      'targets[0].name',
+      '"my target"',
+    ],
     ['a bad env var name', { targets: [{ ...target, apiKeyEnv: 'my-key' }] }, 'targets[0].apiKeyEnv', '"my-key"'],
   ])('rejects %s, naming the field and the value', (_name, input, path, shown) => {
     const message = errorOf(() => parseRelayConfig(input));
@@ -222,6 +373,8 @@ describe('relay config, legacy skeleton form', () => {
   });
 
   it('refuses a mix of the legacy and the full form', () => {
-    expect(errorOf(() => parseRelayConfig({ targets: [target], providers: [] }))).toContain("field 'targets': the legacy `targets` list cannot be combined");
+    expect(errorOf(() => parseRelayConfig({ targets: [target], providers: [] }))).toContain(
+      "field 'targets': the legacy `targets` list cannot be combined",
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classify } from '../../src/relay/classify.js';
 import type { RelayResponse } from '../../src/relay/contract.js';
-import { createChainEngine, formatFailures, type ChainEngineOptions, type ChainResult } from '../../src/relay/fallback-chain.js';
+import {
+  createChainEngine,
+  formatFailures,
+  type ChainEngineOptions,
+  type ChainResult,
+} from '../../src/relay/fallback-chain.js';
 import type { PolicyEvent } from '../../src/relay/policies/events.js';
 import type { Attempt, AttemptOutcome } from '../../src/relay/policies/policy.js';
 import { prepareTargets, type RelayTarget, type TargetSpec } from '../../src/relay/target.js';
@@ -13,9 +18,21 @@ type Behaviour =
   | { code: string; after?: number }
   | { hang: true; ignoreAbort?: RelayResponse }; // waits for its signal (or resolves later anyway)
 
-const json = (elapsedMs: number): RelayResponse => ({ kind: 'json', status: 200, body: '{"choices":[]}', model: 'm', usage: undefined, elapsedMs });
+const json = (elapsedMs: number): RelayResponse => ({
+  kind: 'json',
+  status: 200,
+  body: '{"choices":[]}',
+  model: 'm',
+  usage: undefined,
+  elapsedMs,
+});
 const stream = (cancel: () => void): RelayResponse => ({
-  kind: 'stream', model: 'm', events: (async function* () {})(), usage: () => undefined, firstByteMs: 1, cancel,
+  kind: 'stream',
+  model: 'm',
+  events: (async function* () {})(),
+  usage: () => undefined,
+  firstByteMs: 1,
+  cancel,
 });
 
 /** Attempts answer per target name; every call is logged with the target and its signal. */
@@ -29,18 +46,24 @@ function fakeAttempts(script: Record<string, Behaviour | ((n: number) => Behavio
     return new Promise<AttemptOutcome>((resolve) => {
       const aborted = (): void => resolve({ verdict: classify({ error: signal.reason }), error: signal.reason });
       if ('hang' in behaviour) {
-        if (behaviour.ignoreAbort !== undefined) setTimeout(() => resolve({ verdict: classify({ status: 200 }), response: behaviour.ignoreAbort! }), 5_000);
+        if (behaviour.ignoreAbort !== undefined)
+          setTimeout(() => resolve({ verdict: classify({ status: 200 }), response: behaviour.ignoreAbort! }), 5_000);
         else signal.addEventListener('abort', aborted, { once: true });
         return;
       }
-      const after = 'ok' in behaviour ? behaviour.ok : behaviour.after ?? 0;
+      const after = 'ok' in behaviour ? behaviour.ok : (behaviour.after ?? 0);
       const timer = setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
         if ('ok' in behaviour) {
           const response = behaviour.stream ? stream(behaviour.stream.cancel) : json(after);
           resolve({ verdict: classify({ status: 200 }), response });
         } else if ('status' in behaviour) {
-          resolve({ verdict: classify({ status: behaviour.status }), status: behaviour.status, headers: behaviour.headers, body: Buffer.from('{"error":{}}') });
+          resolve({
+            verdict: classify({ status: behaviour.status }),
+            status: behaviour.status,
+            headers: behaviour.headers,
+            body: Buffer.from('{"error":{}}'),
+          });
         } else {
           const error = Object.assign(new Error(behaviour.code), { code: behaviour.code });
           resolve({ verdict: classify({ error }), error });
@@ -57,10 +80,19 @@ function fakeAttempts(script: Record<string, Behaviour | ((n: number) => Behavio
 }
 
 const chain = (...specs: Array<string | TargetSpec>): RelayTarget[] =>
-  prepareTargets(specs.map((spec) => (typeof spec === 'string' ? { name: spec, baseUrl: `http://${spec}.test/v1` } : spec)), {}, { attemptTimeoutMs: 5_000, ttfbTimeoutMs: 1_000 });
+  prepareTargets(
+    specs.map((spec) => (typeof spec === 'string' ? { name: spec, baseUrl: `http://${spec}.test/v1` } : spec)),
+    {},
+    { attemptTimeoutMs: 5_000, ttfbTimeoutMs: 1_000 },
+  );
 
 function engineWith(options: Partial<ChainEngineOptions> = {}) {
-  const engine = createChainEngine({ now: () => Date.now(), epochNow: () => Date.now(), random: () => 0.5, ...options });
+  const engine = createChainEngine({
+    now: () => Date.now(),
+    epochNow: () => Date.now(),
+    random: () => 0.5,
+    ...options,
+  });
   const events: PolicyEvent[] = [];
   engine.events.on('breaker', (e) => events.push(e));
   engine.events.on('cooldown', (e) => events.push(e));
@@ -73,7 +105,11 @@ const run = (
   attempt: Attempt,
   options: { signal?: AbortSignal; deadline?: number; stream?: boolean } = {},
 ): Promise<ChainResult> =>
-  engine.run(targets, attempt, { signal: options.signal ?? new AbortController().signal, deadline: options.deadline ?? Infinity, stream: options.stream ?? false });
+  engine.run(targets, attempt, {
+    signal: options.signal ?? new AbortController().signal,
+    deadline: options.deadline ?? Infinity,
+    stream: options.stream ?? false,
+  });
 
 /** Runs `promise` to completion under fake timers. */
 async function settle<T>(promise: Promise<T>, ms = 60_000): Promise<T> {
@@ -95,7 +131,13 @@ describe('chain engine: failover and answers', () => {
     const { engine } = engineWith();
     const { attempt } = fakeAttempts({ a: { code: 'ECONNREFUSED' }, b: { status: 503 }, c: { ok: 10 } });
     const result = await settle(run(engine, chain('a', 'b', 'c'), attempt));
-    expect(result).toMatchObject({ kind: 'served', target: { name: 'c' }, attempts: 3, failovers: 2, response: { kind: 'json' } });
+    expect(result).toMatchObject({
+      kind: 'served',
+      target: { name: 'c' },
+      attempts: 3,
+      failovers: 2,
+      response: { kind: 'json' },
+    });
     expect(formatFailures(result.failures)).toBe('a: connect (ECONNREFUSED); b: status_5xx (HTTP 503)');
   });
 
@@ -103,7 +145,13 @@ describe('chain engine: failover and answers', () => {
     const { engine } = engineWith();
     const { attempt, to } = fakeAttempts({ a: { status: 400, headers: { 'x-request-id': 'u1' } }, b: { ok: 1 } });
     const result = await settle(run(engine, chain('a', 'b'), attempt));
-    expect(result).toMatchObject({ kind: 'rejected', status: 400, target: { name: 'a' }, headers: { 'x-request-id': 'u1' }, attempts: 1 });
+    expect(result).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      target: { name: 'a' },
+      headers: { 'x-request-id': 'u1' },
+      attempts: 1,
+    });
     expect(result.kind === 'rejected' && result.body?.toString()).toBe('{"error":{}}');
     expect(to('b')).toBe(0);
   });
@@ -149,7 +197,9 @@ describe('chain engine: cooldown from Retry-After', () => {
     const first = await settle(run(engine, targets, attempt));
     expect(first).toMatchObject({ kind: 'served', target: { name: 'b' } });
     expect(calls[1]!.at - start).toBe(0); // failover did not wait for the cooldown
-    expect(events).toEqual([{ type: 'cooldown', target: 'a', untilMs: start + 2_000, reason: 'status_429', at: start }]);
+    expect(events).toEqual([
+      { type: 'cooldown', target: 'a', untilMs: start + 2_000, reason: 'status_429', at: start },
+    ]);
     limited = false;
     while (Date.now() < start + 1_990) {
       await settle(run(engine, targets, attempt));
@@ -201,9 +251,9 @@ describe('chain engine: circuit breaker', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     const probe = await settle(run(engine, targets, attempt));
     expect(probe).toMatchObject({ kind: 'served', target: { name: 'a' } });
-    expect(events.filter((e) => e.type === 'breaker').map((e) => e.type === 'breaker' && `${e.from}->${e.to}`)).toEqual([
-      'closed->open', 'open->halfOpen', 'halfOpen->closed',
-    ]);
+    expect(events.filter((e) => e.type === 'breaker').map((e) => e.type === 'breaker' && `${e.from}->${e.to}`)).toEqual(
+      ['closed->open', 'open->halfOpen', 'halfOpen->closed'],
+    );
     // Slow start: right after closing, a takes about 10% of first attempts.
     const before = to('a');
     for (let i = 0; i < 400; i++) await settle(run(engine, targets, attempt));
@@ -214,7 +264,10 @@ describe('chain engine: circuit breaker', () => {
 
   it('takes health check results per provider', () => {
     const { engine } = engineWith({ breaker: { consecutiveFailures: 2 } });
-    const targets = chain({ provider: 'p', model: 'x', baseUrl: 'http://p/v1' }, { provider: 'q', model: 'y', baseUrl: 'http://q/v1' });
+    const targets = chain(
+      { provider: 'p', model: 'x', baseUrl: 'http://p/v1' },
+      { provider: 'q', model: 'y', baseUrl: 'http://q/v1' },
+    );
     targets.forEach((t) => engine.isAvailable(t)); // the engine meets its targets
     engine.breakerState(targets[1]!);
     engine.recordHealth('p', false);
@@ -230,7 +283,10 @@ describe('chain engine: circuit breaker', () => {
 describe('chain engine: retry rounds under a budget', () => {
   it('retries the whole chain from the top after a jittered backoff when every target failed', async () => {
     const { engine } = engineWith({ retry: { maxAttempts: 2, baseMs: 400, maxBackoffMs: 1_000 }, random: () => 0.5 });
-    const { attempt, calls } = fakeAttempts({ a: (n) => (n === 0 ? { status: 503 } : { ok: 5 }), b: { status: 500, after: 10 } });
+    const { attempt, calls } = fakeAttempts({
+      a: (n) => (n === 0 ? { status: 503 } : { ok: 5 }),
+      b: { status: 500, after: 10 },
+    });
     const result = await settle(run(engine, chain('a', 'b'), attempt));
     expect(result).toMatchObject({ kind: 'served', target: { name: 'a' }, attempts: 3 });
     expect(calls.map((c) => c.target)).toEqual(['a', 'b', 'a']);
@@ -273,7 +329,9 @@ describe('chain engine: one deadline across attempts', () => {
     const { attempt, calls } = fakeAttempts({ a: { hang: true }, b: { hang: true }, c: { hang: true } });
     const start = Date.now();
     let endedAt = 0;
-    const result = await settle(run(engine, targets, attempt, { deadline: start + 1_000 }).finally(() => (endedAt = Date.now())));
+    const result = await settle(
+      run(engine, targets, attempt, { deadline: start + 1_000 }).finally(() => (endedAt = Date.now())),
+    );
     expect(result).toMatchObject({ kind: 'deadline', attempts: 3 });
     expect(calls.map((c) => c.at - start)).toEqual([0, 400, 800]);
     expect(endedAt - start).toBeLessThanOrEqual(1_010); // cut at the deadline, not at 800 + 400
@@ -306,7 +364,10 @@ describe('chain engine: hedging', () => {
     const start = Date.now();
     const result = await settle(run(engine, chain('a', 'b'), attempt));
     expect(result).toMatchObject({ kind: 'served', target: { name: 'b' }, attempts: 2, failovers: 0 });
-    expect(calls.map((c) => [c.target, c.at - start])).toEqual([['a', 0], ['b', 200]]);
+    expect(calls.map((c) => [c.target, c.at - start])).toEqual([
+      ['a', 0],
+      ['b', 200],
+    ]);
     expect(calls[0]!.signal.aborted).toBe(true);
     expect(calls[1]!.signal.aborted).toBe(false);
     expect(result.failures).toEqual([]); // the loser is not a failure
@@ -316,7 +377,10 @@ describe('chain engine: hedging', () => {
     const { engine } = engineWith({ hedge: hedging });
     const cancel = vi.fn();
     const late = stream(cancel);
-    const { attempt } = fakeAttempts({ a: { hang: true, ignoreAbort: late }, b: { ok: 100, stream: { cancel: () => {} } } });
+    const { attempt } = fakeAttempts({
+      a: { hang: true, ignoreAbort: late },
+      b: { ok: 100, stream: { cancel: () => {} } },
+    });
     const result = await settle(run(engine, chain('a', 'b'), attempt, { stream: true }));
     expect(result).toMatchObject({ kind: 'served', target: { name: 'b' } });
     expect(cancel).not.toHaveBeenCalled();
@@ -330,7 +394,9 @@ describe('chain engine: hedging', () => {
     await settle(run(engine, chain('a', 'b'), fast.attempt));
     expect(fast.calls).toHaveLength(1);
     const slow = fakeAttempts({ a: { ok: 500 }, b: { ok: 500 } });
-    const results = await settle(Promise.all(Array.from({ length: 100 }, () => run(engine, chain('a', 'b'), slow.attempt))));
+    const results = await settle(
+      Promise.all(Array.from({ length: 100 }, () => run(engine, chain('a', 'b'), slow.attempt))),
+    );
     const hedges = slow.calls.filter((c) => c.target === 'b').length;
     expect(hedges).toBeGreaterThan(0);
     expect(hedges).toBeLessThanOrEqual(Math.floor(0.1 * 101));

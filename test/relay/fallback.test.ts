@@ -47,7 +47,11 @@ async function relay(targets: RelayTargetConfig[], attemptTimeoutMs = 5_000): Pr
   return running;
 }
 
-async function chat(url: string, body: unknown = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }, signal?: AbortSignal) {
+async function chat(
+  url: string,
+  body: unknown = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] },
+  signal?: AbortSignal,
+) {
   const res = await request(`${url}/v1/chat/completions`, {
     dispatcher: client,
     method: 'POST',
@@ -103,7 +107,9 @@ describe('relay fallback chain', () => {
   });
 
   it.each([429, 500, 503])('fails over when the primary answers %i', async (status) => {
-    const primary = await stub(answer(status, { error: { message: 'nope', type: 'server_error' } }, { 'retry-after': '3' }));
+    const primary = await stub(
+      answer(status, { error: { message: 'nope', type: 'server_error' } }, { 'retry-after': '3' }),
+    );
     const fallback = await mock('fallback');
     const front = await relay([upstream('primary', primary.baseUrl), upstream('fallback', `${fallback.url}/v1`)]);
 
@@ -156,7 +162,14 @@ describe('relay fallback chain', () => {
   });
 
   it('passes a 400 from the primary through without failing over', async () => {
-    const error = { error: { message: 'context too long', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } };
+    const error = {
+      error: {
+        message: 'context too long',
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    };
     const primary = await stub(answer(400, error));
     const fallback = await mock('fallback');
     const front = await relay([upstream('primary', primary.baseUrl), upstream('fallback', `${fallback.url}/v1`)]);
@@ -242,7 +255,11 @@ describe('relay front door', () => {
     ['bad JSON', '{"messages": [', /invalid JSON body/],
     ['a missing messages field', '{"model":"m"}', /messages must be a non-empty array/],
     ['a non-object body', '"hi"', /JSON object/],
-    ['a wrong type, naming the field', '{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}', /temperature/],
+    [
+      'a wrong type, naming the field',
+      '{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}',
+      /temperature/,
+    ],
     ['a missing model', '{"messages":[{"role":"user","content":"hi"}]}', /model must be a non-empty string/],
   ])('answers 400 naming the problem for %s', async (_name, body, message) => {
     const primary = await mock('primary');
@@ -253,7 +270,7 @@ describe('relay front door', () => {
     expect(primary.served()).toBe(0);
   });
 
-  it('serves /health and the targets\' models', async () => {
+  it("serves /health and the targets' models", async () => {
     const front = await relay([
       { name: 'a', baseUrl: 'http://127.0.0.1:1/v1', model: 'gpt-4.1-mini' },
       { name: 'b', baseUrl: 'http://127.0.0.1:2/v1', model: 'deepseek-chat' },

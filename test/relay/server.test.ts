@@ -7,7 +7,13 @@ import { Bulkhead } from '../../src/relay/front-door/bulkhead.js';
 import { listen } from '../../src/relay/front-door/listen.js';
 import { createRelayMetrics } from '../../src/relay/front-door/metrics.js';
 import { sendBody } from '../../src/relay/http-io.js';
-import { createFrontDoor, modelEntries, startRelay, type FrontDoorHandler, type FrontDoorOptions } from '../../src/relay/server.js';
+import {
+  createFrontDoor,
+  modelEntries,
+  startRelay,
+  type FrontDoorHandler,
+  type FrontDoorOptions,
+} from '../../src/relay/server.js';
 
 const client = new Agent({ keepAliveTimeout: 10_000 });
 const closers: Array<() => Promise<void>> = [];
@@ -22,18 +28,30 @@ async function frontDoor(options: Partial<FrontDoorOptions> = {}): Promise<strin
   const handler: FrontDoorHandler = async (req, res) => {
     const body = await new Promise<string>((resolve) => {
       let text = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+      req
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve(text));
     });
     sendBody(res, 200, JSON.stringify({ echoed: body }), {});
   };
-  const listener = createFrontDoor({ handleCompletion: handler, models: [{ id: 'gpt-4.1', ownedBy: 'relaybench' }], ...options });
+  const listener = createFrontDoor({
+    handleCompletion: handler,
+    models: [{ id: 'gpt-4.1', ownedBy: 'relaybench' }],
+    ...options,
+  });
   const running = await listen(createServer(listener), '127.0.0.1', 0);
   closers.push(running.close);
   return running.url;
 }
 
 async function call(url: string, method: string, path: string, body?: string) {
-  const res = await request(`${url}${path}`, { dispatcher: client, method: method as 'GET', body, headers: body ? { 'content-type': 'application/json' } : {} });
+  const res = await request(`${url}${path}`, {
+    dispatcher: client,
+    method: method as 'GET',
+    body,
+    headers: body ? { 'content-type': 'application/json' } : {},
+  });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, any> };
 }
@@ -63,7 +81,12 @@ describe('front door routes', () => {
   });
 
   it('lists aliases in OpenAI list shape and retrieves one', async () => {
-    const url = await frontDoor({ models: [{ id: 'gpt-4.1', ownedBy: 'relaybench' }, { id: 'team/cheap', ownedBy: 'relaybench' }] });
+    const url = await frontDoor({
+      models: [
+        { id: 'gpt-4.1', ownedBy: 'relaybench' },
+        { id: 'team/cheap', ownedBy: 'relaybench' },
+      ],
+    });
     const list = await call(url, 'GET', '/v1/models');
     expect(list.status).toBe(200);
     expect(list.headers['content-type']).toBe('application/json');
@@ -74,10 +97,20 @@ describe('front door routes', () => {
         { id: 'team/cheap', object: 'model', created: expect.any(Number), owned_by: 'relaybench' },
       ],
     });
-    expect((await call(url, 'GET', '/v1/models/team%2Fcheap')).json()).toMatchObject({ id: 'team/cheap', object: 'model' });
+    expect((await call(url, 'GET', '/v1/models/team%2Fcheap')).json()).toMatchObject({
+      id: 'team/cheap',
+      object: 'model',
+    });
     const missing = await call(url, 'GET', '/v1/models/nope');
     expect(missing.status).toBe(404);
-    expect(missing.json()).toEqual({ error: { message: "model 'nope' does not exist", type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+    expect(missing.json()).toEqual({
+      error: {
+        message: "model 'nope' does not exist",
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      },
+    });
     expect((await call(url, 'GET', '/v1/models/%E0%A4%A')).status).toBe(404);
   });
 
@@ -92,7 +125,11 @@ describe('front door routes', () => {
     const down = await call(url, 'GET', '/ready');
     expect(down.status).toBe(503);
     expect(down.headers['retry-after']).toBe('1');
-    expect(down.json()).toMatchObject({ status: 'not_ready', aliases: { 'gpt-4.1': false }, error: { code: 'not_ready' } });
+    expect(down.json()).toMatchObject({
+      status: 'not_ready',
+      aliases: { 'gpt-4.1': false },
+      error: { code: 'not_ready' },
+    });
   });
 
   it('serves Prometheus text on /metrics, 404 without metrics', async () => {
@@ -128,17 +165,28 @@ describe('front door routes', () => {
     const res = await call(await frontDoor(), method, path, method === 'GET' ? undefined : '{}');
     expect(res.status).toBe(405);
     expect(res.headers['allow']).toBe(allow);
-    expect(res.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'method_not_allowed', param: null } });
+    expect(res.json()).toMatchObject({
+      error: { type: 'invalid_request_error', code: 'method_not_allowed', param: null },
+    });
   });
 
-  it.each([['GET', '/'], ['GET', '/v1/completions'], ['POST', '/v1/embeddings'], ['GET', '/health/']])(
-    'answers %s %s with 404 in OpenAI shape',
-    async (method, path) => {
-      const res = await call(await frontDoor(), method, path, method === 'POST' ? '{}' : undefined);
-      expect(res.status).toBe(404);
-      expect(res.json()).toEqual({ error: { message: `unknown route: ${method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
-    },
-  );
+  it.each([
+    ['GET', '/'],
+    ['GET', '/v1/completions'],
+    ['POST', '/v1/embeddings'],
+    ['GET', '/health/'],
+  ])('answers %s %s with 404 in OpenAI shape', async (method, path) => {
+    const res = await call(await frontDoor(), method, path, method === 'POST' ? '{}' : undefined);
+    expect(res.status).toBe(404);
+    expect(res.json()).toEqual({
+      error: {
+        message: `unknown route: ${method} ${path}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'unknown_url',
+      },
+    });
+  });
 
   it('answers HEAD on GET routes without a body', async () => {
     const res = await call(await frontDoor(), 'HEAD', '/health');
@@ -159,9 +207,13 @@ describe('front door robustness', () => {
     });
     const rejected = await call(url, 'POST', '/v1/chat/completions', '{}');
     expect(rejected.status).toBe(500);
-    expect(rejected.json()).toEqual({ error: { message: 'relay internal error: async bug', type: 'relay_error', param: null, code: 'internal' } });
+    expect(rejected.json()).toEqual({
+      error: { message: 'relay internal error: async bug', type: 'relay_error', param: null, code: 'internal' },
+    });
     mode = 'throw';
-    expect((await call(url, 'POST', '/v1/chat/completions', '{}')).json().error.message).toBe('relay internal error: sync bug');
+    expect((await call(url, 'POST', '/v1/chat/completions', '{}')).json().error.message).toBe(
+      'relay internal error: sync bug',
+    );
     expect((await call(url, 'GET', '/health')).status).toBe(200);
   });
 
@@ -171,7 +223,11 @@ describe('front door robustness', () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
       let text = '';
-      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+      socket
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve(text))
+        .on('error', reject);
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'bad_request' } });
@@ -222,7 +278,12 @@ describe('bulkhead at the front door', () => {
     const bulkhead = new Bulkhead({ limit: 1, retryAfterS: 1 });
     const url = await frontDoor({ bulkhead, metrics, handleCompletion: async (req) => void req.resume() }); // never answers
     const controller = new AbortController();
-    const abandoned = request(`${url}/v1/chat/completions`, { dispatcher: client, method: 'POST', body: '{}', signal: controller.signal });
+    const abandoned = request(`${url}/v1/chat/completions`, {
+      dispatcher: client,
+      method: 'POST',
+      body: '{}',
+      signal: controller.signal,
+    });
     await expect.poll(() => bulkhead.inFlight, { timeout: 5_000 }).toBe(1);
     controller.abort();
     await expect(abandoned).rejects.toThrow();
@@ -254,12 +315,17 @@ models:
       onClose: async () => void closedHook++,
     });
     expect(relay.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await call(relay.url, 'GET', '/v1/models')).json().data.map((m: { id: string }) => m.id)).toEqual(['fast', 'cheap']);
+    expect((await call(relay.url, 'GET', '/v1/models')).json().data.map((m: { id: string }) => m.id)).toEqual([
+      'fast',
+      'cheap',
+    ]);
     expect((await call(relay.url, 'GET', '/ready')).status).toBe(503);
     ready = true;
     expect((await call(relay.url, 'GET', '/ready')).status).toBe(200);
     const first = call(relay.url, 'POST', '/v1/chat/completions', '{}');
-    await expect.poll(async () => (await relay.metrics.text()).includes('relay_in_flight 1'), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(async () => (await relay.metrics.text()).includes('relay_in_flight 1'), { timeout: 5_000 })
+      .toBe(true);
     const refused = await call(relay.url, 'POST', '/v1/chat/completions', '{}');
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('7');
@@ -270,8 +336,14 @@ models:
     await expect(call(relay.url, 'GET', '/health')).rejects.toThrow();
   });
 
-  it('lists a legacy config\'s configured models', () => {
-    const config = parseRelayConfig({ targets: [{ name: 'a', baseUrl: 'http://x/v1', model: 'm' }, { name: 'b', baseUrl: 'http://y/v1' }, { name: 'c', baseUrl: 'http://z/v1', model: 'm' }] });
+  it("lists a legacy config's configured models", () => {
+    const config = parseRelayConfig({
+      targets: [
+        { name: 'a', baseUrl: 'http://x/v1', model: 'm' },
+        { name: 'b', baseUrl: 'http://y/v1' },
+        { name: 'c', baseUrl: 'http://z/v1', model: 'm' },
+      ],
+    });
     expect(modelEntries(config)).toEqual([{ id: 'm', ownedBy: 'a' }]);
   });
 
@@ -279,8 +351,8 @@ models:
     const relay = await startRelay(parseRelayConfigText(CONFIG, 'relay.yaml'), { handleCompletion: async () => {} });
     closers.push(relay.close);
     const port = Number(new URL(relay.url).port);
-    await expect(startRelay(parseRelayConfigText(CONFIG, 'relay.yaml', { port }), { handleCompletion: async () => {} })).rejects.toThrow(
-      `relay could not listen on 127.0.0.1:${port}`,
-    );
+    await expect(
+      startRelay(parseRelayConfigText(CONFIG, 'relay.yaml', { port }), { handleCompletion: async () => {} }),
+    ).rejects.toThrow(`relay could not listen on 127.0.0.1:${port}`);
   });
 });

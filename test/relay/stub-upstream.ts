@@ -57,7 +57,11 @@ export const answer =
   (status: number, body: unknown, headers: Record<string, string> = {}): StubBehaviour =>
   (_req, res) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      ...headers,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
 

@@ -38,7 +38,10 @@ describe('prepareTargets', () => {
 
 describe('prepareTargets: provider+model targets', () => {
   it('names a target provider/model and fills defaults', () => {
-    const [target] = prepareTargets([{ provider: 'openai', model: 'gpt-4.1-mini', baseUrl: 'https://api.openai.com/v1/' }], {});
+    const [target] = prepareTargets(
+      [{ provider: 'openai', model: 'gpt-4.1-mini', baseUrl: 'https://api.openai.com/v1/' }],
+      {},
+    );
     expect(target).toMatchObject({
       name: 'openai/gpt-4.1-mini',
       provider: 'openai',
@@ -60,7 +63,9 @@ describe('prepareTargets: provider+model targets', () => {
     ['anthropic', { 'x-api-key': 'sk-k', 'anthropic-version': '2023-06-01' }],
     ['gemini', { 'x-goog-api-key': 'sk-k' }],
   ] as const)('builds %s auth headers', (dialect, expected) => {
-    const [target] = prepareTargets([{ provider: 'p', dialect, model: 'm', baseUrl: 'http://x', apiKeyEnv: 'K' }], { K: 'sk-k' });
+    const [target] = prepareTargets([{ provider: 'p', dialect, model: 'm', baseUrl: 'http://x', apiKeyEnv: 'K' }], {
+      K: 'sk-k',
+    });
     expect(target?.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json', ...expected });
   });
 

@@ -8,18 +8,47 @@ import { combineVariants } from '../../src/report/variants-result.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';
 
-const scenario = parseScenario('name: cmp\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n', 'cmp.yaml');
+const scenario = parseScenario(
+  'name: cmp\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n',
+  'cmp.yaml',
+);
 
 /** 100 successes, every one taking `ms`. */
 function run(ms: number): RunResult {
-  const records: RequestRecord[] = Array.from({ length: 100 }, (_, seq) => ({ seq, intendedMs: seq * 10, sentMs: seq * 10, endMs: seq * 10 + ms, outcome: 'ok', provider: 'a' }));
-  const outcome = { scenario, startedAt: 'x', finishedAt: 'y', records, scheduled: 100, windows: [], interrupted: false, faultPlane: { url: '', embedded: true }, processes: [], cleanupErrors: [] } as RunOutcome;
+  const records: RequestRecord[] = Array.from({ length: 100 }, (_, seq) => ({
+    seq,
+    intendedMs: seq * 10,
+    sentMs: seq * 10,
+    endMs: seq * 10 + ms,
+    outcome: 'ok',
+    provider: 'a',
+  }));
+  const outcome = {
+    scenario,
+    startedAt: 'x',
+    finishedAt: 'y',
+    records,
+    scheduled: 100,
+    windows: [],
+    interrupted: false,
+    faultPlane: { url: '', embedded: true },
+    processes: [],
+    cleanupErrors: [],
+  } as RunOutcome;
   return buildResult(outcome, aggregate({ records, scheduled: 100, windows: [], primary: 'a', durationMs: 1000 }), []);
 }
 
 describe('compare of variants runs', () => {
-  const a = combineVariants([{ name: 'single', result: run(20) }, { name: '2-chain', result: run(30) }, { name: 'old', result: run(10) }]);
-  const b = combineVariants([{ name: 'single', result: run(20) }, { name: '2-chain', result: run(60) }, { name: 'new', result: run(10) }]);
+  const a = combineVariants([
+    { name: 'single', result: run(20) },
+    { name: '2-chain', result: run(30) },
+    { name: 'old', result: run(10) },
+  ]);
+  const b = combineVariants([
+    { name: 'single', result: run(20) },
+    { name: '2-chain', result: run(60) },
+    { name: 'new', result: run(10) },
+  ]);
   const { markdown, regressions } = renderComparison(a, b, 0.1);
 
   it('compares matching configurations one by one and flags only the one that regressed', () => {

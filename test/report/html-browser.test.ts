@@ -14,11 +14,14 @@ import { costByBook } from '../../src/report/cost-by-book.js';
 import type { RunResult } from '../../src/report/result.js';
 import { relaybench } from '../support/cli.js';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (path): path is string => path !== undefined && path !== '' && existsSync(path),
+);
 const INSTALL = 'install it with `apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH';
 const OUT = join(import.meta.dirname, '../../reports/runs/html-browser-test');
 
-if (CHROMIUM === undefined && !process.env.CI) console.warn(`html-browser.test.ts skipped: no chromium found; ${INSTALL}`);
+if (CHROMIUM === undefined && !process.env.CI)
+  console.warn(`html-browser.test.ts skipped: no chromium found; ${INSTALL}`);
 
 interface FigureInfo {
   chart: string;
@@ -41,7 +44,8 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
   const screenshot = join(OUT, 'report.png');
 
   beforeAll(async () => {
-    if (CHROMIUM === undefined) throw new Error(`CI is set but no chromium was found: ${INSTALL} (.ci/run installs it)`);
+    if (CHROMIUM === undefined)
+      throw new Error(`CI is set but no chromium was found: ${INSTALL} (.ci/run installs it)`);
     await rm(OUT, { recursive: true, force: true });
     const run = await relaybench(['run', 'scenarios/smoke.yaml', '--duration-scale', '0.3', '--out', OUT]);
     // 99 (a gate failed on a busy machine) still writes every file.
@@ -52,7 +56,14 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-extensions', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-extensions',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage();
     // The page's own CSP would block (and so hide) an external reference: the test must see any it makes.
@@ -97,7 +108,13 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
   it('renders every chart: present, sized, with drawn marks', () => {
     // A run prices its traffic in the default books, so the cost chart is among them (it may not quietly drop out).
     expect(costByBook(result).length).toBeGreaterThan(0);
-    const expected = ['latency-timeline', 'served-by', 'outcomes', 'percentile-spectrum', ...(costByBook(result).length > 0 ? ['cost-by-book'] : [])];
+    const expected = [
+      'latency-timeline',
+      'served-by',
+      'outcomes',
+      'percentile-spectrum',
+      ...(costByBook(result).length > 0 ? ['cost-by-book'] : []),
+    ];
     expect(figures.map((f) => f.chart)).toEqual(expected);
     for (const figure of figures) {
       expect(figure.svgs, figure.chart).toBe(1);

@@ -39,12 +39,18 @@ const WINDOW = { provider: 'primary', type: 'reset', atMs: 1000, forMs: 1000, ap
 function records(slow = 1): RequestRecord[] {
   return Array.from({ length: 100 }, (_, seq): RequestRecord => {
     const intendedMs = seq * 40;
-    const done = (ms: number): Pick<RequestRecord, 'sentMs' | 'endMs'> => ({ sentMs: intendedMs, endMs: intendedMs + ms * slow });
+    const done = (ms: number): Pick<RequestRecord, 'sentMs' | 'endMs'> => ({
+      sentMs: intendedMs,
+      endMs: intendedMs + ms * slow,
+    });
     if (seq === 50) return { seq, intendedMs, sentMs: intendedMs, endMs: intendedMs, outcome: 'dropped' };
     if (intendedMs >= 1000 && intendedMs < 1200) {
-      return seq % 2 === 0 ? { seq, intendedMs, ...done(5), outcome: 'failed', failure: 'reset' } : { seq, intendedMs, ...done(300), outcome: 'failed', failure: 'status_503', status: 503 };
+      return seq % 2 === 0
+        ? { seq, intendedMs, ...done(5), outcome: 'failed', failure: 'reset' }
+        : { seq, intendedMs, ...done(300), outcome: 'failed', failure: 'status_503', status: 503 };
     }
-    if (intendedMs >= 1200 && intendedMs < 2500) return { seq, intendedMs, ...done(60), outcome: 'ok', provider: 'fallback', attempts: 2 };
+    if (intendedMs >= 1200 && intendedMs < 2500)
+      return { seq, intendedMs, ...done(60), outcome: 'ok', provider: 'fallback', attempts: 2 };
     return { seq, intendedMs, ...done(20), outcome: 'ok', provider: 'primary', attempts: 1 };
   });
 }
@@ -73,7 +79,11 @@ function result(name: string, slow = 1): RunResult {
 
 /** The figures of a page: data-chart, data-variant and the figure's markup. */
 function figures(html: string): Array<{ chart: string; variant: string | undefined; body: string }> {
-  return [...html.matchAll(/<figure class="chart"[^>]*data-chart="([^"]+)"(?: data-variant="([^"]*)")?[^>]*>([\s\S]*?)<\/figure>/g)].map((m) => ({
+  return [
+    ...html.matchAll(
+      /<figure class="chart"[^>]*data-chart="([^"]+)"(?: data-variant="([^"]*)")?[^>]*>([\s\S]*?)<\/figure>/g,
+    ),
+  ].map((m) => ({
     chart: m[1]!,
     variant: m[2],
     body: m[3]!,
@@ -82,13 +92,19 @@ function figures(html: string): Array<{ chart: string; variant: string | undefin
 
 /** Line paths a vega SVG draws for its line marks (one per series). */
 function linePaths(svg: string): number {
-  return [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].reduce((n, m) => n + (m[1]!.match(/<path /g)?.length ?? 0), 0);
+  return [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].reduce(
+    (n, m) => n + (m[1]!.match(/<path /g)?.length ?? 0),
+    0,
+  );
 }
 
 describe('renderHtml of a single run', async () => {
   const hostile = 'drill <script>alert("x")</script> & co';
   const base = result(hostile);
-  const run: RunResult = { ...base, scenario: { ...base.scenario, description: 'Primary <b>resets</b> for 1 s & comes back.' } };
+  const run: RunResult = {
+    ...base,
+    scenario: { ...base.scenario, description: 'Primary <b>resets</b> for 1 s & comes back.' },
+  };
   const html = await renderHtml(run);
   const charts = figures(html);
 
@@ -105,7 +121,9 @@ describe('renderHtml of a single run', async () => {
   it('escapes every text from the result', () => {
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<b>');
-    expect(html).toContain('<title>relaybench: drill &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</title>');
+    expect(html).toContain(
+      '<title>relaybench: drill &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</title>',
+    );
     expect(html).toContain('Primary &lt;b&gt;resets&lt;/b&gt; for 1 s &amp; comes back.');
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
@@ -116,7 +134,9 @@ describe('renderHtml of a single run', async () => {
     // The only URLs are SVG namespace names, which are never fetched.
     const withoutNamespaces = html.replace(/\sxmlns(?::\w+)?="http:\/\/www\.w3\.org\/[^"]+"/g, '');
     expect(withoutNamespaces).not.toMatch(/https?:\/\//);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
   });
 
   it('gives every element a unique id (several SVGs share one document)', () => {
@@ -148,7 +168,9 @@ describe('renderHtml of a single run', async () => {
 describe('the count charts', () => {
   const a = aggregates();
   const chartData = (spec: unknown): Array<{ t: number; series: string; n: number }> =>
-    ((spec as { layer: Array<{ data?: { values: unknown[] }; mark: { type: string } }> }).layer.find((l) => l.mark.type === 'rect' && l.data && 'series' in (l.data.values[0] as object))!.data!.values as Array<{ t: number; series: string; n: number }>);
+    (spec as { layer: Array<{ data?: { values: unknown[] }; mark: { type: string } }> }).layer.find(
+      (l) => l.mark.type === 'rect' && l.data && 'series' in (l.data.values[0] as object),
+    )!.data!.values as Array<{ t: number; series: string; n: number }>;
 
   it('stacks served-by providers, failed and dropped up to each slice\u2019s scheduled requests', () => {
     const rows = chartData(servedByChart(a, ['primary', 'fallback']).spec);
@@ -163,11 +185,19 @@ describe('the count charts', () => {
     const rows = chartData(outcomesChart(a).spec);
     expect(new Set(rows.map((r) => r.series))).toEqual(new Set(['ok', 'reset', 'status_503', 'dropped']));
     expect(rows.reduce((n, r) => n + r.n, 0)).toBe(a.scheduled);
-    for (const slice of a.fineSlices) expect(rows.filter((r) => r.t === slice.startMs / 1000).reduce((n, r) => n + r.n, 0)).toBe(slice.offered);
+    for (const slice of a.fineSlices)
+      expect(rows.filter((r) => r.t === slice.startMs / 1000).reduce((n, r) => n + r.n, 0)).toBe(slice.offered);
   });
 
   it('merges a long run\u2019s 1 s slices into wider bins with the counts intact', () => {
-    const long: RequestRecord[] = Array.from({ length: 900 }, (_, seq) => ({ seq, intendedMs: seq * 1000, sentMs: seq * 1000, endMs: seq * 1000 + 10, outcome: 'ok', provider: 'primary' }));
+    const long: RequestRecord[] = Array.from({ length: 900 }, (_, seq) => ({
+      seq,
+      intendedMs: seq * 1000,
+      sentMs: seq * 1000,
+      endMs: seq * 1000 + 10,
+      outcome: 'ok',
+      provider: 'primary',
+    }));
     const la = aggregate({ records: long, scheduled: 900, windows: [], primary: 'primary', durationMs: 900_000 });
     const t = countTimeline(la);
     expect(t.sliceMs).toBe(3000);
@@ -192,12 +222,18 @@ describe('a variants run', async () => {
     expect(spectrum).toContain('fast &amp; &lt;b&gt;');
     expect(spectrum).not.toContain('<b>');
     for (const variant of ['fast &amp; &lt;b&gt;', 'slow']) {
-      expect(charts.filter((c) => c.variant === variant).map((c) => c.chart)).toEqual(['latency-timeline', 'served-by', 'outcomes']);
+      expect(charts.filter((c) => c.variant === variant).map((c) => c.chart)).toEqual([
+        'latency-timeline',
+        'served-by',
+        'outcomes',
+      ]);
     }
   });
 
   it('reads the spectrum from each variant\u2019s histogram: the slow one is 4x the fast one at every percentile', () => {
-    const chart = percentileSpectrumChart(combined.variants!.map((v) => ({ name: v.name, aggregates: v.result.aggregates })))!;
+    const chart = percentileSpectrumChart(
+      combined.variants!.map((v) => ({ name: v.name, aggregates: v.result.aggregates })),
+    )!;
     const values = (chart.spec as { data: { values: Array<{ variant: string; x: number; ms: number }> } }).data.values;
     const fast = values.filter((v) => v.variant === 'fast & <b>');
     const slow = values.filter((v) => v.variant === 'slow');
@@ -233,7 +269,9 @@ describe('the cost chart', () => {
 describe('topLabelLayers', () => {
   type Layer = { data: { values: Array<{ text: string }> }; mark: { align: string; dy: number } };
   const placed = (layers: object[]): Array<{ text: string; align: string; dy: number }> =>
-    (layers as Layer[]).flatMap((l) => l.data.values.map((v) => ({ text: v.text, align: l.mark.align, dy: l.mark.dy })));
+    (layers as Layer[]).flatMap((l) =>
+      l.data.values.map((v) => ({ text: v.text, align: l.mark.align, dy: l.mark.dy })),
+    );
 
   it('puts labels that would overlap on separate rows, and ends one at its x near the right edge', () => {
     const labels = placed(
@@ -254,14 +292,25 @@ describe('topLabelLayers', () => {
   });
 
   it('draws no labels rather than a pile of them', () => {
-    expect(topLabelLayers(Array.from({ length: 4 }, (_, i) => ({ x: i * 0.01, text: `fault ${i}`, color: 'red' })), 10)).toEqual([]);
+    expect(
+      topLabelLayers(
+        Array.from({ length: 4 }, (_, i) => ({ x: i * 0.01, text: `fault ${i}`, color: 'red' })),
+        10,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('logTicks', () => {
   it.each([
-    [[25, 48], [10, 20, 50, 100]],
-    [[0.4, 3], [0.1, 0.2, 0.5, 1, 2, 5, 10]],
+    [
+      [25, 48],
+      [10, 20, 50, 100],
+    ],
+    [
+      [0.4, 3],
+      [0.1, 0.2, 0.5, 1, 2, 5, 10],
+    ],
     [[0, -1], []],
   ])('%j -> %j', (values, ticks) => {
     expect(logTicks(values)).toEqual(ticks);

@@ -11,7 +11,15 @@ import { findAll, parseXml } from './xml-well-formed.js';
 function result(name: string, gates: Record<string, unknown[]>): RunResult {
   const records: RequestRecord[] = Array.from({ length: 10 }, (_, seq) =>
     seq === 3
-      ? { seq, intendedMs: seq * 100, sentMs: seq * 100, endMs: seq * 100 + 400, outcome: 'failed', failure: 'status_503', status: 503 }
+      ? {
+          seq,
+          intendedMs: seq * 100,
+          sentMs: seq * 100,
+          endMs: seq * 100 + 400,
+          outcome: 'failed',
+          failure: 'status_503',
+          status: 503,
+        }
       : { seq, intendedMs: seq * 100, sentMs: seq * 100, endMs: seq * 100 + 20, outcome: 'ok', provider: 'primary' },
   );
   const aggregates = aggregate({ records, scheduled: 10, windows: [], primary: 'primary', durationMs: 1000 });
@@ -19,7 +27,15 @@ function result(name: string, gates: Record<string, unknown[]>): RunResult {
     throw new Error(`${path.join('.')}: ${message}`);
   });
   const outcome = {
-    scenario: { name, file: `${name}.yaml`, description: '', seed: 1, target: { kind: 'builtin', chain: ['primary'] }, load: { rate: 10, duration: 1000 }, faults: [] },
+    scenario: {
+      name,
+      file: `${name}.yaml`,
+      description: '',
+      seed: 1,
+      target: { kind: 'builtin', chain: ['primary'] },
+      load: { rate: 10, duration: 1000 },
+      faults: [],
+    },
     startedAt: '2026-11-22T00:00:00.000Z',
     finishedAt: '2026-11-22T00:00:01.500Z',
     records,
@@ -57,7 +73,10 @@ describe('renderJUnit', () => {
 
   it('puts the measured value in each failure', () => {
     const failures = findAll(root, 'failure').map((f) => f.attributes.message);
-    expect(failures).toEqual(['measured 90.00%; expected success_rate rate >= 99%', 'measured 1; expected failed count == 0']);
+    expect(failures).toEqual([
+      'measured 90.00%; expected success_rate rate >= 99%',
+      'measured 1; expected failed count == 0',
+    ]);
     const names = findAll(root, 'testcase').map((t) => t.attributes.name);
     expect(names).toContain('latency{phase:baseline}: p(99) < 1s');
   });

@@ -24,8 +24,25 @@ function outcome(): RunOutcome {
   const records: RequestRecord[] = Array.from({ length: 20 }, (_, seq) => {
     const intendedMs = seq * 100;
     const inFault = intendedMs >= 1000 && intendedMs < 1500;
-    if (seq === 10) return { seq, intendedMs, sentMs: intendedMs, endMs: intendedMs + 300, outcome: 'failed', failure: 'status_503', status: 503 };
-    return { seq, intendedMs, sentMs: intendedMs, endMs: intendedMs + (inFault ? 50 : 20), outcome: 'ok', provider: inFault ? 'fallback' : 'primary', attempts: inFault ? 2 : 1 };
+    if (seq === 10)
+      return {
+        seq,
+        intendedMs,
+        sentMs: intendedMs,
+        endMs: intendedMs + 300,
+        outcome: 'failed',
+        failure: 'status_503',
+        status: 503,
+      };
+    return {
+      seq,
+      intendedMs,
+      sentMs: intendedMs,
+      endMs: intendedMs + (inFault ? 50 : 20),
+      outcome: 'ok',
+      provider: inFault ? 'fallback' : 'primary',
+      attempts: inFault ? 2 : 1,
+    };
   });
   return {
     scenario,
@@ -43,14 +60,24 @@ function outcome(): RunOutcome {
 
 describe('renderMarkdown', () => {
   const run = outcome();
-  const aggregates = aggregate({ records: run.records, scheduled: 20, windows: run.windows, primary: 'primary', durationMs: 2000 });
+  const aggregates = aggregate({
+    records: run.records,
+    scheduled: 20,
+    windows: run.windows,
+    primary: 'primary',
+    durationMs: 2000,
+  });
   const result = buildResult(run, aggregates, evaluateGates(scenario.gates, aggregates));
   const markdown = renderMarkdown(result);
 
   it('prints the summary row from the measured figures', () => {
     // 19/20 ok; the 503 has latency 300 ms, so p99 lands on it; first fallback success ends at 1150 ms.
-    expect(markdown).toContain('| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |');
-    expect(markdown).toMatch(/\| builtin relay, 2-provider chain \(primary → fallback\) \| 95\.00% \| 50\.0 \| [^|]+ \| 20 \| 20 ms \| \d+ ms \| 300 ms \| 150 ms \|/);
+    expect(markdown).toContain(
+      '| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |',
+    );
+    expect(markdown).toMatch(
+      /\| builtin relay, 2-provider chain \(primary → fallback\) \| 95\.00% \| 50\.0 \| [^|]+ \| 20 \| 20 ms \| \d+ ms \| 300 ms \| 150 ms \|/,
+    );
   });
 
   it('shows outcomes by phase with the serving provider', () => {

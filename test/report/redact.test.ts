@@ -18,10 +18,26 @@ load: { rate: 1/s, duration: 1s }
 `,
       'secret.yaml',
     );
-    const keyed = parseScenario('providers: [{ name: a }]\nload: { rate: 1/s, duration: 1s, mix: { keys: [{ name: team-a, token: sk-live-key-secret }] } }\n', 'keys.yaml');
+    const keyed = parseScenario(
+      'providers: [{ name: a }]\nload: { rate: 1/s, duration: 1s, mix: { keys: [{ name: team-a, token: sk-live-key-secret }] } }\n',
+      'keys.yaml',
+    );
     for (const s of [scenario, keyed]) {
-      const outcome = { scenario: s, startedAt: 'x', finishedAt: 'y', records: [], scheduled: 0, windows: [], interrupted: false, faultPlane: { url: '', embedded: true }, processes: [], cleanupErrors: [] } as RunOutcome;
-      const json = JSON.stringify(buildResult(outcome, aggregate({ records: [], scheduled: 0, windows: [], primary: 'a', durationMs: 1000 }), []));
+      const outcome = {
+        scenario: s,
+        startedAt: 'x',
+        finishedAt: 'y',
+        records: [],
+        scheduled: 0,
+        windows: [],
+        interrupted: false,
+        faultPlane: { url: '', embedded: true },
+        processes: [],
+        cleanupErrors: [],
+      } as RunOutcome;
+      const json = JSON.stringify(
+        buildResult(outcome, aggregate({ records: [], scheduled: 0, windows: [], primary: 'a', durationMs: 1000 }), []),
+      );
       expect(json).not.toMatch(/sk-live/);
       if (s === scenario) expect(json).toContain('"headers":{"x-gateway-config":"<redacted>"}');
       else expect(json).toContain('"name":"team-a"');

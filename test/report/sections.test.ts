@@ -22,7 +22,15 @@ const records: RequestRecord[] = Array.from({ length: 20 }, (_, seq): RequestRec
   };
 });
 const book = parsePriceBook({ name: 'list', models: { m: { input: 1, output: 2 } } }, 'list');
-const a = aggregate({ records, scheduled: 20, windows: [], primary: 'primary', durationMs: 1000, prices: book, providerModels: { primary: 'm', fallback: 'm' } });
+const a = aggregate({
+  records,
+  scheduled: 20,
+  windows: [],
+  primary: 'primary',
+  durationMs: 1000,
+  prices: book,
+  providerModels: { primary: 'm', fallback: 'm' },
+});
 
 describe('report sections', () => {
   it('per provider: served, latency, TTFT where streams were', () => {
@@ -33,13 +41,19 @@ describe('report sections', () => {
   });
 
   it('the failover latency penalty line', () => {
-    expect(penaltySection(a).join('')).toMatch(/needed a fallback p50 80 ms, p99 80 ms \(5\); without: p50 20 ms, p99 20 ms \(15\) → penalty p50 \+60 ms, p99 \+60 ms/);
+    expect(penaltySection(a).join('')).toMatch(
+      /needed a fallback p50 80 ms, p99 80 ms \(5\); without: p50 20 ms, p99 20 ms \(15\) → penalty p50 \+60 ms, p99 \+60 ms/,
+    );
   });
 
   it('cost lines when prices are known, nothing otherwise', () => {
     // 100 x 1 + 50 x 2 = 200 tokens-dollars per 1M = $0.0002 per request
-    expect(costSection(a).join('')).toBe('Cost (list prices): $0.200 per 1K requests, $0.00400 in total for 20 priced successes');
-    expect(costSection(aggregate({ records, scheduled: 20, windows: [], primary: 'primary', durationMs: 1000 }))).toEqual([]);
+    expect(costSection(a).join('')).toBe(
+      'Cost (list prices): $0.200 per 1K requests, $0.00400 in total for 20 priced successes',
+    );
+    expect(
+      costSection(aggregate({ records, scheduled: 20, windows: [], primary: 'primary', durationMs: 1000 })),
+    ).toEqual([]);
   });
 });
 
@@ -61,8 +75,19 @@ describe('baseline regression gates', () => {
 
 describe('progress line', () => {
   it('shows offered vs achieved rate and the current p99', () => {
-    const event = { kind: 'progress' as const, elapsedMs: 3000, totalMs: 10_000, scheduled: 120, ok: 118, failed: 2, dropped: 0, activeFaults: ['down@primary'] };
-    expect(progressLine(event, 120, 39.5, 40, 1_250_000)).toBe('  3/10 s  rate 40.0/s offered, 39.5/s achieved  sent 120  ok 98.3%  failed 2  dropped 0  p99 1.25 s  faults: down@primary');
+    const event = {
+      kind: 'progress' as const,
+      elapsedMs: 3000,
+      totalMs: 10_000,
+      scheduled: 120,
+      ok: 118,
+      failed: 2,
+      dropped: 0,
+      activeFaults: ['down@primary'],
+    };
+    expect(progressLine(event, 120, 39.5, 40, 1_250_000)).toBe(
+      '  3/10 s  rate 40.0/s offered, 39.5/s achieved  sent 120  ok 98.3%  failed 2  dropped 0  p99 1.25 s  faults: down@primary',
+    );
     expect(progressLine(event, 120, undefined, undefined, undefined)).toContain('rate —/s offered'.replace('—/s', '—'));
   });
 });

@@ -16,8 +16,14 @@ import { combineVariants } from '../../src/report/variants-result.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';
 
-const direct = parsePriceBook({ name: 'list', kind: 'direct', models: { 'model-a': { input: 2, output: 8 }, 'model-b': { input: 3, output: 15 } } }, 'list');
-const relay = parsePriceBook({ name: 'cheap', kind: 'relay', models: { 'model-a': { input: 0.5, output: 2 } } }, 'cheap');
+const direct = parsePriceBook(
+  { name: 'list', kind: 'direct', models: { 'model-a': { input: 2, output: 8 }, 'model-b': { input: 3, output: 15 } } },
+  'list',
+);
+const relay = parsePriceBook(
+  { name: 'cheap', kind: 'relay', models: { 'model-a': { input: 0.5, output: 2 } } },
+  'cheap',
+);
 const pricing: Pricing = { books: [direct, relay], monthlyTokens: 500_000_000, downtimeCostPerHour: 6000 };
 
 function scenarioText(kind: 'direct' | 'builtin'): string {
@@ -37,7 +43,16 @@ function run(kind: 'direct' | 'builtin', base: number, failEvery: number): RunRe
   const scenario = parseScenario(scenarioText(kind), 'tables.yaml');
   const records: RequestRecord[] = Array.from({ length: 1000 }, (_, seq) => {
     const intendedMs = seq * 10;
-    if (seq % failEvery === 0) return { seq, intendedMs, sentMs: intendedMs, endMs: intendedMs + 500, outcome: 'failed', failure: 'status_503', status: 503 };
+    if (seq % failEvery === 0)
+      return {
+        seq,
+        intendedMs,
+        sentMs: intendedMs,
+        endMs: intendedMs + 500,
+        outcome: 'failed',
+        failure: 'status_503',
+        status: 503,
+      };
     const onFallback = kind === 'builtin' && intendedMs >= 4000 && intendedMs < 6000;
     return {
       seq,
@@ -102,7 +117,15 @@ describe('cost of a run, recomputed', () => {
 
   it('the cost table prints those figures', () => {
     const rows = byId(reportTables(result), 'cost-by-book').rows;
-    expect(rows[0]).toEqual(['tables', 'list', `$${runUsd.toPrecision(3)}`, `$${(runUsd / 990).toPrecision(3)}`, `$${((runUsd / 990) * 1000).toPrecision(3)}`, `$${Math.round(runUsd * (500e6 / 148_500)).toLocaleString('en-US')}`, '0']);
+    expect(rows[0]).toEqual([
+      'tables',
+      'list',
+      `$${runUsd.toPrecision(3)}`,
+      `$${(runUsd / 990).toPrecision(3)}`,
+      `$${((runUsd / 990) * 1000).toPrecision(3)}`,
+      `$${Math.round(runUsd * (500e6 / 148_500)).toLocaleString('en-US')}`,
+      '0',
+    ]);
     expect(rows[1]![6]).toBe('198 (no price for model-b)');
   });
 
@@ -126,7 +149,12 @@ describe('downtime from a measured availability, recomputed', () => {
   const table = byId(reportTables(result), 'uptime-levels');
 
   it('quoted levels: 99.9% is 43.83 min a month and 8.77 h a year', () => {
-    expect(table.rows[1]).toEqual(['99.9%', '43.83 min', '8.77 h', `$${Math.round((43.83 / 60) * 6000).toLocaleString('en-US')}`]);
+    expect(table.rows[1]).toEqual([
+      '99.9%',
+      '43.83 min',
+      '8.77 h',
+      `$${Math.round((43.83 / 60) * 6000).toLocaleString('en-US')}`,
+    ]);
   });
 
   it('the measured row: 4% of an average month, and its cost at the stated hourly rate', () => {
@@ -155,7 +183,10 @@ describe('a variants run: direct vs relay', () => {
   it('the configurations table has one row per variant, and the model chain table only the chain', () => {
     expect(byId(tables, 'configurations').rows.map((r) => r[0])).toEqual(['direct', 'relay']);
     const chain = byId(tables, 'model-chain').rows;
-    expect(chain.map((r) => r[0])).toEqual(['relay: model-a → model-b, primary healthy', 'relay: model-a → model-b, failover triggered']);
+    expect(chain.map((r) => r[0])).toEqual([
+      'relay: model-a → model-b, primary healthy',
+      'relay: model-a → model-b, failover triggered',
+    ]);
     // 792 at 23 ms vs 198 at 33 ms: +10 ms on average.
     expect(chain[1]![4]).toBe('+10 ms avg (198 requests)');
   });
@@ -168,7 +199,8 @@ describe('a variants run: direct vs relay', () => {
 
   it('the Markdown report carries every table once, each with its method line', () => {
     const md = reportMarkdown(result);
-    for (const t of tables) expect(md.match(new RegExp(`^### ${t.title.replace(/[()]/g, '\\$&')}$`, 'gm'))).toHaveLength(1);
+    for (const t of tables)
+      expect(md.match(new RegExp(`^### ${t.title.replace(/[()]/g, '\\$&')}$`, 'gm'))).toHaveLength(1);
     expect(md.match(/^Method: /gm)!.length).toBeGreaterThanOrEqual(tables.length);
   });
 });

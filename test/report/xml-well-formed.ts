@@ -27,7 +27,13 @@ export function parseXml(xml: string): XmlElement {
       if (text[k] === '<') fail(`raw '<' in ${where}`);
       if (text[k] === '&' && !ENTITY.test(text.slice(k))) fail(`bad entity in ${where}`);
     }
-    return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#10;/g, '\n').replace(/&amp;/g, '&');
+    return text
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&#10;/g, '\n')
+      .replace(/&amp;/g, '&');
   };
   const skipMisc = (): void => {
     for (;;) {

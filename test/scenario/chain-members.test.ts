@@ -15,9 +15,14 @@ const PROVIDERS = `providers:
 
 describe('chain members', () => {
   it('takes { provider, priority, weight } entries beside plain names and passes them to the relay', () => {
-    const s = parseScenario(`${PROVIDERS}target:\n  chain: [{ provider: openai, priority: 0, weight: 3 }, { provider: deepseek, priority: 0 }, gemini]\nload: { rate: 10/s, duration: 1s }\n`, 'm.yaml');
+    const s = parseScenario(
+      `${PROVIDERS}target:\n  chain: [{ provider: openai, priority: 0, weight: 3 }, { provider: deepseek, priority: 0 }, gemini]\nload: { rate: 10/s, duration: 1s }\n`,
+      'm.yaml',
+    );
     expect(s.target.chain).toEqual(['openai', 'deepseek', 'gemini']);
-    const config = relayConfigFor(s, (name) => `127.0.0.1:${name.length}`) as { models: Record<string, { chain: unknown[] }> };
+    const config = relayConfigFor(s, (name) => `127.0.0.1:${name.length}`) as {
+      models: Record<string, { chain: unknown[] }>;
+    };
     expect(Object.values(config.models)[0]!.chain).toEqual([
       { provider: 'openai', model: 'gpt-4.1-mini', priority: 0, weight: 3 },
       { provider: 'deepseek', model: 'gpt-4.1-mini', priority: 0 },
@@ -26,11 +31,21 @@ describe('chain members', () => {
   });
 
   it.each([
-    ['a direct target', 'target: { kind: direct, chain: [{ provider: openai, weight: 2 }] }', /field 'target\.chain\[0\]': priority and weight are our relay's settings \(kind builtin\); a direct target takes provider names only/],
+    [
+      'a direct target',
+      'target: { kind: direct, chain: [{ provider: openai, weight: 2 }] }',
+      /field 'target\.chain\[0\]': priority and weight are our relay's settings \(kind builtin\); a direct target takes provider names only/,
+    ],
     ['a weight of 0', 'target: { chain: [{ provider: openai, weight: 0 }] }', /field 'target\.chain\[0\]\.weight'/],
-    ['an unknown provider', 'target: { chain: [{ provider: nobody }] }', /field 'target\.chain\[0\]': unknown provider 'nobody'/],
+    [
+      'an unknown provider',
+      'target: { chain: [{ provider: nobody }] }',
+      /field 'target\.chain\[0\]': unknown provider 'nobody'/,
+    ],
   ])('rejects %s, naming the field', (_what, target, message) => {
-    expect(() => parseScenario(`${PROVIDERS}${target}\nload: { rate: 10/s, duration: 1s }\n`, 'm.yaml')).toThrow(message);
+    expect(() => parseScenario(`${PROVIDERS}${target}\nload: { rate: 10/s, duration: 1s }\n`, 'm.yaml')).toThrow(
+      message,
+    );
   });
 
   it('a balanced group serves by weight (measured through our relay)', async () => {

@@ -51,7 +51,9 @@ describe('extends', () => {
 
   it('detects cycles and names the chain', async () => {
     const message = await errorOf(`${dir}/cycle-a.yaml`);
-    expect(message).toMatch(/cycle-b\.yaml:1:10: field 'extends': extends cycle: .*cycle-a\.yaml -> .*cycle-b\.yaml -> .*cycle-a\.yaml/);
+    expect(message).toMatch(
+      /cycle-b\.yaml:1:10: field 'extends': extends cycle: .*cycle-a\.yaml -> .*cycle-b\.yaml -> .*cycle-a\.yaml/,
+    );
   });
 
   it('reports a bad field at its line in the base file', async () => {
@@ -62,7 +64,10 @@ describe('extends', () => {
   it('reports a field the file overrides in the file, not the base', () => {
     const message = (() => {
       try {
-        parseScenario('extends: bad-base.yaml\nproviders:\n  - name: primary\n    latency: soon\n', `${dir}/inline.yaml`);
+        parseScenario(
+          'extends: bad-base.yaml\nproviders:\n  - name: primary\n    latency: soon\n',
+          `${dir}/inline.yaml`,
+        );
       } catch (error) {
         return (error as Error).message;
       }
@@ -73,6 +78,8 @@ describe('extends', () => {
   });
 
   it('names a missing base at the extends field', () => {
-    expect(() => parseScenario('extends: nope.yaml\n', `${dir}/x.yaml`)).toThrow(/x\.yaml:1:10: field 'extends': base scenario not found: .*nope\.yaml/);
+    expect(() => parseScenario('extends: nope.yaml\n', `${dir}/x.yaml`)).toThrow(
+      /x\.yaml:1:10: field 'extends': base scenario not found: .*nope\.yaml/,
+    );
   });
 });

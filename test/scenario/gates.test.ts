@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, gateVariants, GateSyntaxError, parseGate, parseGateEntry, parseGateKey, parseGateTable, type GateMetric } from '../../src/scenario/gates.js';
+import {
+  evaluateGate,
+  gateVariants,
+  GateSyntaxError,
+  parseGate,
+  parseGateEntry,
+  parseGateKey,
+  parseGateTable,
+  type GateMetric,
+} from '../../src/scenario/gates.js';
 
 describe('parseGate', () => {
   it.each([
@@ -135,19 +144,40 @@ describe('parseGateEntry', () => {
   it.each([
     ['success_rate', 42, /^42: expected an expression/],
     ['success_rate', ['rate > 1'], /expected an expression/],
-    ['success_rate', { threshold: 'rate >= 95%', abort: true }, /unknown field 'abort'; allowed: threshold, abort_on_fail, delay_abort_eval/],
+    [
+      'success_rate',
+      { threshold: 'rate >= 95%', abort: true },
+      /unknown field 'abort'; allowed: threshold, abort_on_fail, delay_abort_eval/,
+    ],
     ['success_rate', { abort_on_fail: true }, /'threshold' must be an expression string/],
     ['success_rate', { threshold: 'rate >= 95ms' }, /'rate >= 95ms': success_rate is not a duration/],
-    ['success_rate', { threshold: 'rate >= 95%', abort_on_fail: 'yes' }, /'abort_on_fail' must be true or false, got "yes"/],
-    ['success_rate', { threshold: 'rate >= 95%', abort_on_fail: true, delay_abort_eval: 5 }, /'delay_abort_eval' must be a duration such as 5s, got 5/],
-    ['success_rate', { threshold: 'rate >= 95%', delay_abort_eval: '5s' }, /'delay_abort_eval' needs abort_on_fail: true/],
+    [
+      'success_rate',
+      { threshold: 'rate >= 95%', abort_on_fail: 'yes' },
+      /'abort_on_fail' must be true or false, got "yes"/,
+    ],
+    [
+      'success_rate',
+      { threshold: 'rate >= 95%', abort_on_fail: true, delay_abort_eval: 5 },
+      /'delay_abort_eval' must be a duration such as 5s, got 5/,
+    ],
+    [
+      'success_rate',
+      { threshold: 'rate >= 95%', delay_abort_eval: '5s' },
+      /'delay_abort_eval' needs abort_on_fail: true/,
+    ],
     ['cost_per_1k', 'value < 50%', /cost_per_1k is in USD/],
     ['cost_per_1k', 'max < 1', /cost_per_1k supports value/],
     ['ttft', 'p(99) < 100', /ttft needs a duration unit/],
   ] as const)('%s: %j is rejected, quoting the input', (key, entry, message) => {
     expect(() => parseGateEntry(key, entry)).toThrow(GateSyntaxError);
     expect(() => parseGateEntry(key, entry)).toThrow(message);
-    const quoted = typeof entry === 'string' ? `'${entry}'` : typeof entry === 'object' && 'threshold' in entry && /not a duration/.test(String(message)) ? `'${entry.threshold}'` : JSON.stringify(entry);
+    const quoted =
+      typeof entry === 'string'
+        ? `'${entry}'`
+        : typeof entry === 'object' && 'threshold' in entry && /not a duration/.test(String(message))
+          ? `'${entry.threshold}'`
+          : JSON.stringify(entry);
     expect(() => parseGateEntry(key, entry)).toThrow(quoted);
   });
 });
@@ -164,12 +194,22 @@ describe('parseGateTable', () => {
       },
       (path, message) => problems.push([path, message]),
     );
-    expect(gates.map((g) => `${g.key}: ${g.source}`)).toEqual(['latency: p(99) < 1s', 'latency{phase:fault}: p(99) < 3s']);
-    expect(problems.map(([path]) => path)).toEqual([['latency{phase:fault}', 1], ['latency{phase:warmup}'], ['success_rate', 0, 'abort_on_fail']]);
+    expect(gates.map((g) => `${g.key}: ${g.source}`)).toEqual([
+      'latency: p(99) < 1s',
+      'latency{phase:fault}: p(99) < 3s',
+    ]);
+    expect(problems.map(([path]) => path)).toEqual([
+      ['latency{phase:fault}', 1],
+      ['latency{phase:warmup}'],
+      ['success_rate', 0, 'abort_on_fail'],
+    ]);
   });
 
   it('lists the variants gates refer to', () => {
-    const gates = parseGateTable({ 'latency{variant:a}': ['p(99) < 1s'], 'success_rate{variant:b}': ['rate > 0.9'], ttft: ['p(50) < 1s'] }, () => {});
+    const gates = parseGateTable(
+      { 'latency{variant:a}': ['p(99) < 1s'], 'success_rate{variant:b}': ['rate > 0.9'], ttft: ['p(50) < 1s'] },
+      () => {},
+    );
     expect(gateVariants(gates)).toEqual(['a', 'b']);
   });
 });

@@ -35,9 +35,26 @@ describe('scenario loader', () => {
     expect(scenario.load).toMatchObject({ rate: 50, duration: 20_000, timeout: 10_000, max_in_flight: 1000 });
     expect(scenario.providers[0]).toMatchObject({ name: 'a', latency: 20 });
     expect(scenario.target.chain).toEqual(['a', 'b']);
-    expect(scenario.faults[0]).toMatchObject({ type: 'reset_peer', kind: 'reset', providers: ['a'], at: 8000, for: 5000, stream: 'downstream', rate: 1, attributes: { timeout: 0 } });
+    expect(scenario.faults[0]).toMatchObject({
+      type: 'reset_peer',
+      kind: 'reset',
+      providers: ['a'],
+      at: 8000,
+      for: 5000,
+      stream: 'downstream',
+      rate: 1,
+      attributes: { timeout: 0 },
+    });
     expect(scenario.schedule).toEqual([
-      { provider: 'a', type: 'reset_peer', atMs: 8000, forMs: 5000, source: { fault: 0, repetition: 0, step: 0 }, plane: 'proxy', request: { type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } } },
+      {
+        provider: 'a',
+        type: 'reset_peer',
+        atMs: 8000,
+        forMs: 5000,
+        source: { fault: 0, repetition: 0, step: 0 },
+        plane: 'proxy',
+        request: { type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } },
+      },
     ]);
     expect(scenario.gates).toHaveLength(1);
   });
@@ -77,11 +94,17 @@ describe('scenario loader', () => {
 
   it('says clearly when the file does not exist', async () => {
     await expect(loadScenario('no/such/scenario.yaml')).rejects.toThrow(ScenarioNotFoundError);
-    await expect(loadScenario('no/such/scenario.yaml')).rejects.toThrow('scenario file not found: no/such/scenario.yaml');
+    await expect(loadScenario('no/such/scenario.yaml')).rejects.toThrow(
+      'scenario file not found: no/such/scenario.yaml',
+    );
   });
 
   it('accepts every scenario shipped in scenarios/', async () => {
-    for (const file of ['scenarios/smoke.yaml', 'scenarios/smoke-single.yaml', 'scenarios/drills/flapping-primary.yaml']) {
+    for (const file of [
+      'scenarios/smoke.yaml',
+      'scenarios/smoke-single.yaml',
+      'scenarios/drills/flapping-primary.yaml',
+    ]) {
       await expect(loadScenario(file)).resolves.toMatchObject({ file });
     }
   });

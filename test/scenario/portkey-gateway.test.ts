@@ -70,7 +70,10 @@ describe('Portkey gateway as an external target', () => {
     const during = outcome.records.filter((r) => r.sentMs > appliedMs + 50 && r.endMs < removedMs);
     const after = outcome.records.filter((r) => r.sentMs > removedMs + 500);
     const servedBy = (records: RequestRecord[]): Record<string, number> =>
-      records.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.provider ?? 'unknown']: (acc[r.provider ?? 'unknown'] ?? 0) + 1 }), {});
+      records.reduce<Record<string, number>>(
+        (acc, r) => ({ ...acc, [r.provider ?? 'unknown']: (acc[r.provider ?? 'unknown'] ?? 0) + 1 }),
+        {},
+      );
     expect(before.length).toBeGreaterThan(40);
     expect(servedBy(before)).toEqual({ primary: before.length });
     expect(during.length).toBeGreaterThan(40);

@@ -1,6 +1,13 @@
 /** Proxy names carry the owning run, so leftovers of crashed runs can be told from live runs' proxies. */
 import { describe, expect, it } from 'vitest';
-import { endRun, isLocalFaultPlane, leftoverProxies, newRunId, ownerPid, proxyName } from '../../src/scenario/run-proxies.js';
+import {
+  endRun,
+  isLocalFaultPlane,
+  leftoverProxies,
+  newRunId,
+  ownerPid,
+  proxyName,
+} from '../../src/scenario/run-proxies.js';
 
 describe('run proxy names', () => {
   it('name a proxy after this process and a run number that is never reused', () => {
@@ -37,7 +44,11 @@ describe('run proxy names', () => {
       'relaybench_primary', // no pid (older naming): never ours to delete
       'toxiproxy_users_proxy',
     ];
-    const leftovers = leftoverProxies(names, { isAlive: (pid) => alive.has(pid), ownPid: 20, activeRuns: new Set(['20_7']) });
+    const leftovers = leftoverProxies(names, {
+      isAlive: (pid) => alive.has(pid),
+      ownPid: 20,
+      activeRuns: new Set(['20_7']),
+    });
     expect(leftovers).toEqual(['relaybench_30_1_a', 'relaybench_30_x', 'relaybench_20_3_a']);
   });
 

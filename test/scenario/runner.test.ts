@@ -71,12 +71,19 @@ load: { rate: 60/s, duration: 1500ms, timeout: 2s, workers: 2 }
     expect(events).toEqual(['applied down', 'removed down']);
     expect(outcome.scheduled).toBe(60);
     expect(outcome.records).toHaveLength(60);
-    expect(outcome.processes.map((p) => p.name).sort()).toEqual(['fault plane', 'mock fallback', 'mock primary', 'relay']);
+    expect(outcome.processes.map((p) => p.name).sort()).toEqual([
+      'fault plane',
+      'mock fallback',
+      'mock primary',
+      'relay',
+    ]);
     expect(outcome.processes.filter((p) => isAlive(p.pid))).toEqual([]);
     const window = outcome.windows[0]!;
     expect(window.appliedMs).toBeGreaterThanOrEqual(480);
     expect(window.removedMs! - window.appliedMs!).toBeGreaterThan(500); // 1 s scheduled; confirmations may lag on a busy machine
-    const duringFault = outcome.records.filter((r) => r.intendedMs >= window.appliedMs! + 50 && r.intendedMs < window.removedMs!);
+    const duringFault = outcome.records.filter(
+      (r) => r.intendedMs >= window.appliedMs! + 50 && r.intendedMs < window.removedMs!,
+    );
     expect(duringFault.length).toBeGreaterThan(20);
     expect(duringFault.every((r) => r.outcome === 'ok' && r.provider === 'fallback')).toBe(true);
   });
@@ -108,16 +115,26 @@ faults:
         if (event.kind === 'fault') events.push(`${event.event.kind} ${event.event.fault.type}`);
       },
     });
-    expect(events).toEqual(['applied http_status', 'removed http_status', 'applied http_status', 'removed http_status']);
+    expect(events).toEqual([
+      'applied http_status',
+      'removed http_status',
+      'applied http_status',
+      'removed http_status',
+    ]);
     expect(outcome.processes.filter((p) => isAlive(p.pid))).toEqual([]);
-    expect(outcome.windows.map((w) => [w.type, w.atMs, w.forMs])).toEqual([['http_status', 500, 700], ['http_status', 1700, 700]]);
+    expect(outcome.windows.map((w) => [w.type, w.atMs, w.forMs])).toEqual([
+      ['http_status', 500, 700],
+      ['http_status', 1700, 700],
+    ]);
     const first = outcome.windows[0]!;
     const before = outcome.records.filter((r) => r.intendedMs < first.appliedMs! - 50);
     expect(before.length).toBeGreaterThan(8);
     expect(before.every((r) => r.outcome === 'ok' && r.provider === 'primary')).toBe(true);
     for (const window of outcome.windows) {
       expect(window.removedMs! - window.appliedMs!).toBeGreaterThan(500);
-      const during = outcome.records.filter((r) => r.intendedMs >= window.appliedMs! + 50 && r.intendedMs < window.removedMs!);
+      const during = outcome.records.filter(
+        (r) => r.intendedMs >= window.appliedMs! + 50 && r.intendedMs < window.removedMs!,
+      );
       expect(during.length).toBeGreaterThan(10);
       expect(during.every((r) => r.outcome === 'ok' && r.provider === 'fallback')).toBe(true);
     }
@@ -151,7 +168,10 @@ describe('runScenario on an external fault plane', () => {
       await client.createProxy(`relaybench_${live.pid}_1_primary`, '127.0.0.1:9');
       await client.createProxy('someone_elses_proxy', '127.0.0.1:9');
 
-      const quiet = parseScenario('providers: [{ name: primary, latency: 5ms }]\nload: { rate: 10/s, duration: 500ms, timeout: 2s }\n', 'quiet.yaml');
+      const quiet = parseScenario(
+        'providers: [{ name: primary, latency: 5ms }]\nload: { rate: 10/s, duration: 500ms, timeout: 2s }\n',
+        'quiet.yaml',
+      );
       const phases: string[] = [];
       let ownProxies: string[] = [];
       const outcome = await runScenario(quiet, {
@@ -164,7 +184,11 @@ describe('runScenario on an external fault plane', () => {
         },
       });
       expect(outcome.records.every((r) => r.outcome === 'ok')).toBe(true);
-      const removed = [`relaybench_${dead}_x`, `relaybench_${dead}_1_primary`, `relaybench_${process.pid}_999_primary`].sort();
+      const removed = [
+        `relaybench_${dead}_x`,
+        `relaybench_${dead}_1_primary`,
+        `relaybench_${process.pid}_999_primary`,
+      ].sort();
       expect(phases).toContain(`removed 3 proxies left by earlier runs: ${removed.join(', ')}`);
       // While it ran, its own proxy carried its pid.
       expect(ownProxies).toContainEqual(expect.stringMatching(new RegExp(`^relaybench_${process.pid}_\\d+_primary$`)));

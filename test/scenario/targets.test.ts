@@ -39,7 +39,7 @@ function expectAccounting(outcome: RunOutcome): void {
 }
 
 describe('direct target', () => {
-  it('measures a fixed 200 ms provider at p50 within 200-240 ms (never below the provider, little above it on a busy machine), attributed from the mock\'s answer header', async () => {
+  it("measures a fixed 200 ms provider at p50 within 200-240 ms (never below the provider, little above it on a busy machine), attributed from the mock's answer header", async () => {
     const scenario = parseScenario(
       'providers: [{ name: only, latency: 200ms }]\ntarget: { kind: direct }\nload: { rate: 20/s, duration: 3s, timeout: 5s }\n',
       'direct.yaml',
@@ -78,8 +78,13 @@ faults:
 
   it('rejects a direct target whose first provider does not speak OpenAI', () => {
     expect(() =>
-      parseScenario('providers: [{ name: claude, dialect: anthropic }]\ntarget: { kind: direct }\nload: { rate: 1/s, duration: 1s }\n', 'd.yaml'),
-    ).toThrow(/d\.yaml:2:\d+: field 'target.kind': a direct target calls 'claude' with OpenAI requests, but its dialect is anthropic/);
+      parseScenario(
+        'providers: [{ name: claude, dialect: anthropic }]\ntarget: { kind: direct }\nload: { rate: 1/s, duration: 1s }\n',
+        'd.yaml',
+      ),
+    ).toThrow(
+      /d\.yaml:2:\d+: field 'target.kind': a direct target calls 'claude' with OpenAI requests, but its dialect is anthropic/,
+    );
   });
 });
 
@@ -110,25 +115,52 @@ load: { rate: 20/s, duration: 2s, timeout: 5s }
     // The stand-in strips x-request-id and sends no x-relay-provider: only the marker can attribute.
     expect(outcome.attributedFromLogs).toBe(40);
     expect(outcome.records.every((r) => r.provider === 'primary')).toBe(true);
-    const config = JSON.parse(await readFile(join(runDir, 'stand-in-relay.json'), 'utf8')) as { port: number; upstream: string };
+    const config = JSON.parse(await readFile(join(runDir, 'stand-in-relay.json'), 'utf8')) as {
+      port: number;
+      upstream: string;
+    };
     expect(config.upstream).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(outcome.targetUrl).toBe(`http://127.0.0.1:${config.port}`);
   });
 
   it('rejects unknown placeholders and a missing template at load time', () => {
     const base = 'providers: [{ name: primary }]\nload: { rate: 1/s, duration: 1s }\ntarget:\n  kind: external\n';
-    expect(() => parseScenario(`${base}  command: 'gw --port {{prot}}'\n`, `${FIXTURES}/e.yaml`)).toThrow(/e\.yaml:5:12: field 'target.command': unknown placeholder \{\{prot\}\}/);
-    expect(() => parseScenario(`${base}  command: gw\n  config_template: nope.tmpl\n`, `${FIXTURES}/e.yaml`)).toThrow(/field 'target.config_template': cannot read .*nope\.tmpl/);
+    expect(() => parseScenario(`${base}  command: 'gw --port {{prot}}'\n`, `${FIXTURES}/e.yaml`)).toThrow(
+      /e\.yaml:5:12: field 'target.command': unknown placeholder \{\{prot\}\}/,
+    );
+    expect(() => parseScenario(`${base}  command: gw\n  config_template: nope.tmpl\n`, `${FIXTURES}/e.yaml`)).toThrow(
+      /field 'target.config_template': cannot read .*nope\.tmpl/,
+    );
     expect(() => parseScenario(base, `${FIXTURES}/e.yaml`)).toThrow(/an external target needs 'url'/);
   });
 
   it.each<[string, string, RegExp]>([
-    ['a bad name', `headers: { 'x a': v }`, /e\.yaml:6:21: field 'target\.headers\.x a': "x a" is not an HTTP header name/],
-    ['a header the harness sets', `headers: { X-Request-Id: rb }`, /e\.yaml:6:28: field 'target\.headers\.X-Request-Id': 'X-Request-Id' is set by the harness/],
-    ['a line break in a value', `headers: { x-config: "a\\nb" }`, /field 'target\.headers\.x-config': 'x-config': got "a\\nb", a value with a line break/],
+    [
+      'a bad name',
+      `headers: { 'x a': v }`,
+      /e\.yaml:6:21: field 'target\.headers\.x a': "x a" is not an HTTP header name/,
+    ],
+    [
+      'a header the harness sets',
+      `headers: { X-Request-Id: rb }`,
+      /e\.yaml:6:28: field 'target\.headers\.X-Request-Id': 'X-Request-Id' is set by the harness/,
+    ],
+    [
+      'a line break in a value',
+      `headers: { x-config: "a\\nb" }`,
+      /field 'target\.headers\.x-config': 'x-config': got "a\\nb", a value with a line break/,
+    ],
     ['a number', `headers: { x-retries: 3 }`, /field 'target\.headers\.x-retries': .*expected string.*got 3/],
-    ['a name given twice', `headers: { X-A: '1', x-a: '2' }`, /field 'target\.headers\.x-a': 'x-a' and 'X-A' are the same header/],
-    ['an unknown placeholder', `headers: { x-config: '{{chain.5.url}}' }`, /field 'target\.headers\.x-config': unknown placeholder \{\{chain\.5\.url\}\}/],
+    [
+      'a name given twice',
+      `headers: { X-A: '1', x-a: '2' }`,
+      /field 'target\.headers\.x-a': 'x-a' and 'X-A' are the same header/,
+    ],
+    [
+      'an unknown placeholder',
+      `headers: { x-config: '{{chain.5.url}}' }`,
+      /field 'target\.headers\.x-config': unknown placeholder \{\{chain\.5\.url\}\}/,
+    ],
   ])('rejects headers with %s, naming the field and the value', (_case, line, message) => {
     const text = `providers: [{ name: primary }, { name: fallback }]\nload: { rate: 1/s, duration: 1s }\ntarget:\n  kind: external\n  url: http://127.0.0.1:9\n  ${line}\n`;
     expect(() => parseScenario(text, `${FIXTURES}/e.yaml`)).toThrow(message);
@@ -136,12 +168,20 @@ load: { rate: 20/s, duration: 2s, timeout: 5s }
 
   it('takes headers on external targets only, and no Authorization next to mix.keys', () => {
     const providers = 'providers: [{ name: primary }]\n';
-    expect(() => parseScenario(`${providers}load: { rate: 1/s, duration: 1s }\ntarget: { headers: { x-a: b } }\n`, 'h.yaml')).toThrow(
-      /h\.yaml:3:\d+: field 'target\.headers': not an attribute of target kind 'builtin' \(only of external\)/,
-    );
-    const external = "target: { kind: external, url: 'http://127.0.0.1:9', headers: { Authorization: 'Bearer sk-gw' } }\n";
-    expect(parseScenario(`${providers}load: { rate: 1/s, duration: 1s }\n${external}`, 'h.yaml').target.headers).toEqual({ Authorization: 'Bearer sk-gw' });
-    expect(() => parseScenario(`${providers}load: { rate: 1/s, duration: 1s, mix: { keys: [{ name: a, token: t }] } }\n${external}`, 'h.yaml')).toThrow(
+    expect(() =>
+      parseScenario(`${providers}load: { rate: 1/s, duration: 1s }\ntarget: { headers: { x-a: b } }\n`, 'h.yaml'),
+    ).toThrow(/h\.yaml:3:\d+: field 'target\.headers': not an attribute of target kind 'builtin' \(only of external\)/);
+    const external =
+      "target: { kind: external, url: 'http://127.0.0.1:9', headers: { Authorization: 'Bearer sk-gw' } }\n";
+    expect(
+      parseScenario(`${providers}load: { rate: 1/s, duration: 1s }\n${external}`, 'h.yaml').target.headers,
+    ).toEqual({ Authorization: 'Bearer sk-gw' });
+    expect(() =>
+      parseScenario(
+        `${providers}load: { rate: 1/s, duration: 1s, mix: { keys: [{ name: a, token: t }] } }\n${external}`,
+        'h.yaml',
+      ),
+    ).toThrow(
       /field 'target\.headers': load option headers\.Authorization: got "<redacted>", expected no Authorization header when mix\.keys/,
     );
   });

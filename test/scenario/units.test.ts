@@ -11,7 +11,9 @@ describe('units', () => {
     [' 2 s ', 2000],
   ])('duration %s = %d ms', (text, ms) => expect(parseDurationMs(text)).toBeCloseTo(ms, 9));
 
-  it.each(['8', '8sec', '-1s', 's', '1,5s', ''])('duration %j is malformed', (text) => expect(parseDurationMs(text)).toBeUndefined());
+  it.each(['8', '8sec', '-1s', 's', '1,5s', ''])('duration %j is malformed', (text) =>
+    expect(parseDurationMs(text)).toBeUndefined(),
+  );
 
   it.each([
     ['50/s', 50],

@@ -23,36 +23,78 @@ describe('variants in the loader', () => {
     const s = parseScenario(`${PROVIDERS}seed: 9\nvariants:\n  chain: [[primary], [primary, secondary]]\n`, 'm.yaml');
     expect(s.variants.map((v) => v.name)).toEqual(['primary', 'primary → secondary']);
     expect(s.variants.map((v) => v.scenario.target.chain)).toEqual([['primary'], ['primary', 'secondary']]);
-    expect(s.variants.every((v) => v.scenario.seed === 9 && v.scenario.load.rate === 10 && v.scenario.variants.length === 0)).toBe(true);
+    expect(
+      s.variants.every((v) => v.scenario.seed === 9 && v.scenario.load.rate === 10 && v.scenario.variants.length === 0),
+    ).toBe(true);
   });
 
   it('takes the cartesian product of several dimensions', () => {
-    const s = parseScenario(`${PROVIDERS}variants:\n  target: [{ kind: direct }, { kind: builtin }]\n  chain: [[primary], [primary, tertiary]]\n`, 'm.yaml');
+    const s = parseScenario(
+      `${PROVIDERS}variants:\n  target: [{ kind: direct }, { kind: builtin }]\n  chain: [[primary], [primary, tertiary]]\n`,
+      'm.yaml',
+    );
     expect(s.variants.map((v) => [v.scenario.target.kind, v.scenario.target.chain])).toEqual([
-      ['direct', ['primary']], ['direct', ['primary', 'tertiary']], ['builtin', ['primary']], ['builtin', ['primary', 'tertiary']],
+      ['direct', ['primary']],
+      ['direct', ['primary', 'tertiary']],
+      ['builtin', ['primary']],
+      ['builtin', ['primary', 'tertiary']],
     ]);
   });
 
   it('deep-merges named overrides onto the scenario', () => {
-    const s = parseScenario(`${PROVIDERS}target: { attempt_timeout: 1s }\nvariants:\n  - { name: one, target: { chain: [primary] } }\n  - { name: two, chain: [primary, secondary] }\n`, 'n.yaml');
-    expect(s.variants.map((v) => [v.name, v.scenario.target.chain, v.scenario.target.attempt_timeout])).toEqual([['one', ['primary'], 1000], ['two', ['primary', 'secondary'], 1000]]);
+    const s = parseScenario(
+      `${PROVIDERS}target: { attempt_timeout: 1s }\nvariants:\n  - { name: one, target: { chain: [primary] } }\n  - { name: two, chain: [primary, secondary] }\n`,
+      'n.yaml',
+    );
+    expect(s.variants.map((v) => [v.name, v.scenario.target.chain, v.scenario.target.attempt_timeout])).toEqual([
+      ['one', ['primary'], 1000],
+      ['two', ['primary', 'secondary'], 1000],
+    ]);
   });
 
   it.each([
-    ['an unknown provider in a matrix chain', 'variants:\n  chain: [[primary], [primary, nobody]]\n', /n\.yaml:7:32: field 'target\.chain\[1\]': unknown provider 'nobody'.* \(variant 'primary → nobody'\)/],
-    ['an unknown provider in a named override', "variants:\n  - name: x\n    target: { chain: [ghost] }\n", /n\.yaml:8:23: field 'target\.chain\[0\]': unknown provider 'ghost'.* \(variant 'x'\)/],
-    ['a variant changing the load', 'variants:\n  - { name: x, load: { rate: 5/s } }\n', /field 'variants\[0\]\.load': a variant may set name, target, chain and providers only/],
+    [
+      'an unknown provider in a matrix chain',
+      'variants:\n  chain: [[primary], [primary, nobody]]\n',
+      /n\.yaml:7:32: field 'target\.chain\[1\]': unknown provider 'nobody'.* \(variant 'primary → nobody'\)/,
+    ],
+    [
+      'an unknown provider in a named override',
+      'variants:\n  - name: x\n    target: { chain: [ghost] }\n',
+      /n\.yaml:8:23: field 'target\.chain\[0\]': unknown provider 'ghost'.* \(variant 'x'\)/,
+    ],
+    [
+      'a variant changing the load',
+      'variants:\n  - { name: x, load: { rate: 5/s } }\n',
+      /field 'variants\[0\]\.load': a variant may set name, target, chain and providers only/,
+    ],
     ['a bad matrix dimension', 'variants:\n  seed: [1, 2]\n', /field 'variants\.seed': not a matrix dimension/],
-    ['duplicate names', 'variants:\n  - { name: x }\n  - { name: x }\n', /field 'variants\[1\]\.name': duplicate variant name 'x'/],
-    ['a gate scoped to a variant the file does not have', "gates:\n  'latency{variant:3-chian}': ['p(99) < 1s']\nvariants:\n  - { name: 3-chain }\n", /n\.yaml:7:31: field 'gates\.latency\{variant:3-chian\}': unknown variant '3-chian'; variants: 3-chain/],
-    ['a variant-scoped gate without variants', "gates:\n  'success_rate{phase:fault,variant:x}': ['rate > 90%']\n", /field 'gates\..*': scoped to variant 'x', but the scenario has no variants/],
+    [
+      'duplicate names',
+      'variants:\n  - { name: x }\n  - { name: x }\n',
+      /field 'variants\[1\]\.name': duplicate variant name 'x'/,
+    ],
+    [
+      'a gate scoped to a variant the file does not have',
+      "gates:\n  'latency{variant:3-chian}': ['p(99) < 1s']\nvariants:\n  - { name: 3-chain }\n",
+      /n\.yaml:7:31: field 'gates\.latency\{variant:3-chian\}': unknown variant '3-chian'; variants: 3-chain/,
+    ],
+    [
+      'a variant-scoped gate without variants',
+      "gates:\n  'success_rate{phase:fault,variant:x}': ['rate > 90%']\n",
+      /field 'gates\..*': scoped to variant 'x', but the scenario has no variants/,
+    ],
   ])('reports %s where it is written', (_what, tail, expected) => {
     expect(() => parseScenario(`${PROVIDERS}${tail}`, 'n.yaml')).toThrow(expected);
   });
 
   it('loads the published chains comparison', async () => {
     const s = await loadScenario('scenarios/compare/chains.yaml');
-    expect(s.variants.map((v) => [v.name, v.scenario.target.chain.length])).toEqual([['single', 1], ['2-chain', 2], ['3-chain', 3]]);
+    expect(s.variants.map((v) => [v.name, v.scenario.target.chain.length])).toEqual([
+      ['single', 1],
+      ['2-chain', 2],
+      ['3-chain', 3],
+    ]);
   });
 });
 
@@ -80,7 +122,13 @@ ${base.variants.map((v) => `  - { name: ${v.name}, chain: [${v.scenario.target.c
     for (const variant of short.variants) {
       const outcome = await runScenario(variant.scenario);
       expect(outcome.processes.filter((p) => isAlive(p.pid))).toEqual([]);
-      const aggregates = aggregate({ records: outcome.records, scheduled: outcome.scheduled, windows: outcome.windows, primary: 'primary', durationMs: variant.scenario.load.duration });
+      const aggregates = aggregate({
+        records: outcome.records,
+        scheduled: outcome.scheduled,
+        windows: outcome.windows,
+        primary: 'primary',
+        durationMs: variant.scenario.load.duration,
+      });
       expect(aggregates.accountingHolds).toBe(true);
       expect(aggregates.scheduled).toBe(160);
       rows.push({ name: variant.name, aggregates });
@@ -92,9 +140,14 @@ ${base.variants.map((v) => `  - { name: ${v.name}, chain: [${v.scenario.target.c
     expect(two).toBeGreaterThan(single + 0.05);
     expect(three).toBeGreaterThan(two);
     expect(three).toBeGreaterThan(0.9);
-    const table = markdownTable(CONFIGURATIONS_HEADER, rows.map((r) => configurationCells(r.name, r.aggregates)));
+    const table = markdownTable(
+      CONFIGURATIONS_HEADER,
+      rows.map((r) => configurationCells(r.name, r.aggregates)),
+    );
     expect(table.split('\n')).toHaveLength(5);
-    expect(table).toContain('| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |');
+    expect(table).toContain(
+      '| Configuration | Success Rate | Avg Failures/1K | Worst Case Recovery | Requests | p50 | p95 | p99 | Failover time |',
+    );
     expect(table).toMatch(/\| single \| \d+\.\d\d% \| [\d.]+ \| [^|]+ \| 160 \|/);
   });
 });

@@ -8,7 +8,9 @@ export interface TestServer {
 }
 
 /** A real loopback HTTP server for tests; `close` also ends keep-alive and pending sockets. */
-export async function startTestServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+export async function startTestServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TestServer> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -35,7 +37,12 @@ export function completionBody(provider = 'test'): string {
 }
 
 /** Ends a request with a completion, draining the body first. */
-export function answer(req: IncomingMessage, res: ServerResponse, delayMs = 0, headers: Record<string, string> = {}): void {
+export function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  delayMs = 0,
+  headers: Record<string, string> = {},
+): void {
   req.resume();
   req.on('end', () => {
     setTimeout(() => {

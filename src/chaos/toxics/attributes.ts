@@ -27,5 +27,5 @@ export function integerAttribute(raw: Readonly<Record<string, unknown>>, name: s
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+  return value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
 }

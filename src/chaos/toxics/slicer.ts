@@ -70,7 +70,14 @@ class SlicerStage implements ToxicStage {
 }
 
 /** Appends the end offsets of the pieces of [start, end) to `out`. */
-function sliceEnds(start: number, end: number, average: number, variation: number, random: Random, out: number[]): void {
+function sliceEnds(
+  start: number,
+  end: number,
+  average: number,
+  variation: number,
+  random: Random,
+  out: number[],
+): void {
   if (end - start - average <= variation) {
     if (end > start) out.push(end);
     return;

@@ -22,7 +22,8 @@ export function anthropicUsage(value: unknown): NormalizedUsage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const usage = value as Record<string, unknown>;
   return {
-    promptTokens: num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
+    promptTokens:
+      num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
     completionTokens: num(usage['output_tokens']),
   };
 }

@@ -38,7 +38,9 @@ export function anthropicBody(request: ChatRequest, model: string): Record<strin
         addTurn(turns, 'assistant', assistantBlocks(message));
         break;
       case 'tool':
-        addTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }]);
+        addTurn(turns, 'user', [
+          { type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) },
+        ]);
         break;
       default: {
         const unreachable: never = message.role;
@@ -52,7 +54,8 @@ export function anthropicBody(request: ChatRequest, model: string): Record<strin
     messages: turns,
   };
   if (system.length > 0) body['system'] = system.join('\n\n');
-  if (typeof request.temperature === 'number') body['temperature'] = Math.min(request.temperature, anthropicDefaults.maxTemperature);
+  if (typeof request.temperature === 'number')
+    body['temperature'] = Math.min(request.temperature, anthropicDefaults.maxTemperature);
   if (typeof request.top_p === 'number') body['top_p'] = request.top_p;
   // Anthropic answers 400 to an empty or whitespace-only stop sequence (OpenAI clients send "\n"): dropped, as it cannot be honoured.
   const stop = stopList(request)?.filter(hasNonWhitespace);
@@ -69,7 +72,8 @@ export function anthropicBody(request: ChatRequest, model: string): Record<strin
   const choice = request.tool_choice;
   if (choice === 'auto' || choice === 'none') body['tool_choice'] = { type: choice };
   else if (choice === 'required') body['tool_choice'] = { type: 'any' };
-  else if (typeof choice === 'object' && choice !== null) body['tool_choice'] = { type: 'tool', name: choice.function.name };
+  else if (typeof choice === 'object' && choice !== null)
+    body['tool_choice'] = { type: 'tool', name: choice.function.name };
   return body;
 }
 
@@ -87,7 +91,12 @@ function addTurn(turns: Turn[], role: Turn['role'], content: Block[]): void {
 function assistantBlocks(message: ChatMessage): Block[] {
   const blocks = blocksOf(message.content);
   for (const call of message.tool_calls ?? []) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+    blocks.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.function.name,
+      input: parseArguments(call.function.arguments),
+    });
   }
   return blocks;
 }
@@ -104,7 +113,8 @@ function blocksOf(content: ChatMessage['content']): Block[] {
 
 /** Text and images map; other part types (audio, files) have no Messages equivalent and are dropped. */
 function blockOf(part: ChatContentPart): Block | undefined {
-  if (part.type === 'text' && typeof part.text === 'string') return part.text === '' ? undefined : { type: 'text', text: part.text };
+  if (part.type === 'text' && typeof part.text === 'string')
+    return part.text === '' ? undefined : { type: 'text', text: part.text };
   if (part.type !== 'image_url' || part.image_url === undefined) return undefined;
   const url = part.image_url.url;
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);

@@ -121,7 +121,8 @@ export class AnthropicStream implements StreamTranslator {
 
   private pushUsage(out: string[]): void {
     const usage = this.usage();
-    if (this.context.includeUsage && usage !== undefined) out.push(usageChunkJson(this.id, this.context.created, this.model, usage));
+    if (this.context.includeUsage && usage !== undefined)
+      out.push(usageChunkJson(this.id, this.context.created, this.model, usage));
   }
 
   private chunk(delta: object, finish: Parameters<typeof chunkJson>[4]): string {

@@ -16,7 +16,12 @@ export const anthropicDialect: Dialect = Object.freeze<Dialect>({
   buildRequest(target, request, requestId) {
     return {
       path: endpointPath(target, '/messages'),
-      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...target.headers, 'x-request-id': requestId },
+      headers: {
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+        ...target.headers,
+        'x-request-id': requestId,
+      },
       body: JSON.stringify(anthropicBody(request, upstreamModel(target, request))),
     };
   },
@@ -31,7 +36,11 @@ export const anthropicDialect: Dialect = Object.freeze<Dialect>({
     for (const block of message['content'] as Array<Record<string, unknown>>) {
       if (block['type'] === 'text' && typeof block['text'] === 'string') text += block['text'];
       else if (block['type'] === 'tool_use') {
-        toolCalls.push({ id: block['id'], type: 'function', function: { name: block['name'], arguments: JSON.stringify(block['input'] ?? {}) } });
+        toolCalls.push({
+          id: block['id'],
+          type: 'function',
+          function: { name: block['name'], arguments: JSON.stringify(block['input'] ?? {}) },
+        });
       }
     }
     const usage = anthropicUsage(message['usage']);

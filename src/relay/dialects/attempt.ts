@@ -30,7 +30,12 @@ export interface AttemptOptions {
 }
 
 /** The attempt function for one client request; `request` must be validated. */
-export function createAttempt(upstream: UpstreamClient, request: ChatRequest, requestId: string, options: AttemptOptions = {}): DialectAttempt {
+export function createAttempt(
+  upstream: UpstreamClient,
+  request: ChatRequest,
+  requestId: string,
+  options: AttemptOptions = {},
+): DialectAttempt {
   const clock = options.clock ?? Date.now;
   const stream = request.stream === true;
   return async ({ target, signal }) => {
@@ -38,14 +43,31 @@ export function createAttempt(upstream: UpstreamClient, request: ChatRequest, re
     const out = dialect.buildRequest(target, request, requestId);
     const model = upstreamModel(target, request);
     const created = Math.floor(clock() / 1000);
-    if (stream) return streamAttempt(upstream, dialect, target, out, signal, { model, created, requestId, includeUsage: wantsStreamUsage(request) });
+    if (stream)
+      return streamAttempt(upstream, dialect, target, out, signal, {
+        model,
+        created,
+        requestId,
+        includeUsage: wantsStreamUsage(request),
+      });
     let res;
     try {
-      res = await upstream.send({ origin: target.origin, path: out.path, headers: out.headers, body: out.body, signal });
+      res = await upstream.send({
+        origin: target.origin,
+        path: out.path,
+        headers: out.headers,
+        body: out.body,
+        signal,
+      });
     } catch (error) {
       return { verdict: classify({ error }), error };
     }
-    return dialect.parseResponse(res.status, res.headers, res.body, { model, elapsedMs: res.elapsedMs, created, requestId });
+    return dialect.parseResponse(res.status, res.headers, res.body, {
+      model,
+      elapsedMs: res.elapsedMs,
+      created,
+      requestId,
+    });
   };
 }
 
@@ -60,7 +82,14 @@ async function streamAttempt(
   const started = performance.now();
   let stream;
   try {
-    stream = await upstream.stream({ origin: target.origin, path: out.path, headers: out.headers, body: out.body, signal, ttfbTimeoutMs: target.ttfbTimeoutMs });
+    stream = await upstream.stream({
+      origin: target.origin,
+      path: out.path,
+      headers: out.headers,
+      body: out.body,
+      signal,
+      ttfbTimeoutMs: target.ttfbTimeoutMs,
+    });
   } catch (error) {
     return { verdict: classify({ error }), error };
   }
@@ -75,13 +104,24 @@ async function streamAttempt(
     const outcome = dialect.parseResponse(status, headers, raw, { ...context, elapsedMs: performance.now() - started });
     if (outcome.response === undefined) return outcome;
     // A whole completion where an event stream was asked for: not what the client can use.
-    return { verdict: VERDICTS.malformed, status, headers, body: translateError(dialect.name, 502, undefined, 'a JSON answer to a stream request') };
+    return {
+      verdict: VERDICTS.malformed,
+      status,
+      headers,
+      body: translateError(dialect.name, 502, undefined, 'a JSON answer to a stream request'),
+    };
   }
   const reader = new StreamReader(stream, dialect.parseStream(context));
   const failure = await reader.readToFirstContent();
   if (failure !== undefined) {
     const { fault, error } = failure;
-    return { verdict: fault.verdict, status: fault.status, headers, body: fault.body, error: error ?? new Error(fault.message) };
+    return {
+      verdict: fault.verdict,
+      status: fault.status,
+      headers,
+      body: fault.body,
+      error: error ?? new Error(fault.message),
+    };
   }
   const translator = reader.translator;
   return {

@@ -35,7 +35,8 @@ export interface ChatTool {
   readonly function: { readonly name: string; readonly description?: string; readonly parameters?: object };
 }
 
-export type ChatToolChoice = 'none' | 'auto' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
+export type ChatToolChoice =
+  'none' | 'auto' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
 
 export interface ChatRequest {
   readonly model: string;
@@ -84,13 +85,15 @@ export function stopList(request: ChatRequest): readonly string[] | undefined {
 
 /** Validates a parsed JSON body; returns it typed, or what is wrong naming the field. */
 export function validateChatRequest(json: unknown): ChatRequest | ChatRequestInvalid {
-  if (!isObject(json)) return new ChatRequestInvalid('body', `the request body must be a JSON object (got ${describe(json)})`);
+  if (!isObject(json))
+    return new ChatRequestInvalid('body', `the request body must be a JSON object (got ${describe(json)})`);
   const body = json;
   if (typeof body['model'] !== 'string' || body['model'] === '') {
     return invalid('model', body['model'], 'must be a non-empty string');
   }
   const messages = body['messages'];
-  if (!Array.isArray(messages) || messages.length === 0) return invalid('messages', messages, 'must be a non-empty array of messages');
+  if (!Array.isArray(messages) || messages.length === 0)
+    return invalid('messages', messages, 'must be a non-empty array of messages');
   for (let i = 0; i < messages.length; i++) {
     const problem = checkMessage(messages[i], `messages[${i}]`);
     if (problem !== undefined) return problem;
@@ -103,8 +106,16 @@ export function validateChatRequest(json: unknown): ChatRequest | ChatRequestInv
       if (typeof value !== 'boolean') return invalid(field, value, 'must be a boolean');
     } else if (kind === 'string') {
       if (typeof value !== 'string') return invalid(field, value, 'must be a string');
-    } else if (typeof value !== 'number' || !(value >= min && value <= max) || (kind === 'integer' && !Number.isInteger(value))) {
-      return invalid(field, value, `must be ${kind === 'integer' ? 'an integer' : 'a number'} between ${min} and ${max}`);
+    } else if (
+      typeof value !== 'number' ||
+      !(value >= min && value <= max) ||
+      (kind === 'integer' && !Number.isInteger(value))
+    ) {
+      return invalid(
+        field,
+        value,
+        `must be ${kind === 'integer' ? 'an integer' : 'a number'} between ${min} and ${max}`,
+      );
     }
   }
   const problem = checkStructured(body);
@@ -156,18 +167,31 @@ const ROLES: ReadonlySet<unknown> = new Set<ChatRole>(['system', 'developer', 'u
 
 function checkMessage(message: unknown, at: string): ChatRequestInvalid | undefined {
   if (!isObject(message)) return invalid(at, message, 'must be an object with a role');
-  if (!ROLES.has(message['role'])) return invalid(`${at}.role`, message['role'], `must be one of ${[...ROLES].join(', ')}`);
+  if (!ROLES.has(message['role']))
+    return invalid(`${at}.role`, message['role'], `must be one of ${[...ROLES].join(', ')}`);
   const content = message['content'];
   if (Array.isArray(content)) {
     for (let i = 0; i < content.length; i++) {
       const part: unknown = content[i];
-      if (!isObject(part) || typeof part['type'] !== 'string') return invalid(`${at}.content[${i}]`, part, 'must be an object with a string type');
-      if (part['type'] === 'text' && typeof part['text'] !== 'string') return invalid(`${at}.content[${i}].text`, part['text'], 'must be a string');
-      if (part['type'] === 'image_url' && !(isObject(part['image_url']) && typeof part['image_url']['url'] === 'string')) {
-        return invalid(`${at}.content[${i}].image_url.url`, isObject(part['image_url']) ? part['image_url']['url'] : part['image_url'], 'must be a string');
+      if (!isObject(part) || typeof part['type'] !== 'string')
+        return invalid(`${at}.content[${i}]`, part, 'must be an object with a string type');
+      if (part['type'] === 'text' && typeof part['text'] !== 'string')
+        return invalid(`${at}.content[${i}].text`, part['text'], 'must be a string');
+      if (
+        part['type'] === 'image_url' &&
+        !(isObject(part['image_url']) && typeof part['image_url']['url'] === 'string')
+      ) {
+        return invalid(
+          `${at}.content[${i}].image_url.url`,
+          isObject(part['image_url']) ? part['image_url']['url'] : part['image_url'],
+          'must be a string',
+        );
       }
     }
-  } else if (typeof content !== 'string' && !((content === null || content === undefined) && message['role'] === 'assistant')) {
+  } else if (
+    typeof content !== 'string' &&
+    !((content === null || content === undefined) && message['role'] === 'assistant')
+  ) {
     return invalid(`${at}.content`, content, 'must be a string or an array of content parts');
   }
   if (message['role'] === 'tool' && typeof message['tool_call_id'] !== 'string') {
@@ -179,8 +203,18 @@ function checkMessage(message: unknown, at: string): ChatRequestInvalid | undefi
   for (let i = 0; i < calls.length; i++) {
     const call: unknown = calls[i];
     const fn = isObject(call) ? call['function'] : undefined;
-    if (!isObject(call) || typeof call['id'] !== 'string' || !isObject(fn) || typeof fn['name'] !== 'string' || typeof fn['arguments'] !== 'string') {
-      return invalid(`${at}.tool_calls[${i}]`, call, 'must be { id, type: "function", function: { name, arguments } } with string fields');
+    if (
+      !isObject(call) ||
+      typeof call['id'] !== 'string' ||
+      !isObject(fn) ||
+      typeof fn['name'] !== 'string' ||
+      typeof fn['arguments'] !== 'string'
+    ) {
+      return invalid(
+        `${at}.tool_calls[${i}]`,
+        call,
+        'must be { id, type: "function", function: { name, arguments } } with string fields',
+      );
     }
   }
   return undefined;
@@ -191,10 +225,16 @@ function checkStructured(body: Record<string, unknown>): ChatRequestInvalid | un
   if (options !== undefined && options !== null) {
     if (!isObject(options)) return invalid('stream_options', options, 'must be an object');
     const include = options['include_usage'];
-    if (include !== undefined && include !== null && typeof include !== 'boolean') return invalid('stream_options.include_usage', include, 'must be a boolean');
+    if (include !== undefined && include !== null && typeof include !== 'boolean')
+      return invalid('stream_options.include_usage', include, 'must be a boolean');
   }
   const stop = body['stop'];
-  if (stop !== undefined && stop !== null && typeof stop !== 'string' && !(Array.isArray(stop) && stop.every((s) => typeof s === 'string'))) {
+  if (
+    stop !== undefined &&
+    stop !== null &&
+    typeof stop !== 'string' &&
+    !(Array.isArray(stop) && stop.every((s) => typeof s === 'string'))
+  ) {
     return invalid('stop', stop, 'must be a string or an array of strings');
   }
   const tools = body['tools'];
@@ -203,13 +243,19 @@ function checkStructured(body: Record<string, unknown>): ChatRequestInvalid | un
     for (let i = 0; i < tools.length; i++) {
       const tool: unknown = tools[i];
       const fn = isObject(tool) ? tool['function'] : undefined;
-      if (!isObject(fn) || typeof fn['name'] !== 'string') return invalid(`tools[${i}].function.name`, isObject(fn) ? fn['name'] : fn, 'must be a string');
+      if (!isObject(fn) || typeof fn['name'] !== 'string')
+        return invalid(`tools[${i}].function.name`, isObject(fn) ? fn['name'] : fn, 'must be a string');
     }
   }
   const choice = body['tool_choice'];
   if (choice !== undefined && choice !== null && choice !== 'none' && choice !== 'auto' && choice !== 'required') {
     const fn = isObject(choice) ? choice['function'] : undefined;
-    if (!isObject(fn) || typeof fn['name'] !== 'string') return invalid('tool_choice', choice, 'must be "none", "auto", "required" or { type: "function", function: { name } }');
+    if (!isObject(fn) || typeof fn['name'] !== 'string')
+      return invalid(
+        'tool_choice',
+        choice,
+        'must be "none", "auto", "required" or { type: "function", function: { name } }',
+      );
   }
   const format = body['response_format'];
   if (format !== undefined && format !== null && !(isObject(format) && typeof format['type'] === 'string')) {

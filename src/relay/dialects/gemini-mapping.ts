@@ -39,7 +39,10 @@ export interface IndexedToolCall {
 }
 
 /** Text and OpenAI tool calls of a candidate; thought parts are not answer text. */
-export function candidateParts(candidate: unknown, firstToolIndex: number): { text: string; toolCalls: IndexedToolCall[] } {
+export function candidateParts(
+  candidate: unknown,
+  firstToolIndex: number,
+): { text: string; toolCalls: IndexedToolCall[] } {
   let text = '';
   const toolCalls: IndexedToolCall[] = [];
   const content = isObject(candidate) ? candidate['content'] : undefined;
@@ -51,7 +54,12 @@ export function candidateParts(candidate: unknown, firstToolIndex: number): { te
     if (isObject(call)) {
       const index = firstToolIndex + toolCalls.length;
       const id = typeof call['id'] === 'string' ? call['id'] : `call_${index}`;
-      toolCalls.push({ index, id, type: 'function', function: { name: call['name'], arguments: JSON.stringify(call['args'] ?? {}) } });
+      toolCalls.push({
+        index,
+        id,
+        type: 'function',
+        function: { name: call['name'], arguments: JSON.stringify(call['args'] ?? {}) },
+      });
     }
   }
   return { text, toolCalls };

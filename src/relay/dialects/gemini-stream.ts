@@ -41,7 +41,8 @@ export class GeminiStream implements StreamTranslator {
     const candidate = Array.isArray(candidates) ? (candidates[0] as unknown) : undefined;
     if (candidate === undefined) {
       // A blocked prompt: promptFeedback and no candidate.
-      if (typeof data['promptFeedback'] === 'object' && data['promptFeedback'] !== null) this.finish('content_filter', out);
+      if (typeof data['promptFeedback'] === 'object' && data['promptFeedback'] !== null)
+        this.finish('content_filter', out);
       return 'more';
     }
     const { text, toolCalls } = candidateParts(candidate, this.toolCalls);

@@ -35,7 +35,10 @@ export const geminiDialect: Dialect = Object.freeze<Dialect>({
     const answer = parsed as Record<string, unknown>;
     const candidate = Array.isArray(answer['candidates']) ? (answer['candidates'][0] as unknown) : undefined;
     const { text, toolCalls } = candidateParts(candidate, 0);
-    const reason = typeof candidate === 'object' && candidate !== null ? (candidate as Record<string, unknown>)['finishReason'] : undefined;
+    const reason =
+      typeof candidate === 'object' && candidate !== null
+        ? (candidate as Record<string, unknown>)['finishReason']
+        : undefined;
     // No candidate at all: the prompt itself was blocked (promptFeedback.blockReason).
     const finish = candidate === undefined ? 'content_filter' : (geminiFinish(reason, toolCalls.length > 0) ?? 'stop');
     const usage = geminiUsage(answer['usageMetadata']);

@@ -64,24 +64,45 @@ export function completionJson(answer: {
 }
 
 export function usageChunkJson(id: string, created: number, model: string, usage: NormalizedUsage): string {
-  return JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openAIUsage(usage) });
+  return JSON.stringify({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [],
+    usage: openAIUsage(usage),
+  });
 }
 
 /** `{ error: { message, type, param, code } }`. */
-export function openAIErrorJson(message: string, type: string, code: string | null, param: string | null = null): string {
+export function openAIErrorJson(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): string {
   return JSON.stringify({ error: { message, type, param, code } });
 }
 
 /** OpenAI's error `type` for a status. */
 export function errorTypeFor(status: number | undefined): string {
   switch (status) {
-    case 400: case 413: case 422: return 'invalid_request_error';
-    case 401: return 'authentication_error';
-    case 402: return 'insufficient_quota';
-    case 403: return 'permission_error';
-    case 404: return 'not_found_error';
-    case 429: return 'rate_limit_error';
-    default: return status !== undefined && status >= 500 ? 'server_error' : 'upstream_error';
+    case 400:
+    case 413:
+    case 422:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'insufficient_quota';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    default:
+      return status !== undefined && status >= 500 ? 'server_error' : 'upstream_error';
   }
 }
 
@@ -111,12 +132,21 @@ export function failureOutcome(
 }
 
 /** An error body (HTTP or in-band) in OpenAI's shape. */
-export function translateError(dialect: DialectName, status: number | undefined, raw: Buffer | undefined, parsed: unknown): Buffer {
+export function translateError(
+  dialect: DialectName,
+  status: number | undefined,
+  raw: Buffer | undefined,
+  parsed: unknown,
+): Buffer {
   const info = upstreamErrorOf(parsed);
   if (dialect === 'openai' && raw !== undefined && info !== undefined && !Array.isArray(parsed)) return raw;
   const effective = info?.status ?? (status !== undefined && status >= 400 ? status : undefined);
   const message =
     info?.message ??
-    (typeof parsed === 'string' && parsed !== '' ? `upstream answered HTTP ${status}: ${parsed.slice(0, 200)}` : `upstream answered HTTP ${status}`);
-  return Buffer.from(openAIErrorJson(message, info?.quota ? 'insufficient_quota' : errorTypeFor(effective), info?.type ?? null));
+    (typeof parsed === 'string' && parsed !== ''
+      ? `upstream answered HTTP ${status}: ${parsed.slice(0, 200)}`
+      : `upstream answered HTTP ${status}`);
+  return Buffer.from(
+    openAIErrorJson(message, info?.quota ? 'insufficient_quota' : errorTypeFor(effective), info?.type ?? null),
+  );
 }

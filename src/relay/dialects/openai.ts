@@ -17,7 +17,11 @@ export const openaiDialect: Dialect = Object.freeze<Dialect>({
   buildRequest(target, request, requestId) {
     const stream = request.stream === true;
     const body = stream
-      ? { ...request, model: upstreamModel(target, request), stream_options: { ...request.stream_options, include_usage: true } }
+      ? {
+          ...request,
+          model: upstreamModel(target, request),
+          stream_options: { ...request.stream_options, include_usage: true },
+        }
       : { ...request, model: upstreamModel(target, request) };
     return {
       path: endpointPath(target, '/chat/completions'),
@@ -51,7 +55,10 @@ export function usageOf(value: unknown): NormalizedUsage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { prompt_tokens: prompt, completion_tokens: completion } = value as Record<string, unknown>;
   if (typeof prompt !== 'number' && typeof completion !== 'number') return undefined;
-  return { promptTokens: typeof prompt === 'number' ? prompt : 0, completionTokens: typeof completion === 'number' ? completion : 0 };
+  return {
+    promptTokens: typeof prompt === 'number' ? prompt : 0,
+    completionTokens: typeof completion === 'number' ? completion : 0,
+  };
 }
 
 class OpenAIStream implements StreamTranslator {
@@ -105,7 +112,12 @@ class OpenAIStream implements StreamTranslator {
     }
     const delta = choice['delta'] as Record<string, unknown> | undefined;
     if (typeof delta !== 'object' || delta === null) return;
-    if (nonEmpty(delta['content']) || nonEmpty(delta['reasoning_content']) || nonEmpty(delta['refusal']) || Array.isArray(delta['tool_calls'])) {
+    if (
+      nonEmpty(delta['content']) ||
+      nonEmpty(delta['reasoning_content']) ||
+      nonEmpty(delta['refusal']) ||
+      Array.isArray(delta['tool_calls'])
+    ) {
       this.contentStarted = true;
     }
   }

@@ -19,7 +19,11 @@ export function parseChunk(data: string): Record<string, unknown> | undefined {
 
 /** A chunk that is not JSON. */
 export function malformed(data: string): StreamFault {
-  return { verdict: VERDICTS.malformed, cut: 'malformed', message: `upstream sent a malformed stream chunk: ${data.slice(0, 80)}` };
+  return {
+    verdict: VERDICTS.malformed,
+    cut: 'malformed',
+    message: `upstream sent a malformed stream chunk: ${data.slice(0, 80)}`,
+  };
 }
 
 /** The upstream closed the stream before its final event. */

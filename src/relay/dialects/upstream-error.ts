@@ -80,12 +80,22 @@ function hasReason(details: unknown, reason: string): boolean {
 function statusOfType(error: Record<string, unknown>, type: string | undefined): number | undefined {
   // OpenAI puts the precise reason in `code` (insufficient_quota) and a broad one in `type`.
   const code = str(error['code']);
-  return (code === undefined ? undefined : TYPE_STATUS.get(code)) ?? (type === undefined ? undefined : TYPE_STATUS.get(type));
+  return (
+    (code === undefined ? undefined : TYPE_STATUS.get(code)) ?? (type === undefined ? undefined : TYPE_STATUS.get(type))
+  );
 }
 
-function info(status: number | undefined, type: string | undefined, message: string | undefined, code?: string, keyInvalid = false): UpstreamErrorInfo {
+function info(
+  status: number | undefined,
+  type: string | undefined,
+  message: string | undefined,
+  code?: string,
+  keyInvalid = false,
+): UpstreamErrorInfo {
   const quota =
-    code === 'insufficient_quota' || type === 'insufficient_quota' || type === 'billing_error' ||
+    code === 'insufficient_quota' ||
+    type === 'insufficient_quota' ||
+    type === 'billing_error' ||
     (message !== undefined && QUOTA_MESSAGE.test(message));
   const auth = keyInvalid || (message !== undefined && AUTH_MESSAGE.test(message));
   return { status, type: type ?? code, message, quota, auth };

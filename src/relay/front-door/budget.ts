@@ -8,7 +8,12 @@ import type { ClientKey } from './auth.js';
 export type BudgetDecision =
   | { readonly kind: 'ok' }
   /** 429; `retryAfterS`: seconds until the period resets (`undefined` for a `total` budget). */
-  | { readonly kind: 'reject'; readonly retryAfterS: number | undefined; readonly spentUsd: number; readonly budgetUsd: number }
+  | {
+      readonly kind: 'reject';
+      readonly retryAfterS: number | undefined;
+      readonly spentUsd: number;
+      readonly budgetUsd: number;
+    }
   /** Serve from this alias instead. */
   | { readonly kind: 'downgrade'; readonly to: string };
 

@@ -19,7 +19,8 @@ export class Bulkhead {
 
   constructor(options: BulkheadOptions) {
     const { limit, retryAfterS } = options;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`bulkhead limit: expected an integer >= 1, got ${String(limit)}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`bulkhead limit: expected an integer >= 1, got ${String(limit)}`);
     if (!Number.isInteger(retryAfterS) || retryAfterS < 0) {
       throw new RangeError(`bulkhead retryAfterS: expected an integer >= 0, got ${String(retryAfterS)}`);
     }

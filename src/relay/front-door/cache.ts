@@ -48,7 +48,8 @@ export class ResponseCache {
   ) {
     for (const field of ['ttlMs', 'maxEntries', 'maxEntryBytes'] as const) {
       const value = options[field];
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`cache ${field}: expected an integer >= 1, got ${String(value)}`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new RangeError(`cache ${field}: expected an integer >= 1, got ${String(value)}`);
     }
     this.lru = new LRUCache<string, Entry>({ max: options.maxEntries });
   }
@@ -58,7 +59,11 @@ export class ResponseCache {
    * stream, opted out, not deterministic and not opted in).
    * @param optIn the request's `x-relay-cache` header; @param clientId scopes keys per client unless `shared`.
    */
-  keyFor(request: Readonly<Record<string, unknown>>, optIn: string | string[] | undefined, clientId: string): string | undefined {
+  keyFor(
+    request: Readonly<Record<string, unknown>>,
+    optIn: string | string[] | undefined,
+    clientId: string,
+  ): string | undefined {
     const { enabled, optIn: policy, shared } = this.options;
     if (!enabled || request['stream'] === true) return undefined;
     const header = typeof optIn === 'string' ? optIn.trim().toLowerCase() : undefined;
@@ -97,7 +102,8 @@ export class ResponseCache {
 
 /** JSON with object keys sorted at every level, so key order in the request does not matter. */
 export function canonicalJson(value: unknown, top = false): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const parts: string[] = [];
     for (const key of Object.keys(value).sort()) {

@@ -17,13 +17,20 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
   const providers = new Map<string, number>();
   config.providers.forEach((provider, index) => {
     const first = providers.get(provider.name);
-    if (first !== undefined) add(['providers', index, 'name'], `duplicate provider name '${provider.name}' (also providers[${first}])`);
+    if (first !== undefined)
+      add(['providers', index, 'name'], `duplicate provider name '${provider.name}' (also providers[${first}])`);
     else providers.set(provider.name, index);
     if (provider.ttfbTimeoutMs > provider.attemptTimeoutMs) {
-      add(['providers', index, 'ttfbTimeoutMs'], `must not exceed attemptTimeoutMs (${provider.attemptTimeoutMs}), got ${provider.ttfbTimeoutMs}`);
+      add(
+        ['providers', index, 'ttfbTimeoutMs'],
+        `must not exceed attemptTimeoutMs (${provider.attemptTimeoutMs}), got ${provider.ttfbTimeoutMs}`,
+      );
     }
     if (provider.healthCheck && provider.healthCheck.timeoutMs > provider.healthCheck.intervalMs) {
-      add(['providers', index, 'healthCheck', 'timeoutMs'], `must not exceed intervalMs (${provider.healthCheck.intervalMs})`);
+      add(
+        ['providers', index, 'healthCheck', 'timeoutMs'],
+        `must not exceed intervalMs (${provider.healthCheck.intervalMs})`,
+      );
     }
   });
 
@@ -34,13 +41,18 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
     const inChain = new Set<string>();
     chain.forEach((entry, index) => {
       const path = ['models', alias, 'chain', index];
-      if (!providers.has(entry.provider)) add([...path, 'provider'], `unknown provider '${entry.provider}' (known: ${known})`);
+      if (!providers.has(entry.provider))
+        add([...path, 'provider'], `unknown provider '${entry.provider}' (known: ${known})`);
       const name = entry.name ?? `${entry.provider}/${entry.model}`;
-      if (inChain.has(name)) add([...path, entry.name ? 'name' : 'model'], `target '${name}' appears twice in this chain`);
+      if (inChain.has(name))
+        add([...path, entry.name ? 'name' : 'model'], `target '${name}' appears twice in this chain`);
       inChain.add(name);
       const seen = targets.get(name);
       if (seen && (seen.provider !== entry.provider || seen.model !== entry.model)) {
-        add([...path, 'name'], `target name '${name}' already means ${seen.provider}/${seen.model} in alias '${seen.alias}'`);
+        add(
+          [...path, 'name'],
+          `target name '${name}' already means ${seen.provider}/${seen.model} in alias '${seen.alias}'`,
+        );
       } else if (!seen) targets.set(name, { provider: entry.provider, model: entry.model, alias });
     });
   }
@@ -58,7 +70,10 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
     if (key.onBudgetExhausted === 'downgrade') {
       if (key.downgradeTo === undefined) add([...path, 'downgradeTo'], 'required with onBudgetExhausted: downgrade');
       else if (!Object.hasOwn(config.models, key.downgradeTo)) {
-        add([...path, 'downgradeTo'], `unknown alias '${key.downgradeTo}' (known: ${Object.keys(config.models).join(', ')})`);
+        add(
+          [...path, 'downgradeTo'],
+          `unknown alias '${key.downgradeTo}' (known: ${Object.keys(config.models).join(', ')})`,
+        );
       }
     } else if (key.downgradeTo !== undefined) {
       add([...path, 'downgradeTo'], 'only allowed with onBudgetExhausted: downgrade');
@@ -66,7 +81,9 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
   });
 
   const { retry, cooldown } = config.policies;
-  if (retry.maxBackoffMs < retry.baseMs) add(['policies', 'retry', 'maxBackoffMs'], `must be >= baseMs (${retry.baseMs}), got ${retry.maxBackoffMs}`);
-  if (cooldown.maxMs < cooldown.defaultMs) add(['policies', 'cooldown', 'maxMs'], `must be >= defaultMs (${cooldown.defaultMs}), got ${cooldown.maxMs}`);
+  if (retry.maxBackoffMs < retry.baseMs)
+    add(['policies', 'retry', 'maxBackoffMs'], `must be >= baseMs (${retry.baseMs}), got ${retry.maxBackoffMs}`);
+  if (cooldown.maxMs < cooldown.defaultMs)
+    add(['policies', 'cooldown', 'maxMs'], `must be >= defaultMs (${cooldown.defaultMs}), got ${cooldown.maxMs}`);
   return problems;
 }

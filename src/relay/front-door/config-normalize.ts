@@ -15,11 +15,20 @@ type Source = YamlSource | string | undefined;
 type Overrides = { readonly port?: number | undefined; readonly host?: string | undefined };
 
 export function validateRelayConfig(input: unknown, source: Source, overrides: Overrides): RelayConfig {
-  const record = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+  const record =
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? (input as Record<string, unknown>)
+      : undefined;
   const legacy = record !== undefined && 'targets' in record;
   const problems: string[] = [];
   if (legacy && ('providers' in record || 'models' in record || 'server' in record)) {
-    problems.push(describeAt(source, ['targets'], 'the legacy `targets` list cannot be combined with server/providers/models; use providers + models'));
+    problems.push(
+      describeAt(
+        source,
+        ['targets'],
+        'the legacy `targets` list cannot be combined with server/providers/models; use providers + models',
+      ),
+    );
   }
   const secrets = findSecrets(input);
   const secretFields = new Set(secrets.map((finding) => fieldName(finding.path)));
@@ -36,7 +45,8 @@ export function validateRelayConfig(input: unknown, source: Source, overrides: O
       }
     }
   } else if (!legacy) {
-    for (const { path, message } of crossCheck(result.data as FullConfigInput)) problems.push(describeAt(source, path, message));
+    for (const { path, message } of crossCheck(result.data as FullConfigInput))
+      problems.push(describeAt(source, path, message));
   }
   problems.push(...checkOverrides(overrides));
   if (problems.length > 0 || !result.success) {
@@ -64,8 +74,19 @@ function fromFull(input: FullConfigInput): RelayConfig {
   }
   return {
     server: input.server,
-    auth: { keys: input.auth.keys.map((key) => ({ ...key, budgetUsd: key.budgetUsd, downgradeTo: key.downgradeTo, requestsPerMinute: key.requestsPerMinute })) },
-    providers: input.providers.map((provider) => ({ ...provider, apiKeyEnv: provider.apiKeyEnv, healthCheck: provider.healthCheck })),
+    auth: {
+      keys: input.auth.keys.map((key) => ({
+        ...key,
+        budgetUsd: key.budgetUsd,
+        downgradeTo: key.downgradeTo,
+        requestsPerMinute: key.requestsPerMinute,
+      })),
+    },
+    providers: input.providers.map((provider) => ({
+      ...provider,
+      apiKeyEnv: provider.apiKeyEnv,
+      healthCheck: provider.healthCheck,
+    })),
     models,
     catchAll: undefined,
     policies: input.policies,
@@ -124,4 +145,3 @@ function deepFreeze<T>(value: T): T {
   for (const child of Object.values(value)) deepFreeze(child);
   return Object.freeze(value);
 }
-

@@ -10,7 +10,8 @@ const name = () => z.string().regex(NAME, 'expected letters, digits, ".", "_", "
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ms = (min: number, max = 3_600_000) => int(min, max);
 const ratio = () => z.number().min(0).max(1);
-const envName = () => z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as OPENAI_API_KEY');
+const envName = () =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as OPENAI_API_KEY');
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
 const serverSchema = z.strictObject({
@@ -55,7 +56,10 @@ const providerSchema = z.strictObject({
 const chainEntrySchema = z.strictObject({
   provider: name(),
   model: z.string().min(1),
-  name: z.string().regex(/^[A-Za-z0-9._:/@-]+$/, 'expected letters, digits, ".", "_", ":", "/", "@" or "-"').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/@-]+$/, 'expected letters, digits, ".", "_", ":", "/", "@" or "-"')
+    .optional(),
   weight: z.number().positive().max(1_000_000).default(D.chainEntry.weight),
   priority: int(0, 1_000).optional(),
   price: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).optional(),
@@ -64,49 +68,64 @@ const chainEntrySchema = z.strictObject({
 const aliasSchema = z.strictObject({ chain: z.array(chainEntrySchema).min(1) });
 
 const policiesSchema = z.strictObject({
-  breaker: z.strictObject({
-    enabled: z.boolean().default(D.policies.breaker.enabled),
-    consecutiveFailures: int(1, 10_000).default(D.policies.breaker.consecutiveFailures),
-    failureRate: z.number().gt(0).max(1).default(D.policies.breaker.failureRate),
-    minimumVolume: int(1, 1_000_000).default(D.policies.breaker.minimumVolume),
-    windowMs: ms(100).default(D.policies.breaker.windowMs),
-    openMs: ms(1).default(D.policies.breaker.openMs),
-    halfOpenProbes: int(1, 1_000).default(D.policies.breaker.halfOpenProbes),
-    halfOpenSuccesses: int(1, 1_000).default(D.policies.breaker.halfOpenSuccesses),
-    rampMs: ms(0).default(D.policies.breaker.rampMs),
-    rampStartShare: z.number().gt(0).max(1).default(D.policies.breaker.rampStartShare),
-  }).prefault({}),
-  retry: z.strictObject({
-    maxAttempts: int(1, 10).default(D.policies.retry.maxAttempts),
-    baseMs: ms(0, 60_000).default(D.policies.retry.baseMs),
-    maxBackoffMs: ms(0, 600_000).default(D.policies.retry.maxBackoffMs),
-  }).prefault({}),
-  retryBudget: z.strictObject({
-    ratio: z.number().min(0).max(10).default(D.policies.retryBudget.ratio),
-    minPerSecond: z.number().min(0).max(1_000_000).default(D.policies.retryBudget.minPerSecond),
-    windowMs: ms(100).default(D.policies.retryBudget.windowMs),
-  }).prefault({}),
-  hedge: z.strictObject({
-    enabled: z.boolean().default(D.policies.hedge.enabled),
-    delayMs: z.union([ms(0, 600_000), z.literal('p95')], { error: 'expected a number of milliseconds or "p95"' })
-      .default(D.policies.hedge.delayMs),
-    budgetRatio: ratio().default(D.policies.hedge.budgetRatio),
-  }).prefault({}),
-  cache: z.strictObject({
-    enabled: z.boolean().default(D.policies.cache.enabled),
-    ttlMs: ms(1, 30 * 86_400_000).default(D.policies.cache.ttlMs),
-    maxEntries: int(1, 10_000_000).default(D.policies.cache.maxEntries),
-    maxEntryBytes: int(1, 256 * 1024 * 1024).default(D.policies.cache.maxEntryBytes),
-    optIn: z.enum(['none', 'header', 'all']).default(D.policies.cache.optIn),
-    shared: z.boolean().default(D.policies.cache.shared),
-  }).prefault({}),
-  cooldown: z.strictObject({
-    defaultMs: ms(0).default(D.policies.cooldown.defaultMs),
-    maxMs: ms(0, 86_400_000).default(D.policies.cooldown.maxMs),
-  }).prefault({}),
-  balancing: z.strictObject({
-    tolerance: z.number().min(0).max(10).default(D.policies.balancing.tolerance),
-  }).prefault({}),
+  breaker: z
+    .strictObject({
+      enabled: z.boolean().default(D.policies.breaker.enabled),
+      consecutiveFailures: int(1, 10_000).default(D.policies.breaker.consecutiveFailures),
+      failureRate: z.number().gt(0).max(1).default(D.policies.breaker.failureRate),
+      minimumVolume: int(1, 1_000_000).default(D.policies.breaker.minimumVolume),
+      windowMs: ms(100).default(D.policies.breaker.windowMs),
+      openMs: ms(1).default(D.policies.breaker.openMs),
+      halfOpenProbes: int(1, 1_000).default(D.policies.breaker.halfOpenProbes),
+      halfOpenSuccesses: int(1, 1_000).default(D.policies.breaker.halfOpenSuccesses),
+      rampMs: ms(0).default(D.policies.breaker.rampMs),
+      rampStartShare: z.number().gt(0).max(1).default(D.policies.breaker.rampStartShare),
+    })
+    .prefault({}),
+  retry: z
+    .strictObject({
+      maxAttempts: int(1, 10).default(D.policies.retry.maxAttempts),
+      baseMs: ms(0, 60_000).default(D.policies.retry.baseMs),
+      maxBackoffMs: ms(0, 600_000).default(D.policies.retry.maxBackoffMs),
+    })
+    .prefault({}),
+  retryBudget: z
+    .strictObject({
+      ratio: z.number().min(0).max(10).default(D.policies.retryBudget.ratio),
+      minPerSecond: z.number().min(0).max(1_000_000).default(D.policies.retryBudget.minPerSecond),
+      windowMs: ms(100).default(D.policies.retryBudget.windowMs),
+    })
+    .prefault({}),
+  hedge: z
+    .strictObject({
+      enabled: z.boolean().default(D.policies.hedge.enabled),
+      delayMs: z
+        .union([ms(0, 600_000), z.literal('p95')], { error: 'expected a number of milliseconds or "p95"' })
+        .default(D.policies.hedge.delayMs),
+      budgetRatio: ratio().default(D.policies.hedge.budgetRatio),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      enabled: z.boolean().default(D.policies.cache.enabled),
+      ttlMs: ms(1, 30 * 86_400_000).default(D.policies.cache.ttlMs),
+      maxEntries: int(1, 10_000_000).default(D.policies.cache.maxEntries),
+      maxEntryBytes: int(1, 256 * 1024 * 1024).default(D.policies.cache.maxEntryBytes),
+      optIn: z.enum(['none', 'header', 'all']).default(D.policies.cache.optIn),
+      shared: z.boolean().default(D.policies.cache.shared),
+    })
+    .prefault({}),
+  cooldown: z
+    .strictObject({
+      defaultMs: ms(0).default(D.policies.cooldown.defaultMs),
+      maxMs: ms(0, 86_400_000).default(D.policies.cooldown.maxMs),
+    })
+    .prefault({}),
+  balancing: z
+    .strictObject({
+      tolerance: z.number().min(0).max(10).default(D.policies.balancing.tolerance),
+    })
+    .prefault({}),
 });
 
 /** The full form. */
@@ -115,13 +134,18 @@ export const fullConfigSchema = z.strictObject({
   auth: z.strictObject({ keys: z.array(keySchema).default([]) }).prefault({}),
   providers: z.array(providerSchema).min(1),
   models: z
-    .record(z.string().regex(/^[A-Za-z0-9._:/@-]+$/, 'expected an alias of letters, digits, ".", "_", ":", "/", "@" or "-"'), aliasSchema)
+    .record(
+      z.string().regex(/^[A-Za-z0-9._:/@-]+$/, 'expected an alias of letters, digits, ".", "_", ":", "/", "@" or "-"'),
+      aliasSchema,
+    )
     .refine((models) => Object.keys(models).length > 0, 'expected at least one alias'),
   policies: policiesSchema.prefault({}),
-  logging: z.strictObject({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(D.logging.level),
-    logPrompts: z.boolean().default(D.logging.logPrompts),
-  }).prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(D.logging.level),
+      logPrompts: z.boolean().default(D.logging.logPrompts),
+    })
+    .prefault({}),
 });
 
 /** The legacy skeleton form `{ host, port, attemptTimeoutMs, targets }`. */

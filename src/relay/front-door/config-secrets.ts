@@ -14,7 +14,8 @@ const SECRET_VALUES: readonly RegExp[] = [
 ];
 
 /** Field names that can only hold a secret. `apiKeyEnv` (a variable name) is fine. */
-const SECRET_FIELDS = /^(api[_-]?key|apikey|key|secret|client[_-]?secret|password|passwd|token|access[_-]?token|auth[_-]?token|authorization|bearer)$/i;
+const SECRET_FIELDS =
+  /^(api[_-]?key|apikey|key|secret|client[_-]?secret|password|passwd|token|access[_-]?token|auth[_-]?token|authorization|bearer)$/i;
 
 /** True for a string shaped like an API key or bearer token. */
 export function looksLikeSecret(value: unknown): boolean {

@@ -194,4 +194,3 @@ export interface RelayTargetConfig {
   /** Environment variable holding the API key sent as `Authorization: Bearer`. */
   readonly apiKeyEnv?: string | undefined;
 }
-

@@ -51,7 +51,14 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   const body = JSON.stringify({
-    error: { message: tooLarge ? 'request headers too large' : 'malformed HTTP request', type: 'invalid_request_error', param: null, code: tooLarge ? 'headers_too_large' : 'bad_request' },
+    error: {
+      message: tooLarge ? 'request headers too large' : 'malformed HTTP request',
+      type: 'invalid_request_error',
+      param: null,
+      code: tooLarge ? 'headers_too_large' : 'bad_request',
+    },
   });
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

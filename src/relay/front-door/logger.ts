@@ -8,10 +8,22 @@ import type { NormalizedUsage } from '../contract.js';
 
 /** Paths whose values never reach a log line (headers in any common nesting). */
 const SECRET_PATHS = [
-  'authorization', 'headers.authorization', 'req.headers.authorization', '*.headers.authorization',
-  '["x-api-key"]', 'headers["x-api-key"]', 'req.headers["x-api-key"]', '*.headers["x-api-key"]',
-  '["x-goog-api-key"]', 'headers["x-goog-api-key"]', 'req.headers["x-goog-api-key"]', '*.headers["x-goog-api-key"]',
-  'apiKey', '*.apiKey', 'token', '*.token',
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+  '["x-api-key"]',
+  'headers["x-api-key"]',
+  'req.headers["x-api-key"]',
+  '*.headers["x-api-key"]',
+  '["x-goog-api-key"]',
+  'headers["x-goog-api-key"]',
+  'req.headers["x-goog-api-key"]',
+  '*.headers["x-goog-api-key"]',
+  'apiKey',
+  '*.apiKey',
+  'token',
+  '*.token',
 ];
 /** Prompt-bearing paths, dropped unless `logPrompts` (defence in depth beside {@link RequestLog}). */
 const PROMPT_PATHS = ['messages', '*.messages', 'prompt', '*.prompt', 'completionText', '*.completionText'];
@@ -32,7 +44,8 @@ export interface RequestLog {
   readonly usage?: NormalizedUsage | undefined;
   readonly costUsd?: number | undefined;
   readonly cache?: 'hit' | 'miss' | 'bypass' | undefined;
-  readonly failures?: readonly { readonly target: string; readonly kind: string; readonly detail: string }[] | undefined;
+  readonly failures?:
+    readonly { readonly target: string; readonly kind: string; readonly detail: string }[] | undefined;
   /** Logged only with `logPrompts: true`. */
   readonly messages?: unknown;
   /** Logged only with `logPrompts: true`. */

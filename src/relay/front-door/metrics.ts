@@ -39,15 +39,54 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
   const registers = [registry];
   const metrics: RelayMetrics = {
     registry,
-    requests: new Counter({ name: 'relay_requests_total', help: 'Requests answered, by requested model and HTTP status.', labelNames: ['model', 'status'], registers }),
-    attempts: new Counter({ name: 'relay_attempts_total', help: 'Upstream attempts, by target and outcome.', labelNames: ['target', 'outcome'], registers }),
-    failovers: new Counter({ name: 'relay_failovers_total', help: 'Requests served by a target other than the first tried.', registers }),
-    breakerTransitions: new Counter({ name: 'relay_breaker_transitions_total', help: 'Circuit breaker transitions, by target and new state.', labelNames: ['target', 'to'], registers }),
-    costUsd: new Counter({ name: 'relay_cost_usd_total', help: 'Spend in USD, by requested model.', labelNames: ['model'], registers }),
-    overhead: new Histogram({ name: 'relay_overhead_seconds', help: 'Latency added by the relay itself.', buckets: OVERHEAD_BUCKETS, registers }),
+    requests: new Counter({
+      name: 'relay_requests_total',
+      help: 'Requests answered, by requested model and HTTP status.',
+      labelNames: ['model', 'status'],
+      registers,
+    }),
+    attempts: new Counter({
+      name: 'relay_attempts_total',
+      help: 'Upstream attempts, by target and outcome.',
+      labelNames: ['target', 'outcome'],
+      registers,
+    }),
+    failovers: new Counter({
+      name: 'relay_failovers_total',
+      help: 'Requests served by a target other than the first tried.',
+      registers,
+    }),
+    breakerTransitions: new Counter({
+      name: 'relay_breaker_transitions_total',
+      help: 'Circuit breaker transitions, by target and new state.',
+      labelNames: ['target', 'to'],
+      registers,
+    }),
+    costUsd: new Counter({
+      name: 'relay_cost_usd_total',
+      help: 'Spend in USD, by requested model.',
+      labelNames: ['model'],
+      registers,
+    }),
+    overhead: new Histogram({
+      name: 'relay_overhead_seconds',
+      help: 'Latency added by the relay itself.',
+      buckets: OVERHEAD_BUCKETS,
+      registers,
+    }),
     inFlight: new Gauge({ name: 'relay_in_flight', help: 'Requests in flight.', registers }),
-    cache: new Counter({ name: 'relay_cache_total', help: 'Response cache lookups, by result.', labelNames: ['result'], registers }),
-    refused: new Counter({ name: 'relay_refused_total', help: 'Requests refused before any attempt, by reason.', labelNames: ['reason'], registers }),
+    cache: new Counter({
+      name: 'relay_cache_total',
+      help: 'Response cache lookups, by result.',
+      labelNames: ['result'],
+      registers,
+    }),
+    refused: new Counter({
+      name: 'relay_refused_total',
+      help: 'Requests refused before any attempt, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };

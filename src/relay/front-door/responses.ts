@@ -4,7 +4,11 @@ import { sendBody, sendError } from '../http-io.js';
 import type { Readiness } from '../server.js';
 import type { RelayMetrics } from './metrics.js';
 
-export const OVERLOADED = { message: 'the relay is at its in-flight limit; retry later', type: 'relay_overloaded', code: 'overloaded' };
+export const OVERLOADED = {
+  message: 'the relay is at its in-flight limit; retry later',
+  type: 'relay_overloaded',
+  code: 'overloaded',
+};
 const KNOWN_GET_PATHS: ReadonlySet<string> = new Set(['/v1/models', '/health', '/ready', '/metrics', '/relay/events']);
 
 export function isKnownGetPath(path: string): boolean {
@@ -22,13 +26,22 @@ export function decodeModelId(path: string): string {
 
 export function ready(res: ServerResponse, state: Readiness): void {
   if (state.ready) return sendBody(res, 200, JSON.stringify({ status: 'ready', ...state.detail }), {});
-  const error = { message: 'the relay is not ready: no available target for some model', type: 'relay_unavailable', param: null, code: 'not_ready' };
+  const error = {
+    message: 'the relay is not ready: no available target for some model',
+    type: 'relay_unavailable',
+    param: null,
+    code: 'not_ready',
+  };
   sendBody(res, 503, JSON.stringify({ status: 'not_ready', ...state.detail, error }), { 'retry-after': '1' });
 }
 
 export async function sendMetrics(res: ServerResponse, metrics: RelayMetrics | undefined): Promise<void> {
   if (metrics === undefined) {
-    return sendError(res, 404, { message: 'metrics are not enabled', type: 'invalid_request_error', code: 'unknown_url' });
+    return sendError(res, 404, {
+      message: 'metrics are not enabled',
+      type: 'invalid_request_error',
+      code: 'unknown_url',
+    });
   }
   try {
     sendBody(res, 200, await metrics.text(), {}, metrics.contentType);
@@ -39,13 +52,26 @@ export async function sendMetrics(res: ServerResponse, metrics: RelayMetrics | u
 
 export function notAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
   req.resume();
-  sendError(res, 405, { message: `method ${req.method ?? ''} not allowed; use ${allow}`, type: 'invalid_request_error', code: 'method_not_allowed' }, { allow });
+  sendError(
+    res,
+    405,
+    {
+      message: `method ${req.method ?? ''} not allowed; use ${allow}`,
+      type: 'invalid_request_error',
+      code: 'method_not_allowed',
+    },
+    { allow },
+  );
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
   req.resume();
   const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
-  sendError(res, 404, { message: `unknown route: ${method} ${shown}`, type: 'invalid_request_error', code: 'unknown_url' });
+  sendError(res, 404, {
+    message: `unknown route: ${method} ${shown}`,
+    type: 'invalid_request_error',
+    code: 'unknown_url',
+  });
 }
 
 /** A bug, not an upstream failure (those are outcomes): answer 500 rather than hang. */
@@ -54,4 +80,3 @@ export function internalError(res: ServerResponse, error: unknown): void {
   const message = `relay internal error: ${error instanceof Error ? error.message : String(error)}`;
   sendError(res, 500, { message, type: 'relay_error', code: 'internal' });
 }
-

@@ -26,7 +26,9 @@ export function targetSpecs(config: RelayConfig, chain: readonly ChainEntryConfi
 
 /** Every chain by alias, plus the catch-all chain under `undefined` (legacy configs). */
 export function chainsOf(config: RelayConfig): Map<string | undefined, readonly ChainEntryConfig[]> {
-  const chains = new Map<string | undefined, readonly ChainEntryConfig[]>(Object.entries(config.models).map(([alias, { chain }]) => [alias, chain]));
+  const chains = new Map<string | undefined, readonly ChainEntryConfig[]>(
+    Object.entries(config.models).map(([alias, { chain }]) => [alias, chain]),
+  );
   if (config.catchAll !== undefined) chains.set(undefined, config.catchAll);
   return chains;
 }

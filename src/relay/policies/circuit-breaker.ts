@@ -139,7 +139,8 @@ export class CircuitBreaker {
   recordHealth(healthy: boolean, now = this.now()): void {
     const state = this.current;
     if (state.kind === 'closed' && !healthy) this.recordClosed(state, false, now);
-    else if (state.kind === 'open' && healthy) this.transition({ kind: 'halfOpen', probesInFlight: 0, successes: 0 }, now);
+    else if (state.kind === 'open' && healthy)
+      this.transition({ kind: 'halfOpen', probesInFlight: 0, successes: 0 }, now);
     else if (state.kind === 'halfOpen' && !healthy) this.transition({ kind: 'open', openedAt: now }, now);
   }
 
@@ -195,7 +196,8 @@ export class CircuitBreaker {
 export function validateBreakerOptions(options: BreakerOptions): BreakerOptions {
   const positiveInts = ['consecutiveFailures', 'minimumVolume', 'halfOpenProbes', 'halfOpenSuccesses'] as const;
   for (const field of positiveInts) {
-    if (!Number.isInteger(options[field]) || options[field] < 1) throw invalid(field, options[field], 'an integer >= 1');
+    if (!Number.isInteger(options[field]) || options[field] < 1)
+      throw invalid(field, options[field], 'an integer >= 1');
   }
   for (const field of ['windowMs', 'openMs'] as const) {
     if (!Number.isFinite(options[field]) || options[field] <= 0) throw invalid(field, options[field], 'a number > 0');

@@ -25,7 +25,10 @@ export interface HealthCheckTarget {
 }
 
 /** `fetch`, or a fake in tests. Only the status is read; the body is the fetcher's to release. */
-export type HealthFetch = (url: string, init: { headers: Readonly<Record<string, string>>; signal: AbortSignal }) => Promise<{ status: number }>;
+export type HealthFetch = (
+  url: string,
+  init: { headers: Readonly<Record<string, string>>; signal: AbortSignal },
+) => Promise<{ status: number }>;
 
 /** Called after every check. `detail`: `HTTP 200`, `timeout`, or the error's code or name. */
 export type HealthListener = (provider: string, healthy: boolean, detail: string) => void;
@@ -51,7 +54,8 @@ export class HealthChecker {
     private readonly fetcher: HealthFetch = defaultHealthFetch,
   ) {
     for (const field of ['intervalMs', 'timeoutMs'] as const) {
-      if (!(options[field] > 0)) throw new RangeError(`healthCheck.${field}: expected a number > 0, got ${String(options[field])}`);
+      if (!(options[field] > 0))
+        throw new RangeError(`healthCheck.${field}: expected a number > 0, got ${String(options[field])}`);
     }
     for (const target of targets) if (!this.probes.has(target.provider)) this.probes.set(target.provider, target);
   }
@@ -68,7 +72,8 @@ export class HealthChecker {
   stop(): void {
     clearInterval(this.interval);
     this.interval = undefined;
-    for (const controller of this.controllers) controller.abort(new DOMException('health checks stopped', 'AbortError'));
+    for (const controller of this.controllers)
+      controller.abort(new DOMException('health checks stopped', 'AbortError'));
   }
 
   /** Runs one check per provider now (skipping those still running). */
@@ -81,7 +86,10 @@ export class HealthChecker {
     this.running.add(target.provider);
     const controller = new AbortController();
     this.controllers.add(controller);
-    const timer = setTimeout(() => controller.abort(new DOMException('health check timed out', 'TimeoutError')), this.options.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('health check timed out', 'TimeoutError')),
+      this.options.timeoutMs,
+    );
     let healthy: boolean;
     let detail: string;
     try {
@@ -90,7 +98,10 @@ export class HealthChecker {
       detail = `HTTP ${status}`;
     } catch (error) {
       healthy = false;
-      detail = controller.signal.reason instanceof DOMException && controller.signal.reason.name === 'TimeoutError' ? 'timeout' : describe(error);
+      detail =
+        controller.signal.reason instanceof DOMException && controller.signal.reason.name === 'TimeoutError'
+          ? 'timeout'
+          : describe(error);
     } finally {
       clearTimeout(timer);
       this.controllers.delete(controller);

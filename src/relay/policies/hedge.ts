@@ -54,6 +54,7 @@ export function validateHedgeOptions(options: HedgeOptions): HedgeOptions {
   if (!Number.isInteger(options.maxParallel) || options.maxParallel < 1) {
     throw new RangeError(`hedge.maxParallel: expected an integer >= 1, got ${String(options.maxParallel)}`);
   }
-  if (!(options.windowMs > 0)) throw new RangeError(`hedge.windowMs: expected a number > 0, got ${String(options.windowMs)}`);
+  if (!(options.windowMs > 0))
+    throw new RangeError(`hedge.windowMs: expected a number > 0, got ${String(options.windowMs)}`);
   return options;
 }

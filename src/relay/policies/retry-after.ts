@@ -33,9 +33,14 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d
  * Milliseconds to wait according to `headers`, or undefined when they say nothing usable.
  * @param nowEpochMs wall-clock now (`Date.now()`), for absolute dates.
  */
-export function retryAfterMs(headers: HeaderBag | undefined, nowEpochMs: number, maxMs = RETRY_AFTER_MAX_MS): number | undefined {
+export function retryAfterMs(
+  headers: HeaderBag | undefined,
+  nowEpochMs: number,
+  maxMs = RETRY_AFTER_MAX_MS,
+): number | undefined {
   if (headers === undefined) return undefined;
-  const explicit = parseMs(first(headers['retry-after-ms'])) ?? parseRetryAfter(first(headers['retry-after']), nowEpochMs);
+  const explicit =
+    parseMs(first(headers['retry-after-ms'])) ?? parseRetryAfter(first(headers['retry-after']), nowEpochMs);
   if (explicit !== undefined) return clamp(explicit, maxMs);
   let exhausted: number | undefined;
   let any: number | undefined;
@@ -50,7 +55,8 @@ export function retryAfterMs(headers: HeaderBag | undefined, nowEpochMs: number,
     const ms = reset !== undefined && RFC3339.test(reset.trim()) ? parseDate(reset, nowEpochMs) : undefined;
     if (ms === undefined) continue;
     any = Math.max(any ?? 0, ms);
-    if (first(headers[`anthropic-ratelimit-${limit}-remaining`])?.trim() === '0') exhausted = Math.max(exhausted ?? 0, ms);
+    if (first(headers[`anthropic-ratelimit-${limit}-remaining`])?.trim() === '0')
+      exhausted = Math.max(exhausted ?? 0, ms);
   }
   const chosen = exhausted ?? any;
   return chosen === undefined ? undefined : clamp(chosen, maxMs);

@@ -3,7 +3,12 @@
  * outlives requests, and the per-request loop of rounds, backoff and budget.
  */
 import type { ChainEngine, ChainEngineOptions, ChainResult, ChainRunOptions } from '../fallback-chain.js';
-import { breakerDefaults, CircuitBreaker, validateBreakerOptions, type BreakerOptions } from '../policies/circuit-breaker.js';
+import {
+  breakerDefaults,
+  CircuitBreaker,
+  validateBreakerOptions,
+  type BreakerOptions,
+} from '../policies/circuit-breaker.js';
 import { CooldownRegistry } from '../policies/cooldown.js';
 import { RequestDeadline } from '../policies/deadline.js';
 import { createPolicyEvents, type BreakerStateName, type PolicyEvent, type PolicyEvents } from '../policies/events.js';
@@ -25,7 +30,6 @@ export const chainEngineDefaults = Object.freeze({
   exhaustedRetryAfterMs: 1_000,
   eventHistory: 200,
 });
-
 
 /** Failures another round cannot fix: the target will say the same (quota, auth) or was skipped. */
 const FUTILE_AGAIN: ReadonlySet<string> = new Set(['quota', 'auth', 'cooldown', 'circuit_open']);
@@ -65,10 +69,12 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     this.hedgeOptions = validateHedgeOptions({ ...hedgeDefaults, ...options.hedge });
     this.maxParallel = this.hedgeOptions.maxParallel;
     this.select = { ...selectDefaults, ...options.select };
-    if (!(this.select.tolerance >= 0)) throw new RangeError(`select.tolerance: expected a number >= 0, got ${String(this.select.tolerance)}`);
+    if (!(this.select.tolerance >= 0))
+      throw new RangeError(`select.tolerance: expected a number >= 0, got ${String(this.select.tolerance)}`);
     const merged = { ...chainEngineDefaults, ...options };
     for (const field of ['cooldownMaxMs', 'default429CooldownMs', 'exhaustedRetryAfterMs', 'eventHistory'] as const) {
-      if (!(merged[field] >= 0 && Number.isFinite(merged[field]))) throw new RangeError(`${field}: expected a number >= 0, got ${String(merged[field])}`);
+      if (!(merged[field] >= 0 && Number.isFinite(merged[field])))
+        throw new RangeError(`${field}: expected a number >= 0, got ${String(merged[field])}`);
     }
     this.exhaustedRetryAfterMs = merged.exhaustedRetryAfterMs;
     this.historySize = Math.floor(merged.eventHistory);
@@ -115,12 +121,26 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
         const failedBefore = request.failures.length;
         const end = await runRound(this.deps, request, order, hedge);
         const { attempts, failures, failovers, launched } = request;
-        if (end.kind === 'served') return { kind: 'served', target: end.target, response: end.outcome.response, attempts, failures, failovers, launched };
+        if (end.kind === 'served')
+          return {
+            kind: 'served',
+            target: end.target,
+            response: end.outcome.response,
+            attempts,
+            failures,
+            failovers,
+            launched,
+          };
         if (end.kind === 'rejected') {
           const { status = 400, body, headers } = end.outcome;
           return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures, launched };
         }
-        if (round >= this.retry.maxAttempts || request.signal.aborted || !worthAnotherRound(request.failures, failedBefore)) break;
+        if (
+          round >= this.retry.maxAttempts ||
+          request.signal.aborted ||
+          !worthAnotherRound(request.failures, failedBefore)
+        )
+          break;
         const wait = backoffMs(round, this.retry, this.random);
         if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
         if (!(await sleep(wait, request.signal))) break;
@@ -181,7 +201,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   private breakerOf(target: RelayTarget): CircuitBreaker {
     let entry = this.breakers.get(target.name);
     if (entry === undefined) {
-      entry = { breaker: new CircuitBreaker(target.name, this.breakerOptions, this.now, this.events), provider: target.provider };
+      entry = {
+        breaker: new CircuitBreaker(target.name, this.breakerOptions, this.now, this.events),
+        provider: target.provider,
+      };
       this.breakers.set(target.name, entry);
     }
     return entry.breaker;
@@ -202,11 +225,17 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   private noteUnavailable(targets: readonly RelayTarget[], failures: TargetFailure[]): void {
     const now = this.now();
     for (const target of targets) {
-      if (failures.some((f) => f.target === target.name && (f.kind === 'cooldown' || f.kind === 'circuit_open'))) continue;
+      if (failures.some((f) => f.target === target.name && (f.kind === 'cooldown' || f.kind === 'circuit_open')))
+        continue;
       const cooling = this.cooldowns.remainingMs(target.name, now);
-      if (cooling > 0) failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
+      if (cooling > 0)
+        failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
       else if (!this.breakerOf(target).wouldAdmit(now)) {
-        failures.push({ target: target.name, kind: 'circuit_open', detail: `breaker ${this.breakerOf(target).state.kind}` });
+        failures.push({
+          target: target.name,
+          kind: 'circuit_open',
+          detail: `breaker ${this.breakerOf(target).state.kind}`,
+        });
       }
     }
   }

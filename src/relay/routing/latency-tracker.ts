@@ -115,12 +115,15 @@ export class LatencyTracker {
 
 /** @throws RangeError naming the field and value. */
 export function validateTrackerOptions(options: TrackerOptions): TrackerOptions {
-  if (!(options.alpha > 0 && options.alpha <= 1)) throw new RangeError(`tracker.alpha: expected a number in (0, 1], got ${String(options.alpha)}`);
+  if (!(options.alpha > 0 && options.alpha <= 1))
+    throw new RangeError(`tracker.alpha: expected a number in (0, 1], got ${String(options.alpha)}`);
   for (const field of ['errorHalfLifeMs', 'quantileGeneration'] as const) {
-    if (!(options[field] > 0)) throw new RangeError(`tracker.${field}: expected a number > 0, got ${String(options[field])}`);
+    if (!(options[field] > 0))
+      throw new RangeError(`tracker.${field}: expected a number > 0, got ${String(options[field])}`);
   }
   for (const field of ['initialLatencyMs', 'errorPenalty'] as const) {
-    if (!(options[field] >= 0)) throw new RangeError(`tracker.${field}: expected a number >= 0, got ${String(options[field])}`);
+    if (!(options[field] >= 0))
+      throw new RangeError(`tracker.${field}: expected a number >= 0, got ${String(options[field])}`);
   }
   return options;
 }

@@ -82,7 +82,13 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
   const controller = new AbortController();
   const timeoutMs = request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs;
   const context = { target, signal: request.signal, deadline: request.deadline };
-  const entry: { -readonly [K in keyof Launch]: Launch[K] } = { target, controller, settled: undefined!, outcome: undefined, lost: false };
+  const entry: { -readonly [K in keyof Launch]: Launch[K] } = {
+    target,
+    controller,
+    settled: undefined!,
+    outcome: undefined,
+    lost: false,
+  };
   // request.signal aborts at the deadline: the attempt's timer covers only its own timeout, else
   // the two timers race when the deadline cuts the last attempt short, and a lost race turned the
   // 504 into a 503 "all targets failed" (about a third of the time on loopback).
@@ -124,14 +130,20 @@ function settle(
   }
   const result = breakerResult(outcome.verdict.kind);
   const timedOut = outcome.verdict.kind === 'timeout';
-  deps.tracker.end(name, timedOut ? now - startedAt : undefined, result === 'ignore' ? undefined : result === 'failure', now);
+  deps.tracker.end(
+    name,
+    timedOut ? now - startedAt : undefined,
+    result === 'ignore' ? undefined : result === 'failure',
+    now,
+  );
   breaker.release(ticket, result, now);
   if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status)) {
     const hinted = retryAfterMs(outcome.headers, deps.epochNow(), deps.cooldownMaxMs);
     const ms = hinted ?? (outcome.status === 429 ? deps.default429Ms : 0);
     if (ms > 0) deps.cooldowns.coolDown(name, ms, outcome.verdict.kind);
   }
-  if (!request.done && !entry.lost) request.failures.push({ target: name, kind: outcome.verdict.kind, detail: detailOf(outcome) });
+  if (!request.done && !entry.lost)
+    request.failures.push({ target: name, kind: outcome.verdict.kind, detail: detailOf(outcome) });
 }
 
 /**

@@ -71,8 +71,12 @@ export class PSquare {
 
   private parabolic(i: number, s: number): number {
     const { q, n } = this;
-    const qm = q[i - 1]!, qi = q[i]!, qp = q[i + 1]!;
-    const nm = n[i - 1]!, ni = n[i]!, nx = n[i + 1]!;
+    const qm = q[i - 1]!,
+      qi = q[i]!,
+      qp = q[i + 1]!;
+    const nm = n[i - 1]!,
+      ni = n[i]!,
+      nx = n[i + 1]!;
     return qi + (s / (nx - nm)) * ((ni - nm + s) * ((qp - qi) / (nx - ni)) + (nx - ni - s) * ((qi - qm) / (ni - nm)));
   }
 

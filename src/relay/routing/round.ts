@@ -59,7 +59,10 @@ export async function runRound(
       void entry.settled.then(onSettled);
       if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
       hedgeDue = false;
-      const delay = hedge !== undefined && next < order.length && active.length < hedge.maxParallel ? hedge.delayMs(entry.target) : undefined;
+      const delay =
+        hedge !== undefined && next < order.length && active.length < hedge.maxParallel
+          ? hedge.delayMs(entry.target)
+          : undefined;
       hedgeTimer = delay === undefined ? undefined : setTimeout(onHedgeTimer, delay);
       return true;
     }
@@ -70,7 +73,8 @@ export async function runRound(
       if (entry === winner) continue;
       entry.lost = true;
       const { outcome } = entry;
-      if (outcome === undefined) entry.controller.abort(new DOMException('another attempt answered first', 'AbortError'));
+      if (outcome === undefined)
+        entry.controller.abort(new DOMException('another attempt answered first', 'AbortError'));
       // Settled in the same tick as the winner: its stream is settled too, and unwanted.
       else if (outcome.response?.kind === 'stream') outcome.response.cancel();
     }

@@ -43,7 +43,7 @@ export function orderCandidates(
   let deferred: RelayTarget[] | undefined;
   // One scratch array per request, reused by every group.
   const pool: RelayTarget[] = [];
-  for (let start = 0; start < targets.length; ) {
+  for (let start = 0; start < targets.length;) {
     const priority = targets[start]!.priority;
     let end = start;
     for (; end < targets.length && targets[end]!.priority === priority; end++) {

@@ -38,7 +38,11 @@ type StreamResponse = Extract<RelayResponse, { kind: 'stream' }>;
  * then `[DONE]` or the cut event. Respects backpressure; if the client leaves, cancels the
  * upstream. Never rejects.
  */
-export async function writeSseStream(res: ServerResponse, response: StreamResponse, headers: OutgoingHttpHeaders): Promise<StreamEnd> {
+export async function writeSseStream(
+  res: ServerResponse,
+  response: StreamResponse,
+  headers: OutgoingHttpHeaders,
+): Promise<StreamEnd> {
   // One listener per stream: the client leaving must release the upstream even while we await it.
   const onClose = (): void => {
     if (!res.writableFinished) response.cancel();
@@ -55,7 +59,8 @@ export async function writeSseStream(res: ServerResponse, response: StreamRespon
       }
     } catch (error) {
       if (res.destroyed) return { kind: 'client_gone' };
-      const cut = error instanceof StreamCutError ? error : new StreamCutError(describe(error), 'reset', { cause: error });
+      const cut =
+        error instanceof StreamCutError ? error : new StreamCutError(describe(error), 'reset', { cause: error });
       res.end(sseStreamCut(cut.message));
       return { kind: 'cut', error: cut };
     }

@@ -64,7 +64,9 @@ export class StreamReader {
           case 'cancelled':
             return;
           case 'failed':
-            throw new StreamCutError(state.fault.message, state.fault.cut, { cause: state.error ?? state.fault.body?.toString('utf8') });
+            throw new StreamCutError(state.fault.message, state.fault.cut, {
+              cause: state.error ?? state.fault.body?.toString('utf8'),
+            });
           default: {
             const unreachable: never = state;
             return unreachable;
@@ -91,7 +93,11 @@ export class StreamReader {
       if (this.state.kind !== 'reading') return; // cancelled meanwhile: the error is ours
       const verdict = classify({ error });
       const cut = verdict.kind === 'timeout' ? 'timeout' : 'reset';
-      this.state = { kind: 'failed', fault: { verdict, cut, message: `upstream stream broke: ${describe(error)}` }, error };
+      this.state = {
+        kind: 'failed',
+        fault: { verdict, cut, message: `upstream stream broke: ${describe(error)}` },
+        error,
+      };
       return;
     }
     if (this.state.kind !== 'reading') return;
@@ -132,6 +138,9 @@ export class StreamReader {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return (error as Error & { code?: unknown }).code === undefined ? error.message : `${String((error as { code?: unknown }).code)} ${error.message}`;
+  if (error instanceof Error)
+    return (error as Error & { code?: unknown }).code === undefined
+      ? error.message
+      : `${String((error as { code?: unknown }).code)} ${error.message}`;
   return String(error);
 }

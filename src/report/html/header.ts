@@ -9,20 +9,29 @@ import { htmlTable } from './html-table.js';
 
 export function headerHtml(result: RunResult): string {
   const { scenario, machine } = result;
-  const verdict = result.passed ? '<span class="verdict pass">PASSED</span>' : '<span class="verdict fail">FAILED</span>';
+  const verdict = result.passed
+    ? '<span class="verdict pass">PASSED</span>'
+    : '<span class="verdict fail">FAILED</span>';
   const facts: Array<[string, string]> = [
     ['Scenario file', scenario.file],
     ['Started', result.startedAt],
     ['Finished', result.finishedAt],
     ['Seed', String(scenario.seed)],
     ['Target', target(result)],
-    ['Machine', `${machine.platform}, ${machine.cpus} \u00d7 ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`],
+    [
+      'Machine',
+      `${machine.platform}, ${machine.cpus} \u00d7 ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+    ],
     ['Fault plane', result.faultPlane.embedded ? 'embedded (Toxiproxy-compatible)' : 'external Toxiproxy'],
   ];
   const notes = [
     ...(result.interrupted ? ['Interrupted: this is a partial run.'] : []),
-    ...(result.abortedBy !== undefined ? [`Stopped early by ${result.abortedBy}; the figures cover the load up to that point.`] : []),
-    ...(result.aggregates.accountingHolds ? [] : ['Accounting identity violated: scheduled \u2260 ok + failed + dropped.']),
+    ...(result.abortedBy !== undefined
+      ? [`Stopped early by ${result.abortedBy}; the figures cover the load up to that point.`]
+      : []),
+    ...(result.aggregates.accountingHolds
+      ? []
+      : ['Accounting identity violated: scheduled \u2260 ok + failed + dropped.']),
     ...result.cleanupErrors.map((e) => `Cleanup problem: ${e}`),
   ];
   return [
@@ -49,12 +58,15 @@ export function gatesHtml(result: RunResult): string {
     g.actual === null ? (g.note ?? 'no data') : formatGateValue(g.metric, g.actual),
     g.passed ? 'pass' : 'FAIL',
   ]);
-  return ['<section id="gates">', '<h2><a href="#gates">Gates</a></h2>', htmlTable(header, rows), '</section>'].join('\n');
+  return ['<section id="gates">', '<h2><a href="#gates">Gates</a></h2>', htmlTable(header, rows), '</section>'].join(
+    '\n',
+  );
 }
 
 /** The target and chain; for a variants run, each variant's. */
 function target(result: RunResult): string {
-  const describe = (t: RunResult['scenario']['target']): string => `${t.kind}${t.chain.length > 0 ? `, chain ${t.chain.join(' \u2192 ')}` : ''}`;
+  const describe = (t: RunResult['scenario']['target']): string =>
+    `${t.kind}${t.chain.length > 0 ? `, chain ${t.chain.join(' \u2192 ')}` : ''}`;
   if (!result.variants?.length) return describe(result.scenario.target);
   return result.variants.map((v) => `${v.name}: ${describe(v.result.scenario.target)}`).join('; ');
 }

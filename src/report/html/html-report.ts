@@ -59,7 +59,10 @@ export async function renderHtml(result: RunResult): Promise<string> {
 /** A single run: its timelines, spectrum and cost. A variants run: spectrum and cost across variants, then each variant's timelines. */
 async function chartsHtml(result: RunResult): Promise<string> {
   const variants = result.variants ?? [];
-  const runs = variants.length > 0 ? variants.map((v) => ({ name: v.name, result: v.result })) : [{ name: result.scenario.name, result }];
+  const runs =
+    variants.length > 0
+      ? variants.map((v) => ({ name: v.name, result: v.result }))
+      : [{ name: result.scenario.name, result }];
   const across = [
     percentileSpectrumChart(runs.map((r) => ({ name: r.name, aggregates: r.result.aggregates }))),
     costByBookChart(costByBook(result)),
@@ -71,8 +74,12 @@ async function chartsHtml(result: RunResult): Promise<string> {
     for (const chart of across) parts.push(await figureHtml(chart, { level: 3 }));
     for (const run of runs) {
       const id = `variant-${slug(run.name)}`;
-      parts.push(`<section class="variant" id="${escapeHtml(id)}">`, `<h3><a href="#${escapeHtml(id)}">Variant ${escapeHtml(run.name)}</a></h3>`);
-      for (const chart of timelineCharts(run.result)) parts.push(await figureHtml(chart, { level: 4, variant: run.name }));
+      parts.push(
+        `<section class="variant" id="${escapeHtml(id)}">`,
+        `<h3><a href="#${escapeHtml(id)}">Variant ${escapeHtml(run.name)}</a></h3>`,
+      );
+      for (const chart of timelineCharts(run.result))
+        parts.push(await figureHtml(chart, { level: 4, variant: run.name }));
       parts.push('</section>');
     }
   }

@@ -6,4 +6,3 @@ export function chainModels(run: RunResult): string[] {
   const providers = run.scenario.providers ?? [];
   return run.scenario.target.chain.map((name) => providers.find((p) => p.name === name)?.model ?? name);
 }
-

@@ -11,11 +11,23 @@ import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
 
-export const CONFIGURATIONS_HEADER = ['Configuration', 'Success Rate', 'Avg Failures/1K', 'Worst Case Recovery', 'Requests', 'p50', 'p95', 'p99', 'Failover time'];
+export const CONFIGURATIONS_HEADER = [
+  'Configuration',
+  'Success Rate',
+  'Avg Failures/1K',
+  'Worst Case Recovery',
+  'Requests',
+  'p50',
+  'p95',
+  'p99',
+  'Failover time',
+];
 
 /** `label` names a single run's row (variants are named by their variant names). */
 export function configurationsTable(result: RunResult, label?: string): ReportTable {
-  const rows = configurationsOf(result).map(({ name, result: run }) => configurationCells(result.variants?.length ? name : (label ?? name), run.aggregates));
+  const rows = configurationsOf(result).map(({ name, result: run }) =>
+    configurationCells(result.variants?.length ? name : (label ?? name), run.aggregates),
+  );
   return {
     id: 'configurations',
     title: 'Configurations',

@@ -10,23 +10,29 @@ import type { RunResult } from '../result.js';
 import { chainModels } from './chain.js';
 
 export function modelChainTable(result: RunResult): ReportTable | undefined {
-  const chains = configurationsOf(result).filter((c) => c.result.scenario.target.chain.length > 1 && c.result.scenario.target.kind !== 'direct');
+  const chains = configurationsOf(result).filter(
+    (c) => c.result.scenario.target.chain.length > 1 && c.result.scenario.target.kind !== 'direct',
+  );
   if (chains.length === 0) return undefined;
   const rows = chains.flatMap(({ name, result: run }) => {
     const label = `${name}: ${chainModels(run).join(' → ')}`;
     const { direct, fallback } = run.aggregates.failoverPenalty;
-    const healthy = direct.count === 0
-      ? [`${label}, primary healthy`, '—', '—', '—', 'no request served at the first attempt']
-      : [`${label}, primary healthy`, micros(direct.meanUs), micros(direct.p95Us), micros(direct.p99Us), '—'];
-    const failover = fallback.count === 0
-      ? [`${label}, failover triggered`, '—', '—', '—', 'no failover in this run']
-      : [
-          `${label}, failover triggered`,
-          micros(fallback.meanUs),
-          micros(fallback.p95Us),
-          micros(fallback.p99Us),
-          direct.count === 0 ? 'n/a' : `${signedMs((fallback.meanUs - direct.meanUs) / 1000)} avg (${fallback.count} requests)`,
-        ];
+    const healthy =
+      direct.count === 0
+        ? [`${label}, primary healthy`, '—', '—', '—', 'no request served at the first attempt']
+        : [`${label}, primary healthy`, micros(direct.meanUs), micros(direct.p95Us), micros(direct.p99Us), '—'];
+    const failover =
+      fallback.count === 0
+        ? [`${label}, failover triggered`, '—', '—', '—', 'no failover in this run']
+        : [
+            `${label}, failover triggered`,
+            micros(fallback.meanUs),
+            micros(fallback.p95Us),
+            micros(fallback.p99Us),
+            direct.count === 0
+              ? 'n/a'
+              : `${signedMs((fallback.meanUs - direct.meanUs) / 1000)} avg (${fallback.count} requests)`,
+          ];
     return [healthy, failover];
   });
   return {

@@ -11,7 +11,9 @@ import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../result.js';
 
 /** Tokens per served model over every configuration of the result. */
-export function servedTokens(result: RunResult): Map<string, { inputTokens: number; outputTokens: number; requests: number }> {
+export function servedTokens(
+  result: RunResult,
+): Map<string, { inputTokens: number; outputTokens: number; requests: number }> {
   const byModel = new Map<string, { inputTokens: number; outputTokens: number; requests: number }>();
   for (const { result: run } of configurationsOf(result)) {
     for (const [model, used] of Object.entries(run.aggregates.usage?.byModel ?? {})) {
@@ -47,11 +49,17 @@ export function modelPricesTable(result: RunResult): ReportTable | undefined {
     }
     return cells;
   });
-  const mixes = [...tokens].map(([model, u]) => `${model} ${(u.inputTokens / Math.max(1, u.outputTokens)).toFixed(2)}:1`).join(', ');
+  const mixes = [...tokens]
+    .map(([model, u]) => `${model} ${(u.inputTokens / Math.max(1, u.outputTokens)).toFixed(2)}:1`)
+    .join(', ');
   return {
     id: 'model-prices',
     title: 'Model prices: direct vs relay',
-    header: ['Model', `Direct $/MTok (${direct.name})`, ...relays.flatMap((r) => [`Relay $/MTok (${r.name})`, `Savings (${r.name})`])],
+    header: [
+      'Model',
+      `Direct $/MTok (${direct.name})`,
+      ...relays.flatMap((r) => [`Relay $/MTok (${r.name})`, `Savings (${r.name})`]),
+    ],
     rows,
     method: `${method(result)}. Prices per million input / output tokens from each book (sources and dates in the book); savings = 1 − relay cost / direct cost of the tokens this run's successes used on that model (input:output ${mixes}).${relays.length > 1 ? ' The relay books disagree; both are shown.' : ''}`,
   };
@@ -61,7 +69,11 @@ function priceText(price: ModelPrice | undefined): string {
   return price === undefined ? 'no price' : `${usd(price.input)} in / ${usd(price.output)} out`;
 }
 
-function savingsText(direct: ModelPrice | undefined, relay: ModelPrice | undefined, used: { inputTokens: number; outputTokens: number }): string {
+function savingsText(
+  direct: ModelPrice | undefined,
+  relay: ModelPrice | undefined,
+  used: { inputTokens: number; outputTokens: number },
+): string {
   if (direct === undefined || relay === undefined) return '—';
   const directCost = used.inputTokens * direct.input + used.outputTokens * direct.output;
   const relayCost = used.inputTokens * relay.input + used.outputTokens * relay.output;

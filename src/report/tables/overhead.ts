@@ -25,8 +25,17 @@ export function overheadTable(result: RunResult): ReportTable | undefined {
     const r = run.aggregates;
     return PERCENTILES.map(([label, key]) => {
       const overheadMs = (r.latency[key] - d.latency[key]) / 1000;
-      const relative = d.latency[key] > 0 ? ` (${overheadMs < 0 ? '−' : '+'}${(Math.abs(overheadMs * 1000 * 100) / d.latency[key]).toFixed(1)}%)` : '';
-      return [`${name}, ${label}`, micros(d.latency[key]), micros(r.latency[key]), `${signedMs(overheadMs)}${relative}`, `${percent(r.successRate)} (direct ${percent(d.successRate)})`];
+      const relative =
+        d.latency[key] > 0
+          ? ` (${overheadMs < 0 ? '−' : '+'}${(Math.abs(overheadMs * 1000 * 100) / d.latency[key]).toFixed(1)}%)`
+          : '';
+      return [
+        `${name}, ${label}`,
+        micros(d.latency[key]),
+        micros(r.latency[key]),
+        `${signedMs(overheadMs)}${relative}`,
+        `${percent(r.successRate)} (direct ${percent(d.successRate)})`,
+      ];
     });
   });
   return {

@@ -24,7 +24,13 @@ export function providersTable(result: RunResult): ReportTable | undefined {
     const monthly = cost && a.usage ? monthlyCost(cost, a.usage, volume) : undefined;
     const unpriced = cost && cost.unpricedModels.length > 0 ? ` (no price for ${cost.unpricedModels.join(', ')})` : '';
     const models = [...new Set(chainModels(run))];
-    return [name, monthly === undefined ? 'not priced' : `${money(monthly)}${unpriced}`, micros(a.latency.p99Us), percent(a.successRate), `${models.length} (${models.join(', ')})`];
+    return [
+      name,
+      monthly === undefined ? 'not priced' : `${money(monthly)}${unpriced}`,
+      micros(a.latency.p99Us),
+      percent(a.successRate),
+      `${models.length} (${models.join(', ')})`,
+    ];
   });
   return {
     id: 'providers',

@@ -16,14 +16,26 @@ export function uptimeLevelsTable(result: RunResult): ReportTable {
   const perHour = result.pricing?.downtimeCostPerHour;
   const row = (label: string, availability: number): string[] => {
     const { perMonth, perYear } = downtimeMinutes(availability);
-    return [label, minutesText(perMonth), minutesText(perYear), ...(perHour === undefined ? [] : [money(downtimeCostPerMonth(availability, perHour))])];
+    return [
+      label,
+      minutesText(perMonth),
+      minutesText(perYear),
+      ...(perHour === undefined ? [] : [money(downtimeCostPerMonth(availability, perHour))]),
+    ];
   };
   const quoted = QUOTED_UPTIME_LEVELS.map((level) => row(`${Number((level * 100).toFixed(2))}%`, level));
-  const measured = configurationsOf(result).map(({ name, result: run }) => row(`${name}: measured ${percent(run.aggregates.successRate)}`, run.aggregates.successRate));
+  const measured = configurationsOf(result).map(({ name, result: run }) =>
+    row(`${name}: measured ${percent(run.aggregates.successRate)}`, run.aggregates.successRate),
+  );
   return {
     id: 'uptime-levels',
     title: 'Uptime levels',
-    header: ['Uptime Level', 'Downtime/Month', 'Downtime/Year', ...(perHour === undefined ? [] : [`Downtime Cost/Month (at ${money(perHour)}/h)`])],
+    header: [
+      'Uptime Level',
+      'Downtime/Month',
+      'Downtime/Year',
+      ...(perHour === undefined ? [] : [`Downtime Cost/Month (at ${money(perHour)}/h)`]),
+    ],
     rows: [...quoted, ...measured],
     method: `${method(result)}. Downtime = (1 − availability) × an average month (30.44 days) or year (365.25 days); measured rows use the run's request availability (successes / scheduled), as if every hour of the month went like this run${perHour === undefined ? '' : `; downtime cost = downtime hours × ${money(perHour)} (scenario report.downtime_cost_per_hour)`}.`,
   };

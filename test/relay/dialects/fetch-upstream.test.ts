@@ -24,13 +24,16 @@ const sseHead = (res: ServerResponse): void => {
 /** Rejects (failing the test fast) unless `promise` settles within `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function readToEnd(stream: UpstreamStream): Promise<string> {
   let text = '';
-  for (let read = await stream.body.next(); read.done !== true; read = await stream.body.next()) text += read.value.toString('utf8');
+  for (let read = await stream.body.next(); read.done !== true; read = await stream.body.next())
+    text += read.value.toString('utf8');
   return text;
 }
 
@@ -64,8 +67,18 @@ describe.each(TRANSPORTS)('UpstreamClient contract (%s)', (_name, makeClient) =>
       res.end('{"error":{}}');
     });
     const res = await client.send(post(origin));
-    expect(stub.requests).toEqual([{ path: '/v1/chat/completions?api-version=2', headers: expect.objectContaining({ 'content-type': 'application/json', authorization: 'Bearer k' }), body: '{"q":1}' }]);
-    expect(res).toMatchObject({ status: 429, contentType: 'application/json', headers: { 'retry-after': '3', 'set-cookie': ['a=1', 'b=2'] } });
+    expect(stub.requests).toEqual([
+      {
+        path: '/v1/chat/completions?api-version=2',
+        headers: expect.objectContaining({ 'content-type': 'application/json', authorization: 'Bearer k' }),
+        body: '{"q":1}',
+      },
+    ]);
+    expect(res).toMatchObject({
+      status: 429,
+      contentType: 'application/json',
+      headers: { 'retry-after': '3', 'set-cookie': ['a=1', 'b=2'] },
+    });
     expect(res.body.toString('utf8')).toBe('{"error":{}}');
     expect(res.elapsedMs).toBeGreaterThan(0);
   });
@@ -73,7 +86,10 @@ describe.each(TRANSPORTS)('UpstreamClient contract (%s)', (_name, makeClient) =>
   it('send and stream: an abort before the headers rejects with the signal reason', async () => {
     const { client, origin } = await setup(stall);
     const reason = new DOMException('attempt timed out', 'TimeoutError');
-    const calls: Array<(request: ReturnType<typeof post>) => Promise<unknown>> = [(r) => client.send(r), (r) => client.stream(r)];
+    const calls: Array<(request: ReturnType<typeof post>) => Promise<unknown>> = [
+      (r) => client.send(r),
+      (r) => client.stream(r),
+    ];
     for (const call of calls) {
       const controller = new AbortController();
       const pending = call(post(origin, controller.signal));

@@ -3,7 +3,12 @@ import type { DialectName, DialectTarget, StreamContext, StreamFault } from '../
 import { DIALECTS } from '../../../src/relay/dialects/registry.js';
 import { SseParser, type SseEvent } from '../../../src/relay/streaming/sse-parser.js';
 
-export function target(dialect: DialectName, baseUrl: string, model = `${dialect}-model`, headers: Record<string, string> = {}): DialectTarget {
+export function target(
+  dialect: DialectName,
+  baseUrl: string,
+  model = `${dialect}-model`,
+  headers: Record<string, string> = {},
+): DialectTarget {
   const url = new URL(baseUrl);
   return {
     name: `${dialect}/${model}`,
@@ -49,16 +54,24 @@ export function translate(dialect: DialectName, sse: string, includeUsage = fals
     }
   }
   end ??= translator.end(out);
-  return { chunks: out.map((c) => JSON.parse(c) as Record<string, unknown>), end, contentAfter, usage: translator.usage() };
+  return {
+    chunks: out.map((c) => JSON.parse(c) as Record<string, unknown>),
+    end,
+    contentAfter,
+    usage: translator.usage(),
+  };
 }
 
 /** The concatenated `delta.content` of OpenAI chunks. */
 export function textOf(chunks: ReadonlyArray<Record<string, unknown>>): string {
-  return chunks
-    .map((c) => ((c['choices'] as Array<{ delta?: { content?: string } }>)[0]?.delta?.content ?? ''))
-    .join('');
+  return chunks.map((c) => (c['choices'] as Array<{ delta?: { content?: string } }>)[0]?.delta?.content ?? '').join('');
 }
 
 export function sse(events: ReadonlyArray<[string | undefined, unknown]>): string {
-  return events.map(([event, data]) => `${event === undefined ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`).join('');
+  return events
+    .map(
+      ([event, data]) =>
+        `${event === undefined ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+    )
+    .join('');
 }

@@ -8,7 +8,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../src/relay/dialects/chat-request.js';
 import type { UpstreamClient } from '../../../src/relay/upstream.js';
-import { attempt, collect, CREATED, jsonOf, nock, replyRecording, sseBody, streamOf, targetFor, trickle, TRANSPORTS, useNock, type SeenRequest } from './support/nock-upstream.js';
+import {
+  attempt,
+  collect,
+  CREATED,
+  jsonOf,
+  nock,
+  replyRecording,
+  sseBody,
+  streamOf,
+  targetFor,
+  trickle,
+  TRANSPORTS,
+  useNock,
+  type SeenRequest,
+} from './support/nock-upstream.js';
 
 useNock();
 
@@ -16,7 +30,13 @@ const ORIGIN = 'https://generativelanguage.googleapis.com';
 const GENERATE = '/v1beta/models/gemini-2.5-flash:generateContent';
 const STREAM = '/v1beta/models/gemini-2.5-flash:streamGenerateContent';
 const target = targetFor(
-  { name: 'gemini/gemini-2.5-flash', dialect: 'gemini', model: 'gemini-2.5-flash', baseUrl: `${ORIGIN}/v1beta`, apiKeyEnv: 'GEMINI_API_KEY' },
+  {
+    name: 'gemini/gemini-2.5-flash',
+    dialect: 'gemini',
+    model: 'gemini-2.5-flash',
+    baseUrl: `${ORIGIN}/v1beta`,
+    apiKeyEnv: 'GEMINI_API_KEY',
+  },
   { GEMINI_API_KEY: 'AIza-test' },
 );
 
@@ -48,7 +68,13 @@ const generateBody = {
 const promptTokensDetails = [{ modality: 'TEXT', tokenCount: 12 }];
 const answer = {
   candidates: [{ content: { parts: [{ text: 'Grüß dich.' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
-  usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 4, totalTokenCount: 41, promptTokensDetails, thoughtsTokenCount: 25 },
+  usageMetadata: {
+    promptTokenCount: 12,
+    candidatesTokenCount: 4,
+    totalTokenCount: 41,
+    promptTokensDetails,
+    thoughtsTokenCount: 25,
+  },
   modelVersion: 'gemini-2.5-flash',
   responseId: '4sXjaKq0Hf2o1MkP5rWc6Qo',
 };
@@ -68,7 +94,13 @@ const recordedStream = sseBody(
       undefined,
       {
         candidates: [{ content: { parts: [{ text: ' dich.' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
-        usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 4, totalTokenCount: 38, promptTokensDetails, thoughtsTokenCount: 22 },
+        usageMetadata: {
+          promptTokenCount: 12,
+          candidatesTokenCount: 4,
+          totalTokenCount: 38,
+          promptTokensDetails,
+          thoughtsTokenCount: 22,
+        },
         modelVersion: 'gemini-2.5-flash',
         responseId: 'G8bjaIbAMpS41MkP9t2b-QE',
       },
@@ -84,7 +116,12 @@ const chunkOf = (delta: object, finish: string | null) => ({
   model: 'gemini-2.5-flash',
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
 });
-const translatedChunks = [chunkOf({ role: 'assistant', content: '' }, null), chunkOf({ content: 'Grüß' }, null), chunkOf({ content: ' dich.' }, null), chunkOf({}, 'stop')];
+const translatedChunks = [
+  chunkOf({ role: 'assistant', content: '' }, null),
+  chunkOf({ content: 'Grüß' }, null),
+  chunkOf({ content: ' dich.' }, null),
+  chunkOf({}, 'stop'),
+];
 const usageChunk = {
   id: 'G8bjaIbAMpS41MkP9t2b-QE',
   object: 'chat.completion.chunk',
@@ -95,17 +132,31 @@ const usageChunk = {
   usage: { prompt_tokens: 12, completion_tokens: 26, total_tokens: 38 },
 };
 
-const rateLimited = { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } };
+const rateLimited = {
+  error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' },
+};
 const outOfQuota = {
   error: {
     code: 429,
     message:
       'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. ',
     status: 'RESOURCE_EXHAUSTED',
-    details: [{ '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] }],
+    details: [
+      {
+        '@type': 'type.googleapis.com/google.rpc.Help',
+        links: [
+          {
+            description: 'Learn more about Gemini API quotas',
+            url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+          },
+        ],
+      },
+    ],
   },
 };
-const unavailable = { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } };
+const unavailable = {
+  error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
+};
 
 describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) => {
   let client: UpstreamClient;
@@ -118,14 +169,20 @@ describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) =
 
   function expectGeminiHeaders(seen: SeenRequest): void {
     expect(seen.method).toBe('POST');
-    expect(seen.headers).toMatchObject({ 'x-goog-api-key': 'AIza-test', 'content-type': 'application/json', 'x-request-id': 'req-ge-1' });
+    expect(seen.headers).toMatchObject({
+      'x-goog-api-key': 'AIza-test',
+      'content-type': 'application/json',
+      'x-request-id': 'req-ge-1',
+    });
     expect(seen.headers).not.toHaveProperty('authorization');
     expect(seen.headers).not.toHaveProperty('x-api-key');
   }
 
   it('maps the request to generateContent and the answer to a chat.completion', async () => {
     const seen: SeenRequest[] = [];
-    const scope = replyRecording(nock(ORIGIN).post(GENERATE), seen, 200, JSON.stringify(answer, null, 2), { 'content-type': 'application/json; charset=UTF-8' });
+    const scope = replyRecording(nock(ORIGIN).post(GENERATE), seen, 200, JSON.stringify(answer, null, 2), {
+      'content-type': 'application/json; charset=UTF-8',
+    });
 
     const outcome = await attempt(client, target, request, 'req-ge-1');
 
@@ -142,7 +199,14 @@ describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) =
       object: 'chat.completion',
       created: CREATED,
       model: 'gemini-2.5-flash',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Grüß dich.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Grüß dich.', refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
       usage: { prompt_tokens: 12, completion_tokens: 29, total_tokens: 41 },
     });
   });
@@ -150,13 +214,21 @@ describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) =
   it('maps MAX_TOKENS to finish_reason length', async () => {
     const truncated = { ...answer, candidates: [{ ...answer.candidates[0], finishReason: 'MAX_TOKENS' }] };
     nock(ORIGIN).post(GENERATE).reply(200, truncated);
-    const body = JSON.parse(String(jsonOf(await attempt(client, target, request, 'req-ge-1')).body)) as { choices: Array<{ finish_reason: unknown }> };
+    const body = JSON.parse(String(jsonOf(await attempt(client, target, request, 'req-ge-1')).body)) as {
+      choices: Array<{ finish_reason: unknown }>;
+    };
     expect(body.choices[0]?.finish_reason).toBe('length');
   });
 
   it('streams from streamGenerateContent?alt=sse: events become OpenAI chunks, usage after EOF', async () => {
     const seen: SeenRequest[] = [];
-    const scope = replyRecording(nock(ORIGIN).post(STREAM).query({ alt: 'sse' }), seen, 200, trickle(recordedStream, 7), { 'content-type': 'text/event-stream' });
+    const scope = replyRecording(
+      nock(ORIGIN).post(STREAM).query({ alt: 'sse' }),
+      seen,
+      200,
+      trickle(recordedStream, 7),
+      { 'content-type': 'text/event-stream' },
+    );
 
     const outcome = await attempt(client, target, streamRequest, 'req-ge-1');
 
@@ -182,14 +254,22 @@ describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) =
   });
 
   describe.each([
-    ['429 RESOURCE_EXHAUSTED (rate limit)', 429, rateLimited, { kind: 'status_429', retryable: true }, 'rate_limit_error'],
+    [
+      '429 RESOURCE_EXHAUSTED (rate limit)',
+      429,
+      rateLimited,
+      { kind: 'status_429', retryable: true },
+      'rate_limit_error',
+    ],
     // "exceeded your current quota" is how Google words an exhausted (e.g. daily) quota
     ['429 RESOURCE_EXHAUSTED (quota)', 429, outOfQuota, { kind: 'quota', retryable: true }, 'insufficient_quota'],
     ['503 UNAVAILABLE', 503, unavailable, { kind: 'status_5xx', retryable: true }, 'server_error'],
   ] as const)('error %s', (_label, status, body, verdict, openAIType) => {
     it.each([false, true])('stream %s: classified, the body translated to OpenAI error shape', async (stream) => {
       const interceptor = stream ? nock(ORIGIN).post(STREAM).query({ alt: 'sse' }) : nock(ORIGIN).post(GENERATE);
-      const scope = interceptor.reply(status, JSON.stringify(body, null, 2), { 'content-type': 'application/json; charset=UTF-8' });
+      const scope = interceptor.reply(status, JSON.stringify(body, null, 2), {
+        'content-type': 'application/json; charset=UTF-8',
+      });
 
       const outcome = await attempt(client, target, stream ? streamRequest : request, 'req-ge-1');
 
@@ -198,7 +278,9 @@ describe.each(TRANSPORTS)('gemini dialect over nock (%s)', (_name, makeClient) =
       expect(outcome.verdict).toEqual(verdict);
       if (outcome.response !== undefined) return;
       expect(outcome.status).toBe(status);
-      expect(JSON.parse(outcome.body?.toString('utf8') ?? 'null')).toEqual({ error: { message: body.error.message, type: openAIType, param: null, code: body.error.status } });
+      expect(JSON.parse(outcome.body?.toString('utf8') ?? 'null')).toEqual({
+        error: { message: body.error.message, type: openAIType, param: null, code: body.error.status },
+      });
     });
   });
 });

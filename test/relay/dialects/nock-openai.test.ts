@@ -6,14 +6,33 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../src/relay/dialects/chat-request.js';
 import type { UpstreamClient } from '../../../src/relay/upstream.js';
-import { attempt, collect, jsonOf, nock, replyRecording, sseBody, streamOf, targetFor, trickle, TRANSPORTS, useNock, type SeenRequest } from './support/nock-upstream.js';
+import {
+  attempt,
+  collect,
+  jsonOf,
+  nock,
+  replyRecording,
+  sseBody,
+  streamOf,
+  targetFor,
+  trickle,
+  TRANSPORTS,
+  useNock,
+  type SeenRequest,
+} from './support/nock-upstream.js';
 
 useNock();
 
 const ORIGIN = 'https://api.openai.com';
 const PATH = '/v1/chat/completions';
 const target = targetFor(
-  { name: 'openai/gpt-4o-mini', dialect: 'openai', model: 'gpt-4o-mini', baseUrl: `${ORIGIN}/v1`, apiKeyEnv: 'OPENAI_API_KEY' },
+  {
+    name: 'openai/gpt-4o-mini',
+    dialect: 'openai',
+    model: 'gpt-4o-mini',
+    baseUrl: `${ORIGIN}/v1`,
+    apiKeyEnv: 'OPENAI_API_KEY',
+  },
   { OPENAI_API_KEY: 'sk-test-openai' },
 );
 
@@ -34,13 +53,25 @@ const completion = {
   object: 'chat.completion',
   created: 1741569952,
   model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Grüß dich.', refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'Grüß dich.', refusal: null, annotations: [] },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
   usage: {
     prompt_tokens: 19,
     completion_tokens: 4,
     total_tokens: 23,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   },
   service_tier: 'default',
   system_fingerprint: 'fp_06737a9306',
@@ -61,13 +92,25 @@ const recordedChunks = [
   chunk([{ index: 0, delta: { content: 'Grüß' }, logprobs: null, finish_reason: null }]),
   chunk([{ index: 0, delta: { content: ' dich.' }, logprobs: null, finish_reason: null }]),
   chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
-  chunk([], { prompt_tokens: 19, completion_tokens: 4, total_tokens: 23, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } }),
+  chunk([], {
+    prompt_tokens: 19,
+    completion_tokens: 4,
+    total_tokens: 23,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  }),
 ];
 const recordedStream = sseBody([...recordedChunks.map((c) => [undefined, c] as const), [undefined, '[DONE]']]);
 
 const rateLimited = {
   error: {
-    message: 'Rate limit reached for gpt-4o-mini in organization org-abc123 on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+    message:
+      'Rate limit reached for gpt-4o-mini in organization org-abc123 on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.',
     type: 'requests',
     param: null,
     code: 'rate_limit_exceeded',
@@ -75,7 +118,8 @@ const rateLimited = {
 };
 const outOfQuota = {
   error: {
-    message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    message:
+      'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
     type: 'insufficient_quota',
     param: null,
     code: 'insufficient_quota',
@@ -94,7 +138,11 @@ describe.each(TRANSPORTS)('openai dialect over nock (%s)', (_name, makeClient) =
   function expectOpenAIHeaders(seen: SeenRequest): void {
     expect(seen.method).toBe('POST');
     expect(seen.path).toBe(PATH);
-    expect(seen.headers).toMatchObject({ authorization: 'Bearer sk-test-openai', 'content-type': 'application/json', 'x-request-id': 'req-oa-1' });
+    expect(seen.headers).toMatchObject({
+      authorization: 'Bearer sk-test-openai',
+      'content-type': 'application/json',
+      'x-request-id': 'req-oa-1',
+    });
     expect(seen.headers).not.toHaveProperty('x-api-key');
     expect(seen.headers).not.toHaveProperty('x-goog-api-key');
   }
@@ -102,7 +150,10 @@ describe.each(TRANSPORTS)('openai dialect over nock (%s)', (_name, makeClient) =
   it('sends the request as the client wrote it, with the target model and Bearer auth; passes the completion through', async () => {
     const seen: SeenRequest[] = [];
     const text = JSON.stringify(completion);
-    const scope = replyRecording(nock(ORIGIN).post(PATH), seen, 200, text, { 'content-type': 'application/json', 'x-request-id': 'req_7c1d' });
+    const scope = replyRecording(nock(ORIGIN).post(PATH), seen, 200, text, {
+      'content-type': 'application/json',
+      'x-request-id': 'req_7c1d',
+    });
 
     const outcome = await attempt(client, target, request, 'req-oa-1');
 
@@ -120,7 +171,9 @@ describe.each(TRANSPORTS)('openai dialect over nock (%s)', (_name, makeClient) =
 
   it('streams: asks upstream for usage, yields the chunks verbatim, the usage chunk last', async () => {
     const seen: SeenRequest[] = [];
-    const scope = replyRecording(nock(ORIGIN).post(PATH), seen, 200, trickle(recordedStream, 7), { 'content-type': 'text/event-stream; charset=utf-8' });
+    const scope = replyRecording(nock(ORIGIN).post(PATH), seen, 200, trickle(recordedStream, 7), {
+      'content-type': 'text/event-stream; charset=utf-8',
+    });
 
     const outcome = await attempt(client, target, streamRequest, 'req-oa-1');
 
@@ -133,7 +186,12 @@ describe.each(TRANSPORTS)('openai dialect over nock (%s)', (_name, makeClient) =
     expect(stream.usage()).toEqual({ promptTokens: 19, completionTokens: 4 });
     expect(scope.isDone()).toBe(true);
     expectOpenAIHeaders(seen[0]!);
-    expect(seen[0]!.body).toEqual({ ...request, model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true } });
+    expect(seen[0]!.body).toEqual({
+      ...request,
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('streams without the usage chunk when the client did not ask, yet still reads usage', async () => {
@@ -156,7 +214,9 @@ describe.each(TRANSPORTS)('openai dialect over nock (%s)', (_name, makeClient) =
   ] as const)('error %s', (_label, status, body, verdict) => {
     it.each([false, true])('stream %s: classified, the OpenAI body passed through byte for byte', async (stream) => {
       const text = JSON.stringify(body);
-      const scope = nock(ORIGIN).post(PATH).reply(status, text, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_9f2e' });
+      const scope = nock(ORIGIN)
+        .post(PATH)
+        .reply(status, text, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_9f2e' });
 
       const outcome = await attempt(client, target, stream ? streamRequest : request, 'req-oa-1');
 

@@ -16,20 +16,46 @@ const completion = {
 
 describe('openai dialect: request', () => {
   it('passes the request through with the target model forced and unknown fields kept', () => {
-    const out = openaiDialect.buildRequest(deepseek, { model: 'cheap', messages: [{ role: 'user', content: 'hi' }], temperature: 0, logit_bias: { '1': 2 } }, 'req-1');
+    const out = openaiDialect.buildRequest(
+      deepseek,
+      { model: 'cheap', messages: [{ role: 'user', content: 'hi' }], temperature: 0, logit_bias: { '1': 2 } },
+      'req-1',
+    );
     expect(out.path).toBe('/v1/chat/completions');
-    expect(out.headers).toMatchObject({ authorization: 'Bearer sk', 'content-type': 'application/json', 'x-request-id': 'req-1' });
-    expect(JSON.parse(out.body)).toEqual({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'hi' }], temperature: 0, logit_bias: { '1': 2 } });
+    expect(out.headers).toMatchObject({
+      authorization: 'Bearer sk',
+      'content-type': 'application/json',
+      'x-request-id': 'req-1',
+    });
+    expect(JSON.parse(out.body)).toEqual({
+      model: 'deepseek-chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0,
+      logit_bias: { '1': 2 },
+    });
   });
 
   it('always asks a stream for usage, keeping other stream options', () => {
-    const out = openaiDialect.buildRequest(deepseek, { model: 'cheap', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: false, x: 1 } as never }, 'r');
+    const out = openaiDialect.buildRequest(
+      deepseek,
+      {
+        model: 'cheap',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        stream_options: { include_usage: false, x: 1 } as never,
+      },
+      'r',
+    );
     expect(JSON.parse(out.body)).toMatchObject({ stream: true, stream_options: { include_usage: true, x: 1 } });
   });
 
   it("sends the client's model when the target has none (legacy config)", () => {
     const legacy = { ...deepseek, model: '' };
-    expect(JSON.parse(openaiDialect.buildRequest(legacy, { model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] }, 'r').body).model).toBe('gpt-x');
+    expect(
+      JSON.parse(
+        openaiDialect.buildRequest(legacy, { model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }] }, 'r').body,
+      ).model,
+    ).toBe('gpt-x');
   });
 });
 
@@ -45,7 +71,11 @@ describe('openai dialect: response', () => {
   });
 
   it('passes an OpenAI error body through unchanged', () => {
-    const raw = Buffer.from(JSON.stringify({ error: { message: 'quota', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } }));
+    const raw = Buffer.from(
+      JSON.stringify({
+        error: { message: 'quota', type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
+      }),
+    );
     const outcome = openaiDialect.parseResponse(429, { 'retry-after': '20' }, raw, responseContext);
     expect(outcome.verdict).toBe(VERDICTS.quota);
     if (outcome.response !== undefined) throw new Error('expected a failure');
@@ -57,17 +87,34 @@ describe('openai dialect: response', () => {
     const outcome = openaiDialect.parseResponse(502, {}, Buffer.from('<html>Bad Gateway</html>'), responseContext);
     expect(outcome.verdict).toBe(VERDICTS.status_5xx);
     if (outcome.response !== undefined) throw new Error('expected a failure');
-    expect(JSON.parse(String(outcome.body))).toEqual({ error: { message: 'upstream answered HTTP 502: <html>Bad Gateway</html>', type: 'server_error', param: null, code: null } });
+    expect(JSON.parse(String(outcome.body))).toEqual({
+      error: {
+        message: 'upstream answered HTTP 502: <html>Bad Gateway</html>',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    });
   });
 
   it('fails a 200 with an error body', () => {
-    const outcome = openaiDialect.parseResponse(200, {}, Buffer.from('{"error":{"message":"overloaded","type":"server_error"}}'), responseContext);
+    const outcome = openaiDialect.parseResponse(
+      200,
+      {},
+      Buffer.from('{"error":{"message":"overloaded","type":"server_error"}}'),
+      responseContext,
+    );
     expect(outcome.verdict).toBe(VERDICTS.error_body);
   });
 });
 
 const chunk = (delta: object, finish: string | null = null, extra: object = {}) => ({
-  id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }], ...extra,
+  id: 'c',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+  ...extra,
 });
 
 describe('openai dialect: stream', () => {
@@ -75,7 +122,17 @@ describe('openai dialect: stream', () => {
     [undefined, chunk({ role: 'assistant', content: '' })],
     [undefined, chunk({ content: 'Hi' })],
     [undefined, chunk({}, 'stop')],
-    [undefined, { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 } }],
+    [
+      undefined,
+      {
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [],
+        usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+      },
+    ],
     [undefined, '[DONE]'],
   ]);
 
@@ -95,7 +152,13 @@ describe('openai dialect: stream', () => {
   });
 
   it('reports an in-band error chunk', () => {
-    const { end } = translate('openai', sse([[undefined, chunk({ content: 'Hi' })], [undefined, { error: { message: 'boom', type: 'server_error' } }]]));
+    const { end } = translate(
+      'openai',
+      sse([
+        [undefined, chunk({ content: 'Hi' })],
+        [undefined, { error: { message: 'boom', type: 'server_error' } }],
+      ]),
+    );
     expect(end).toMatchObject({ cut: 'in_band_error', verdict: VERDICTS.status_5xx, status: 500 });
   });
 
@@ -104,10 +167,21 @@ describe('openai dialect: stream', () => {
   });
 
   it('accepts EOF after a finish reason without [DONE]', () => {
-    expect(translate('openai', sse([[undefined, chunk({ content: 'Hi' })], [undefined, chunk({}, 'stop')]])).end).toBe('done');
+    expect(
+      translate(
+        'openai',
+        sse([
+          [undefined, chunk({ content: 'Hi' })],
+          [undefined, chunk({}, 'stop')],
+        ]),
+      ).end,
+    ).toBe('done');
   });
 
   it('calls a non-JSON chunk malformed', () => {
-    expect(translate('openai', 'data: {not json\n\n').end).toMatchObject({ cut: 'malformed', verdict: VERDICTS.malformed });
+    expect(translate('openai', 'data: {not json\n\n').end).toMatchObject({
+      cut: 'malformed',
+      verdict: VERDICTS.malformed,
+    });
   });
 });

@@ -5,7 +5,16 @@
  * transitions show in `GET /relay/events` and in `relay_breaker_transitions_total`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, closeAll, openaiError, openaiJson, sleep, startTestRelay, startUpstream, status } from './support.js';
+import {
+  chatBody,
+  closeAll,
+  openaiError,
+  openaiJson,
+  sleep,
+  startTestRelay,
+  startUpstream,
+  status,
+} from './support.js';
 
 afterEach(closeAll);
 
@@ -14,15 +23,32 @@ const MARGIN_MS = 200;
 
 describe('circuit breaker', () => {
   it('opens, probes, reopens on a failed probe, closes, then ramps traffic back', async () => {
-    const [primary, secondary] = await Promise.all([startUpstream(status(500, openaiError('down'))), startUpstream(openaiJson('from secondary'))]);
+    const [primary, secondary] = await Promise.all([
+      startUpstream(status(500, openaiError('down'))),
+      startUpstream(openaiJson('from secondary')),
+    ]);
     const relay = await startTestRelay({
       providers: [
         { name: 'primary', dialect: 'openai', baseUrl: `${primary.origin}/v1` },
         { name: 'secondary', dialect: 'openai', baseUrl: `${secondary.origin}/v1` },
       ],
-      models: { gpt: { chain: [{ provider: 'primary', model: 'p' }, { provider: 'secondary', model: 's' }] } },
+      models: {
+        gpt: {
+          chain: [
+            { provider: 'primary', model: 'p' },
+            { provider: 'secondary', model: 's' },
+          ],
+        },
+      },
       policies: {
-        breaker: { consecutiveFailures: 3, openMs: OPEN_MS, halfOpenProbes: 1, halfOpenSuccesses: 2, rampMs: 20_000, rampStartShare: 0.1 },
+        breaker: {
+          consecutiveFailures: 3,
+          openMs: OPEN_MS,
+          halfOpenProbes: 1,
+          halfOpenSuccesses: 2,
+          rampMs: 20_000,
+          rampStartShare: 0.1,
+        },
       },
     });
     /** One request that must be served as said; the breaker changed (if it did) between `sent` and `done`. */
@@ -72,7 +98,13 @@ describe('circuit breaker', () => {
     expect(await transitions()).toEqual(['closed->open', 'open->halfOpen', 'halfOpen->open', 'open->halfOpen']);
     await ask('primary', '1');
     expect(primary.count).toBe(6);
-    expect(await transitions()).toEqual(['closed->open', 'open->halfOpen', 'halfOpen->open', 'open->halfOpen', 'halfOpen->closed']);
+    expect(await transitions()).toEqual([
+      'closed->open',
+      'open->halfOpen',
+      'halfOpen->open',
+      'open->halfOpen',
+      'halfOpen->closed',
+    ]);
 
     // Slow start: right after closing it takes ~10-30% of the traffic, not all of it.
     const before = primary.count;

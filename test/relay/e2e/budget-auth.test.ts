@@ -21,8 +21,21 @@ async function budgetRelay() {
   const relay = await startTestRelay({
     auth: {
       keys: [
-        { id: 'rejecter', sha256: hashToken(TOKENS.reject), budgetUsd: 0.001, budgetPeriod: 'day', onBudgetExhausted: 'reject' },
-        { id: 'downgrader', sha256: hashToken(TOKENS.downgrade), budgetUsd: 0.001, budgetPeriod: 'month', onBudgetExhausted: 'downgrade', downgradeTo: 'cheap' },
+        {
+          id: 'rejecter',
+          sha256: hashToken(TOKENS.reject),
+          budgetUsd: 0.001,
+          budgetPeriod: 'day',
+          onBudgetExhausted: 'reject',
+        },
+        {
+          id: 'downgrader',
+          sha256: hashToken(TOKENS.downgrade),
+          budgetUsd: 0.001,
+          budgetPeriod: 'month',
+          onBudgetExhausted: 'downgrade',
+          downgradeTo: 'cheap',
+        },
         { id: 'free', sha256: hashToken(TOKENS.free) },
       ],
     },
@@ -61,10 +74,15 @@ describe('budgets', () => {
     expect((await relay.get('/metrics')).text).toContain('relay_refused_total{reason="budget"} 1');
   });
 
-  it('refuses requests beyond a key\'s requestsPerMinute with 429 + Retry-After, before any upstream call', async () => {
+  it("refuses requests beyond a key's requestsPerMinute with 429 + Retry-After, before any upstream call", async () => {
     const upstream = await startUpstream(openaiAny('answer', { prompt: 1, completion: 1 }));
     const relay = await startTestRelay({
-      auth: { keys: [{ id: 'slow', sha256: hashToken('slow-token'), requestsPerMinute: 2 }, { id: 'other', sha256: hashToken('other-token') }] },
+      auth: {
+        keys: [
+          { id: 'slow', sha256: hashToken('slow-token'), requestsPerMinute: 2 },
+          { id: 'other', sha256: hashToken('other-token') },
+        ],
+      },
       providers: [{ name: 'p', dialect: 'openai', baseUrl: `${upstream.origin}/v1` }],
       models: { gpt: { chain: [{ provider: 'p', model: 'm' }] } },
     });

@@ -45,11 +45,16 @@ describe('response cache', () => {
   it('bypasses the cache at temperature 0.7 (and for streams, and with x-relay-cache: off)', async () => {
     const { upstream, relay } = await cachedRelay();
 
-    for (let i = 0; i < 2; i++) expect((await relay.chat(chatBody('gpt', { temperature: 0.7 }))).header('x-relay-cache')).toBe('bypass');
+    for (let i = 0; i < 2; i++)
+      expect((await relay.chat(chatBody('gpt', { temperature: 0.7 }))).header('x-relay-cache')).toBe('bypass');
     expect((await relay.chat(BASE, { headers: { 'x-relay-cache': 'off' } })).header('x-relay-cache')).toBe('bypass');
     for (let i = 0; i < 2; i++) {
       const streamed = await relay.stream({ ...BASE, stream: true });
-      expect([streamed.status, streamed.header('x-relay-cache'), streamed.events.at(-1)]).toEqual([200, 'bypass', '[DONE]']);
+      expect([streamed.status, streamed.header('x-relay-cache'), streamed.events.at(-1)]).toEqual([
+        200,
+        'bypass',
+        '[DONE]',
+      ]);
     }
     expect(upstream.count).toBe(5);
 
@@ -82,11 +87,18 @@ describe('response cache', () => {
     for (const [name, change] of variations) {
       const before = upstream.count;
       const reply = await relay.chat({ ...BASE, ...change });
-      expect({ name, cache: reply.header('x-relay-cache'), status: reply.status }).toEqual({ name, cache: 'miss', status: 200 });
+      expect({ name, cache: reply.header('x-relay-cache'), status: reply.status }).toEqual({
+        name,
+        cache: 'miss',
+        status: 200,
+      });
       expect(upstream.count).toBe(before + 1);
     }
     for (const [name, change] of variations) {
-      expect({ name, cache: (await relay.chat({ ...BASE, ...change })).header('x-relay-cache') }).toEqual({ name, cache: 'hit' });
+      expect({ name, cache: (await relay.chat({ ...BASE, ...change })).header('x-relay-cache') }).toEqual({
+        name,
+        cache: 'hit',
+      });
     }
     expect(upstream.count).toBe(1 + variations.length);
   });
@@ -95,7 +107,12 @@ describe('response cache', () => {
     [false, 2],
     [true, 1],
   ])('with shared: %s, two client keys cost %i upstream call(s) for the same request', async (shared, calls) => {
-    const auth = { keys: [{ id: 'a', sha256: hashToken('token-a') }, { id: 'b', sha256: hashToken('token-b') }] };
+    const auth = {
+      keys: [
+        { id: 'a', sha256: hashToken('token-a') },
+        { id: 'b', sha256: hashToken('token-b') },
+      ],
+    };
     const { upstream, relay } = await cachedRelay({ auth }, shared);
 
     const a = await relay.chat(BASE, { headers: { authorization: 'Bearer token-a' } });

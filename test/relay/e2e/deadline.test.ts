@@ -25,7 +25,14 @@ describe('request deadline', () => {
         attemptTimeoutMs: ATTEMPT_MS,
         ttfbTimeoutMs: ATTEMPT_MS,
       })),
-      models: { gpt: { chain: [{ provider: 'stall0', model: 'm' }, { provider: 'stall1', model: 'm' }] } },
+      models: {
+        gpt: {
+          chain: [
+            { provider: 'stall0', model: 'm' },
+            { provider: 'stall1', model: 'm' },
+          ],
+        },
+      },
       policies: { breaker: { enabled: false } },
     });
 
@@ -34,7 +41,9 @@ describe('request deadline', () => {
     for (const reply of replies) {
       expect(reply.status).toBe(504);
       expect(reply.json().error).toMatchObject({ type: 'relay_timeout', code: 'deadline_exceeded' });
-      expect(reply.json().error.message).toMatch(/^deadline of 1300 ms exceeded after 2 attempt\(s\): stall0\/m: timeout/);
+      expect(reply.json().error.message).toMatch(
+        /^deadline of 1300 ms exceeded after 2 attempt\(s\): stall0\/m: timeout/,
+      );
       expect(reply.header('x-relay-attempts')).toBe('2');
       // The first attempt timed out at 1 s, the second was cut at the deadline: ~1.3 s, never 2 s.
       expect(reply.ms).toBeGreaterThanOrEqual(DEADLINE_MS * 0.95);
@@ -42,7 +51,10 @@ describe('request deadline', () => {
     }
     expect([first.count, second.count]).toEqual([N, N]);
     // Each second attempt started ~1 s after its first: it really was a second attempt.
-    expect(Math.min(...second.requests.map((seen) => seen.receivedAt)) - Math.min(...first.requests.map((seen) => seen.receivedAt))).toBeGreaterThanOrEqual(ATTEMPT_MS * 0.9);
+    expect(
+      Math.min(...second.requests.map((seen) => seen.receivedAt)) -
+        Math.min(...first.requests.map((seen) => seen.receivedAt)),
+    ).toBeGreaterThanOrEqual(ATTEMPT_MS * 0.9);
     await eventually(() => expect([first.closedEarly, second.closedEarly]).toEqual([N, N]));
   });
 
@@ -50,7 +62,15 @@ describe('request deadline', () => {
     const upstream = await startUpstream(stall);
     const relay = await startTestRelay({
       server: { deadlineMs: 400 },
-      providers: [{ name: 'stall', dialect: 'openai', baseUrl: `${upstream.origin}/v1`, attemptTimeoutMs: 5_000, ttfbTimeoutMs: 5_000 }],
+      providers: [
+        {
+          name: 'stall',
+          dialect: 'openai',
+          baseUrl: `${upstream.origin}/v1`,
+          attemptTimeoutMs: 5_000,
+          ttfbTimeoutMs: 5_000,
+        },
+      ],
       models: { gpt: { chain: [{ provider: 'stall', model: 'm' }] } },
     });
 

@@ -31,9 +31,22 @@ function twoOpenAI(primaryBaseUrl: string, secondaryBaseUrl: string): Record<str
   return {
     providers: [
       { name: 'primary', dialect: 'openai', baseUrl: primaryBaseUrl, attemptTimeoutMs: 300, ttfbTimeoutMs: 300 },
-      { name: 'secondary', dialect: 'openai', baseUrl: secondaryBaseUrl, attemptTimeoutMs: 5_000, ttfbTimeoutMs: 5_000 },
+      {
+        name: 'secondary',
+        dialect: 'openai',
+        baseUrl: secondaryBaseUrl,
+        attemptTimeoutMs: 5_000,
+        ttfbTimeoutMs: 5_000,
+      },
     ],
-    models: { gpt: { chain: [{ provider: 'primary', model: 'p-model' }, { provider: 'secondary', model: 's-model' }] } },
+    models: {
+      gpt: {
+        chain: [
+          { provider: 'primary', model: 'p-model' },
+          { provider: 'secondary', model: 's-model' },
+        ],
+      },
+    },
   };
 }
 
@@ -92,7 +105,10 @@ describe('failover between OpenAI-dialect upstreams', () => {
 
   it('does not fail over on a 400: the client error is passed through', async () => {
     const body = openaiError('context too long', 'invalid_request_error', 'context_length_exceeded');
-    const [primary, secondary] = await Promise.all([startUpstream(status(400, body)), startUpstream(openaiJson('unused'))]);
+    const [primary, secondary] = await Promise.all([
+      startUpstream(status(400, body)),
+      startUpstream(openaiJson('unused')),
+    ]);
     const relay = await startTestRelay(twoOpenAI(`${primary.origin}/v1`, `${secondary.origin}/v1`));
 
     const reply = await relay.chat(chatBody('gpt'));
@@ -114,8 +130,22 @@ describe('Anthropic and Gemini dialects end to end', () => {
     const [a, g] = await Promise.all([startUpstream(anthropic), startUpstream(gemini)]);
     const relay = await startTestRelay({
       providers: [
-        { name: 'anthropic', dialect: 'anthropic', baseUrl: `${a.origin}/v1`, apiKeyEnv: 'E2E_ANTHROPIC_KEY', attemptTimeoutMs: 5_000, ttfbTimeoutMs: 5_000 },
-        { name: 'gemini', dialect: 'gemini', baseUrl: `${g.origin}/v1beta`, apiKeyEnv: 'E2E_GEMINI_KEY', attemptTimeoutMs: 5_000, ttfbTimeoutMs: 5_000 },
+        {
+          name: 'anthropic',
+          dialect: 'anthropic',
+          baseUrl: `${a.origin}/v1`,
+          apiKeyEnv: 'E2E_ANTHROPIC_KEY',
+          attemptTimeoutMs: 5_000,
+          ttfbTimeoutMs: 5_000,
+        },
+        {
+          name: 'gemini',
+          dialect: 'gemini',
+          baseUrl: `${g.origin}/v1beta`,
+          apiKeyEnv: 'E2E_GEMINI_KEY',
+          attemptTimeoutMs: 5_000,
+          ttfbTimeoutMs: 5_000,
+        },
       ],
       models: {
         claude: {
@@ -139,7 +169,10 @@ describe('Anthropic and Gemini dialects end to end', () => {
   };
 
   it('serves from Anthropic Messages: request mapped, answer translated, cost from usage', async () => {
-    const { anthropic, gemini, relay } = await claudeThenGemini(anthropicJson('hi from claude', { prompt: 1_200, completion: 300 }), geminiJson('unused'));
+    const { anthropic, gemini, relay } = await claudeThenGemini(
+      anthropicJson('hi from claude', { prompt: 1_200, completion: 300 }),
+      geminiJson('unused'),
+    );
 
     const reply = await relay.chat(request);
     expect(reply.status).toBe(200);
@@ -177,7 +210,12 @@ describe('Anthropic and Gemini dialects end to end', () => {
     const reply = await relay.chat(request);
     expect(reply.status).toBe(400);
     expect(reply.json()).toEqual({
-      error: { message: 'messages: text content blocks must be non-empty', type: 'invalid_request_error', param: null, code: 'invalid_request_error' },
+      error: {
+        message: 'messages: text content blocks must be non-empty',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_request_error',
+      },
     });
     expect([anthropic.count, gemini.count]).toEqual([1, 0]);
   });
@@ -212,14 +250,20 @@ describe('Anthropic and Gemini dialects end to end', () => {
   });
 
   it('streams from Anthropic: events translated to OpenAI chunks, usage chunk, [DONE]', async () => {
-    const { anthropic, relay } = await claudeThenGemini(anthropicSse(['Hi', ' there'], { prompt: 12, completion: 2 }), geminiSse(['unused']));
+    const { anthropic, relay } = await claudeThenGemini(
+      anthropicSse(['Hi', ' there'], { prompt: 12, completion: 2 }),
+      geminiSse(['unused']),
+    );
 
     const reply = await relay.stream({ ...request, stream: true, stream_options: { include_usage: true } });
     expect(reply.status).toBe(200);
     expect(reply.header('content-type')).toMatch(/^text\/event-stream/);
     expect(streamedText(reply.events)).toBe('Hi there');
     expect(reply.events.at(-1)).toBe('[DONE]');
-    expect(JSON.parse(reply.events.at(-2)!)).toMatchObject({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 2 } });
+    expect(JSON.parse(reply.events.at(-2)!)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 12, completion_tokens: 2 },
+    });
     expect(JSON.parse(anthropic.requests[0]!.body).stream).toBe(true);
   });
 
@@ -234,10 +278,12 @@ describe('Anthropic and Gemini dialects end to end', () => {
     expect(reply.header('x-relay-provider')).toBe('gemini');
     expect(streamedText(reply.events)).toBe('Bonjour');
     expect(reply.events.at(-1)).toBe('[DONE]');
-    expect(JSON.parse(reply.events.at(-2)!)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } });
+    expect(JSON.parse(reply.events.at(-2)!)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 2 },
+    });
     expect(reply.events.some((event) => event.includes('"error"'))).toBe(false);
     expect([anthropic.count, gemini.count]).toEqual([1, 1]);
     expect(gemini.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
   });
 });
-

@@ -4,7 +4,16 @@
  * (its socket closes before it answered) once the hedge wins.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, closeAll, delayed, eventually, openaiJson, quantile, startTestRelay, startUpstream } from './support.js';
+import {
+  chatBody,
+  closeAll,
+  delayed,
+  eventually,
+  openaiJson,
+  quantile,
+  startTestRelay,
+  startUpstream,
+} from './support.js';
 
 afterEach(closeAll);
 
@@ -22,7 +31,14 @@ async function hedgedRelay(enabled: boolean) {
       { name: 'slow', dialect: 'openai', baseUrl: `${primary.origin}/v1` },
       { name: 'fast', dialect: 'openai', baseUrl: `${secondary.origin}/v1` },
     ],
-    models: { gpt: { chain: [{ provider: 'slow', model: 'm' }, { provider: 'fast', model: 'm' }] } },
+    models: {
+      gpt: {
+        chain: [
+          { provider: 'slow', model: 'm' },
+          { provider: 'fast', model: 'm' },
+        ],
+      },
+    },
     // budgetRatio 1: a hedge for every request (the default 5% would stop after a handful).
     policies: { hedge: { enabled, delayMs: HEDGE_DELAY_MS, budgetRatio: 1 } },
   });

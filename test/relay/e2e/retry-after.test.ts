@@ -4,7 +4,18 @@
  * cooldown ends; afterwards it gets traffic again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, closeAll, openaiError, openaiJson, sequence, sleep, startTestRelay, startUpstream, status, type Behaviour } from './support.js';
+import {
+  chatBody,
+  closeAll,
+  openaiError,
+  openaiJson,
+  sequence,
+  sleep,
+  startTestRelay,
+  startUpstream,
+  status,
+  type Behaviour,
+} from './support.js';
 
 afterEach(closeAll);
 
@@ -55,7 +66,14 @@ describe('Retry-After cooldowns', () => {
         { name: 'primary', dialect: 'openai', baseUrl: `${primary.origin}/v1` },
         { name: 'secondary', dialect: 'openai', baseUrl: `${secondary.origin}/v1` },
       ],
-      models: { gpt: { chain: [{ provider: 'primary', model: 'p' }, { provider: 'secondary', model: 's' }] } },
+      models: {
+        gpt: {
+          chain: [
+            { provider: 'primary', model: 'p' },
+            { provider: 'secondary', model: 's' },
+          ],
+        },
+      },
       policies: { cooldown: { defaultMs: 0, maxMs: 60_000 } },
     });
 

@@ -27,7 +27,11 @@ const POLICIES = {
 
 async function outage(upstreams: readonly Upstream[]) {
   const relay = await startTestRelay({
-    providers: upstreams.map((upstream, i) => ({ name: `down${i}`, dialect: 'openai', baseUrl: `${upstream.origin}/v1` })),
+    providers: upstreams.map((upstream, i) => ({
+      name: `down${i}`,
+      dialect: 'openai',
+      baseUrl: `${upstream.origin}/v1`,
+    })),
     models: { gpt: { chain: upstreams.map((_, i) => ({ provider: `down${i}`, model: 'm' })) } },
     policies: POLICIES,
   });
@@ -47,7 +51,10 @@ describe('retry budget under a full outage', () => {
   });
 
   it('caps retry rounds per upstream on a two-target chain too (failovers are immediate, not budgeted)', async () => {
-    const upstreams = await Promise.all([startUpstream(status(503, openaiError('down'))), startUpstream(status(503, openaiError('down')))]);
+    const upstreams = await Promise.all([
+      startUpstream(status(503, openaiError('down'))),
+      startUpstream(status(503, openaiError('down'))),
+    ]);
     const replies = await outage(upstreams);
     for (const upstream of upstreams) {
       expect(upstream.count).toBeLessThanOrEqual(CAP);

@@ -35,13 +35,35 @@ function roleThen(then: Behaviour): Behaviour {
 }
 
 async function primaryAndFallback(primaryBehaviour: Behaviour) {
-  const [primary, fallback] = await Promise.all([startUpstream(primaryBehaviour), startUpstream(openaiSse(['clean ', 'answer']))]);
+  const [primary, fallback] = await Promise.all([
+    startUpstream(primaryBehaviour),
+    startUpstream(openaiSse(['clean ', 'answer'])),
+  ]);
   const relay = await startTestRelay({
     providers: [
-      { name: 'primary', dialect: 'openai', baseUrl: `${primary.origin}/v1`, attemptTimeoutMs: 5_000, ttfbTimeoutMs: 300 },
-      { name: 'fallback', dialect: 'openai', baseUrl: `${fallback.origin}/v1`, attemptTimeoutMs: 5_000, ttfbTimeoutMs: 5_000 },
+      {
+        name: 'primary',
+        dialect: 'openai',
+        baseUrl: `${primary.origin}/v1`,
+        attemptTimeoutMs: 5_000,
+        ttfbTimeoutMs: 300,
+      },
+      {
+        name: 'fallback',
+        dialect: 'openai',
+        baseUrl: `${fallback.origin}/v1`,
+        attemptTimeoutMs: 5_000,
+        ttfbTimeoutMs: 5_000,
+      },
     ],
-    models: { gpt: { chain: [{ provider: 'primary', model: 'p' }, { provider: 'fallback', model: 'f' }] } },
+    models: {
+      gpt: {
+        chain: [
+          { provider: 'primary', model: 'p' },
+          { provider: 'fallback', model: 'f' },
+        ],
+      },
+    },
   });
   return { primary, fallback, relay };
 }
@@ -50,7 +72,10 @@ describe('a stream failing before its first content byte fails over cleanly', ()
   const failures: Array<[string, Behaviour]> = [
     ['HTTP 503 instead of a stream', status(503, openaiError('unavailable'))],
     ['a reset after the role chunk', roleThen(({ req }) => req.socket.destroy())],
-    ['an in-band error event after the role chunk', roleThen(({ res }) => res.end(`data: ${JSON.stringify(openaiError('overloaded'))}\n\n`))],
+    [
+      'an in-band error event after the role chunk',
+      roleThen(({ res }) => res.end(`data: ${JSON.stringify(openaiError('overloaded'))}\n\n`)),
+    ],
     ['no content within ttfbTimeoutMs (300 ms)', roleThen(() => {})],
   ];
 
@@ -83,7 +108,11 @@ describe('a stream cut after content', () => {
     expect(reply.header('x-relay-provider')).toBe('primary');
     const last = reply.events.at(-1)!;
     expect(JSON.parse(last)).toEqual({
-      error: { message: expect.stringMatching(/upstream stream broke/), type: 'stream_error', code: 'upstream_stream_cut' },
+      error: {
+        message: expect.stringMatching(/upstream stream broke/),
+        type: 'stream_error',
+        code: 'upstream_stream_cut',
+      },
     });
     expect(streamedText(reply.events.slice(0, -1))).toBe('Hello');
     expect(reply.events).toHaveLength(4); // role, 'Hel', 'lo', error
@@ -93,16 +122,27 @@ describe('a stream cut after content', () => {
   });
 
   it('counts the cut against the target, so a provider that cuts every stream is taken out of rotation', async () => {
-    const [primary, fallback] = await Promise.all([startUpstream(cutAfterTwo), startUpstream(openaiSse(['clean ', 'answer']))]);
+    const [primary, fallback] = await Promise.all([
+      startUpstream(cutAfterTwo),
+      startUpstream(openaiSse(['clean ', 'answer'])),
+    ]);
     const relay = await startTestRelay({
       providers: [
         { name: 'primary', dialect: 'openai', baseUrl: `${primary.origin}/v1` },
         { name: 'fallback', dialect: 'openai', baseUrl: `${fallback.origin}/v1` },
       ],
-      models: { gpt: { chain: [{ provider: 'primary', model: 'p' }, { provider: 'fallback', model: 'f' }] } },
+      models: {
+        gpt: {
+          chain: [
+            { provider: 'primary', model: 'p' },
+            { provider: 'fallback', model: 'f' },
+          ],
+        },
+      },
       policies: { breaker: { consecutiveFailures: 2, openMs: 60_000 } },
     });
-    for (let i = 0; i < 2; i++) expect((await relay.stream(chatBody('gpt', { stream: true }))).header('x-relay-provider')).toBe('primary');
+    for (let i = 0; i < 2; i++)
+      expect((await relay.stream(chatBody('gpt', { stream: true }))).header('x-relay-provider')).toBe('primary');
     const third = await relay.stream(chatBody('gpt', { stream: true }));
     expect(third.header('x-relay-provider')).toBe('fallback');
     expect(third.events).toContain('[DONE]');
@@ -112,7 +152,9 @@ describe('a stream cut after content', () => {
   it('makes the official SDK throw after the chunks it had', async () => {
     const { relay } = await primaryAndFallback(cutAfterTwo);
 
-    const stream = await relay.sdk().chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await relay
+      .sdk()
+      .chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'hi' }], stream: true });
     let content = '';
     const error = await (async () => {
       for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
@@ -124,9 +166,21 @@ describe('a stream cut after content', () => {
 
   it('ends an Anthropic stream with an in-band overloaded error the same way', async () => {
     const anthropic = await startUpstream(({ res, after }) => {
-      const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+      const event = (type: string, data: Record<string, unknown>): string =>
+        `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(event('message_start', { message: { id: 'msg', type: 'message', role: 'assistant', model: 'c', content: [], usage: { input_tokens: 3, output_tokens: 1 } } }));
+      res.write(
+        event('message_start', {
+          message: {
+            id: 'msg',
+            type: 'message',
+            role: 'assistant',
+            model: 'c',
+            content: [],
+            usage: { input_tokens: 3, output_tokens: 1 },
+          },
+        }),
+      );
       res.write(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
       res.write(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'partial' } }));
       // Later, so the content has gone out to the client (in the same read it would still fail over).
@@ -140,21 +194,34 @@ describe('a stream cut after content', () => {
     const reply = await relay.stream(chatBody('claude', { stream: true }));
     expect(reply.status).toBe(200);
     expect(streamedText(reply.events.slice(0, -1))).toBe('partial');
-    expect(JSON.parse(reply.events.at(-1)!).error).toMatchObject({ type: 'stream_error', code: 'upstream_stream_cut', message: expect.stringMatching(/overloaded_error/) });
+    expect(JSON.parse(reply.events.at(-1)!).error).toMatchObject({
+      type: 'stream_error',
+      code: 'upstream_stream_cut',
+      message: expect.stringMatching(/overloaded_error/),
+    });
     expect(reply.events).not.toContain('[DONE]');
   });
 });
 
 describe('stream lifetimes', () => {
   it('cancels the upstream stream when the client leaves mid-stream', async () => {
-    const upstream = await startUpstream(openaiSse(Array.from({ length: 40 }, (_, i) => `w${i} `), { gapMs: 100 }));
+    const upstream = await startUpstream(
+      openaiSse(
+        Array.from({ length: 40 }, (_, i) => `w${i} `),
+        { gapMs: 100 },
+      ),
+    );
     const relay = await startTestRelay({
       providers: [{ name: 'up', dialect: 'openai', baseUrl: `${upstream.origin}/v1` }],
       models: { gpt: { chain: [{ provider: 'up', model: 'm' }] } },
     });
 
     const controller = new AbortController();
-    const res = await request(`${relay.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(chatBody('gpt', { stream: true })), signal: controller.signal });
+    const res = await request(`${relay.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(chatBody('gpt', { stream: true })),
+      signal: controller.signal,
+    });
     expect(res.statusCode).toBe(200);
     let received = '';
     for await (const chunk of res.body) {
@@ -170,13 +237,23 @@ describe('stream lifetimes', () => {
   });
 
   it('hedges a stream whose first chunk is slow, and cancels the slow one', async () => {
-    const [slow, fast] = await Promise.all([startUpstream(delayed(1_000, openaiSse(['slow']))), startUpstream(openaiSse(['fast']))]);
+    const [slow, fast] = await Promise.all([
+      startUpstream(delayed(1_000, openaiSse(['slow']))),
+      startUpstream(openaiSse(['fast'])),
+    ]);
     const relay = await startTestRelay({
       providers: [
         { name: 'slow', dialect: 'openai', baseUrl: `${slow.origin}/v1` },
         { name: 'fast', dialect: 'openai', baseUrl: `${fast.origin}/v1` },
       ],
-      models: { gpt: { chain: [{ provider: 'slow', model: 'm' }, { provider: 'fast', model: 'm' }] } },
+      models: {
+        gpt: {
+          chain: [
+            { provider: 'slow', model: 'm' },
+            { provider: 'fast', model: 'm' },
+          ],
+        },
+      },
       policies: { hedge: { enabled: true, delayMs: 50, budgetRatio: 1 } },
     });
 

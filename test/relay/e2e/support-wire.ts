@@ -41,7 +41,11 @@ export function sequence(...behaviours: Behaviour[]): Behaviour {
 }
 
 /** An OpenAI-shaped error body. */
-export function openaiError(message: string, type = 'server_error', code: string | null = null): Record<string, unknown> {
+export function openaiError(
+  message: string,
+  type = 'server_error',
+  code: string | null = null,
+): Record<string, unknown> {
   return { error: { message, type, param: null, code } };
 }
 
@@ -52,14 +56,24 @@ function startSse(res: Exchange['res']): void {
 
 // ---------------------------------------------------------------- OpenAI
 
-export function openaiCompletion(text: string, usage: Usage = DEFAULT_USAGE, model = 'upstream-model'): Record<string, unknown> {
+export function openaiCompletion(
+  text: string,
+  usage: Usage = DEFAULT_USAGE,
+  model = 'upstream-model',
+): Record<string, unknown> {
   return {
     id: 'chatcmpl-upstream',
     object: 'chat.completion',
     created: 1_700_000_000,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-    usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ],
+    usage: {
+      prompt_tokens: usage.prompt,
+      completion_tokens: usage.completion,
+      total_tokens: usage.prompt + usage.completion,
+    },
   };
 }
 
@@ -70,7 +84,10 @@ export function openaiJson(text: string, usage?: Usage): Behaviour {
 
 /** JSON or an event stream, as the request asks (`stream: true`). */
 export function openaiAny(text: string, usage?: Usage): Behaviour {
-  return (exchange) => (exchange.json()['stream'] === true ? openaiSse([text], usage === undefined ? {} : { usage }) : openaiJson(text, usage))(exchange);
+  return (exchange) =>
+    (exchange.json()['stream'] === true
+      ? openaiSse([text], usage === undefined ? {} : { usage })
+      : openaiJson(text, usage))(exchange);
 }
 
 function openaiChunk(delta: Record<string, unknown>, finish: string | null): string {
@@ -91,19 +108,35 @@ export function openaiSse(pieces: readonly string[], options: OpenAISseOptions =
   return (exchange) => {
     const request = exchange.json();
     const usage = options.usage ?? DEFAULT_USAGE;
-    const events = [openaiChunk({ role: 'assistant', content: '' }, null), ...pieces.map((piece) => openaiChunk({ content: piece }, null))];
+    const events = [
+      openaiChunk({ role: 'assistant', content: '' }, null),
+      ...pieces.map((piece) => openaiChunk({ content: piece }, null)),
+    ];
     const cut = options.cutAfter !== undefined;
     if (cut) events.length = 1 + options.cutAfter!;
     else {
       events.push(openaiChunk({}, 'stop'));
       if (request['stream_options']?.['include_usage'] === true) {
-        const chunk = { id: 'chatcmpl-upstream', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'upstream-model', choices: [], usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion } };
+        const chunk = {
+          id: 'chatcmpl-upstream',
+          object: 'chat.completion.chunk',
+          created: 1_700_000_000,
+          model: 'upstream-model',
+          choices: [],
+          usage: {
+            prompt_tokens: usage.prompt,
+            completion_tokens: usage.completion,
+            total_tokens: usage.prompt + usage.completion,
+          },
+        };
         events.push(`data: ${JSON.stringify(chunk)}\n\n`);
       }
       events.push('data: [DONE]\n\n');
     }
     startSse(exchange.res);
-    writeSpaced(exchange, events, options.gapMs ?? 0, () => (cut ? exchange.after(50, () => exchange.req.socket.destroy()) : exchange.res.end()));
+    writeSpaced(exchange, events, options.gapMs ?? 0, () =>
+      cut ? exchange.after(50, () => exchange.req.socket.destroy()) : exchange.res.end(),
+    );
   };
 }
 
@@ -147,13 +180,32 @@ export function anthropicError(type: string, message: string): Record<string, un
 export function anthropicSse(pieces: readonly string[], usage: Usage = DEFAULT_USAGE): Behaviour {
   return (exchange) => {
     const model = String(exchange.json()['model']);
-    const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const event = (type: string, data: Record<string, unknown>): string =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
     startSse(exchange.res);
-    exchange.res.write(event('message_start', { message: { id: 'msg_upstream', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: usage.prompt, output_tokens: 1 } } }));
+    exchange.res.write(
+      event('message_start', {
+        message: {
+          id: 'msg_upstream',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: usage.prompt, output_tokens: 1 },
+        },
+      }),
+    );
     exchange.res.write(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
-    for (const piece of pieces) exchange.res.write(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }));
+    for (const piece of pieces)
+      exchange.res.write(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }));
     exchange.res.write(event('content_block_stop', { index: 0 }));
-    exchange.res.write(event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.completion } }));
+    exchange.res.write(
+      event('message_delta', {
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: usage.completion },
+      }),
+    );
     exchange.res.end(event('message_stop', {}));
   };
 }
@@ -162,8 +214,22 @@ export function anthropicSse(pieces: readonly string[], usage: Usage = DEFAULT_U
 
 function geminiAnswer(text: string, finish: string | undefined, usage: Usage | undefined): Record<string, unknown> {
   return {
-    candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0, ...(finish === undefined ? {} : { finishReason: finish }) }],
-    ...(usage === undefined ? {} : { usageMetadata: { promptTokenCount: usage.prompt, candidatesTokenCount: usage.completion, totalTokenCount: usage.prompt + usage.completion } }),
+    candidates: [
+      {
+        content: { role: 'model', parts: [{ text }] },
+        index: 0,
+        ...(finish === undefined ? {} : { finishReason: finish }),
+      },
+    ],
+    ...(usage === undefined
+      ? {}
+      : {
+          usageMetadata: {
+            promptTokenCount: usage.prompt,
+            candidatesTokenCount: usage.completion,
+            totalTokenCount: usage.prompt + usage.completion,
+          },
+        }),
     modelVersion: 'gemini-upstream',
     responseId: 'resp-upstream',
   };
@@ -180,7 +246,9 @@ export function geminiSse(pieces: readonly string[], usage: Usage = DEFAULT_USAG
     startSse(res);
     pieces.forEach((piece, i) => {
       const last = i === pieces.length - 1;
-      res.write(`data: ${JSON.stringify(geminiAnswer(piece, last ? 'STOP' : undefined, last ? usage : undefined))}\r\n\r\n`);
+      res.write(
+        `data: ${JSON.stringify(geminiAnswer(piece, last ? 'STOP' : undefined, last ? usage : undefined))}\r\n\r\n`,
+      );
     });
     res.end();
   };

@@ -201,7 +201,8 @@ export async function startTestRelay(config: Record<string, any>): Promise<TestR
 
   const send = async (method: 'GET' | 'POST', path: string, body?: unknown, init: CallOptions = {}) => {
     const started = performance.now();
-    const payload = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const payload =
+      body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const res = await request(`${running.url}${path}`, {
       dispatcher: client,
       method,

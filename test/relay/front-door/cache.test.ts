@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { relayConfigDefaults } from '../../../src/relay/config.js';
-import { canonicalJson, ResponseCache, type CacheOptions, type CachedCompletion } from '../../../src/relay/front-door/cache.js';
+import {
+  canonicalJson,
+  ResponseCache,
+  type CacheOptions,
+  type CachedCompletion,
+} from '../../../src/relay/front-door/cache.js';
 
-const options = (over: Partial<CacheOptions> = {}): CacheOptions => ({ ...relayConfigDefaults.policies.cache, enabled: true, ...over });
+const options = (over: Partial<CacheOptions> = {}): CacheOptions => ({
+  ...relayConfigDefaults.policies.cache,
+  enabled: true,
+  ...over,
+});
 
 const BASE = Object.freeze({
   model: 'gpt-4.1',
@@ -10,7 +19,12 @@ const BASE = Object.freeze({
   temperature: 0,
 });
 
-const answer = (text: string): CachedCompletion => ({ body: `{"text":"${text}"}`, model: 'gpt-4.1', usage: { promptTokens: 1, completionTokens: 1 }, target: 'openai/gpt-4.1' });
+const answer = (text: string): CachedCompletion => ({
+  body: `{"text":"${text}"}`,
+  model: 'gpt-4.1',
+  usage: { promptTokens: 1, completionTokens: 1 },
+  target: 'openai/gpt-4.1',
+});
 
 function fakeClock(): { now: () => number; advance(ms: number): void } {
   let t = 1_000;
@@ -19,7 +33,8 @@ function fakeClock(): { now: () => number; advance(ms: number): void } {
 
 describe('ResponseCache keys', () => {
   const cache = new ResponseCache(options());
-  const keyOf = (request: Record<string, unknown>, optIn?: string, client = 'team-a') => cache.keyFor(request, optIn, client);
+  const keyOf = (request: Record<string, unknown>, optIn?: string, client = 'team-a') =>
+    cache.keyFor(request, optIn, client);
 
   it('is stable for the same request, whatever the key order', () => {
     const key = keyOf({ ...BASE });
@@ -128,7 +143,9 @@ describe('ResponseCache storage', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new ResponseCache(options({ maxEntries: 0 }))).toThrow('cache maxEntries: expected an integer >= 1, got 0');
+    expect(() => new ResponseCache(options({ maxEntries: 0 }))).toThrow(
+      'cache maxEntries: expected an integer >= 1, got 0',
+    );
     expect(() => new ResponseCache(options({ ttlMs: 1.5 }))).toThrow('cache ttlMs: expected an integer >= 1, got 1.5');
   });
 });

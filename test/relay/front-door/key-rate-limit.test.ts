@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ANONYMOUS_CLIENT, type ClientKey } from '../../../src/relay/front-door/auth.js';
 import { KeyRateLimiter } from '../../../src/relay/front-door/key-rate-limit.js';
 
-const key = (id: string, requestsPerMinute: number | undefined): ClientKey => ({ ...ANONYMOUS_CLIENT, id, requestsPerMinute });
+const key = (id: string, requestsPerMinute: number | undefined): ClientKey => ({
+  ...ANONYMOUS_CLIENT,
+  id,
+  requestsPerMinute,
+});
 
 describe('KeyRateLimiter', () => {
   it('lets a minute’s worth through at once, then refuses with the seconds until a token is back', () => {

@@ -11,7 +11,15 @@ function sink(): { stream: Writable; lines: () => Array<Record<string, unknown>>
     },
   });
   const text = () => chunks.join('');
-  return { stream, text, lines: () => text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    stream,
+    text,
+    lines: () =>
+      text()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 const PROMPT = 'my secret prompt about acquisitions';
@@ -36,7 +44,15 @@ describe('relay logger', () => {
     const out = sink();
     createRelayLogger({ level: 'info', logPrompts: false, destination: out.stream }).logRequest(record);
     const [line] = out.lines();
-    expect(line).toMatchObject({ msg: 'request', level: 30, service: 'relay', requestId: 'r1', client: 'team-a', status: 200, attempts: 2 });
+    expect(line).toMatchObject({
+      msg: 'request',
+      level: 30,
+      service: 'relay',
+      requestId: 'r1',
+      client: 'team-a',
+      status: 200,
+      attempts: 2,
+    });
     expect(line).not.toHaveProperty('messages');
     expect(out.text()).not.toContain(PROMPT);
     expect(out.text()).not.toContain('the answer text');
@@ -66,7 +82,8 @@ describe('relay logger', () => {
       upstream: { headers: { 'x-api-key': 'sk-ant-5' } },
     });
     const text = out.text();
-    for (const secret of ['sk-live-1', 'sk-ant-2', 'sk-live-3', 'AIza-4', 'sk-ant-5']) expect(text).not.toContain(secret);
+    for (const secret of ['sk-live-1', 'sk-ant-2', 'sk-live-3', 'AIza-4', 'sk-ant-5'])
+      expect(text).not.toContain(secret);
     expect(out.lines()[0]).toMatchObject({ headers: { authorization: '[Redacted]', accept: 'json' } });
   });
 

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classify } from '../../../src/relay/classify.js';
 import { attemptTimeout, AttemptTimeoutError, runWithTimeout } from '../../../src/relay/policies/attempt-timeout.js';
-import { wrap, type Attempt, type AttemptContext, type AttemptOutcome, type Policy } from '../../../src/relay/policies/policy.js';
+import {
+  wrap,
+  type Attempt,
+  type AttemptContext,
+  type AttemptOutcome,
+  type Policy,
+} from '../../../src/relay/policies/policy.js';
 import type { RelayResponse } from '../../../src/relay/contract.js';
 import { prepareTargets } from '../../../src/relay/target.js';
 
@@ -11,11 +17,16 @@ const [target] = prepareTargets([{ name: 't', baseUrl: 'http://x/v1' }], {});
 const hanging: Attempt = ({ signal }) =>
   new Promise<AttemptOutcome>((resolve) => {
     const settle = (): void => resolve({ verdict: classify({ error: signal.reason }), error: signal.reason });
-    if (signal.aborted) settle(); // as undici does: an aborted signal fails the call up front
+    if (signal.aborted)
+      settle(); // as undici does: an aborted signal fails the call up front
     else signal.addEventListener('abort', settle);
   });
 
-const context = (signal = new AbortController().signal, deadline = Infinity): AttemptContext => ({ target: target!, signal, deadline });
+const context = (signal = new AbortController().signal, deadline = Infinity): AttemptContext => ({
+  target: target!,
+  signal,
+  deadline,
+});
 const clock = (): number => Date.now();
 
 describe('attemptTimeout', () => {
@@ -69,7 +80,14 @@ describe('attemptTimeout', () => {
     expect((outcome.error as DOMException).message).toBe('request deadline exceeded');
     expect(vi.getTimerCount()).toBe(0);
 
-    const own = runWithTimeout(hanging, context(new AbortController().signal, Date.now() + 300), 1_000, clock, undefined, false);
+    const own = runWithTimeout(
+      hanging,
+      context(new AbortController().signal, Date.now() + 300),
+      1_000,
+      clock,
+      undefined,
+      false,
+    );
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await own).error).toBeInstanceOf(AttemptTimeoutError);
   });
@@ -77,7 +95,14 @@ describe('attemptTimeout', () => {
   it("keeps a served stream linked to the caller's signal, and clears its timer", async () => {
     const parent = new AbortController();
     let seen: AbortSignal | undefined;
-    const stream: RelayResponse = { kind: 'stream', model: 'm', events: (async function* () {})(), usage: () => undefined, firstByteMs: 1, cancel: () => {} };
+    const stream: RelayResponse = {
+      kind: 'stream',
+      model: 'm',
+      events: (async function* () {})(),
+      usage: () => undefined,
+      firstByteMs: 1,
+      cancel: () => {},
+    };
     const streaming: Attempt = async ({ signal }) => {
       seen = signal;
       return { verdict: classify({ status: 200 }), response: stream };

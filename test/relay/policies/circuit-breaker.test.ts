@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { breakerDefaults, CircuitBreaker, validateBreakerOptions, type BreakerOptions } from '../../../src/relay/policies/circuit-breaker.js';
+import {
+  breakerDefaults,
+  CircuitBreaker,
+  validateBreakerOptions,
+  type BreakerOptions,
+} from '../../../src/relay/policies/circuit-breaker.js';
 import { createPolicyEvents, type BreakerEvent } from '../../../src/relay/policies/events.js';
 
 function setup(options: Partial<BreakerOptions> = {}) {
@@ -7,18 +12,34 @@ function setup(options: Partial<BreakerOptions> = {}) {
   const events = createPolicyEvents();
   const transitions: BreakerEvent[] = [];
   events.on('breaker', (event) => transitions.push(event));
-  const breaker = new CircuitBreaker('a', validateBreakerOptions({ ...breakerDefaults, ...options }), () => now, events);
+  const breaker = new CircuitBreaker(
+    'a',
+    validateBreakerOptions({ ...breakerDefaults, ...options }),
+    () => now,
+    events,
+  );
   const call = (result: 'success' | 'failure' | 'ignore') => {
     const ticket = breaker.acquire();
     expect(ticket).toBeDefined();
     breaker.release(ticket!, result);
   };
-  return { breaker, transitions, call, advance: (ms: number) => (now += ms), path: () => transitions.map((e) => `${e.from}->${e.to}@${e.at}`) };
+  return {
+    breaker,
+    transitions,
+    call,
+    advance: (ms: number) => (now += ms),
+    path: () => transitions.map((e) => `${e.from}->${e.to}@${e.at}`),
+  };
 }
 
 describe('CircuitBreaker', () => {
-  it('takes a late verdict (a stream\'s end) after its ticket was released without one', () => {
-    const { breaker, call, advance, path } = setup({ consecutiveFailures: 2, openMs: 100, halfOpenSuccesses: 1, rampMs: 0 });
+  it("takes a late verdict (a stream's end) after its ticket was released without one", () => {
+    const { breaker, call, advance, path } = setup({
+      consecutiveFailures: 2,
+      openMs: 100,
+      halfOpenSuccesses: 1,
+      rampMs: 0,
+    });
     call('ignore'); // the stream started
     breaker.record('failure'); // ... and was cut
     call('ignore');
@@ -30,7 +51,6 @@ describe('CircuitBreaker', () => {
     breaker.record('success'); // ... and completed
     expect(path()).toEqual(['closed->open@0', 'open->halfOpen@100', 'halfOpen->closed@100']);
   });
-
 
   it('trips after N consecutive failures; a success resets the run', () => {
     const { breaker, call } = setup({ consecutiveFailures: 3, minimumVolume: 1_000 });
@@ -58,7 +78,12 @@ describe('CircuitBreaker', () => {
   });
 
   it('forgets failures that slid out of the window', () => {
-    const { breaker, call, advance } = setup({ consecutiveFailures: 100, minimumVolume: 4, failureRate: 0.5, windowMs: 1_000 });
+    const { breaker, call, advance } = setup({
+      consecutiveFailures: 100,
+      minimumVolume: 4,
+      failureRate: 0.5,
+      windowMs: 1_000,
+    });
     call('failure');
     call('failure');
     call('failure');
@@ -72,7 +97,12 @@ describe('CircuitBreaker', () => {
 
   it('goes closed -> open -> halfOpen -> closed with limited probes, then ramps up', () => {
     const { breaker, call, advance, path } = setup({
-      consecutiveFailures: 2, openMs: 1_000, halfOpenProbes: 1, halfOpenSuccesses: 2, rampMs: 10_000, rampStartShare: 0.1,
+      consecutiveFailures: 2,
+      openMs: 1_000,
+      halfOpenProbes: 1,
+      halfOpenSuccesses: 2,
+      rampMs: 10_000,
+      rampStartShare: 0.1,
     });
     call('failure');
     call('failure');

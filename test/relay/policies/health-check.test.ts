@@ -22,7 +22,12 @@ describe('HealthChecker', () => {
       return { status: 200 };
     };
     const results: string[] = [];
-    const checker = new HealthChecker(targets, (p, ok, d) => results.push(`${p}:${ok}:${d}`), { intervalMs: 1_000, timeoutMs: 100 }, fetcher);
+    const checker = new HealthChecker(
+      targets,
+      (p, ok, d) => results.push(`${p}:${ok}:${d}`),
+      { intervalMs: 1_000, timeoutMs: 100 },
+      fetcher,
+    );
     checker.start();
     await vi.advanceTimersByTimeAsync(999);
     expect(calls).toHaveLength(0);
@@ -41,10 +46,16 @@ describe('HealthChecker', () => {
   it('reports 5xx and errors as unhealthy, 4xx as up', async () => {
     const answers: Record<string, () => Promise<{ status: number }>> = {
       'http://openai.test/v1/models': async () => ({ status: 503 }),
-      'http://anthropic.test/v1/models': async () => Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })),
+      'http://anthropic.test/v1/models': async () =>
+        Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })),
     };
     const results: string[] = [];
-    const checker = new HealthChecker(targets, (p, ok, d) => results.push(`${p}:${ok}:${d}`), { intervalMs: 1_000, timeoutMs: 100 }, (url) => answers[url]!());
+    const checker = new HealthChecker(
+      targets,
+      (p, ok, d) => results.push(`${p}:${ok}:${d}`),
+      { intervalMs: 1_000, timeoutMs: 100 },
+      (url) => answers[url]!(),
+    );
     await checker.checkAll();
     expect(results).toEqual(['openai:false:HTTP 503', 'anthropic:false:ECONNREFUSED']);
     answers['http://openai.test/v1/models'] = async () => ({ status: 401 });
@@ -57,11 +68,18 @@ describe('HealthChecker', () => {
     let started = 0;
     const hanging: HealthFetch = (_, init) => {
       started++;
-      return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason as Error)));
+      return new Promise((_, reject) =>
+        init.signal.addEventListener('abort', () => reject(init.signal.reason as Error)),
+      );
     };
     const results: string[] = [];
     const one = prepareTargets([{ provider: 'p', baseUrl: 'http://p.test/v1' }], {});
-    const checker = new HealthChecker(one, (p, ok, d) => results.push(`${p}:${ok}:${d}`), { intervalMs: 100, timeoutMs: 250 }, hanging);
+    const checker = new HealthChecker(
+      one,
+      (p, ok, d) => results.push(`${p}:${ok}:${d}`),
+      { intervalMs: 100, timeoutMs: 250 },
+      hanging,
+    );
     checker.start();
     await vi.advanceTimersByTimeAsync(300); // due at 100, 200, 300: one running
     expect(started).toBe(1);
@@ -83,6 +101,8 @@ describe('HealthChecker', () => {
   });
 
   it('rejects invalid options', () => {
-    expect(() => new HealthChecker([], () => {}, { intervalMs: 0, timeoutMs: 1 })).toThrow(/healthCheck\.intervalMs: expected a number > 0, got 0/);
+    expect(() => new HealthChecker([], () => {}, { intervalMs: 0, timeoutMs: 1 })).toThrow(
+      /healthCheck\.intervalMs: expected a number > 0, got 0/,
+    );
   });
 });

@@ -16,17 +16,33 @@ describe('retryAfterMs', () => {
     ['openai reset 20ms', { 'x-ratelimit-reset-requests': '20ms' }, 20],
     ['openai reset 6m0s', { 'x-ratelimit-reset-tokens': '6m0s' }, 360_000],
     ['openai reset 1h2m3.5s (clamped)', { 'x-ratelimit-reset-tokens': '1h2m3.5s' }, RETRY_AFTER_MAX_MS],
-    ['openai: the exhausted limit wins', {
-      'x-ratelimit-reset-requests': '1s', 'x-ratelimit-remaining-requests': '0',
-      'x-ratelimit-reset-tokens': '30s', 'x-ratelimit-remaining-tokens': '5000',
-    }, 1_000],
-    ['openai: none exhausted, the latest', { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '30s' }, 30_000],
+    [
+      'openai: the exhausted limit wins',
+      {
+        'x-ratelimit-reset-requests': '1s',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-tokens': '30s',
+        'x-ratelimit-remaining-tokens': '5000',
+      },
+      1_000,
+    ],
+    [
+      'openai: none exhausted, the latest',
+      { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '30s' },
+      30_000,
+    ],
     ['anthropic RFC 3339 reset', { 'anthropic-ratelimit-requests-reset': '2026-10-21T07:28:05Z' }, 5_000],
     ['anthropic RFC 3339 with offset', { 'anthropic-ratelimit-tokens-reset': '2026-10-21T09:28:10+02:00' }, 10_000],
-    ['anthropic: the exhausted limit wins', {
-      'anthropic-ratelimit-requests-reset': '2026-10-21T07:29:00Z', 'anthropic-ratelimit-requests-remaining': '10',
-      'anthropic-ratelimit-output-tokens-reset': '2026-10-21T07:28:02Z', 'anthropic-ratelimit-output-tokens-remaining': '0',
-    }, 2_000],
+    [
+      'anthropic: the exhausted limit wins',
+      {
+        'anthropic-ratelimit-requests-reset': '2026-10-21T07:29:00Z',
+        'anthropic-ratelimit-requests-remaining': '10',
+        'anthropic-ratelimit-output-tokens-reset': '2026-10-21T07:28:02Z',
+        'anthropic-ratelimit-output-tokens-remaining': '0',
+      },
+      2_000,
+    ],
     ['clamped to the max', { 'retry-after': '86400' }, RETRY_AFTER_MAX_MS],
     ['garbage retry-after', { 'retry-after': 'soon' }, undefined],
     ['negative retry-after', { 'retry-after': '-5' }, undefined],
@@ -49,8 +65,17 @@ describe('retryAfterMs', () => {
 
 describe('parseDuration', () => {
   it.each<[string, number | undefined]>([
-    ['1s', 1_000], ['0.5s', 500], ['20ms', 20], ['6m0s', 360_000], ['1h', 3_600_000], ['1m30s', 90_000],
-    ['2m', 120_000], ['', undefined], ['s', undefined], ['1x', undefined], ['abc', undefined],
+    ['1s', 1_000],
+    ['0.5s', 500],
+    ['20ms', 20],
+    ['6m0s', 360_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+    ['2m', 120_000],
+    ['', undefined],
+    ['s', undefined],
+    ['1x', undefined],
+    ['abc', undefined],
   ])('%s', (text, expected) => {
     expect(parseDuration(text)).toBe(expected);
   });

@@ -4,7 +4,10 @@ import { LatencyTracker, trackerDefaults, validateTrackerOptions } from '../../.
 describe('LatencyTracker', () => {
   const setup = () => {
     let now = 0;
-    const tracker = new LatencyTracker({ ...trackerDefaults, alpha: 0.5, errorHalfLifeMs: 1_000, errorPenalty: 10 }, () => now);
+    const tracker = new LatencyTracker(
+      { ...trackerDefaults, alpha: 0.5, errorHalfLifeMs: 1_000, errorPenalty: 10 },
+      () => now,
+    );
     return { tracker, advance: (ms: number) => (now += ms) };
   };
 
@@ -47,6 +50,8 @@ describe('LatencyTracker', () => {
   });
 
   it('rejects invalid options naming the field', () => {
-    expect(() => validateTrackerOptions({ ...trackerDefaults, alpha: 0 })).toThrow(/tracker\.alpha: expected a number in \(0, 1\], got 0/);
+    expect(() => validateTrackerOptions({ ...trackerDefaults, alpha: 0 })).toThrow(
+      /tracker\.alpha: expected a number in \(0, 1\], got 0/,
+    );
   });
 });

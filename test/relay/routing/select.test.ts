@@ -12,7 +12,11 @@ function prng(seed: number): () => number {
   };
 }
 
-const view = (scores: Record<string, number> = {}, down: string[] = [], shares: Record<string, number> = {}): CandidateView => ({
+const view = (
+  scores: Record<string, number> = {},
+  down: string[] = [],
+  shares: Record<string, number> = {},
+): CandidateView => ({
   available: (t) => !down.includes(t.name),
   share: (t) => shares[t.name] ?? 1,
   score: (t) => scores[t.name] ?? 0,
@@ -29,11 +33,14 @@ const firsts = (targets: RelayTarget[], v: CandidateView, runs: number): Record<
 };
 
 describe('orderCandidates', () => {
-  const chain = prepareTargets([
-    { name: 'a', baseUrl: 'http://a/v1' },
-    { name: 'b', baseUrl: 'http://b/v1' },
-    { name: 'c', baseUrl: 'http://c/v1' },
-  ], {});
+  const chain = prepareTargets(
+    [
+      { name: 'a', baseUrl: 'http://a/v1' },
+      { name: 'b', baseUrl: 'http://b/v1' },
+      { name: 'c', baseUrl: 'http://c/v1' },
+    ],
+    {},
+  );
 
   it('keeps priority order and leaves unavailable targets out', () => {
     expect(names(orderCandidates(chain, view(), Math.random, 0))).toEqual(['a', 'b', 'c']);
@@ -54,30 +61,43 @@ describe('orderCandidates', () => {
     expect(deferred).toEqual(['b', 'c', 'a']);
   });
 
-  const group = prepareTargets([
-    { name: 'fast', baseUrl: 'http://f/v1', priority: 0 },
-    { name: 'slow', baseUrl: 'http://s/v1', priority: 0 },
-    { name: 'backup', baseUrl: 'http://b/v1', priority: 1 },
-  ], {});
+  const group = prepareTargets(
+    [
+      { name: 'fast', baseUrl: 'http://f/v1', priority: 0 },
+      { name: 'slow', baseUrl: 'http://s/v1', priority: 0 },
+      { name: 'backup', baseUrl: 'http://b/v1', priority: 1 },
+    ],
+    {},
+  );
 
   it('P2C puts the clearly faster target of a group first, the next group after', () => {
     const counts = firsts(group, view({ fast: 100, slow: 400, backup: 1 }), 500);
     expect(counts).toEqual({ fast: 500 });
-    expect(names(orderCandidates(group, view({ fast: 100, slow: 400 }), Math.random, 0))).toEqual(['fast', 'slow', 'backup']);
+    expect(names(orderCandidates(group, view({ fast: 100, slow: 400 }), Math.random, 0))).toEqual([
+      'fast',
+      'slow',
+      'backup',
+    ]);
   });
 
   it('honours weights between targets of similar score', () => {
-    const weighted = prepareTargets([
-      { name: 'heavy', baseUrl: 'http://h/v1', priority: 0, weight: 3 },
-      { name: 'light', baseUrl: 'http://l/v1', priority: 0, weight: 1 },
-    ], {});
+    const weighted = prepareTargets(
+      [
+        { name: 'heavy', baseUrl: 'http://h/v1', priority: 0, weight: 3 },
+        { name: 'light', baseUrl: 'http://l/v1', priority: 0, weight: 1 },
+      ],
+      {},
+    );
     const counts = firsts(weighted, view({ heavy: 100, light: 105 }), 4_000);
     expect(counts['heavy']! / 4_000).toBeGreaterThan(0.7);
     expect(counts['heavy']! / 4_000).toBeLessThan(0.8);
   });
 
   it('spreads a bigger group by P2C: the slowest of four is rarely first', () => {
-    const four = prepareTargets(['w', 'x', 'y', 'z'].map((name) => ({ name, baseUrl: `http://${name}/v1`, priority: 0 })), {});
+    const four = prepareTargets(
+      ['w', 'x', 'y', 'z'].map((name) => ({ name, baseUrl: `http://${name}/v1`, priority: 0 })),
+      {},
+    );
     const counts = firsts(four, view({ w: 100, x: 200, y: 300, z: 400 }), 4_000);
     expect(counts['z'] ?? 0).toBe(0); // z only wins a pair against nobody
     expect(counts['w']!).toBeGreaterThan(counts['x']!);

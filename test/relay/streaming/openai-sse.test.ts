@@ -2,7 +2,13 @@ import { createServer, request, type Server, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamCutError, type RelayResponse } from '../../../src/relay/contract.js';
-import { SSE_DONE, sseData, sseStreamCut, writeSseStream, type StreamEnd } from '../../../src/relay/streaming/openai-sse.js';
+import {
+  SSE_DONE,
+  sseData,
+  sseStreamCut,
+  writeSseStream,
+  type StreamEnd,
+} from '../../../src/relay/streaming/openai-sse.js';
 
 type StreamResponse = Extract<RelayResponse, { kind: 'stream' }>;
 
@@ -18,7 +24,9 @@ afterEach(async () => {
 });
 
 /** Serves one request with `handler`, returns the raw body the client read and how the stream ended. */
-async function roundTrip(handler: (res: ServerResponse) => Promise<StreamEnd>): Promise<{ body: string; end: StreamEnd; type: string | undefined }> {
+async function roundTrip(
+  handler: (res: ServerResponse) => Promise<StreamEnd>,
+): Promise<{ body: string; end: StreamEnd; type: string | undefined }> {
   let ended!: Promise<StreamEnd>;
   server = createServer((_req, res) => void (ended = handler(res)));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -26,8 +34,13 @@ async function roundTrip(handler: (res: ServerResponse) => Promise<StreamEnd>): 
   const { body, type } = await new Promise<{ body: string; type: string | undefined }>((resolve, reject) => {
     request({ host: '127.0.0.1', port, method: 'POST' }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ body: text, type: res.headers['content-type'] }));
-    }).on('error', reject).end();
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (text += c))
+        .on('end', () => resolve({ body: text, type: res.headers['content-type'] }));
+    })
+      .on('error', reject)
+      .end();
   });
   return { body, end: await ended, type };
 }
@@ -36,7 +49,9 @@ describe('OpenAI SSE writer', () => {
   it('formats data, done and cut events', () => {
     expect(sseData('{"a":1}')).toBe('data: {"a":1}\n\n');
     expect(SSE_DONE).toBe('data: [DONE]\n\n');
-    expect(JSON.parse(sseStreamCut('gone').slice(6))).toEqual({ error: { message: 'gone', type: 'stream_error', code: 'upstream_stream_cut' } });
+    expect(JSON.parse(sseStreamCut('gone').slice(6))).toEqual({
+      error: { message: 'gone', type: 'stream_error', code: 'upstream_stream_cut' },
+    });
   });
 
   it('writes every event then [DONE]', async () => {
@@ -44,7 +59,9 @@ describe('OpenAI SSE writer', () => {
       yield '{"n":1}';
       yield '{"n":2}';
     }
-    const { body, end, type } = await roundTrip((res) => writeSseStream(res, response(events()), { 'x-relay-provider': 'p' }));
+    const { body, end, type } = await roundTrip((res) =>
+      writeSseStream(res, response(events()), { 'x-relay-provider': 'p' }),
+    );
     expect(type).toMatch(/^text\/event-stream/);
     expect(body).toBe('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
     expect(end).toEqual({ kind: 'done' });

@@ -23,15 +23,28 @@ afterEach(async () => {
   await Promise.all(stubs.splice(0).map((stub) => stub.close()));
 });
 
-const request: ChatRequest = { model: 'alias', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } };
+const request: ChatRequest = {
+  model: 'alias',
+  messages: [{ role: 'user', content: 'hi' }],
+  stream: true,
+  stream_options: { include_usage: true },
+};
 
-async function run(dialect: DialectName, behaviour: StubBehaviour, options: { ttfbTimeoutMs?: number; signal?: AbortSignal; body?: ChatRequest } = {}): Promise<{ outcome: DialectOutcome; stub: Stub }> {
+async function run(
+  dialect: DialectName,
+  behaviour: StubBehaviour,
+  options: { ttfbTimeoutMs?: number; signal?: AbortSignal; body?: ChatRequest } = {},
+): Promise<{ outcome: DialectOutcome; stub: Stub }> {
   const stub = await startStub(behaviour);
   stubs.push(stub);
   client = createUpstreamClient({ connectTimeoutMs: 2_000 });
   const t = { ...target(dialect, stub.baseUrl, 'up-model'), ttfbTimeoutMs: options.ttfbTimeoutMs ?? 5_000 };
   const attempt = createAttempt(client, options.body ?? request, 'req-42', { clock: () => 1_700_000_000_000 });
-  const outcome = await attempt({ target: t, signal: options.signal ?? new AbortController().signal, deadline: Infinity });
+  const outcome = await attempt({
+    target: t,
+    signal: options.signal ?? new AbortController().signal,
+    deadline: Infinity,
+  });
   return { outcome, stub };
 }
 
@@ -51,13 +64,21 @@ async function collect(events: AsyncIterable<string>): Promise<{ chunks: string[
 }
 
 const sseHead = (res: ServerResponse): void => void res.writeHead(200, { 'content-type': 'text/event-stream' });
-const openaiChunk = (delta: object, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'up-model', choices: [{ index: 0, delta, finish_reason: finish }] });
+const openaiChunk = (delta: object, finish: string | null = null) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'up-model',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
 /** Fails fast (instead of at the test timeout) when `promise` does not settle in time. */
 function within(promise: Promise<unknown>, ms: number, what: string): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)));
+  const timeout = new Promise(
+    (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -67,13 +88,31 @@ describe('stream attempt (loopback upstreams)', () => {
       sseHead(res);
       res.write(sse([[undefined, openaiChunk({ role: 'assistant', content: '' })]]));
       later(30, () => res.write(sse([[undefined, openaiChunk({ content: 'Hel' })]])));
-      later(60, () => res.write(sse([[undefined, openaiChunk({ content: 'lo' })], [undefined, openaiChunk({}, 'stop')]])));
-      later(90, () => res.end(sse([[undefined, { id: 'c1', choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } }], [undefined, '[DONE]']])));
+      later(60, () =>
+        res.write(
+          sse([
+            [undefined, openaiChunk({ content: 'lo' })],
+            [undefined, openaiChunk({}, 'stop')],
+          ]),
+        ),
+      );
+      later(90, () =>
+        res.end(
+          sse([
+            [undefined, { id: 'c1', choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } }],
+            [undefined, '[DONE]'],
+          ]),
+        ),
+      );
     });
     expect(outcome.verdict).toBe(VERDICTS.ok);
     const stream = streamOf(outcome);
     expect(stream.firstByteMs).toBeGreaterThan(0);
-    expect(JSON.parse(stub.requests[0]!.body)).toMatchObject({ model: 'up-model', stream: true, stream_options: { include_usage: true } });
+    expect(JSON.parse(stub.requests[0]!.body)).toMatchObject({
+      model: 'up-model',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(stub.requests[0]!.headers['x-request-id']).toBe('req-42');
     const { chunks, error } = await collect(stream.events);
     expect(error).toBeUndefined();
@@ -114,17 +153,29 @@ describe('stream attempt (loopback upstreams)', () => {
     if (outcome.response !== undefined) throw new Error('expected a failure');
     expect(outcome.status).toBe(529);
     expect(outcome.headers?.['retry-after']).toBe('2');
-    expect(JSON.parse(String(outcome.body))).toMatchObject({ error: { message: 'Overloaded', code: 'overloaded_error' } });
+    expect(JSON.parse(String(outcome.body))).toMatchObject({
+      error: { message: 'Overloaded', code: 'overloaded_error' },
+    });
   });
 
   it('cuts with StreamCutError(in_band_error) on an Anthropic error event mid-stream', async () => {
     const { outcome, stub } = await run('anthropic', (_req, res) => {
       sseHead(res);
-      res.write(sse([
-        ['message_start', { type: 'message_start', message: { id: 'msg_1', model: 'claude', usage: { input_tokens: 4, output_tokens: 1 } } }],
-        ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }],
-      ]));
-      later(30, () => res.end(sse([['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]])));
+      res.write(
+        sse([
+          [
+            'message_start',
+            {
+              type: 'message_start',
+              message: { id: 'msg_1', model: 'claude', usage: { input_tokens: 4, output_tokens: 1 } },
+            },
+          ],
+          ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }],
+        ]),
+      );
+      later(30, () =>
+        res.end(sse([['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]])),
+      );
     });
     expect(stub.requests[0]!.path).toBe('/v1/messages');
     const { chunks, error } = await collect(streamOf(outcome).events);
@@ -137,10 +188,18 @@ describe('stream attempt (loopback upstreams)', () => {
   it('fails the attempt on an Anthropic error event before the first content', async () => {
     const { outcome } = await run('anthropic', (_req, res) => {
       sseHead(res);
-      res.end(sse([
-        ['message_start', { type: 'message_start', message: { id: 'msg_1', model: 'claude', usage: { input_tokens: 4, output_tokens: 1 } } }],
-        ['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }],
-      ]));
+      res.end(
+        sse([
+          [
+            'message_start',
+            {
+              type: 'message_start',
+              message: { id: 'msg_1', model: 'claude', usage: { input_tokens: 4, output_tokens: 1 } },
+            },
+          ],
+          ['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }],
+        ]),
+      );
     });
     expect(outcome.verdict).toEqual({ kind: 'status_5xx', retryable: true });
     if (outcome.response !== undefined) throw new Error('expected a failure');
@@ -148,11 +207,25 @@ describe('stream attempt (loopback upstreams)', () => {
   });
 
   it('serves a Gemini SSE stream', async () => {
-    const part = (text: string, extra: object = {}) => ({ candidates: [{ content: { role: 'model', parts: [{ text }] }, ...extra }] });
+    const part = (text: string, extra: object = {}) => ({
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, ...extra }],
+    });
     const { outcome, stub } = await run('gemini', (_req, res) => {
       sseHead(res);
       res.write(sse([[undefined, part('Hel')]]).replaceAll('\n', '\r\n'));
-      later(30, () => res.end(sse([[undefined, { ...part('lo', { finishReason: 'STOP' }), usageMetadata: { promptTokenCount: 2, candidatesTokenCount: 2 } }]]).replaceAll('\n', '\r\n')));
+      later(30, () =>
+        res.end(
+          sse([
+            [
+              undefined,
+              {
+                ...part('lo', { finishReason: 'STOP' }),
+                usageMetadata: { promptTokenCount: 2, candidatesTokenCount: 2 },
+              },
+            ],
+          ]).replaceAll('\n', '\r\n'),
+        ),
+      );
     });
     expect(stub.requests[0]!.path).toBe('/v1/models/up-model:streamGenerateContent?alt=sse');
     const stream = streamOf(outcome);
@@ -185,7 +258,14 @@ describe('stream attempt (loopback upstreams)', () => {
       (_req, res) => {
         sseHead(res);
         res.write(sse([[undefined, openaiChunk({ content: 'a' })]]));
-        later(400, () => res.end(sse([[undefined, openaiChunk({ content: 'b' }, 'stop')], [undefined, '[DONE]']])));
+        later(400, () =>
+          res.end(
+            sse([
+              [undefined, openaiChunk({ content: 'b' }, 'stop')],
+              [undefined, '[DONE]'],
+            ]),
+          ),
+        );
       },
       { ttfbTimeoutMs: 150 },
     );
@@ -223,14 +303,35 @@ describe('JSON attempt (loopback upstreams)', () => {
       'anthropic',
       (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }));
+        res.end(
+          JSON.stringify({
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude',
+            content: [{ type: 'text', text: 'ok' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 1, output_tokens: 1 },
+          }),
+        );
       },
-      { body: { model: 'alias', messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'hi' }] } },
+      {
+        body: {
+          model: 'alias',
+          messages: [
+            { role: 'system', content: 's' },
+            { role: 'user', content: 'hi' },
+          ],
+        },
+      },
     );
     expect(JSON.parse(stub.requests[0]!.body)).toMatchObject({ model: 'up-model', system: 's', max_tokens: 1024 });
     expect(outcome.verdict).toBe(VERDICTS.ok);
     if (outcome.response?.kind !== 'json') throw new Error('expected json');
-    expect(JSON.parse(String(outcome.response.body))).toMatchObject({ created: 1_700_000_000, choices: [{ message: { content: 'ok' } }] });
+    expect(JSON.parse(String(outcome.response.body))).toMatchObject({
+      created: 1_700_000_000,
+      choices: [{ message: { content: 'ok' } }],
+    });
   });
 
   it('classifies a refused connection as connect (retryable)', async () => {
@@ -238,7 +339,11 @@ describe('JSON attempt (loopback upstreams)', () => {
     const stub = await startStub(() => {});
     const url = stub.baseUrl;
     await stub.close();
-    const outcome = await createAttempt(client, { model: 'a', messages: [{ role: 'user', content: 'x' }] }, 'r')({
+    const outcome = await createAttempt(
+      client,
+      { model: 'a', messages: [{ role: 'user', content: 'x' }] },
+      'r',
+    )({
       target: target('gemini', url, 'g'),
       signal: new AbortController().signal,
       deadline: Infinity,

@@ -8,7 +8,9 @@ import { usd } from '../../format.js';
 import { CHART_SIZE, PALETTE, type Chart } from './chart.js';
 
 /** Undefined without rows: no chart rather than an empty one. */
-export function costByBookChart(rows: ReadonlyArray<Pick<CostByBook, 'variant' | 'book' | 'usdPer1k'>>): Chart | undefined {
+export function costByBookChart(
+  rows: ReadonlyArray<Pick<CostByBook, 'variant' | 'book' | 'usdPer1k'>>,
+): Chart | undefined {
   if (rows.length === 0) return undefined;
   const books = [...new Set(rows.map((r) => r.book))];
   const values = rows.map((r) => ({ variant: r.variant, book: r.book, usdPer1k: r.usdPer1k, label: usd(r.usdPer1k) }));
@@ -22,7 +24,17 @@ export function costByBookChart(rows: ReadonlyArray<Pick<CostByBook, 'variant' |
     data: { values },
     encoding,
     layer: [
-      { mark: { type: 'bar' }, encoding: { color: { field: 'book', type: 'nominal', title: 'price book', scale: { domain: books, range: [...PALETTE.providers] } } } },
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          color: {
+            field: 'book',
+            type: 'nominal',
+            title: 'price book',
+            scale: { domain: books, range: [...PALETTE.providers] },
+          },
+        },
+      },
       { mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10 }, encoding: { text: { field: 'label' } } },
     ],
   } as TopLevelSpec;

@@ -33,7 +33,12 @@ export function latencyTimelineChart(a: Aggregates): Chart {
         encoding: {
           x: { field: 't' },
           y: latencyAxis(values.map((v) => v.ms ?? 0)),
-          color: { field: 'series', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: ['#4c78a8', '#f58518'] } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: 'percentile',
+            scale: { domain: ['p50', 'p99'], range: ['#4c78a8', '#f58518'] },
+          },
         },
       },
       ...faults.over,

@@ -18,5 +18,11 @@ export function logTicks(values: readonly number[]): number[] {
 
 /** The y encoding of a latency axis in ms on a log scale, with {@link logTicks}. */
 export function latencyAxis(values: readonly number[]): object {
-  return { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' }, axis: { values: logTicks(values) } };
+  return {
+    field: 'ms',
+    type: 'quantitative',
+    title: 'latency (ms, log scale)',
+    scale: { type: 'log' },
+    axis: { values: logTicks(values) },
+  };
 }

@@ -39,7 +39,12 @@ export function percentileSpectrumChart(runs: readonly SpectrumRun[]): Chart | u
         axis: { values: ticks, labelExpr: label },
       },
       y: latencyAxis(values.map((v) => v.ms)),
-      color: { field: 'variant', type: 'nominal', title: plotted.length > 1 ? 'variant' : 'run', scale: { domain: plotted.map((r) => r.name), range: [...PALETTE.providers] } },
+      color: {
+        field: 'variant',
+        type: 'nominal',
+        title: plotted.length > 1 ? 'variant' : 'run',
+        scale: { domain: plotted.map((r) => r.name), range: [...PALETTE.providers] },
+      },
     },
   } as TopLevelSpec;
   return {
@@ -54,7 +59,10 @@ export function percentileSpectrumChart(runs: readonly SpectrumRun[]): Chart | u
 }
 
 /** Latency (ms) at percentiles sampled evenly on log(1 / (1 − p)), from p = 0 up to the last recorded value. */
-function spectrum(name: string, encoded: string): Array<{ variant: string; x: number; percentile: number; ms: number }> {
+function spectrum(
+  name: string,
+  encoded: string,
+): Array<{ variant: string; x: number; percentile: number; ms: number }> {
   const histogram = decodeHistogram(encoded);
   try {
     const xMax = Math.max(2, histogram.totalCount);

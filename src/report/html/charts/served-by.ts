@@ -14,7 +14,11 @@ export function servedByChart(a: Aggregates, chain: readonly string[]): Chart {
   const seen = new Set(t.slices.flatMap((s) => Object.keys(s.servedBy)));
   const providers = [...chain.filter((p) => seen.has(p)), ...[...seen].filter((p) => !chain.includes(p)).sort()];
   const series: CountSeries[] = [
-    ...providers.map((name, i) => ({ name, color: PALETTE.providers[i % PALETTE.providers.length]!, count: (s: { servedBy: Record<string, number> }) => s.servedBy[name] ?? 0 })),
+    ...providers.map((name, i) => ({
+      name,
+      color: PALETTE.providers[i % PALETTE.providers.length]!,
+      count: (s: { servedBy: Record<string, number> }) => s.servedBy[name] ?? 0,
+    })),
     { name: 'failed', color: PALETTE.failures[0]!, count: (s) => s.failed },
     { name: 'dropped', color: PALETTE.dropped, count: (s) => s.dropped },
   ];

@@ -15,12 +15,23 @@ export interface CountSeries {
   count: (slice: Slice) => number;
 }
 
-export function stackedCountsSpec(a: Aggregates, t: Timeline, all: readonly CountSeries[], legendTitle: string): TopLevelSpec {
+export function stackedCountsSpec(
+  a: Aggregates,
+  t: Timeline,
+  all: readonly CountSeries[],
+  legendTitle: string,
+): TopLevelSpec {
   // Series that never occur stay out of the legend.
   const series = all.filter((entry) => t.slices.some((s) => entry.count(s) > 0));
   const values = t.slices.flatMap((s) =>
     series
-      .map((entry, order) => ({ t: s.startMs / 1000, t2: (s.startMs + t.sliceMs) / 1000, series: entry.name, order, n: entry.count(s) }))
+      .map((entry, order) => ({
+        t: s.startMs / 1000,
+        t2: (s.startMs + t.sliceMs) / 1000,
+        series: entry.name,
+        order,
+        n: entry.count(s),
+      }))
       .filter((row) => row.n > 0)
       .map((row) => ({ ...row, label: `${row.series}: ${row.n} of ${s.offered} requests, ${row.t}\u2013${row.t2} s` })),
   );
@@ -40,10 +51,20 @@ export function stackedCountsSpec(a: Aggregates, t: Timeline, all: readonly Coun
         encoding: {
           x: { field: 't' },
           x2: { field: 't2' },
-          y: { field: 'y0', type: 'quantitative', title: `requests per ${sliceLabel(t)}`, scale: { domain: [0, top], nice: false } },
+          y: {
+            field: 'y0',
+            type: 'quantitative',
+            title: `requests per ${sliceLabel(t)}`,
+            scale: { domain: [0, top], nice: false },
+          },
           y2: { field: 'y1' },
           description: { field: 'label' },
-          color: { field: 'series', type: 'nominal', title: legendTitle, scale: { domain: series.map((s) => s.name), range: series.map((s) => s.color) } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: legendTitle,
+            scale: { domain: series.map((s) => s.name), range: series.map((s) => s.color) },
+          },
         },
       },
       ...faults.over,

@@ -23,7 +23,9 @@ export interface Timeline {
 
 /** The slices a latency chart plots: the 250 ms ones for runs up to 60 s, else the 1 s ones. */
 export function latencyTimeline(a: Aggregates): Timeline {
-  return a.fineSlices.length <= MAX_FINE_SLICES ? { slices: a.fineSlices, sliceMs: a.fineSliceMs } : { slices: a.slices, sliceMs: a.sliceMs };
+  return a.fineSlices.length <= MAX_FINE_SLICES
+    ? { slices: a.fineSlices, sliceMs: a.fineSliceMs }
+    : { slices: a.slices, sliceMs: a.sliceMs };
 }
 
 /** The slices a count chart plots: as {@link latencyTimeline}, with 1 s slices summed into wider bins when there are too many. */
@@ -42,8 +44,16 @@ export function sliceLabel(t: Timeline): string {
 }
 
 /** The x encoding every timeline shares: seconds since load start, over the whole run. */
-export function timeAxis(t: Timeline): { type: 'quantitative'; title: string; scale: { domain: number[]; nice: false } } {
-  return { type: 'quantitative', title: 'seconds since load start (intended start)', scale: { domain: [0, (t.slices.length * t.sliceMs) / 1000], nice: false } };
+export function timeAxis(t: Timeline): {
+  type: 'quantitative';
+  title: string;
+  scale: { domain: number[]; nice: false };
+} {
+  return {
+    type: 'quantitative',
+    title: 'seconds since load start (intended start)',
+    scale: { domain: [0, (t.slices.length * t.sliceMs) / 1000], nice: false },
+  };
 }
 
 /**
@@ -52,20 +62,39 @@ export function timeAxis(t: Timeline): { type: 'quantitative'; title: string; sc
  */
 export function faultLayers(a: Aggregates, t: Timeline): { under: object[]; over: object[] } {
   if (a.windows.length === 0) return { under: [], over: [] };
-  const windows = a.windows.map((w) => ({ start: w.startMs / 1000, end: w.endMs / 1000, label: `${w.type} on ${w.provider}` }));
+  const windows = a.windows.map((w) => ({
+    start: w.startMs / 1000,
+    end: w.endMs / 1000,
+    label: `${w.type} on ${w.provider}`,
+  }));
   const recoveries = a.windows
     .filter((w) => w.recoveryMs !== undefined)
-    .map((w) => ({ at: (w.endMs + w.recoveryMs!) / 1000, label: `${w.provider} recovered (+${formatMs(w.recoveryMs!)})` }));
+    .map((w) => ({
+      at: (w.endMs + w.recoveryMs!) / 1000,
+      label: `${w.provider} recovered (+${formatMs(w.recoveryMs!)})`,
+    }));
   const labels = [
     ...windows.map((w) => ({ x: w.start, text: w.label, color: FAULT_LABEL })),
     ...recoveries.map((r) => ({ x: r.at, text: r.label, color: PALETTE.recovery })),
   ];
   return {
-    under: [{ data: { values: windows }, mark: { type: 'rect', color: PALETTE.fault, opacity: 0.12 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } }],
+    under: [
+      {
+        data: { values: windows },
+        mark: { type: 'rect', color: PALETTE.fault, opacity: 0.12 },
+        encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } },
+      },
+    ],
     over: [
       ...(recoveries.length === 0
         ? []
-        : [{ data: { values: recoveries }, mark: { type: 'rule', color: PALETTE.recovery, strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'at', type: 'quantitative' } } }]),
+        : [
+            {
+              data: { values: recoveries },
+              mark: { type: 'rule', color: PALETTE.recovery, strokeDash: [5, 3], strokeWidth: 1.5 },
+              encoding: { x: { field: 'at', type: 'quantitative' } },
+            },
+          ]),
       ...topLabelLayers(labels, (t.slices.length * t.sliceMs) / 1000),
     ],
   };
@@ -83,7 +112,15 @@ export function faultCaption(a: Aggregates): string {
 }
 
 function mergeSlices(group: readonly Slice[]): Slice {
-  const merged: Slice = { startMs: group[0]!.startMs, offered: 0, ok: 0, failed: 0, dropped: 0, failedByKind: {}, servedBy: {} };
+  const merged: Slice = {
+    startMs: group[0]!.startMs,
+    offered: 0,
+    ok: 0,
+    failed: 0,
+    dropped: 0,
+    failedByKind: {},
+    servedBy: {},
+  };
   for (const s of group) {
     merged.offered += s.offered;
     merged.ok += s.ok;

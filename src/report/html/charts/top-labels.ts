@@ -21,7 +21,10 @@ const PAD_PX = 8;
 /** Layers drawing `labels` over a time axis ending at `endSec`; none when they do not fit in {@link MAX_ROWS} rows. */
 export function topLabelLayers(labels: readonly TopLabel[], endSec: number): object[] {
   const rows: Array<Array<[number, number]>> = [];
-  const layers = new Map<string, { row: number; align: 'left' | 'right'; color: string; values: Array<{ x: number; text: string }> }>();
+  const layers = new Map<
+    string,
+    { row: number; align: 'left' | 'right'; color: string; values: Array<{ x: number; text: string }> }
+  >();
   for (const label of [...labels].sort((p, q) => p.x - q.x)) {
     const px = endSec > 0 ? (label.x / endSec) * CHART_SIZE.width : 0;
     const width = label.text.length * CHAR_PX + PAD_PX;
@@ -38,7 +41,15 @@ export function topLabelLayers(labels: readonly TopLabel[], endSec: number): obj
   }
   return [...layers.values()].map((l) => ({
     data: { values: l.values },
-    mark: { type: 'text', align: l.align, baseline: 'top', dx: l.align === 'left' ? 3 : -3, dy: 2 + l.row * ROW_PX, fontSize: 10, color: l.color },
+    mark: {
+      type: 'text',
+      align: l.align,
+      baseline: 'top',
+      dx: l.align === 'left' ? 3 : -3,
+      dy: 2 + l.row * ROW_PX,
+      fontSize: 10,
+      color: l.color,
+    },
     encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'text' } },
   }));
 }

@@ -7,7 +7,13 @@
  * `close()` destroys the streams still open; pooled sockets belong to the global dispatcher.
  */
 import { TtfbGuard } from '../../../../src/relay/streaming/ttfb-guard.js';
-import { upstreamDefaults, type UpstreamClient, type UpstreamHeaders, type UpstreamRequest, type UpstreamStream } from '../../../../src/relay/upstream.js';
+import {
+  upstreamDefaults,
+  type UpstreamClient,
+  type UpstreamHeaders,
+  type UpstreamRequest,
+  type UpstreamStream,
+} from '../../../../src/relay/upstream.js';
 
 type BodyReader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -20,12 +26,19 @@ export function createFetchUpstream(): UpstreamClient {
       const started = performance.now();
       const res = await post(request, request.signal);
       const body = await readBody(res.body?.getReader());
-      return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, headers: headersOf(res.headers), body, elapsedMs: performance.now() - started };
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? undefined,
+        headers: headersOf(res.headers),
+        body,
+        elapsedMs: performance.now() - started,
+      };
     },
 
     async stream(request) {
       const ttfb = request.ttfbTimeoutMs;
-      const guard = ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
+      const guard =
+        ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
       let res: Response;
       try {
         res = await post(request, guard?.signal ?? request.signal);
@@ -120,7 +133,13 @@ class FetchStream implements UpstreamStream {
 
 function post(request: UpstreamRequest, signal: AbortSignal): Promise<Response> {
   // A redirect is an answer the relay classifies, as undici's Agent hands it over.
-  return fetch(`${request.origin}${request.path}`, { method: 'POST', headers: request.headers, body: request.body, signal, redirect: 'manual' });
+  return fetch(`${request.origin}${request.path}`, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+    signal,
+    redirect: 'manual',
+  });
 }
 
 /** Reads the (remaining) body; fails like undici's `maxResponseSize` on an oversized one. */
@@ -134,7 +153,9 @@ async function readBody(reader: BodyReader | undefined): Promise<Buffer> {
       if (read.done) return Buffer.concat(chunks, size);
       size += read.value.byteLength;
       if (size > upstreamDefaults.maxResponseBytes) {
-        throw Object.assign(new Error(`response body over ${upstreamDefaults.maxResponseBytes} bytes`), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' });
+        throw Object.assign(new Error(`response body over ${upstreamDefaults.maxResponseBytes} bytes`), {
+          code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+        });
       }
       chunks.push(read.value);
     }

@@ -54,11 +54,22 @@ export interface SeenRequest {
 export type ReplyBody = string | Buffer | Readable;
 
 /** Replies `status` with `body` and `headers`; pushes each matched request onto `seen`. */
-export function replyRecording(interceptor: nock.Interceptor, seen: SeenRequest[], status: number, body: ReplyBody, headers: Record<string, string>): nock.Scope {
+export function replyRecording(
+  interceptor: nock.Interceptor,
+  seen: SeenRequest[],
+  status: number,
+  body: ReplyBody,
+  headers: Record<string, string>,
+): nock.Scope {
   return interceptor.reply(async (req: Request) => {
     const url = new URL(req.url);
     const text = await req.text();
-    seen.push({ method: req.method, path: `${url.pathname}${url.search}`, headers: Object.fromEntries(req.headers), body: JSON.parse(text) as unknown });
+    seen.push({
+      method: req.method,
+      path: `${url.pathname}${url.search}`,
+      headers: Object.fromEntries(req.headers),
+      body: JSON.parse(text) as unknown,
+    });
     return [status, body, headers];
   });
 }
@@ -93,7 +104,12 @@ export function targetFor(spec: TargetSpec, env: NodeJS.ProcessEnv): RelayTarget
 /** `created` of translated answers: the attempt's clock is pinned to this many seconds. */
 export const CREATED = 1_700_000_000;
 
-export function attempt(client: UpstreamClient, target: RelayTarget, request: ChatRequest, requestId: string): Promise<DialectOutcome> {
+export function attempt(
+  client: UpstreamClient,
+  target: RelayTarget,
+  request: ChatRequest,
+  requestId: string,
+): Promise<DialectOutcome> {
   const run = createAttempt(client, request, requestId, { clock: () => CREATED * 1000 });
   return run({ target, signal: new AbortController().signal, deadline: Infinity });
 }
@@ -125,7 +141,10 @@ export async function collect(events: AsyncIterable<string>): Promise<{ chunks: 
 /** `text/event-stream` from `[event name, data]` pairs; data objects are serialised, strings sent as is. */
 export function sseBody(events: ReadonlyArray<readonly [string | undefined, unknown]>, eol = '\n'): string {
   return events
-    .map(([event, data]) => `${event === undefined ? '' : `event: ${event}${eol}`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}${eol}${eol}`)
+    .map(
+      ([event, data]) =>
+        `${event === undefined ? '' : `event: ${event}${eol}`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}${eol}${eol}`,
+    )
     .join('');
 }
 
