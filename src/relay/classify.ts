@@ -3,33 +3,10 @@
  * dialect), an in-band stream error or a thrown network error into a kind and whether another
  * attempt may help. Every policy decides from this.
  */
-import type { DialectName } from './dialects/dialect.js';
-import { upstreamErrorOf } from './dialects/upstream-error.js';
+import type { Classification, DialectName, FailureKind } from './contract.js';
+import { upstreamErrorOf } from './upstream-error.js';
 
-/** Why an attempt failed. `status_other` covers 1xx/3xx answers an API should never give. */
-export type FailureKind =
-  | 'connect'
-  | 'reset'
-  | 'timeout'
-  | 'aborted'
-  | 'protocol'
-  | 'status_429'
-  /** Out of credit or quota (OpenAI `insufficient_quota`, Anthropic billing, DeepSeek 402). */
-  | 'quota'
-  /** 401/403: the relay's key for this target is wrong, not the client's request. */
-  | 'auth'
-  | 'status_5xx'
-  | 'status_4xx'
-  | 'status_other'
-  | 'error_body'
-  | 'malformed'
-  | 'unknown';
-
-export interface Classification {
-  readonly kind: 'ok' | FailureKind;
-  /** True when the same request may succeed elsewhere or later. */
-  readonly retryable: boolean;
-}
+export type { Classification, FailureKind } from './contract.js';
 
 /**
  * What can be classified: an HTTP answer (with its parsed JSON body, or its raw text when it did

@@ -1,8 +1,8 @@
 /**
  * Relay configuration: ONE YAML (or JSON) file, validated once at startup. Every problem is
  * reported at once as `file:line:col: field 'path': message, got value` (secrets never echoed)
- * and thrown as {@link ConfigInvalidError}. The schema lives in `front-door/config-schema.ts`,
- * the normalisation (defaults, legacy form, cross-field checks) in `front-door/config-normalize.ts`;
+ * and thrown as {@link ConfigInvalidError}. The schema lives in `config/schema.ts`,
+ * the normalisation (defaults, legacy form, cross-field checks) in `config/normalize.ts`;
  * `fixtures/relay.example.yaml` documents every field.
  *
  * Two accepted forms: the full form (`server`, `auth`, `providers`, `models`, `policies`,
@@ -13,11 +13,11 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigInvalidError } from '../errors.js';
 import { parseYamlSource, type YamlSource } from '../yaml-errors.js';
-import { validateRelayConfig } from './front-door/config-normalize.js';
-import type { RelayConfig } from './front-door/config-types.js';
+import { validateRelayConfig } from './config/normalize.js';
+import type { RelayConfig } from './config/types.js';
 
-export type * from './front-door/config-types.js';
-export { relayConfigDefaults } from './front-door/config-defaults.js';
+export type * from './config/types.js';
+export { relayConfigDefaults } from './config/defaults.js';
 
 export interface ParseOptions {
   /** Where `input` came from, for messages: the parsed YAML (positions) or a label (`--config-json`). */

@@ -1,12 +1,59 @@
 /**
- * The relay's internal contract: what the request pipeline, the dialect adapters and the
- * resilience policies exchange. Shared by every part of src/relay; change it deliberately.
+ * The relay's internal contract: what the request pipeline, the chain engine, the dialect
+ * adapters, the streaming code and the resilience policies exchange. Every shared type lives
+ * here, and this module imports nothing from the relay, so any layer may depend on it without
+ * an import running back up. Change it deliberately.
  *
  *   front door (auth, limits, parse, alias -> chain, budget, cache)
  *     -> chain engine (order targets, skip cooling/open ones, retry, hedge, deadline)
- *        -> attempt (one dialect adapter call to one target) -> RelayResponse
+ *        -> attempt (one dialect adapter call to one target) -> AttemptOutcome
  *     -> respond (JSON, or SSE stream with the streaming contract) + cost + metrics
  */
+import type { EventEmitter } from 'node:events';
+
+// ---------------------------------------------------------------- classification
+
+/** Why an attempt failed. `status_other` covers 1xx/3xx answers an API should never give. */
+export type FailureKind =
+  | 'connect'
+  | 'reset'
+  | 'timeout'
+  | 'aborted'
+  | 'protocol'
+  | 'status_429'
+  /** Out of credit or quota (OpenAI `insufficient_quota`, Anthropic billing, DeepSeek 402). */
+  | 'quota'
+  /** 401/403: the relay's key for this target is wrong, not the client's request. */
+  | 'auth'
+  | 'status_5xx'
+  | 'status_4xx'
+  | 'status_other'
+  | 'error_body'
+  | 'malformed'
+  | 'unknown';
+
+/** The classifier's verdict on one attempt (see `classify.ts`). */
+export interface Classification {
+  readonly kind: 'ok' | FailureKind;
+  /** True when the same request may succeed elsewhere or later. */
+  readonly retryable: boolean;
+}
+
+// ---------------------------------------------------------------- upstream wire
+
+/** The wire dialect a provider speaks. */
+export type DialectName = 'openai' | 'anthropic' | 'gemini';
+
+/** Response headers as undici and node:http give them (lower-case names). */
+export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** One dispatched server-sent event. `event` is undefined for the default `message` type. */
+export interface SseEvent {
+  readonly event: string | undefined;
+  readonly data: string;
+}
+
+// ---------------------------------------------------------------- answers
 
 /** Usage normalised across dialects. */
 export interface NormalizedUsage {
@@ -57,4 +104,233 @@ export class StreamCutError extends Error {
     super(message, options);
     this.name = 'StreamCutError';
   }
+}
+
+// ---------------------------------------------------------------- stream translation
+
+/** A stream failure: before the first content chunk it is a failed attempt, after it a cut. */
+export interface StreamFault {
+  readonly verdict: Classification;
+  readonly cut: StreamCutError['kind'];
+  readonly message: string;
+  /** The in-band error translated to OpenAI's error shape, when there was one. */
+  readonly body?: Buffer;
+  /** The HTTP status the in-band error type stands for (for a pass-through before the first byte). */
+  readonly status?: number;
+}
+
+/** `more`: keep reading; `done`: the upstream's terminal event arrived. */
+export type StreamStep = 'more' | 'done' | StreamFault;
+
+/** Translates one upstream event stream into OpenAI `chat.completion.chunk` JSON strings. */
+export interface StreamTranslator {
+  /** Appends the chunks `event` yields to `out`. */
+  push(event: SseEvent, out: string[]): StreamStep;
+  /** Upstream EOF: appends trailing chunks; a fault when the stream ended before its end. */
+  end(out: string[]): 'done' | StreamFault;
+  /** True once a chunk with content (text, tool call or finish) was produced. */
+  readonly contentStarted: boolean;
+  usage(): NormalizedUsage | undefined;
+}
+
+// ---------------------------------------------------------------- targets
+
+export interface Price {
+  /** USD per million input (prompt) tokens. */
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+}
+
+/** One provider+model pair of a chain, resolved once at startup (see `target.ts`). */
+export interface RelayTarget {
+  readonly name: string;
+  readonly provider: string;
+  readonly dialect: DialectName;
+  /** Upstream model id; `''` only for legacy configs without one (send the client's model). */
+  readonly model: string;
+  /** As configured, without a trailing slash. */
+  readonly baseUrl: string;
+  /** `scheme://host:port` of the upstream. */
+  readonly origin: string;
+  /** The base URL's path without a trailing slash (`/v1`, or `''`), for dialects to build on. */
+  readonly basePath: string;
+  /** The base URL's query string (`?api-version=2`), or `''`. */
+  readonly search: string;
+  /** OpenAI dialect: path of chat completions, e.g. `/v1/chat/completions`. */
+  readonly completionsPath: string;
+  /**
+   * Headers sent on every attempt: content type plus the dialect's auth when a key is set.
+   * Non-enumerable, so logging or serialising a target never shows the key.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly weight: number;
+  readonly priority: number;
+  readonly price: Price | undefined;
+  /** JSON: send to last body byte. */
+  readonly attemptTimeoutMs: number;
+  /** Streams: send to the first content chunk. */
+  readonly ttfbTimeoutMs: number;
+}
+
+// ---------------------------------------------------------------- attempts
+
+/** An attempt that served: `verdict.kind === 'ok'`, the answer already in OpenAI's shape. */
+export interface ServedOutcome {
+  readonly verdict: Classification;
+  readonly response: RelayResponse;
+  readonly status?: undefined;
+  readonly headers?: undefined;
+  readonly body?: undefined;
+  readonly error?: undefined;
+}
+
+/**
+ * An attempt that failed: an HTTP answer (`status`, `headers`, `body` translated to OpenAI's error
+ * shape by the dialect) or a thrown network error (`error`).
+ */
+export interface FailedOutcome {
+  readonly verdict: Classification;
+  readonly response?: undefined;
+  readonly status?: number | undefined;
+  /** Upstream response headers (Retry-After lives here). */
+  readonly headers?: UpstreamHeaders | undefined;
+  readonly body?: Buffer | undefined;
+  readonly error?: unknown;
+}
+
+/**
+ * What one attempt produced. Upstream failures are values, not exceptions, so policies decide
+ * from `verdict` without try/catch; an attempt rejects only on a bug.
+ */
+export type AttemptOutcome = ServedOutcome | FailedOutcome;
+
+export interface AttemptContext {
+  readonly target: RelayTarget;
+  /** Aborted when the attempt must stop (client gone, deadline, attempt timeout, hedge lost). */
+  readonly signal: AbortSignal;
+  /** The request's deadline across all attempts, on the `performance.now()` clock (ms). */
+  readonly deadline: number;
+}
+
+/** One call to one target; never rejects for upstream failures. */
+export type Attempt = (context: AttemptContext) => Promise<AttemptOutcome>;
+
+/** True when the outcome carries an answer to serve. */
+export function isServed(outcome: AttemptOutcome): outcome is ServedOutcome {
+  return outcome.response !== undefined && outcome.verdict.kind === 'ok';
+}
+
+// ---------------------------------------------------------------- policy events
+
+/** Breaker state names, as they appear in events and metrics. */
+export type BreakerStateName = 'closed' | 'open' | 'halfOpen';
+
+export interface BreakerEvent {
+  readonly type: 'breaker';
+  readonly target: string;
+  readonly from: BreakerStateName;
+  readonly to: BreakerStateName;
+  /** `now()` of the transition (the engine's clock, `performance.now()` ms by default). */
+  readonly at: number;
+}
+
+export interface CooldownEvent {
+  readonly type: 'cooldown';
+  readonly target: string;
+  /** When the cooldown ends, on the same clock as `at`. */
+  readonly untilMs: number;
+  /** Why: e.g. `status_429`, `status_5xx` (from the verdict that carried the Retry-After). */
+  readonly reason: string;
+  readonly at: number;
+}
+
+export type PolicyEvent = BreakerEvent | CooldownEvent;
+
+/** Event name -> listener arguments. */
+export interface PolicyEventMap {
+  breaker: [BreakerEvent];
+  cooldown: [CooldownEvent];
+}
+
+/** The engine's emitter: `engine.events.on('breaker', (event) => ...)`. */
+export type PolicyEvents = EventEmitter<PolicyEventMap>;
+
+// ---------------------------------------------------------------- the chain engine
+
+/** One failed (or skipped) target, for error messages and reports. */
+export interface TargetFailure {
+  readonly target: string;
+  /** A FailureKind, or `cooldown` / `circuit_open` for a target skipped without an attempt. */
+  readonly kind: string;
+  /** `HTTP 503`, an error code such as `ECONNREFUSED`, an error name, or why it was skipped. */
+  readonly detail: string;
+}
+
+interface Tried {
+  /** Attempts actually sent (hedges and retry rounds included; skipped targets not). */
+  readonly attempts: number;
+  /** Every failed attempt and skipped target, in order. */
+  readonly failures: readonly TargetFailure[];
+  /** Target of every attempt sent, in order: those neither failed nor served were cancelled by us. */
+  readonly launched: readonly string[];
+}
+
+export type ChainResult =
+  | (Tried & {
+      readonly kind: 'served';
+      readonly target: RelayTarget;
+      readonly response: RelayResponse;
+      readonly failovers: number;
+    })
+  /** A non-retryable upstream answer (a 4xx) to pass through; `body` is already in OpenAI's error shape. */
+  | (Tried & {
+      readonly kind: 'rejected';
+      readonly target: RelayTarget;
+      readonly status: number;
+      readonly body: Buffer | undefined;
+      readonly headers: UpstreamHeaders | undefined;
+    })
+  /** No target could serve; `retryAfterMs` is the soonest a skipped target is back, for the 503. */
+  | (Tried & { readonly kind: 'exhausted'; readonly retryAfterMs: number })
+  /** The request's deadline passed (-> 504). */
+  | (Tried & { readonly kind: 'deadline' })
+  /** The caller's signal aborted (the client left). */
+  | (Tried & { readonly kind: 'aborted' });
+
+export interface ChainRunOptions {
+  /** The caller's signal: the client leaving. */
+  readonly signal: AbortSignal;
+  /** On the engine's clock (`performance.now()` by default); `Infinity` for none. */
+  readonly deadline: number;
+  /** Streams resolve at the first content chunk: attempts are bounded by `ttfbTimeoutMs`. */
+  readonly stream: boolean;
+}
+
+/** Runs requests over chains of targets; built by `routing/chain-engine.ts`. */
+export interface ChainEngine {
+  readonly events: PolicyEvents;
+  /** Runs one request over `targets` (sorted by priority, as `prepareTargets` returns them). */
+  run(targets: readonly RelayTarget[], attempt: Attempt, options: ChainRunOptions): Promise<ChainResult>;
+  /** True when the target may take traffic now (breaker not open, not cooling): for `/ready`. */
+  isAvailable(target: RelayTarget): boolean;
+  breakerState(target: RelayTarget): BreakerStateName;
+  /** Feeds an active health check's result to every target of `provider`. */
+  recordHealth(provider: string, healthy: boolean): void;
+  /**
+   * How a stream this target served ended: `true` complete, `false` cut after its first byte.
+   * A stream's attempt resolves at the first byte with no breaker verdict; this gives it, so a
+   * target that cuts every stream mid-way is taken out of rotation like any failing one.
+   */
+  recordStreamEnd(target: RelayTarget, complete: boolean): void;
+  /** The latest breaker and cooldown events, oldest first (for `GET /relay/events`). */
+  recentEvents(): readonly PolicyEvent[];
+}
+
+// ---------------------------------------------------------------- readiness
+
+/** The answer of `GET /ready`. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Shown in the body, e.g. which aliases have no available target. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }

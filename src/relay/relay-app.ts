@@ -4,22 +4,29 @@
  * every alias, the front-door services (auth, budgets, cache, metrics, logs) and active health
  * checks; and wires them into the completion handler. `startRelay` serves what this returns.
  */
+import { createCompletionHandler, type AliasTargets } from './completion/handler.js';
 import type { RelayConfig } from './config.js';
-import { createCompletionHandler, type AliasTargets } from './completion-handler.js';
-import { createChainEngine, type ChainEngine } from './fallback-chain.js';
+import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
 import { BudgetLedger } from './front-door/budget.js';
 import { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
+import type { FrontDoorHandler } from './front-door/router.js';
 import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { HealthChecker } from './policies/health-check.js';
-import type { Readiness, RelayWiring } from './server.js';
+import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
 import { createUpstreamClient } from './upstream.js';
 
-export interface RelayApp extends Required<Pick<RelayWiring, 'handleCompletion' | 'readiness' | 'events' | 'onClose'>> {
+/** What the full pipeline plugs into the front door. */
+export interface RelayApp {
+  readonly handleCompletion: FrontDoorHandler;
+  readonly readiness: () => Readiness;
+  readonly events: () => readonly PolicyEvent[];
+  /** Stops health checks, flushes logs, closes upstream pools. */
+  readonly onClose: () => Promise<void>;
   readonly metrics: RelayMetrics;
   readonly engine: ChainEngine;
 }

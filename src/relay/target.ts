@@ -2,14 +2,12 @@
  * Targets as the hot path uses them: one provider+model pair of a chain, with its URL split and
  * its auth headers built once at startup, so an attempt only adds its request id.
  */
+import type { DialectName, Price, RelayTarget } from './contract.js';
 
-export type Dialect = 'openai' | 'anthropic' | 'gemini';
+export type { Price, RelayTarget } from './contract.js';
 
-export interface Price {
-  /** USD per million input (prompt) tokens. */
-  readonly inputPerMTok: number;
-  readonly outputPerMTok: number;
-}
+/** The wire dialect of a target. */
+export type Dialect = DialectName;
 
 /** What a target is built from; the config's provider and chain entries map onto this. */
 export interface TargetSpec {
@@ -32,36 +30,6 @@ export interface TargetSpec {
   readonly price?: Price | undefined;
   readonly attemptTimeoutMs?: number | undefined;
   readonly ttfbTimeoutMs?: number | undefined;
-}
-
-export interface RelayTarget {
-  readonly name: string;
-  readonly provider: string;
-  readonly dialect: Dialect;
-  /** Upstream model id; `''` only for legacy configs without one (send the client's model). */
-  readonly model: string;
-  /** As configured, without a trailing slash. */
-  readonly baseUrl: string;
-  /** `scheme://host:port` of the upstream. */
-  readonly origin: string;
-  /** The base URL's path without a trailing slash (`/v1`, or `''`), for dialects to build on. */
-  readonly basePath: string;
-  /** The base URL's query string (`?api-version=2`), or `''`. */
-  readonly search: string;
-  /** OpenAI dialect: path of chat completions, e.g. `/v1/chat/completions`. */
-  readonly completionsPath: string;
-  /**
-   * Headers sent on every attempt: content type plus the dialect's auth when a key is set.
-   * Non-enumerable, so logging or serialising a target never shows the key.
-   */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly weight: number;
-  readonly priority: number;
-  readonly price: Price | undefined;
-  /** JSON: send to last body byte. */
-  readonly attemptTimeoutMs: number;
-  /** Streams: send to the first content chunk. */
-  readonly ttfbTimeoutMs: number;
 }
 
 export const targetDefaults = Object.freeze({ weight: 1, attemptTimeoutMs: 10_000, ttfbTimeoutMs: 10_000 });

@@ -5,7 +5,7 @@
  * its socket is never left half-read in the pool.
  */
 import { Pool } from 'undici';
-import type { UpstreamHeaders } from './dialects/dialect.js';
+import type { UpstreamHeaders } from './contract.js';
 import { TtfbGuard } from './streaming/ttfb-guard.js';
 
 export type { UpstreamHeaders };

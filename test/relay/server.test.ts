@@ -6,7 +6,7 @@ import { parseRelayConfig, parseRelayConfigText } from '../../src/relay/config.j
 import { Bulkhead } from '../../src/relay/front-door/bulkhead.js';
 import { listen } from '../../src/relay/front-door/listen.js';
 import { createRelayMetrics } from '../../src/relay/front-door/metrics.js';
-import { sendBody } from '../../src/relay/http-io.js';
+import { sendBody } from '../../src/relay/front-door/http-io.js';
 import {
   createFrontDoor,
   modelEntries,

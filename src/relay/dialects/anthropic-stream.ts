@@ -5,10 +5,9 @@
  * (stop_reason -> finish chunk, cumulative output usage); `message_stop` -> done; `ping` ignored;
  * `error` -> an in-band failure. Unknown event types are ignored, as Anthropic asks of clients.
  */
-import type { NormalizedUsage } from '../contract.js';
-import type { SseEvent } from '../streaming/sse-parser.js';
+import type { NormalizedUsage, SseEvent, StreamFault, StreamStep, StreamTranslator } from '../contract.js';
 import { anthropicFinish, anthropicUsage } from './anthropic-mapping.js';
-import type { StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
+import type { StreamContext } from './dialect.js';
 import { chunkJson, usageChunkJson } from './openai-shape.js';
 import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';
 

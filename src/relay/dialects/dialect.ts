@@ -6,15 +6,8 @@
  * Targets and outcomes are declared here structurally (the fields an adapter reads, the outcome
  * shape of the shared contract), so adapters depend on no policy module.
  */
-import type { Classification } from '../classify.js';
-import type { NormalizedUsage, RelayResponse, StreamCutError } from '../contract.js';
-import type { SseEvent } from '../streaming/sse-parser.js';
+import type { AttemptOutcome, DialectName, StreamTranslator, UpstreamHeaders } from '../contract.js';
 import type { ChatRequest } from './chat-request.js';
-
-export type DialectName = 'openai' | 'anthropic' | 'gemini';
-
-/** Response headers as undici and node:http give them. */
-export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** What an adapter and the attempt read from a target (a subset of the chain's `RelayTarget`). */
 export interface DialectTarget {
@@ -41,18 +34,8 @@ export interface DialectRequest {
   readonly body: string;
 }
 
-/** The outcome of one attempt (the shared `AttemptOutcome`): a served response or a failure. */
-export type DialectOutcome =
-  | { readonly verdict: Classification; readonly response: RelayResponse }
-  | {
-      readonly verdict: Classification;
-      readonly response?: undefined;
-      readonly status?: number;
-      readonly headers?: UpstreamHeaders;
-      /** The upstream error body, translated to OpenAI's error shape. */
-      readonly body?: Buffer;
-      readonly error?: unknown;
-    };
+/** The outcome of one attempt: a served response or a failure (the contract's `AttemptOutcome`). */
+export type DialectOutcome = AttemptOutcome;
 
 /** What a parsed answer needs besides its bytes. */
 export interface ResponseContext {
@@ -72,31 +55,6 @@ export interface StreamContext {
   readonly requestId: string;
   /** The client asked `stream_options.include_usage`: end with a usage chunk. */
   readonly includeUsage: boolean;
-}
-
-/** A stream failure: before the first content chunk it is a failed attempt, after it a cut. */
-export interface StreamFault {
-  readonly verdict: Classification;
-  readonly cut: StreamCutError['kind'];
-  readonly message: string;
-  /** The in-band error translated to OpenAI's error shape, when there was one. */
-  readonly body?: Buffer;
-  /** The HTTP status the in-band error type stands for (for a pass-through before the first byte). */
-  readonly status?: number;
-}
-
-/** `more`: keep reading; `done`: the upstream's terminal event arrived. */
-export type StreamStep = 'more' | 'done' | StreamFault;
-
-/** Translates one upstream event stream into OpenAI `chat.completion.chunk` JSON strings. */
-export interface StreamTranslator {
-  /** Appends the chunks `event` yields to `out`. */
-  push(event: SseEvent, out: string[]): StreamStep;
-  /** Upstream EOF: appends trailing chunks; a fault when the stream ended before its end. */
-  end(out: string[]): 'done' | StreamFault;
-  /** True once a chunk with content (text, tool call or finish) was produced. */
-  readonly contentStarted: boolean;
-  usage(): NormalizedUsage | undefined;
 }
 
 export interface Dialect {

@@ -4,9 +4,8 @@
  * `finishReason` (and the final `usageMetadata`) is the last. There is no terminal event: a
  * clean EOF after a finish reason is the end, EOF before it a cut. `{ error }` data is in-band.
  */
-import type { NormalizedUsage } from '../contract.js';
-import type { SseEvent } from '../streaming/sse-parser.js';
-import type { StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
+import type { NormalizedUsage, SseEvent, StreamFault, StreamStep, StreamTranslator } from '../contract.js';
+import type { StreamContext } from './dialect.js';
 import { candidateParts, geminiFinish, geminiUsage } from './gemini-mapping.js';
 import { chunkJson, usageChunkJson } from './openai-shape.js';
 import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';

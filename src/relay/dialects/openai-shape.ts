@@ -3,9 +3,9 @@
  * chunks, usage, error bodies, and the non-2xx path every adapter has in common.
  */
 import { classify } from '../classify.js';
-import type { NormalizedUsage } from '../contract.js';
-import type { DialectName, DialectOutcome, UpstreamHeaders } from './dialect.js';
-import { upstreamErrorOf } from './upstream-error.js';
+import type { DialectName, NormalizedUsage, UpstreamHeaders } from '../contract.js';
+import { upstreamErrorOf } from '../upstream-error.js';
+import type { DialectOutcome } from './dialect.js';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | null;
 

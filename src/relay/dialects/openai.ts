@@ -5,9 +5,8 @@
  * relay needs it for cost); the usage chunk reaches the client only if the client asked for it.
  */
 import { classify } from '../classify.js';
-import type { NormalizedUsage } from '../contract.js';
-import type { SseEvent } from '../streaming/sse-parser.js';
-import type { Dialect, StreamContext, StreamFault, StreamStep, StreamTranslator } from './dialect.js';
+import type { NormalizedUsage, SseEvent, StreamFault, StreamStep, StreamTranslator } from '../contract.js';
+import type { Dialect, StreamContext } from './dialect.js';
 import { endpointPath, upstreamModel } from './endpoint.js';
 import { failureOutcome, parseJsonOrText } from './openai-shape.js';
 import { inBandError, malformed, parseChunk, truncated } from './stream-faults.js';

@@ -1,6 +1,7 @@
 /** The dialect registry: one adapter per upstream API, looked up by a target's `dialect`. */
+import type { DialectName } from '../contract.js';
 import { anthropicDialect } from './anthropic.js';
-import type { Dialect, DialectName } from './dialect.js';
+import type { Dialect } from './dialect.js';
 import { geminiDialect } from './gemini.js';
 import { openaiDialect } from './openai.js';
 

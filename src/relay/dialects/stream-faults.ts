@@ -3,9 +3,9 @@
  * not JSON, an early end, an in-band error event.
  */
 import { classify, VERDICTS } from '../classify.js';
-import type { DialectName, StreamFault } from './dialect.js';
+import type { DialectName, StreamFault } from '../contract.js';
+import { upstreamErrorOf } from '../upstream-error.js';
 import { translateError } from './openai-shape.js';
-import { upstreamErrorOf } from './upstream-error.js';
 
 /** A stream event's JSON object, or undefined when its data is not one (answer {@link malformed}). */
 export function parseChunk(data: string): Record<string, unknown> | undefined {

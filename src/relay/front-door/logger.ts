@@ -58,6 +58,8 @@ export interface RelayLogger {
   flush(): void;
   /** Writes one `request` line (level info, or warn for 5xx). */
   logRequest(record: RequestLog): void;
+  /** True when a request line with this status would be written (so callers skip building it). */
+  logsStatus(status: number): boolean;
 }
 
 export type LoggerOptions = Pick<LoggingConfig, 'level' | 'logPrompts'> & {
@@ -80,6 +82,8 @@ export function createRelayLogger(options: LoggerOptions): RelayLogger {
   // Request lines have a fixed shape ({@link RequestLog}) that holds no credentials, and prompts
   // are dropped by withoutPrompts(): path redaction there would cost ~17 µs per request for nothing.
   const requests = pino({ level: options.level, base: { service: 'relay' } }, destination);
+  const infoOn = requests.isLevelEnabled('info');
+  const warnOn = requests.isLevelEnabled('warn');
   return {
     logger,
     flush: () => logger.flush(),
@@ -88,6 +92,7 @@ export function createRelayLogger(options: LoggerOptions): RelayLogger {
       if (record.status >= 500) requests.warn(line, 'request');
       else requests.info(line, 'request');
     },
+    logsStatus: (status) => (status >= 500 ? warnOn : infoOn),
   };
 }
 

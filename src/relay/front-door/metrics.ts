@@ -4,6 +4,7 @@
  * are configured aliases, targets configured names, statuses HTTP codes.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CounterChildren, type CounterChild } from './metric-children.js';
 
 export interface RelayMetrics {
   readonly registry: Registry;
@@ -25,6 +26,12 @@ export interface RelayMetrics {
   readonly cache: Counter<'result'>;
   /** Requests refused before any upstream attempt, by reason (overload, auth, budget). */
   readonly refused: Counter<'reason'>;
+  /** The hot path's cached children of `requests`, `attempts`, `costUsd`, `cache` and `refused` (see metric-children.ts). */
+  requestsBy(model: string, status: number): CounterChild;
+  attemptsBy(target: string, outcome: string): CounterChild;
+  costBy(model: string): CounterChild;
+  cacheBy(result: string): CounterChild;
+  refusedBy(reason: string): CounterChild;
   /** The text exposition for `GET /metrics`. */
   text(): Promise<string>;
   readonly contentType: string;
@@ -37,6 +44,11 @@ const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 export function createRelayMetrics(options: { readonly collectDefaults?: boolean } = {}): RelayMetrics {
   const registry = new Registry();
   const registers = [registry];
+  const requests = new CounterChildren(['model', 'status'] as const);
+  const attempts = new CounterChildren(['target', 'outcome'] as const);
+  const cost = new CounterChildren(['model'] as const);
+  const cache = new CounterChildren(['result'] as const);
+  const refused = new CounterChildren(['reason'] as const);
   const metrics: RelayMetrics = {
     registry,
     requests: new Counter({
@@ -44,12 +56,18 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       help: 'Requests answered, by requested model and HTTP status.',
       labelNames: ['model', 'status'],
       registers,
+      collect() {
+        requests.flush(this);
+      },
     }),
     attempts: new Counter({
       name: 'relay_attempts_total',
       help: 'Upstream attempts, by target and outcome.',
       labelNames: ['target', 'outcome'],
       registers,
+      collect() {
+        attempts.flush(this);
+      },
     }),
     failovers: new Counter({
       name: 'relay_failovers_total',
@@ -67,6 +85,9 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       help: 'Spend in USD, by requested model.',
       labelNames: ['model'],
       registers,
+      collect() {
+        cost.flush(this);
+      },
     }),
     overhead: new Histogram({
       name: 'relay_overhead_seconds',
@@ -80,13 +101,24 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       help: 'Response cache lookups, by result.',
       labelNames: ['result'],
       registers,
+      collect() {
+        cache.flush(this);
+      },
     }),
     refused: new Counter({
       name: 'relay_refused_total',
       help: 'Requests refused before any attempt, by reason.',
       labelNames: ['reason'],
       registers,
+      collect() {
+        refused.flush(this);
+      },
     }),
+    requestsBy: (model, status) => requests.child(model, status),
+    attemptsBy: (target, outcome) => attempts.child(target, outcome),
+    costBy: (model) => cost.child(model),
+    cacheBy: (result) => cache.child(result),
+    refusedBy: (reason) => refused.child(reason),
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };

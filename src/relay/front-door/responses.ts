@@ -1,14 +1,10 @@
-/** The front door's fixed answers: readiness, metrics, 404/405/500, all errors in OpenAI's shape. */
+/** The front door's fixed answers: readiness, metrics, 404/405/500, all errors from the refusal table. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendBody, sendError } from '../http-io.js';
-import type { Readiness } from '../server.js';
+import type { Readiness } from '../contract.js';
+import { sendBody } from './http-io.js';
 import type { RelayMetrics } from './metrics.js';
+import { refusalError, refusalStatus, sendRefusal } from './refusals.js';
 
-export const OVERLOADED = {
-  message: 'the relay is at its in-flight limit; retry later',
-  type: 'relay_overloaded',
-  code: 'overloaded',
-};
 const KNOWN_GET_PATHS: ReadonlySet<string> = new Set(['/v1/models', '/health', '/ready', '/metrics', '/relay/events']);
 
 export function isKnownGetPath(path: string): boolean {
@@ -26,23 +22,13 @@ export function decodeModelId(path: string): string {
 
 export function ready(res: ServerResponse, state: Readiness): void {
   if (state.ready) return sendBody(res, 200, JSON.stringify({ status: 'ready', ...state.detail }), {});
-  const error = {
-    message: 'the relay is not ready: no available target for some model',
-    type: 'relay_unavailable',
-    param: null,
-    code: 'not_ready',
-  };
-  sendBody(res, 503, JSON.stringify({ status: 'not_ready', ...state.detail, error }), { 'retry-after': '1' });
+  const error = refusalError('not_ready');
+  const body = JSON.stringify({ status: 'not_ready', ...state.detail, error });
+  sendBody(res, refusalStatus('not_ready'), body, { 'retry-after': '1' });
 }
 
 export async function sendMetrics(res: ServerResponse, metrics: RelayMetrics | undefined): Promise<void> {
-  if (metrics === undefined) {
-    return sendError(res, 404, {
-      message: 'metrics are not enabled',
-      type: 'invalid_request_error',
-      code: 'unknown_url',
-    });
-  }
+  if (metrics === undefined) return sendRefusal(res, {}, 'metrics_disabled');
   try {
     sendBody(res, 200, await metrics.text(), {}, metrics.contentType);
   } catch (error) {
@@ -52,31 +38,16 @@ export async function sendMetrics(res: ServerResponse, metrics: RelayMetrics | u
 
 export function notAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
   req.resume();
-  sendError(
-    res,
-    405,
-    {
-      message: `method ${req.method ?? ''} not allowed; use ${allow}`,
-      type: 'invalid_request_error',
-      code: 'method_not_allowed',
-    },
-    { allow },
-  );
+  sendRefusal(res, { allow }, 'method_not_allowed', { method: req.method ?? '', allow });
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse, method: string, path: string): void {
   req.resume();
-  const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
-  sendError(res, 404, {
-    message: `unknown route: ${method} ${shown}`,
-    type: 'invalid_request_error',
-    code: 'unknown_url',
-  });
+  sendRefusal(res, {}, 'unknown_route', { method, path });
 }
 
 /** A bug, not an upstream failure (those are outcomes): answer 500 rather than hang. */
 export function internalError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy();
-  const message = `relay internal error: ${error instanceof Error ? error.message : String(error)}`;
-  sendError(res, 500, { message, type: 'relay_error', code: 'internal' });
+  sendRefusal(res, {}, 'internal', { cause: error });
 }

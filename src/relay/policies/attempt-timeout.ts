@@ -4,7 +4,7 @@
  * attempt's signal aborts with a `TimeoutError` DOMException, which the classifier reports as
  * `timeout`.
  */
-import type { Attempt, AttemptContext, AttemptOutcome, Policy } from './policy.js';
+import type { Attempt, AttemptContext, AttemptOutcome } from '../contract.js';
 
 /** The abort reason of an expired attempt; distinct from the deadline's so the engine can tell. */
 export class AttemptTimeoutError extends DOMException {
@@ -43,12 +43,6 @@ export async function runWithTimeout(
     // A served stream keeps reading with this signal: the caller's abort must still reach it.
     if (outcome?.response?.kind !== 'stream') link.unlink();
   }
-}
-
-/** A policy aborting each attempt after `timeoutMs` (or at the deadline); follows the caller's signal. */
-export function attemptTimeout(timeoutMs: number, now: () => number = () => performance.now()): Policy {
-  if (!(timeoutMs > 0)) throw new RangeError(`attemptTimeoutMs: expected a number > 0, got ${String(timeoutMs)}`);
-  return { execute: (attempt, context) => runWithTimeout(attempt, context, timeoutMs, now) };
 }
 
 /** Links a parent signal to a child controller as an EventListener object: no closure per attempt. */

@@ -5,7 +5,7 @@
  * next is due is not doubled. An HTTP answer below 500 means the provider is up (401 included:
  * that is a key problem, and requests will say so themselves).
  */
-import type { Dialect } from '../target.js';
+import type { DialectName } from '../contract.js';
 
 export interface HealthCheckOptions {
   readonly intervalMs: number;
@@ -17,7 +17,7 @@ export const healthCheckDefaults: HealthCheckOptions = Object.freeze({ intervalM
 /** What a check needs of a target (a RelayTarget fits). */
 export interface HealthCheckTarget {
   readonly provider: string;
-  readonly dialect: Dialect;
+  readonly dialect: DialectName;
   readonly origin: string;
   readonly basePath: string;
   readonly search: string;

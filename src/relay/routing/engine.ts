@@ -1,8 +1,18 @@
 /**
- * The chain engine's implementation (the public face is fallback-chain.ts): per-target state that
+ * The chain engine's implementation (the public face is chain-engine.ts): per-target state that
  * outlives requests, and the per-request loop of rounds, backoff and budget.
  */
-import type { ChainEngine, ChainEngineOptions, ChainResult, ChainRunOptions } from '../fallback-chain.js';
+import type {
+  Attempt,
+  BreakerStateName,
+  ChainEngine,
+  ChainResult,
+  ChainRunOptions,
+  PolicyEvent,
+  PolicyEvents,
+  RelayTarget,
+  TargetFailure,
+} from '../contract.js';
 import {
   breakerDefaults,
   CircuitBreaker,
@@ -11,25 +21,15 @@ import {
 } from '../policies/circuit-breaker.js';
 import { CooldownRegistry } from '../policies/cooldown.js';
 import { RequestDeadline } from '../policies/deadline.js';
-import { createPolicyEvents, type BreakerStateName, type PolicyEvent, type PolicyEvents } from '../policies/events.js';
+import { createPolicyEvents } from '../policies/events.js';
 import { hedgeDefaults, hedgeDelayMs, validateHedgeOptions, type HedgeOptions } from '../policies/hedge.js';
-import type { Attempt } from '../policies/policy.js';
-import { RETRY_AFTER_MAX_MS } from '../policies/retry-after.js';
 import { RetryBudget, retryBudgetDefaults } from '../policies/retry-budget.js';
 import { backoffMs, retryDefaults, sleep, validateRetryOptions, type RetryOptions } from '../policies/retry.js';
-import type { LaunchDeps, RequestState, TargetFailure } from './launch.js';
+import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
+import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
 import { runRound, type HedgeControl } from './round.js';
 import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
-import type { RelayTarget } from '../target.js';
-
-/** Engine options that are plain numbers. */
-export const chainEngineDefaults = Object.freeze({
-  cooldownMaxMs: RETRY_AFTER_MAX_MS,
-  default429CooldownMs: 1_000,
-  exhaustedRetryAfterMs: 1_000,
-  eventHistory: 200,
-});
 
 /** Failures another round cannot fix: the target will say the same (quota, auth) or was skipped. */
 const FUTILE_AGAIN: ReadonlySet<string> = new Set(['quota', 'auth', 'cooldown', 'circuit_open']);

@@ -4,22 +4,12 @@
  * a cooldown from Retry-After, the failure list, and cancelling a stream nobody wants any more.
  */
 import { VERDICTS } from '../classify.js';
+import { isServed, type Attempt, type AttemptOutcome, type RelayTarget, type TargetFailure } from '../contract.js';
 import { AttemptTimeoutError, runWithTimeout } from '../policies/attempt-timeout.js';
 import type { BreakerResult, BreakerState, CircuitBreaker } from '../policies/circuit-breaker.js';
 import type { CooldownRegistry } from '../policies/cooldown.js';
-import { isServed, type Attempt, type AttemptOutcome } from '../policies/policy.js';
 import { retryAfterMs } from '../policies/retry-after.js';
-import type { RelayTarget } from '../target.js';
 import type { LatencyTracker } from './latency-tracker.js';
-
-/** One failed (or skipped) target, for error messages and reports. */
-export interface TargetFailure {
-  readonly target: string;
-  /** A FailureKind, or `cooldown` / `circuit_open` for a target skipped without an attempt. */
-  readonly kind: string;
-  /** `HTTP 503`, an error code such as `ECONNREFUSED`, an error name, or why it was skipped. */
-  readonly detail: string;
-}
 
 /** One request's progress through the engine. */
 export interface RequestState {

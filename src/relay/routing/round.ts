@@ -4,8 +4,7 @@
  * when the one in flight is slow. The first served answer wins and the others are aborted; a
  * non-retryable answer (a 4xx) ends the pass for the client.
  */
-import { isServed, type FailedOutcome, type ServedOutcome } from '../policies/policy.js';
-import type { RelayTarget } from '../target.js';
+import { isServed, type FailedOutcome, type RelayTarget, type ServedOutcome } from '../contract.js';
 import { launch, type Launch, type LaunchDeps, type RequestState } from './launch.js';
 
 export type RoundEnd =

@@ -10,7 +10,7 @@
  *    the weighted draw stands (so weights are honoured between similar targets). Repeated on what
  *    is left of the group.
  */
-import type { RelayTarget } from '../target.js';
+import type { RelayTarget } from '../contract.js';
 
 /** What selection needs to know about a target, from the breaker, cooldowns and the tracker. */
 export interface CandidateView {

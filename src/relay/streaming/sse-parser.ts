@@ -6,11 +6,9 @@
  * upstreams close right after their last `data:` line.
  */
 
-/** One dispatched event. `event` is undefined for the default `message` type. */
-export interface SseEvent {
-  readonly event: string | undefined;
-  readonly data: string;
-}
+import type { SseEvent } from '../contract.js';
+
+export type { SseEvent };
 
 const CR = 13;
 const LF = 10;

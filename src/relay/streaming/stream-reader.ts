@@ -5,10 +5,9 @@
  * attempts); the rest is read through {@link StreamReader.events}, where a failure is a cut.
  */
 import { classify } from '../classify.js';
-import { StreamCutError } from '../contract.js';
-import type { StreamFault, StreamTranslator } from '../dialects/dialect.js';
+import { StreamCutError, type SseEvent, type StreamFault, type StreamTranslator } from '../contract.js';
 import type { UpstreamStream } from '../upstream.js';
-import { SseParser, type SseEvent } from './sse-parser.js';
+import { SseParser } from './sse-parser.js';
 
 type ReaderState =
   | { readonly kind: 'reading' }

@@ -1,5 +1,6 @@
 /** Shared helpers for dialect tests: targets, contexts, and running a translator over SSE text. */
-import type { DialectName, DialectTarget, StreamContext, StreamFault } from '../../../src/relay/dialects/dialect.js';
+import type { DialectName, StreamFault } from '../../../src/relay/contract.js';
+import type { DialectTarget, StreamContext } from '../../../src/relay/dialects/dialect.js';
 import { DIALECTS } from '../../../src/relay/dialects/registry.js';
 import { SseParser, type SseEvent } from '../../../src/relay/streaming/sse-parser.js';
 

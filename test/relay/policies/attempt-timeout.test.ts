@@ -1,14 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classify } from '../../../src/relay/classify.js';
-import { attemptTimeout, AttemptTimeoutError, runWithTimeout } from '../../../src/relay/policies/attempt-timeout.js';
-import {
-  wrap,
-  type Attempt,
-  type AttemptContext,
-  type AttemptOutcome,
-  type Policy,
-} from '../../../src/relay/policies/policy.js';
-import type { RelayResponse } from '../../../src/relay/contract.js';
+import type { Attempt, AttemptContext, AttemptOutcome, RelayResponse } from '../../../src/relay/contract.js';
+import { AttemptTimeoutError, runWithTimeout } from '../../../src/relay/policies/attempt-timeout.js';
 import { prepareTargets } from '../../../src/relay/target.js';
 
 const [target] = prepareTargets([{ name: 't', baseUrl: 'http://x/v1' }], {});
@@ -29,7 +22,7 @@ const context = (signal = new AbortController().signal, deadline = Infinity): At
 });
 const clock = (): number => Date.now();
 
-describe('attemptTimeout', () => {
+describe('runWithTimeout', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -38,7 +31,7 @@ describe('attemptTimeout', () => {
   });
 
   it('aborts the attempt with a TimeoutError after the budget', async () => {
-    const pending = attemptTimeout(1_000, clock).execute(hanging, context());
+    const pending = runWithTimeout(hanging, context(), 1_000, clock);
     await vi.advanceTimersByTimeAsync(999);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -51,13 +44,13 @@ describe('attemptTimeout', () => {
     const parent = new AbortController();
     const spy = vi.spyOn(parent.signal, 'removeEventListener');
     const ok: Attempt = async () => ({ verdict: classify({ status: 200 }), status: 200 });
-    await attemptTimeout(1_000, clock).execute(ok, context(parent.signal));
+    await runWithTimeout(ok, context(parent.signal), 1_000, clock);
     expect(vi.getTimerCount()).toBe(0);
     expect(spy).toHaveBeenCalledWith('abort', expect.anything());
   });
 
   it('never runs past the request deadline', async () => {
-    const pending = attemptTimeout(10_000, clock).execute(hanging, context(undefined, Date.now() + 300));
+    const pending = runWithTimeout(hanging, context(undefined, Date.now() + 300), 10_000, clock);
     await vi.advanceTimersByTimeAsync(299);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -65,7 +58,7 @@ describe('attemptTimeout', () => {
   });
 
   it('aborts at once when the deadline has already passed', async () => {
-    const outcome = await attemptTimeout(10_000, clock).execute(hanging, context(undefined, Date.now() - 1));
+    const outcome = await runWithTimeout(hanging, context(undefined, Date.now() - 1), 10_000, clock);
     expect(outcome.verdict.kind).toBe('timeout');
   });
 
@@ -107,7 +100,7 @@ describe('attemptTimeout', () => {
       seen = signal;
       return { verdict: classify({ status: 200 }), response: stream };
     };
-    await attemptTimeout(1_000, clock).execute(streaming, context(parent.signal));
+    await runWithTimeout(streaming, context(parent.signal), 1_000, clock);
     expect(vi.getTimerCount()).toBe(0);
     parent.abort(new DOMException('client left', 'AbortError'));
     expect(seen?.aborted).toBe(true);
@@ -115,7 +108,7 @@ describe('attemptTimeout', () => {
 
   it("follows the caller's signal with the caller's reason", async () => {
     const parent = new AbortController();
-    const pending = attemptTimeout(10_000, clock).execute(hanging, context(parent.signal));
+    const pending = runWithTimeout(hanging, context(parent.signal), 10_000, clock);
     parent.abort(new DOMException('client left', 'AbortError'));
     const outcome = await pending;
     expect(outcome.verdict).toEqual({ kind: 'aborted', retryable: false });
@@ -125,27 +118,7 @@ describe('attemptTimeout', () => {
   it('starts aborted when the caller already is', async () => {
     const parent = new AbortController();
     parent.abort(new DOMException('gone', 'AbortError'));
-    const outcome = await attemptTimeout(10_000, clock).execute(hanging, context(parent.signal));
+    const outcome = await runWithTimeout(hanging, context(parent.signal), 10_000, clock);
     expect(outcome.verdict.kind).toBe('aborted');
-  });
-});
-
-describe('wrap', () => {
-  it('composes policies outermost first and passes context through', async () => {
-    const order: string[] = [];
-    const tracing = (name: string): Policy => ({
-      async execute(attempt, ctx) {
-        order.push(`${name}>`);
-        const outcome = await attempt(ctx);
-        order.push(`<${name}`);
-        return outcome;
-      },
-    });
-    const attempt: Attempt = async (ctx) => {
-      order.push(`attempt(${ctx.target.name})`);
-      return { verdict: classify({ status: 200 }), status: 200 };
-    };
-    await wrap(tracing('outer'), tracing('inner')).execute(attempt, context());
-    expect(order).toEqual(['outer>', 'inner>', 'attempt(t)', '<inner', '<outer']);
   });
 });

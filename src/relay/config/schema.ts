@@ -3,7 +3,7 @@
  * and the legacy skeleton form. Defaults come from the frozen `relayConfigDefaults`.
  */
 import { z } from 'zod';
-import { relayConfigDefaults as D } from './config-defaults.js';
+import { relayConfigDefaults as D } from './defaults.js';
 
 const NAME = /^[A-Za-z0-9._:-]+$/;
 const name = () => z.string().regex(NAME, 'expected letters, digits, ".", "_", ":" or "-"');

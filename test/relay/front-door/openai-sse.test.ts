@@ -8,7 +8,7 @@ import {
   sseStreamCut,
   writeSseStream,
   type StreamEnd,
-} from '../../../src/relay/streaming/openai-sse.js';
+} from '../../../src/relay/front-door/openai-sse.js';
 
 type StreamResponse = Extract<RelayResponse, { kind: 'stream' }>;
 

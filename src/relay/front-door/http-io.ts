@@ -30,7 +30,7 @@ export function sendError(
     readonly message: string;
     readonly type: string;
     readonly code: string;
-    readonly param?: string | undefined;
+    readonly param?: string | null | undefined;
   },
   headers: OutgoingHttpHeaders = {},
 ): void {

@@ -3,7 +3,7 @@
  * names are unique, bounds are ordered. Each problem names the offending field's path.
  */
 import type { IssuePath } from '../../yaml-errors.js';
-import type { FullConfigInput } from './config-schema.js';
+import type { FullConfigInput } from './schema.js';
 
 export interface CrossCheckProblem {
   readonly path: IssuePath;

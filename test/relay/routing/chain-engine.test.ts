@@ -1,15 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classify } from '../../src/relay/classify.js';
-import type { RelayResponse } from '../../src/relay/contract.js';
-import {
-  createChainEngine,
-  formatFailures,
-  type ChainEngineOptions,
-  type ChainResult,
-} from '../../src/relay/fallback-chain.js';
-import type { PolicyEvent } from '../../src/relay/policies/events.js';
-import type { Attempt, AttemptOutcome } from '../../src/relay/policies/policy.js';
-import { prepareTargets, type RelayTarget, type TargetSpec } from '../../src/relay/target.js';
+import { classify } from '../../../src/relay/classify.js';
+import type { Attempt, AttemptOutcome, ChainResult, PolicyEvent, RelayResponse } from '../../../src/relay/contract.js';
+import { formatFailures } from '../../../src/relay/front-door/refusals.js';
+import { createChainEngine, type ChainEngineOptions } from '../../../src/relay/routing/chain-engine.js';
+import { prepareTargets, type RelayTarget, type TargetSpec } from '../../../src/relay/target.js';
 
 /** How a fake target behaves on one attempt. */
 type Behaviour =

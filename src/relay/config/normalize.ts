@@ -5,11 +5,11 @@
  */
 import { ConfigInvalidError } from '../../errors.js';
 import { describeAt, describeZodIssue, fieldName, type YamlSource } from '../../yaml-errors.js';
-import { crossCheck } from './config-checks.js';
-import { relayConfigDefaults as D } from './config-defaults.js';
-import { fullConfigSchema, legacyConfigSchema, type FullConfigInput, type LegacyConfigInput } from './config-schema.js';
-import { findSecrets, isSecretPath } from './config-secrets.js';
-import type { AliasConfig, ChainEntryConfig, RelayConfig } from './config-types.js';
+import { crossCheck } from './checks.js';
+import { relayConfigDefaults as D } from './defaults.js';
+import { fullConfigSchema, legacyConfigSchema, type FullConfigInput, type LegacyConfigInput } from './schema.js';
+import { findSecrets, isSecretPath } from './secrets.js';
+import type { AliasConfig, ChainEntryConfig, RelayConfig } from './types.js';
 
 type Source = YamlSource | string | undefined;
 type Overrides = { readonly port?: number | undefined; readonly host?: string | undefined };

@@ -1,4 +1,4 @@
-/** Frozen defaults of every optional relay config field (see `config-types.ts` for meanings). */
+/** Frozen defaults of every optional relay config field (see `types.ts` for meanings). */
 import { breakerDefaults } from '../policies/circuit-breaker.js';
 import { retryBudgetDefaults } from '../policies/retry-budget.js';
 

@@ -1,0 +1,71 @@
+/**
+ * What the completion pipeline's steps share: the services they use ({@link CompletionDeps}) and
+ * the one request on its way through ({@link Exchange}), filled in step by step.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerConfig } from '../config.js';
+import type { ChainEngine, RelayTarget } from '../contract.js';
+import { ANONYMOUS_CLIENT, type Authenticator, type ClientKey } from '../front-door/auth.js';
+import type { BudgetLedger } from '../front-door/budget.js';
+import type { CacheStatus, ResponseCache } from '../front-door/cache.js';
+import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
+import type { RelayLogger } from '../front-door/logger.js';
+import type { RelayMetrics } from '../front-door/metrics.js';
+import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
+import type { UpstreamClient } from '../upstream.js';
+
+/** Targets per alias; the `undefined` key is the catch-all chain of a legacy config. */
+export type AliasTargets = Map<string | undefined, readonly RelayTarget[]>;
+
+export interface CompletionDeps {
+  readonly engine: ChainEngine;
+  readonly upstream: UpstreamClient;
+  readonly aliases: AliasTargets;
+  readonly server: Pick<ServerConfig, 'maxBodyBytes' | 'deadlineMs'>;
+  readonly auth: Authenticator;
+  readonly budgets: BudgetLedger;
+  readonly rateLimiter: KeyRateLimiter;
+  readonly cache: ResponseCache;
+  readonly metrics: RelayMetrics;
+  readonly logger: RelayLogger;
+}
+
+/** One chat completion request in the pipeline (a class: one shape for every request). */
+export class Exchange {
+  /** Set by `authenticate`. */
+  client: ClientKey = ANONYMOUS_CLIENT;
+  /** The requested model (alias) once the body is parsed; `''` before, as the metrics label. */
+  model = '';
+  stream = false;
+  /** Set by `lookUpCache`: where a served JSON answer is stored, if anywhere. */
+  cacheKey: string | undefined = undefined;
+  cacheStatus: CacheStatus = 'bypass';
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    /** `performance.now()` at arrival: anchors overhead and the deadline. */
+    readonly startedAt: number,
+    readonly requestId: string,
+  ) {}
+}
+
+/** The client's `x-request-id` when it is usable, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && given !== '' && given.length <= 200 ? given : randomUUID();
+}
+
+/** Answers a refusal from the table, with the request id, and counts it by model and status. */
+export function refuse<N extends RefusalName>(
+  deps: CompletionDeps,
+  exchange: Exchange,
+  headers: OutgoingHttpHeaders,
+  name: N,
+  ...args: RefusalArgs<N>
+): void {
+  headers['x-request-id'] = exchange.requestId;
+  deps.metrics.requestsBy(exchange.model, REFUSALS[name].status).inc();
+  sendRefusal(exchange.res, headers, name, ...args);
+}
