@@ -18,7 +18,7 @@ import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
-import { createUpstreamClient } from './upstream.js';
+import { createUpstreamClient } from './upstream/client.js';
 
 /** What the full pipeline plugs into the front door. */
 export interface RelayApp {

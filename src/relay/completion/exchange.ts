@@ -13,7 +13,7 @@ import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
 import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
 import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
-import type { UpstreamClient } from '../upstream.js';
+import type { UpstreamClient } from '../upstream/client.js';
 
 /** Targets per alias; the `undefined` key is the catch-all chain of a legacy config. */
 export type AliasTargets = Map<string | undefined, readonly RelayTarget[]>;

@@ -1,7 +1,10 @@
 /** The pipeline step that runs the chain engine for one request, for as long as the client stays. */
 import type { ChainResult, RelayTarget } from '../contract.js';
-import { createAttempt, type ChatRequest } from '../dialects/index.js';
+import { createAttempt, type AttemptOptions, type ChatRequest } from '../dialects/index.js';
 import type { CompletionDeps, Exchange } from './exchange.js';
+
+/** The engine bounds a stream's time to its first content chunk itself (routing/launch.ts). */
+const ATTEMPT_OPTIONS: AttemptOptions = Object.freeze({ ttfbGuard: false });
 
 /**
  * Step: the chain's result for `request` over `targets`, within the request's deadline. The
@@ -19,11 +22,13 @@ export async function runChain(
     if (!res.writableFinished) controller.abort(new DOMException('client closed the connection', 'AbortError'));
   };
   res.once('close', onClose);
-  const result = await deps.engine.run(targets, createAttempt(deps.upstream, request, exchange.requestId), {
+  const attempt = createAttempt(deps.upstream, request, exchange.requestId, ATTEMPT_OPTIONS);
+  const result = await deps.engine.run(targets, attempt, {
     signal: controller.signal,
     deadline: exchange.startedAt + deps.server.deadlineMs,
     stream: exchange.stream,
   });
-  if (result.kind !== 'served') res.removeListener('close', onClose);
+  // A served stream's client leaving is handled by the SSE writer, which cancels the upstream.
+  res.removeListener('close', onClose);
   return result;
 }

@@ -6,7 +6,7 @@
  */
 import { classify, VERDICTS } from '../classify.js';
 import { StreamReader } from '../streaming/stream-reader.js';
-import type { UpstreamClient } from '../upstream.js';
+import type { UpstreamClient } from '../upstream/client.js';
 import { wantsStreamUsage, type ChatRequest } from './chat-request.js';
 import type { Dialect, DialectOutcome, DialectRequest, DialectTarget } from './dialect.js';
 import { upstreamModel } from './endpoint.js';
@@ -27,6 +27,13 @@ export type DialectAttempt = (context: DialectAttemptContext) => Promise<Dialect
 export interface AttemptOptions {
   /** Wall clock (epoch ms) for the `created` field of translated answers. Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * Whether the attempt itself aborts a stream whose first content chunk is later than the
+   * target's `ttfbTimeoutMs` (default true). The chain engine passes false: it already times a
+   * stream's attempt by `ttfbTimeoutMs` up to the first content chunk (routing/launch.ts), and a
+   * second guard cost a controller, a timer and a listener per stream.
+   */
+  readonly ttfbGuard?: boolean;
 }
 
 /** The attempt function for one client request; `request` must be validated. */
@@ -38,13 +45,14 @@ export function createAttempt(
 ): DialectAttempt {
   const clock = options.clock ?? Date.now;
   const stream = request.stream === true;
+  const guarded = options.ttfbGuard ?? true;
   return async ({ target, signal }) => {
     const dialect = DIALECTS[target.dialect];
     const out = dialect.buildRequest(target, request, requestId);
     const model = upstreamModel(target, request);
     const created = Math.floor(clock() / 1000);
     if (stream)
-      return streamAttempt(upstream, dialect, target, out, signal, {
+      return streamAttempt(upstream, dialect, target, out, signal, guarded, {
         model,
         created,
         requestId,
@@ -77,6 +85,7 @@ async function streamAttempt(
   target: DialectTarget,
   out: DialectRequest,
   signal: AbortSignal,
+  guarded: boolean,
   context: { model: string; created: number; requestId: string; includeUsage: boolean },
 ): Promise<DialectOutcome> {
   const started = performance.now();
@@ -88,7 +97,7 @@ async function streamAttempt(
       headers: out.headers,
       body: out.body,
       signal,
-      ttfbTimeoutMs: target.ttfbTimeoutMs,
+      ttfbTimeoutMs: guarded ? target.ttfbTimeoutMs : undefined,
     });
   } catch (error) {
     return { verdict: classify({ error }), error };

@@ -20,23 +20,6 @@ export function backoffMs(retry: number, options: RetryOptions, random: () => nu
   return Math.floor(random() * ceiling);
 }
 
-/** Waits `ms` unless `signal` aborts first. @returns false when aborted. Clears its timer either way. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** @throws RangeError naming the field and value. */
 export function validateRetryOptions(options: RetryOptions): RetryOptions {
   if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {

@@ -20,11 +20,11 @@ import {
   type BreakerOptions,
 } from '../policies/circuit-breaker.js';
 import { CooldownRegistry } from '../policies/cooldown.js';
-import { RequestDeadline } from '../policies/deadline.js';
 import { createPolicyEvents } from '../policies/events.js';
 import { hedgeDefaults, hedgeDelayMs, validateHedgeOptions, type HedgeOptions } from '../policies/hedge.js';
 import { RetryBudget, retryBudgetDefaults } from '../policies/retry-budget.js';
-import { backoffMs, retryDefaults, sleep, validateRetryOptions, type RetryOptions } from '../policies/retry.js';
+import { backoffMs, retryDefaults, validateRetryOptions, type RetryOptions } from '../policies/retry.js';
+import { RequestTimer } from '../policies/timeouts.js';
 import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
 import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
@@ -100,10 +100,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   async run(targets: readonly RelayTarget[], attempt: Attempt, options: ChainRunOptions): Promise<ChainResult> {
     this.retryBudget.deposit();
     if (this.hedgeOptions.enabled) this.hedgeBudget.deposit();
-    const deadline = new RequestDeadline(options.signal, options.deadline, this.now);
+    const timer = new RequestTimer(options.signal, options.deadline, this.now);
     const request: RequestState = {
       attempt,
-      signal: deadline.signal,
+      timer,
       deadline: options.deadline,
       stream: options.stream,
       attempts: 0,
@@ -116,7 +116,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     const hedge = this.hedgeOptions.enabled ? this : undefined;
     try {
       for (let round = 1; ; round++) {
-        if (request.signal.aborted) break;
+        if (timer.stopped) break;
         const order = orderCandidates(targets, this, this.random, this.now(), this.select);
         const failedBefore = request.failures.length;
         const end = await runRound(this.deps, request, order, hedge);
@@ -135,24 +135,20 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
           const { status = 400, body, headers } = end.outcome;
           return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures, launched };
         }
-        if (
-          round >= this.retry.maxAttempts ||
-          request.signal.aborted ||
-          !worthAnotherRound(request.failures, failedBefore)
-        )
+        if (round >= this.retry.maxAttempts || timer.stopped || !worthAnotherRound(request.failures, failedBefore))
           break;
         const wait = backoffMs(round, this.retry, this.random);
         if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
-        if (!(await sleep(wait, request.signal))) break;
+        if (!(await timer.pause(wait))) break;
       }
       const { attempts, failures, launched } = request;
-      if (deadline.expired) return { kind: 'deadline', attempts, failures, launched };
+      if (timer.expired) return { kind: 'deadline', attempts, failures, launched };
       if (options.signal.aborted) return { kind: 'aborted', attempts, failures, launched };
       this.noteUnavailable(targets, failures);
       return { kind: 'exhausted', retryAfterMs: this.retryAfterMs(targets), attempts, failures, launched };
     } finally {
       request.done = true;
-      deadline.dispose();
+      timer.dispose();
     }
   }
 

@@ -4,18 +4,25 @@
  * a cooldown from Retry-After, the failure list, and cancelling a stream nobody wants any more.
  */
 import { VERDICTS } from '../classify.js';
-import { isServed, type Attempt, type AttemptOutcome, type RelayTarget, type TargetFailure } from '../contract.js';
-import { AttemptTimeoutError, runWithTimeout } from '../policies/attempt-timeout.js';
+import {
+  isServed,
+  type Attempt,
+  type AttemptContext,
+  type AttemptOutcome,
+  type RelayTarget,
+  type TargetFailure,
+} from '../contract.js';
 import type { BreakerResult, BreakerState, CircuitBreaker } from '../policies/circuit-breaker.js';
 import type { CooldownRegistry } from '../policies/cooldown.js';
 import { retryAfterMs } from '../policies/retry-after.js';
+import { AttemptTimeoutError, type RequestTimer, type TimedAttempt } from '../policies/timeouts.js';
 import type { LatencyTracker } from './latency-tracker.js';
 
 /** One request's progress through the engine. */
 export interface RequestState {
   readonly attempt: Attempt;
-  /** Aborts at the deadline or when the caller goes. */
-  readonly signal: AbortSignal;
+  /** The deadline and the attempts' timeouts; `stopped` once the deadline passed or the caller left. */
+  readonly timer: RequestTimer;
   readonly deadline: number;
   readonly stream: boolean;
   attempts: number;
@@ -28,9 +35,8 @@ export interface RequestState {
   done: boolean;
 }
 
-export interface Launch {
+export interface Launch extends TimedAttempt {
   readonly target: RelayTarget;
-  readonly controller: AbortController;
   /** Resolves (never rejects) once the outcome is settled into the books. */
   readonly settled: Promise<Launch>;
   outcome: AttemptOutcome | undefined;
@@ -70,26 +76,37 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
   request.launched.push(target.name);
   deps.tracker.begin(target.name);
   const controller = new AbortController();
-  const timeoutMs = request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs;
-  const context = { target, signal: request.signal, deadline: request.deadline };
   const entry: { -readonly [K in keyof Launch]: Launch[K] } = {
     target,
     controller,
+    // A stream's attempt resolves at its first content chunk: this bounds the time to it.
+    timeoutMs: request.stream ? target.ttfbTimeoutMs : target.attemptTimeoutMs,
+    dueAt: Infinity,
     settled: undefined!,
     outcome: undefined,
     lost: false,
   };
-  // request.signal aborts at the deadline: the attempt's timer covers only its own timeout, else
-  // the two timers race when the deadline cuts the last attempt short, and a lost race turned the
-  // 504 into a 503 "all targets failed" (about a third of the time on loopback).
-  entry.settled = runWithTimeout(request.attempt, context, timeoutMs, deps.now, controller, false)
+  // One timer per request covers the deadline and every attempt's timeout; the deadline wins a
+  // tie, so a deadline cutting the last attempt short is a 504, never a 503 "all targets failed".
+  request.timer.start(entry);
+  entry.settled = call(request.attempt, { target, signal: controller.signal, deadline: request.deadline })
     .catch((error: unknown): AttemptOutcome => ({ verdict: VERDICTS.unknown, error })) // an attempt rejecting is a bug
     .then((outcome) => {
+      request.timer.finish(entry);
       entry.outcome = outcome;
       settle(deps, request, entry, breaker, ticket, now, outcome);
       return entry;
     });
   return entry;
+}
+
+/** Calls the attempt; a synchronous throw (a bug) becomes a rejection like any other. */
+function call(attempt: Attempt, context: AttemptContext): Promise<AttemptOutcome> {
+  try {
+    return attempt(context);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
 }
 
 function settle(

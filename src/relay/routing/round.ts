@@ -88,7 +88,7 @@ export async function runRound(
       if (entry === undefined) {
         hedgeDue = false;
         const room = active.length < hedge!.maxParallel && next < order.length;
-        if (room && !request.signal.aborted && hedge!.tryHedge()) {
+        if (room && !request.timer.stopped && hedge!.tryHedge()) {
           request.hedges++;
           start();
         }
@@ -100,7 +100,7 @@ export async function runRound(
       if (!outcome.verdict.retryable && outcome.status !== undefined && !entry.lost) {
         return finish({ kind: 'rejected', target: entry.target, outcome }, entry);
       }
-      if (request.signal.aborted) return finish(FAILED);
+      if (request.timer.stopped) return finish(FAILED);
       if (active.length > 0) continue; // a hedge is still running: let it answer
       if (!start()) return FAILED;
       request.failovers++;

@@ -6,7 +6,7 @@
  */
 import { classify } from '../classify.js';
 import { StreamCutError, type SseEvent, type StreamFault, type StreamTranslator } from '../contract.js';
-import type { UpstreamStream } from '../upstream.js';
+import type { UpstreamStream } from '../upstream/client.js';
 import { SseParser } from './sse-parser.js';
 
 type ReaderState =

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify } from '../../../src/relay/classify.js';
-import { createUpstreamClient, type UpstreamClient, type UpstreamStream } from '../../../src/relay/upstream.js';
+import { createUpstreamClient, type UpstreamClient, type UpstreamStream } from '../../../src/relay/upstream/client.js';
 import { startStub, stall, type Stub, type StubBehaviour } from '../stub-upstream.js';
 import { createFetchUpstream } from './support/fetch-upstream.js';
 

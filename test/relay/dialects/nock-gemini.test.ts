@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../src/relay/dialects/chat-request.js';
-import type { UpstreamClient } from '../../../src/relay/upstream.js';
+import type { UpstreamClient } from '../../../src/relay/upstream/client.js';
 import {
   attempt,
   collect,

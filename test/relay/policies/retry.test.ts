@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RetryBudget } from '../../../src/relay/policies/retry-budget.js';
-import { backoffMs, retryDefaults, sleep, validateRetryOptions } from '../../../src/relay/policies/retry.js';
+import { backoffMs, retryDefaults, validateRetryOptions } from '../../../src/relay/policies/retry.js';
 
 describe('backoffMs', () => {
   it('is full jitter under an exponential, capped ceiling', () => {
@@ -10,23 +10,6 @@ describe('backoffMs', () => {
     ]);
     expect(backoffMs(3, options, () => 0)).toBe(0);
     expect(backoffMs(2, options, () => 0.5)).toBe(100);
-  });
-});
-
-describe('sleep', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('waits, or stops early on abort and clears its timer', async () => {
-    const controller = new AbortController();
-    const done = sleep(1_000, controller.signal);
-    await vi.advanceTimersByTimeAsync(500);
-    controller.abort();
-    expect(await done).toBe(false);
-    expect(vi.getTimerCount()).toBe(0);
-    const full = sleep(1_000, new AbortController().signal);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(await full).toBe(true);
   });
 });
 

@@ -11,7 +11,7 @@ import { createAttempt } from '../../../src/relay/dialects/attempt.js';
 import type { ChatRequest } from '../../../src/relay/dialects/chat-request.js';
 import type { Attempt, DialectName } from '../../../src/relay/contract.js';
 import type { DialectOutcome } from '../../../src/relay/dialects/dialect.js';
-import { createUpstreamClient, type UpstreamClient } from '../../../src/relay/upstream.js';
+import { createUpstreamClient, type UpstreamClient } from '../../../src/relay/upstream/client.js';
 import { startStub, type Stub, type StubBehaviour } from '../stub-upstream.js';
 import { sse, target } from '../dialects/helpers.js';
 

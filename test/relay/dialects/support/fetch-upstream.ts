@@ -6,14 +6,14 @@
  * Redirects are not followed and bodies over `upstreamDefaults.maxResponseBytes` fail, as there.
  * `close()` destroys the streams still open; pooled sockets belong to the global dispatcher.
  */
-import { TtfbGuard } from '../../../../src/relay/streaming/ttfb-guard.js';
+import { TtfbGuard } from '../../../../src/relay/upstream/ttfb-guard.js';
 import {
   upstreamDefaults,
   type UpstreamClient,
   type UpstreamHeaders,
   type UpstreamRequest,
   type UpstreamStream,
-} from '../../../../src/relay/upstream.js';
+} from '../../../../src/relay/upstream/client.js';
 
 type BodyReader = ReadableStreamDefaultReader<Uint8Array>;
 

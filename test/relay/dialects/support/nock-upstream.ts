@@ -17,7 +17,7 @@ import { createAttempt } from '../../../../src/relay/dialects/attempt.js';
 import type { ChatRequest } from '../../../../src/relay/dialects/chat-request.js';
 import type { DialectOutcome } from '../../../../src/relay/dialects/dialect.js';
 import { prepareTargets, type RelayTarget, type TargetSpec } from '../../../../src/relay/target.js';
-import { createUpstreamClient, type UpstreamClient } from '../../../../src/relay/upstream.js';
+import { createUpstreamClient, type UpstreamClient } from '../../../../src/relay/upstream/client.js';
 import { createFetchUpstream } from './fetch-upstream.js';
 
 export { nock };

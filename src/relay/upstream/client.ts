@@ -5,8 +5,8 @@
  * its socket is never left half-read in the pool.
  */
 import { Pool } from 'undici';
-import type { UpstreamHeaders } from './contract.js';
-import { TtfbGuard } from './streaming/ttfb-guard.js';
+import type { UpstreamHeaders } from '../contract.js';
+import { TtfbGuard } from './ttfb-guard.js';
 
 export type { UpstreamHeaders };
 
