@@ -297,9 +297,26 @@ export type ChainResult =
   /** The caller's signal aborted (the client left). */
   | (Tried & { readonly kind: 'aborted' });
 
+/**
+ * What the engine needs of the caller's cancellation (the client leaving): an AbortSignal fits,
+ * and so does a lighter object that is no EventTarget (the completion pipeline's, to spare an
+ * AbortController per request). The engine registers one listener object, never a closure.
+ */
+export interface CallerSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: AbortListener, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
+}
+
+/** A listener object (the EventListener interface): no closure needed to call back. */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
 export interface ChainRunOptions {
   /** The caller's signal: the client leaving. */
-  readonly signal: AbortSignal;
+  readonly signal: CallerSignal;
   /** On the engine's clock (`performance.now()` by default); `Infinity` for none. */
   readonly deadline: number;
   /** Streams resolve at the first content chunk: attempts are bounded by `ttfbTimeoutMs`. */

@@ -242,7 +242,7 @@ describe('relay fallback chain', () => {
     const front = await relay([upstream('primary', primary.baseUrl)], 30_000);
     const controller = new AbortController();
     const pending = chat(front.url, undefined, controller.signal);
-    while (primary.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await within(primary.received, 3_000, 'the upstream call');
     controller.abort();
     await expect(pending).rejects.toThrow();
     // Without the abort, the upstream call would stay open for the whole 30 s attempt timeout.

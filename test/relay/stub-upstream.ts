@@ -17,6 +17,8 @@ export interface Stub {
   readonly requests: StubRequest[];
   /** Resolves when a received request's socket closed before the stub answered. */
   readonly clientGone: Promise<void>;
+  /** Resolves when the first request has arrived (whole body read). */
+  readonly received: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,12 +28,15 @@ export async function startStub(behaviour: StubBehaviour): Promise<Stub> {
   const requests: StubRequest[] = [];
   let markGone: () => void = () => {};
   const clientGone = new Promise<void>((resolve) => (markGone = resolve));
+  let markReceived: () => void = () => {};
+  const received = new Promise<void>((resolve) => (markReceived = resolve));
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       requests.push({ path: req.url ?? '', headers: req.headers, body });
+      markReceived();
       res.on('close', () => {
         if (!res.writableFinished) markGone();
       });
@@ -44,6 +49,7 @@ export async function startStub(behaviour: StubBehaviour): Promise<Stub> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     clientGone,
+    received,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

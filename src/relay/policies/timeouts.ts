@@ -11,6 +11,8 @@
  * live attempts from a list instead of linking a signal per attempt.
  */
 
+import type { CallerSignal } from '../contract.js';
+
 /** The abort reason when the deadline passes; the classifier sees a `TimeoutError`. */
 export function deadlineExceeded(): DOMException {
   return new DOMException('request deadline exceeded', 'TimeoutError');
@@ -48,7 +50,7 @@ export class RequestTimer {
    * @param deadline on the `now()` clock; `Infinity` for none.
    */
   constructor(
-    private readonly caller: AbortSignal,
+    private readonly caller: CallerSignal,
     readonly deadline: number,
     private readonly now: () => number,
   ) {

@@ -5,7 +5,7 @@
  * the answer was 503 "all targets failed"; see routing/launch.ts.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, closeAll, eventually, stall, startTestRelay, startUpstream } from './support.js';
+import { chatBody, closeAll, stall, startTestRelay, startUpstream } from './support.js';
 
 afterEach(closeAll);
 
@@ -55,7 +55,8 @@ describe('request deadline', () => {
       Math.min(...second.requests.map((seen) => seen.receivedAt)) -
         Math.min(...first.requests.map((seen) => seen.receivedAt)),
     ).toBeGreaterThanOrEqual(ATTEMPT_MS * 0.9);
-    await eventually(() => expect([first.closedEarly, second.closedEarly]).toEqual([N, N]));
+    await Promise.all([first.untilClosedEarly(N), second.untilClosedEarly(N)]);
+    expect([first.closedEarly, second.closedEarly]).toEqual([N, N]);
   });
 
   it('answers 504 for a stream too, before any byte of it', async () => {
@@ -79,6 +80,7 @@ describe('request deadline', () => {
     expect(reply.header('content-type')).toBe('application/json');
     expect(reply.ms).toBeGreaterThanOrEqual(400 * 0.95);
     expect(reply.ms).toBeLessThan(2_000);
-    await eventually(() => expect(upstream.closedEarly).toBe(1));
+    await upstream.untilClosedEarly(1);
+    expect(upstream.closedEarly).toBe(1);
   });
 });

@@ -9,7 +9,6 @@ import {
   anthropicSse,
   chatBody,
   closeAll,
-  eventually,
   geminiJson,
   geminiSse,
   openaiError,
@@ -100,7 +99,8 @@ describe('failover between OpenAI-dialect upstreams', () => {
     expect(reply.ms).toBeGreaterThanOrEqual(300 * 0.9); // the primary's attemptTimeoutMs
     expect(reply.ms).toBeLessThan(3_000);
     expect([primary.count, secondary.count]).toEqual([1, 1]);
-    await eventually(() => expect(primary.closedEarly).toBe(1));
+    await primary.untilClosedEarly(1);
+    expect(primary.closedEarly).toBe(1);
   });
 
   it('does not fail over on a 400: the client error is passed through', async () => {

@@ -4,16 +4,7 @@
  * (its socket closes before it answered) once the hedge wins.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  chatBody,
-  closeAll,
-  delayed,
-  eventually,
-  openaiJson,
-  quantile,
-  startTestRelay,
-  startUpstream,
-} from './support.js';
+import { chatBody, closeAll, delayed, openaiJson, quantile, startTestRelay, startUpstream } from './support.js';
 
 afterEach(closeAll);
 
@@ -64,7 +55,8 @@ describe('hedging', () => {
     expect(quantile(latencies, 0.5)).toBeLessThan(HEDGE_DELAY_MS + 150);
     expect(Math.min(...latencies)).toBeGreaterThanOrEqual(HEDGE_DELAY_MS * 0.9); // the hedge waited its delay
     expect([primary.count, secondary.count]).toEqual([REQUESTS, REQUESTS]);
-    await eventually(() => expect(primary.closedEarly).toBe(REQUESTS));
+    await primary.untilClosedEarly(REQUESTS);
+    expect(primary.closedEarly).toBe(REQUESTS);
     // Each hedge waited its delay, and started long before the primary would have answered.
     for (let i = 0; i < REQUESTS; i++) {
       expect(secondary.requests[i]!.receivedAt - sentAt[i]!).toBeGreaterThanOrEqual(HEDGE_DELAY_MS * 0.9);

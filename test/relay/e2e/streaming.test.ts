@@ -11,7 +11,6 @@ import {
   chatBody,
   closeAll,
   delayed,
-  eventually,
   openaiError,
   openaiSse,
   startTestRelay,
@@ -230,7 +229,8 @@ describe('stream lifetimes', () => {
     }
     controller.abort();
     // Without the cancel the upstream would keep streaming for another ~4 s.
-    await eventually(() => expect(upstream.closedEarly).toBe(1), 2_000);
+    await upstream.untilClosedEarly(1, 2_000);
+    expect(upstream.closedEarly).toBe(1);
     upstream.behave(openaiSse(['ok']));
     const next = await relay.stream(chatBody('gpt', { stream: true }));
     expect([next.status, streamedText(next.events), upstream.count]).toEqual([200, 'ok', 2]);
@@ -263,6 +263,7 @@ describe('stream lifetimes', () => {
     expect(reply.events.at(-1)).toBe('[DONE]');
     expect(reply.ms).toBeLessThan(500); // not the slow one's 1 s
     expect([slow.count, fast.count]).toEqual([1, 1]);
-    await eventually(() => expect(slow.closedEarly).toBe(1));
+    await slow.untilClosedEarly(1);
+    expect(slow.closedEarly).toBe(1);
   });
 });

@@ -6,6 +6,7 @@
  *
  * Every test file calls `afterEach(closeAll)`.
  */
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -67,6 +68,11 @@ export interface Upstream {
   readonly count: number;
   /** Requests whose connection closed before the answer was complete. */
   readonly closedEarly: number;
+  /**
+   * Resolves once `n` connections have closed early (event-driven: no polling); rejects after
+   * `timeoutMs` saying how many did.
+   */
+  untilClosedEarly(n: number, timeoutMs?: number): Promise<void>;
   /** Replaces the behaviour for the requests still to come. */
   behave(behaviour: Behaviour): void;
   close(): Promise<void>;
@@ -77,6 +83,8 @@ export async function startUpstream(initial: Behaviour): Promise<Upstream> {
   let behaviour = initial;
   const requests: SeenRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const closedEarly = new EventEmitter();
+  const countClosedEarly = (): number => requests.filter((seen) => seen.closedEarly).length;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -93,7 +101,9 @@ export async function startUpstream(initial: Behaviour): Promise<Upstream> {
       };
       requests.push(seen);
       res.on('close', () => {
-        if (!res.writableFinished) seen.closedEarly = true;
+        if (res.writableFinished) return;
+        seen.closedEarly = true;
+        closedEarly.emit('closed');
       });
       const after = (ms: number, then: () => void): void => {
         const timer = setTimeout(() => {
@@ -120,7 +130,26 @@ export async function startUpstream(initial: Behaviour): Promise<Upstream> {
       return requests.length;
     },
     get closedEarly() {
-      return requests.filter((seen) => seen.closedEarly).length;
+      return countClosedEarly();
+    },
+    untilClosedEarly(n, timeoutMs = 3_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (countClosedEarly() < n) return;
+          done();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${countClosedEarly()} of ${n} upstream connections closed early within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          closedEarly.removeListener('closed', check);
+        };
+        closedEarly.on('closed', check);
+        check();
+      });
     },
     behave(next) {
       behaviour = next;
@@ -271,20 +300,6 @@ export function chatBody(model: string, extra: Record<string, unknown> = {}): Re
 // ---------------------------------------------------------------- time
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually(check: () => void, timeoutMs = 3_000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (performance.now() > until) throw error;
-      await sleep(20);
-    }
-  }
-}
 
 /** The `p` quantile (0..1) of `values`, nearest rank. */
 export function quantile(values: readonly number[], p: number): number {
