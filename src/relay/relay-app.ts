@@ -37,31 +37,9 @@ export interface RelayAppOptions {
 }
 
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
-  const { policies } = config;
-  const engine = createChainEngine({
-    breaker: policies.breaker.enabled
-      ? policies.breaker
-      : { ...policies.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER, minimumVolume: Number.MAX_SAFE_INTEGER },
-    retry: policies.retry,
-    retryBudget: policies.retryBudget,
-    hedge: {
-      enabled: policies.hedge.enabled,
-      useP95: policies.hedge.delayMs === 'p95',
-      ...(typeof policies.hedge.delayMs === 'number' ? { delayMs: policies.hedge.delayMs } : {}),
-      ratio: policies.hedge.budgetRatio,
-    },
-    select: { tolerance: policies.balancing.tolerance },
-    cooldownMaxMs: policies.cooldown.maxMs,
-    default429CooldownMs: policies.cooldown.defaultMs,
-  });
-
+  const engine = engineFor(config.policies);
   const aliases: AliasTargets = new Map();
-  const allTargets: RelayTarget[] = [];
-  for (const [alias, chain] of chainsOf(config)) {
-    const targets = prepareTargets(targetSpecs(config, chain));
-    aliases.set(alias, targets);
-    allTargets.push(...targets);
-  }
+  for (const [alias, chain] of chainsOf(config)) aliases.set(alias, prepareTargets(targetSpecs(config, chain)));
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
   const metrics = createRelayMetrics();
@@ -79,11 +57,52 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     auth: createAuthenticator(config.auth.keys),
     budgets: new BudgetLedger(),
     rateLimiter: new KeyRateLimiter(),
-    cache: new ResponseCache(policies.cache),
+    cache: new ResponseCache(config.policies.cache),
     metrics,
     logger,
   });
+  const checkers = startHealthChecks(config, [...aliases.values()].flat(), engine);
 
+  return {
+    handleCompletion,
+    readiness: () => readinessOf(aliases, engine),
+    events: () => engine.recentEvents(),
+    onClose: async () => {
+      checkers.forEach((checker) => checker.stop());
+      logger.flush();
+      await upstream.close();
+    },
+    metrics,
+    engine,
+  };
+}
+
+/** The chain engine the policies configure (a disabled breaker never trips). */
+function engineFor(policies: RelayConfig['policies']): ChainEngine {
+  return createChainEngine({
+    breaker: policies.breaker.enabled
+      ? policies.breaker
+      : { ...policies.breaker, consecutiveFailures: Number.MAX_SAFE_INTEGER, minimumVolume: Number.MAX_SAFE_INTEGER },
+    retry: policies.retry,
+    retryBudget: policies.retryBudget,
+    hedge: {
+      enabled: policies.hedge.enabled,
+      useP95: policies.hedge.delayMs === 'p95',
+      ...(typeof policies.hedge.delayMs === 'number' ? { delayMs: policies.hedge.delayMs } : {}),
+      ratio: policies.hedge.budgetRatio,
+    },
+    select: { tolerance: policies.balancing.tolerance },
+    cooldownMaxMs: policies.cooldown.maxMs,
+    default429CooldownMs: policies.cooldown.defaultMs,
+  });
+}
+
+/** One started checker per provider with a `healthCheck`, feeding the engine's breakers. */
+function startHealthChecks(
+  config: RelayConfig,
+  allTargets: readonly RelayTarget[],
+  engine: ChainEngine,
+): HealthChecker[] {
   const checkers = config.providers
     .filter((provider) => provider.healthCheck !== undefined)
     .map((provider) => {
@@ -95,24 +114,13 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
       });
     });
   checkers.forEach((checker) => checker.start());
+  return checkers;
+}
 
-  const readiness = (): Readiness => {
-    const unavailable = [...aliases]
-      .filter(([, targets]) => !targets.some((t) => engine.isAvailable(t)))
-      .map(([alias]) => alias ?? '*');
-    return unavailable.length === 0 ? { ready: true } : { ready: false, detail: { unavailable } };
-  };
-
-  return {
-    handleCompletion,
-    readiness,
-    events: () => engine.recentEvents(),
-    onClose: async () => {
-      checkers.forEach((checker) => checker.stop());
-      logger.flush();
-      await upstream.close();
-    },
-    metrics,
-    engine,
-  };
+/** Ready when every alias has at least one target that may take traffic now. */
+function readinessOf(aliases: AliasTargets, engine: ChainEngine): Readiness {
+  const unavailable = [...aliases]
+    .filter(([, targets]) => !targets.some((t) => engine.isAvailable(t)))
+    .map(([alias]) => alias ?? '*');
+  return unavailable.length === 0 ? { ready: true } : { ready: false, detail: { unavailable } };
 }

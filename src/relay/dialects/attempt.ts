@@ -6,7 +6,7 @@
  */
 import { classify, VERDICTS } from '../classify.js';
 import { StreamReader } from '../streaming/stream-reader.js';
-import type { UpstreamClient } from '../upstream/client.js';
+import type { UpstreamClient, UpstreamStream } from '../upstream/client.js';
 import { wantsStreamUsage, type ChatRequest } from './chat-request.js';
 import type { Dialect, DialectOutcome, DialectRequest, DialectTarget } from './dialect.js';
 import { upstreamModel } from './endpoint.js';
@@ -102,24 +102,10 @@ async function streamAttempt(
   } catch (error) {
     return { verdict: classify({ error }), error };
   }
-  const { status, headers } = stream;
-  if (status < 200 || status >= 300 || stream.contentType?.includes('json') === true) {
-    let raw: Buffer;
-    try {
-      raw = await stream.readAll();
-    } catch (error) {
-      return { verdict: classify({ error }), status, headers, error };
-    }
-    const outcome = dialect.parseResponse(status, headers, raw, { ...context, elapsedMs: performance.now() - started });
-    if (outcome.response === undefined) return outcome;
-    // A whole completion where an event stream was asked for: not what the client can use.
-    return {
-      verdict: VERDICTS.malformed,
-      status,
-      headers,
-      body: translateError(dialect.name, 502, undefined, 'a JSON answer to a stream request'),
-    };
+  if (stream.status < 200 || stream.status >= 300 || stream.contentType?.includes('json') === true) {
+    return wholeAnswer(stream, dialect, { ...context, started });
   }
+  const { headers } = stream;
   const reader = new StreamReader(stream, dialect.parseStream(context));
   const failure = await reader.readToFirstContent();
   if (failure !== undefined) {
@@ -143,5 +129,31 @@ async function streamAttempt(
       firstByteMs: performance.now() - started,
       cancel: () => reader.cancel(),
     },
+  };
+}
+
+/** A stream request answered with an error status or a whole JSON body: read and translated as one. */
+async function wholeAnswer(
+  stream: UpstreamStream,
+  dialect: Dialect,
+  context: { model: string; created: number; requestId: string; started: number },
+): Promise<DialectOutcome> {
+  const { status, headers } = stream;
+  let raw: Buffer;
+  try {
+    raw = await stream.readAll();
+  } catch (error) {
+    return { verdict: classify({ error }), status, headers, error };
+  }
+  const { model, created, requestId } = context;
+  const elapsedMs = performance.now() - context.started;
+  const outcome = dialect.parseResponse(status, headers, raw, { model, created, requestId, elapsedMs });
+  if (outcome.response === undefined) return outcome;
+  // A whole completion where an event stream was asked for: not what the client can use.
+  return {
+    verdict: VERDICTS.malformed,
+    status,
+    headers,
+    body: translateError(dialect.name, 502, undefined, 'a JSON answer to a stream request'),
   };
 }

@@ -5,7 +5,7 @@
  * gets one cached child, created once, that adds to a plain number; the counter's `collect` hook
  * flushes the pending sums into prom-client when it is read (a scrape), once per combination.
  */
-import type { Counter } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 
 /** One label combination's counter: `inc` is a number addition. */
 export class CounterChild {
@@ -57,4 +57,21 @@ export class CounterChildren<L extends string> {
       child.pending = 0;
     }
   }
+}
+
+/** A labelled counter whose hot-path increments go through cached {@link CounterChildren}. */
+export function cachedCounter<L extends string>(config: {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly L[];
+  readonly registers: Registry[];
+}): { readonly counter: Counter<L>; readonly children: CounterChildren<L> } {
+  const children = new CounterChildren(config.labelNames);
+  const counter = new Counter<L>({
+    ...config,
+    collect() {
+      children.flush(this);
+    },
+  });
+  return { counter, children };
 }

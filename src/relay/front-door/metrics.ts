@@ -4,7 +4,7 @@
  * are configured aliases, targets configured names, statuses HTTP codes.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { CounterChildren, type CounterChild } from './metric-children.js';
+import { cachedCounter, type CounterChild } from './metric-children.js';
 
 export interface RelayMetrics {
   readonly registry: Registry;
@@ -44,31 +44,11 @@ const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 export function createRelayMetrics(options: { readonly collectDefaults?: boolean } = {}): RelayMetrics {
   const registry = new Registry();
   const registers = [registry];
-  const requests = new CounterChildren(['model', 'status'] as const);
-  const attempts = new CounterChildren(['target', 'outcome'] as const);
-  const cost = new CounterChildren(['model'] as const);
-  const cache = new CounterChildren(['result'] as const);
-  const refused = new CounterChildren(['reason'] as const);
+  const { requests, attempts, cost, cache, refused } = hotCounters(registers);
   const metrics: RelayMetrics = {
     registry,
-    requests: new Counter({
-      name: 'relay_requests_total',
-      help: 'Requests answered, by requested model and HTTP status.',
-      labelNames: ['model', 'status'],
-      registers,
-      collect() {
-        requests.flush(this);
-      },
-    }),
-    attempts: new Counter({
-      name: 'relay_attempts_total',
-      help: 'Upstream attempts, by target and outcome.',
-      labelNames: ['target', 'outcome'],
-      registers,
-      collect() {
-        attempts.flush(this);
-      },
-    }),
+    requests: requests.counter,
+    attempts: attempts.counter,
     failovers: new Counter({
       name: 'relay_failovers_total',
       help: 'Requests served by a target other than the first tried.',
@@ -80,15 +60,7 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       labelNames: ['target', 'to'],
       registers,
     }),
-    costUsd: new Counter({
-      name: 'relay_cost_usd_total',
-      help: 'Spend in USD, by requested model.',
-      labelNames: ['model'],
-      registers,
-      collect() {
-        cost.flush(this);
-      },
-    }),
+    costUsd: cost.counter,
     overhead: new Histogram({
       name: 'relay_overhead_seconds',
       help: 'Latency added by the relay itself.',
@@ -96,32 +68,51 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       registers,
     }),
     inFlight: new Gauge({ name: 'relay_in_flight', help: 'Requests in flight.', registers }),
-    cache: new Counter({
-      name: 'relay_cache_total',
-      help: 'Response cache lookups, by result.',
-      labelNames: ['result'],
-      registers,
-      collect() {
-        cache.flush(this);
-      },
-    }),
-    refused: new Counter({
-      name: 'relay_refused_total',
-      help: 'Requests refused before any attempt, by reason.',
-      labelNames: ['reason'],
-      registers,
-      collect() {
-        refused.flush(this);
-      },
-    }),
-    requestsBy: (model, status) => requests.child(model, status),
-    attemptsBy: (target, outcome) => attempts.child(target, outcome),
-    costBy: (model) => cost.child(model),
-    cacheBy: (result) => cache.child(result),
-    refusedBy: (reason) => refused.child(reason),
+    cache: cache.counter,
+    refused: refused.counter,
+    requestsBy: (model, status) => requests.children.child(model, status),
+    attemptsBy: (target, outcome) => attempts.children.child(target, outcome),
+    costBy: (model) => cost.children.child(model),
+    cacheBy: (result) => cache.children.child(result),
+    refusedBy: (reason) => refused.children.child(reason),
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };
   if (options.collectDefaults) collectDefaultMetrics({ register: registry });
   return metrics;
+}
+
+/** The counters every request touches, each with its cached children (see metric-children.ts). */
+function hotCounters(registers: Registry[]) {
+  const requests = cachedCounter({
+    name: 'relay_requests_total',
+    help: 'Requests answered, by requested model and HTTP status.',
+    labelNames: ['model', 'status'],
+    registers,
+  });
+  const attempts = cachedCounter({
+    name: 'relay_attempts_total',
+    help: 'Upstream attempts, by target and outcome.',
+    labelNames: ['target', 'outcome'],
+    registers,
+  });
+  const cost = cachedCounter({
+    name: 'relay_cost_usd_total',
+    help: 'Spend in USD, by requested model.',
+    labelNames: ['model'],
+    registers,
+  });
+  const cache = cachedCounter({
+    name: 'relay_cache_total',
+    help: 'Response cache lookups, by result.',
+    labelNames: ['result'],
+    registers,
+  });
+  const refused = cachedCounter({
+    name: 'relay_refused_total',
+    help: 'Requests refused before any attempt, by reason.',
+    labelNames: ['reason'],
+    registers,
+  });
+  return { requests, attempts, cost, cache, refused };
 }

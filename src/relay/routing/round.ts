@@ -24,51 +24,91 @@ export interface HedgeControl {
 const FAILED: RoundEnd = Object.freeze({ kind: 'failed' });
 
 /** Runs one pass; resolves when an answer is decided or every candidate is spent. */
-export async function runRound(
+export function runRound(
   deps: LaunchDeps,
   request: RequestState,
   order: readonly RelayTarget[],
   hedge: HedgeControl | undefined,
 ): Promise<RoundEnd> {
-  const active: Launch[] = [];
-  const settled: Launch[] = [];
-  let next = 0;
-  let hedgeDue = false;
-  let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  const onSettled = (entry: Launch): void => {
-    settled.push(entry);
-    notify();
-  };
-  const onHedgeTimer = (): void => {
-    hedgeTimer = undefined;
-    hedgeDue = true;
-    notify();
-  };
-  const start = (): boolean => {
-    while (next < order.length) {
-      const entry = launch(deps, request, order[next++]!);
+  return new Round(deps, request, order, hedge).run();
+}
+
+/** The state of one pass: attempts in flight, settled ones not yet looked at, the hedge timer. */
+class Round {
+  private readonly active: Launch[] = [];
+  private readonly settled: Launch[] = [];
+  private next = 0;
+  private hedgeDue = false;
+  private hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: LaunchDeps,
+    private readonly request: RequestState,
+    private readonly order: readonly RelayTarget[],
+    private readonly hedge: HedgeControl | undefined,
+  ) {}
+
+  async run(): Promise<RoundEnd> {
+    if (!this.start()) return FAILED;
+    try {
+      for (;;) {
+        if (this.settled.length === 0 && !this.hedgeDue) await new Promise<void>((resolve) => (this.wake = resolve));
+        const entry = this.settled.shift();
+        if (entry === undefined) {
+          this.hedgeNow();
+          continue;
+        }
+        this.active.splice(this.active.indexOf(entry), 1);
+        const outcome = entry.outcome!;
+        if (isServed(outcome)) return this.finish({ kind: 'served', target: entry.target, outcome }, entry);
+        if (!outcome.verdict.retryable && outcome.status !== undefined && !entry.lost) {
+          return this.finish({ kind: 'rejected', target: entry.target, outcome }, entry);
+        }
+        if (this.request.timer.stopped) return this.finish(FAILED);
+        if (this.active.length > 0) continue; // a hedge is still running: let it answer
+        if (!this.start()) return FAILED;
+        this.request.failovers++;
+      }
+    } finally {
+      if (this.hedgeTimer !== undefined) clearTimeout(this.hedgeTimer);
+    }
+  }
+
+  /** Starts the next candidate that admits an attempt (and arms its hedge delay); false when none is left. */
+  private start(): boolean {
+    const { order, hedge } = this;
+    while (this.next < order.length) {
+      const entry = launch(this.deps, this.request, order[this.next++]!);
       if (entry === undefined) continue;
-      active.push(entry);
-      void entry.settled.then(onSettled);
-      if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
-      hedgeDue = false;
+      this.active.push(entry);
+      void entry.settled.then(this.onSettled);
+      if (this.hedgeTimer !== undefined) clearTimeout(this.hedgeTimer);
+      this.hedgeDue = false;
       const delay =
-        hedge !== undefined && next < order.length && active.length < hedge.maxParallel
+        hedge !== undefined && this.next < order.length && this.active.length < hedge.maxParallel
           ? hedge.delayMs(entry.target)
           : undefined;
-      hedgeTimer = delay === undefined ? undefined : setTimeout(onHedgeTimer, delay);
+      this.hedgeTimer = delay === undefined ? undefined : setTimeout(this.onHedgeTimer, delay);
       return true;
     }
     return false;
-  };
-  const finish = (end: RoundEnd, winner?: Launch): RoundEnd => {
-    for (const entry of active) {
+  }
+
+  /** The hedge delay passed with no answer: start the next candidate in parallel, budget permitting. */
+  private hedgeNow(): void {
+    this.hedgeDue = false;
+    const hedge = this.hedge!;
+    const room = this.active.length < hedge.maxParallel && this.next < this.order.length;
+    if (room && !this.request.timer.stopped && hedge.tryHedge()) {
+      this.request.hedges++;
+      this.start();
+    }
+  }
+
+  /** Aborts every attempt but the winner (a loser's stream, already settled, is cancelled). */
+  private finish(end: RoundEnd, winner?: Launch): RoundEnd {
+    for (const entry of this.active) {
       if (entry === winner) continue;
       entry.lost = true;
       const { outcome } = entry;
@@ -78,34 +118,22 @@ export async function runRound(
       else if (outcome.response?.kind === 'stream') outcome.response.cancel();
     }
     return end;
+  }
+
+  private notify(): void {
+    const resume = this.wake;
+    this.wake = undefined;
+    resume?.();
+  }
+
+  private readonly onSettled = (entry: Launch): void => {
+    this.settled.push(entry);
+    this.notify();
   };
 
-  if (!start()) return FAILED;
-  try {
-    for (;;) {
-      if (settled.length === 0 && !hedgeDue) await new Promise<void>((resolve) => (wake = resolve));
-      const entry = settled.shift();
-      if (entry === undefined) {
-        hedgeDue = false;
-        const room = active.length < hedge!.maxParallel && next < order.length;
-        if (room && !request.timer.stopped && hedge!.tryHedge()) {
-          request.hedges++;
-          start();
-        }
-        continue;
-      }
-      active.splice(active.indexOf(entry), 1);
-      const outcome = entry.outcome!;
-      if (isServed(outcome)) return finish({ kind: 'served', target: entry.target, outcome }, entry);
-      if (!outcome.verdict.retryable && outcome.status !== undefined && !entry.lost) {
-        return finish({ kind: 'rejected', target: entry.target, outcome }, entry);
-      }
-      if (request.timer.stopped) return finish(FAILED);
-      if (active.length > 0) continue; // a hedge is still running: let it answer
-      if (!start()) return FAILED;
-      request.failovers++;
-    }
-  } finally {
-    if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
-  }
+  private readonly onHedgeTimer = (): void => {
+    this.hedgeTimer = undefined;
+    this.hedgeDue = true;
+    this.notify();
+  };
 }
