@@ -125,10 +125,12 @@ describe('RequestTimer', () => {
     expect(await timer.pause(1_000)).toBe(false);
   });
 
-  it('dispose clears its timer and its listener on the caller', () => {
+  it('arms its one timer only once something runs, and dispose clears it and its listener on the caller', () => {
     const caller = new AbortController();
     const spy = vi.spyOn(caller.signal, 'removeEventListener');
     const timer = new RequestTimer(caller.signal, Date.now() + 1_000, now);
+    expect(vi.getTimerCount()).toBe(0);
+    timer.start(attempt(5_000));
     expect(vi.getTimerCount()).toBe(1);
     timer.dispose();
     expect(vi.getTimerCount()).toBe(0);
