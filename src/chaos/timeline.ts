@@ -10,21 +10,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FaultPlaneError } from '../errors.js';
-import type { FaultWindow } from '../metrics/fault-window.js';
+import type { FaultWindow, PlannedWindow } from '../metrics/fault-window.js';
 import type { AppliedFault, FaultPlaneClient, FaultRequest } from './client.js';
-import type { MockFaultClient, MockFaultRequest } from './mock-fault-client.js';
+import type { MockControlClient, MockFaultRequest } from '../mock/control-client.js';
 
-interface TimelineFaultBase {
-  /** Provider the fault is about. */
-  provider: string;
-  /** The fault's name in reports (the scenario's `type`). */
-  type: string;
-  atMs: number;
-  forMs: number;
-}
-
-/** A proxy fault names the fault-plane proxy; an HTTP fault the mock's base URL. */
-export type TimelineFault = TimelineFaultBase &
+/** A planned window and what to apply: a proxy fault names the fault-plane proxy, an HTTP fault the mock's base URL. */
+export type TimelineFault = PlannedWindow &
   (
     | { plane: 'proxy'; proxy: string; request: FaultRequest }
     | { plane: 'mock'; mock: string; request: MockFaultRequest }
@@ -32,7 +23,7 @@ export type TimelineFault = TimelineFaultBase &
 
 export interface TimelineClients {
   faultPlane?: FaultPlaneClient;
-  mocks?: MockFaultClient;
+  mocks?: MockControlClient;
 }
 
 export type TimelineEvent =

@@ -7,7 +7,7 @@
 import type { RequestRecord } from '../metrics/record.js';
 import { RecentLatency } from '../metrics/recent-latency.js';
 import type { RunEvent } from '../scenario/runner.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../units.js';
 
 export interface ProgressOptions {
   /** The scenario's nominal arrival rate (req/s), shown as "offered"; unknown for a ramp. */

@@ -6,8 +6,7 @@
 import { ConfigInvalidError } from '../errors.js';
 import type { Aggregates } from '../metrics/aggregate.js';
 import { canonicalKey, type Gate } from '../scenario/gates.js';
-import { formatMs } from '../scenario/units.js';
-import { percent } from './format.js';
+import { formatMs, percent } from '../units.js';
 
 export const REGRESSION_DEFAULTS = Object.freeze({ latencyTolerance: 0.1, successRateDropPp: 0.1 });
 

@@ -4,7 +4,7 @@
  * mock control API), the attributes it takes in human units, and their names and units on the wire.
  */
 import type { FaultEffect } from '../mock/fault-spec.js';
-import { parseDurationMs } from './units.js';
+import { parseDurationMs } from '../units.js';
 
 /** A parsed attribute value, or why the input is not one. */
 export type AttributeParse = { ok: true; value: number } | { ok: false; problem: string };

@@ -4,16 +4,12 @@
  * form (a Toxiproxy toxic, a disabled proxy, or a mock control API fault). Pure.
  */
 import type { FaultRequest } from '../chaos/client.js';
-import type { MockFaultRequest } from '../chaos/mock-fault-client.js';
+import type { MockFaultRequest } from '../mock/control-client.js';
+import type { PlannedWindow } from '../metrics/fault-window.js';
 import { FAULT_KINDS, wireAttributes } from './fault-kinds.js';
 import type { FaultSpec } from './fault-schema.js';
 
-interface PlannedBase {
-  provider: string;
-  /** The kind as the scenario wrote it. */
-  type: string;
-  atMs: number;
-  forMs: number;
+interface PlannedBase extends PlannedWindow {
   /** Where it came from: index in `faults`, repetition and ramp step (0-based). */
   source: { fault: number; repetition: number; step: number };
 }

@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { FAULT_KIND_ALIASES, FAULT_KINDS, type FaultKindDef, type FaultKindName } from './fault-kinds.js';
-import { parseDurationMs } from './units.js';
+import { parseDurationMs } from '../units.js';
 
 export interface FaultSpec {
   /** The kind as written (an old alias stays as written, so reports use the user's word). */

@@ -31,7 +31,7 @@
  * combine (there is no per-phase-per-provider histogram). scan, parse, validate and evaluate are
  * separate steps; every error quotes the input.
  */
-import { parseDurationMs } from './units.js';
+import { parseDurationMs } from '../units.js';
 
 /** Operators, longest first so `<=` is never read as `<`. */
 const OPERATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;

@@ -10,7 +10,7 @@
  * ```
  */
 import { z } from 'zod';
-import { parseCount } from './units.js';
+import { parseCount } from '../units.js';
 
 /** The monthly volume vendor tables quote ("Monthly Cost (500M tokens)"). */
 export const DEFAULT_MONTHLY_TOKENS = 500_000_000;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FaultPlaneClient } from '../chaos/client.js';
-import { MockFaultClient } from '../chaos/mock-fault-client.js';
+import { MockControlClient } from '../mock/control-client.js';
 import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../chaos/timeline.js';
 import { RunInterruptedError } from '../errors.js';
 import type { FaultWindow } from '../metrics/fault-window.js';
@@ -180,7 +180,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         ? { ...f, proxy: proxyName(runId, f.provider) }
         : { ...f, mock: mockByProvider.get(f.provider)! },
     );
-    timeline = new FaultTimeline({ faultPlane: client, mocks: new MockFaultClient() }, faults, (event) =>
+    timeline = new FaultTimeline({ faultPlane: client, mocks: new MockControlClient() }, faults, (event) =>
       emit({ kind: 'fault', event }),
     );
 

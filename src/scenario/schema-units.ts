@@ -4,7 +4,7 @@
  * each converted once, at load time, to milliseconds or requests per second.
  */
 import { z } from 'zod';
-import { parseDurationMs, parseRatePerSecond } from './units.js';
+import { parseDurationMs, parseRatePerSecond } from '../units.js';
 
 /** Names of providers, variants and scenarios: letters, digits, `-` and `_`. */
 export const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'use letters, digits, - and _ only');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultPlaneClient } from '../../src/chaos/client.js';
-import { MockFaultClient, type MockFaultRequest } from '../../src/chaos/mock-fault-client.js';
+import { MockControlClient, type MockFaultRequest } from '../../src/mock/control-client.js';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../../src/chaos/timeline.js';
 import { FaultPlaneError } from '../../src/errors.js';
@@ -10,7 +10,7 @@ import { startMockProvider, type RunningMockProvider } from '../../src/mock/prov
 let server: RunningToxiproxyServer;
 let client: FaultPlaneClient;
 let mock: RunningMockProvider;
-const mocks = new MockFaultClient({ timeoutMs: 2000 });
+const mocks = new MockControlClient({ timeoutMs: 2000 });
 
 beforeEach(async () => {
   server = await startToxiproxyServer({ port: 0 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
-import { buildResult } from '../../src/report/result.js';
+import { buildResult } from '../../src/scenario/run/result.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { CLI } from '../support/cli.js';
 

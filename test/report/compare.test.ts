@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderComparison } from '../../src/report/compare.js';
-import { buildResult, type RunResult } from '../../src/report/result.js';
-import { combineVariants } from '../../src/report/variants-result.js';
+import { buildResult, type RunResult } from '../../src/scenario/run/result.js';
+import { combineVariants } from '../../src/scenario/run/combine-variants.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';
 

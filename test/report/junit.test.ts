@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderJUnit } from '../../src/report/junit.js';
-import { buildResult, type RunResult } from '../../src/report/result.js';
+import { buildResult, type RunResult } from '../../src/scenario/run/result.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { parseGateTable } from '../../src/scenario/gates.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';

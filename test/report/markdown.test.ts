@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { buildResult } from '../../src/report/result.js';
+import { buildResult } from '../../src/scenario/run/result.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';

@@ -10,9 +10,9 @@ import type { RequestRecord } from '../../src/metrics/record.js';
 import { costByBook } from '../../src/report/cost-by-book.js';
 import { reportMarkdown } from '../../src/report/report-markdown.js';
 import type { ReportTable } from '../../src/report/report-table.js';
-import { buildResult, type Pricing, type RunResult } from '../../src/report/result.js';
+import { buildResult, type Pricing, type RunResult } from '../../src/scenario/run/result.js';
 import { reportTables } from '../../src/report/tables/index.js';
-import { combineVariants } from '../../src/report/variants-result.js';
+import { combineVariants } from '../../src/scenario/run/combine-variants.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { RunOutcome } from '../../src/scenario/runner.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioInvalidError } from '../../src/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { readPriceBook } from '../../src/scenario/price-books.js';
-import { formatCount, parseCount } from '../../src/scenario/units.js';
+import { formatCount, parseCount } from '../../src/units.js';
 
 const base = 'providers: [{ name: a }]\nload: { rate: 10/s, duration: 5s }\n';
 

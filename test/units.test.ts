@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, parseRatePerSecond } from '../../src/scenario/units.js';
+import { parseDurationMs, parseRatePerSecond } from '../src/units.js';
 
 describe('units', () => {
   it.each([

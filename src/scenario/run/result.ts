@@ -3,10 +3,10 @@
  * histogram encoded so runs can be merged exactly. Pure: the CLI writes it.
  */
 import os from 'node:os';
-import type { Aggregates } from '../metrics/aggregate.js';
-import type { PriceBook } from '../metrics/cost.js';
-import type { GateResult } from '../scenario/gates.js';
-import type { RunOutcome } from '../scenario/runner.js';
+import type { Aggregates } from '../../metrics/aggregate.js';
+import type { PriceBook } from '../../metrics/cost.js';
+import type { GateResult } from '../gates.js';
+import type { RunOutcome } from '../runner.js';
 import { redactSecrets } from './redact.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';

@@ -6,20 +6,20 @@
  */
 import { request } from 'undici';
 import { FaultPlaneError } from '../errors.js';
-import type { FaultEffect } from '../mock/fault-spec.js';
+import type { FaultEffect } from './fault-spec.js';
 
 /** A fault as the control API takes it: the effect and the share of requests it hits. */
 export type MockFaultRequest = FaultEffect & { rate: number };
 
-export interface MockFaultClientOptions {
+export interface MockControlClientOptions {
   /** Deadline per call. */
   timeoutMs?: number;
 }
 
-export class MockFaultClient {
+export class MockControlClient {
   private readonly timeoutMs: number;
 
-  constructor(options: MockFaultClientOptions = {}) {
+  constructor(options: MockControlClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 

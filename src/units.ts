@@ -1,6 +1,8 @@
 /**
- * Human units in scenario files: durations (`250ms`, `8s`, `1.5m`, `1h`) and rates (`50/s`,
- * `3000/m`). Parsers return `undefined` for malformed input so the schema can report the field.
+ * Human units, read and written: durations (`250ms`, `8s`, `1.5m`, `1h`), rates (`50/s`, `3000/m`),
+ * counts (`500M`) and percentages. Scenario files are parsed with these; reports, gates and
+ * progress lines print with them. Parsers return `undefined` for malformed input so the schema
+ * can report the field.
  */
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
@@ -59,4 +61,9 @@ export function formatCount(n: number): string {
     if (n >= size) return `${Number((n / size).toFixed(2))}${suffix}`;
   }
   return String(n);
+}
+
+/** A fraction as a percentage with two decimals: `99.95%`. */
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
 }

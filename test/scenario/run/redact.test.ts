@@ -1,9 +1,9 @@
 /** result.json is meant to be shared: no header value, environment value or client key token in it. */
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/metrics/aggregate.js';
-import { buildResult } from '../../src/report/result.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { aggregate } from '../../../src/metrics/aggregate.js';
+import { buildResult } from '../../../src/scenario/run/result.js';
+import { parseScenario } from '../../../src/scenario/load.js';
+import type { RunOutcome } from '../../../src/scenario/runner.js';
 
 describe('secrets in result.json', () => {
   it('keeps the names of headers, env variables and keys, never their values', () => {

@@ -3,9 +3,9 @@
  * of an external target and client key tokens can hold real credentials, so only their names are
  * written (a result is meant to be shared and committed).
  */
-import type { RunResult } from './result.js';
+import type { Scenario } from '../schema.js';
 
-type ScenarioPart = Pick<RunResult['scenario'], 'target' | 'load'>;
+type ScenarioPart = Pick<Scenario, 'target' | 'load'>;
 
 export const REDACTED = '<redacted>';
 
