@@ -6,7 +6,7 @@
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { micros, table, usd } from './format.js';
-import { regressionLimits, REGRESSION_DEFAULTS } from './regression.js';
+import { regressionLimits, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
 import type { RunResult } from '../scenario/run/result.js';
 
 export interface Comparison {

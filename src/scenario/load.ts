@@ -20,6 +20,7 @@ import type { IssuePath } from '../yaml-errors.js';
 import { deepMerge } from './deep-merge.js';
 import { resolveExtends } from './extends.js';
 import { planFaults } from './fault-plan.js';
+import { applyPlanOptions, validatePlanOptions, type PlanOptions } from './plan-options.js';
 import { duplicateBookName, priceBookPath, readPriceBook } from './price-books.js';
 import { describeAtLayers, describeIssues, ownerOf, type Layer } from './provenance.js';
 import { relayConfigFor } from './relay-config.js';
@@ -27,7 +28,11 @@ import { scenarioSchema, type Scenario, type Variant } from './schema.js';
 import { checkContext, unknownPlaceholders } from './template.js';
 import { expandVariants } from './variants.js';
 
-export async function loadScenario(file: string): Promise<Scenario> {
+/**
+ * Reads, validates and plans a scenario file; `options` (seed, duration scale) are applied once,
+ * to the parsed inputs, before the fault schedule is planned.
+ */
+export async function loadScenario(file: string, options: PlanOptions = {}): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -35,14 +40,17 @@ export async function loadScenario(file: string): Promise<Scenario> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ScenarioNotFoundError(file, { cause: error });
     throw new ScenarioInvalidError(`${file}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, options);
 }
 
 /** Parses scenario text; `file` is used for messages, the default name and relative paths. */
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(text: string, file: string, options: PlanOptions = {}): Scenario {
+  validatePlanOptions(options);
   const { raw, layers, bases } = resolveExtends(text, file);
   const problems: string[] = [];
-  const scenario = buildScenario(raw, layers, file, bases, problems);
+  const build = (merged: Record<string, unknown>, at: readonly Layer[], lines: string[]): Scenario | undefined =>
+    buildScenario(merged, at, { file, bases, options }, lines);
+  const scenario = build(raw, layers, problems);
   if (scenario === undefined || problems.length > 0) throw invalid(file, problems);
   const overrides = expandVariants(raw.variants, layers, (path, message) =>
     problems.push(describeAtLayers(layers, path, message)),
@@ -52,7 +60,7 @@ export function parseScenario(text: string, file: string): Scenario {
   for (const v of overrides) {
     const lines: string[] = [];
     const merged = deepMerge(common, v.override) as Record<string, unknown>;
-    const built = buildScenario(merged, [v.layer, ...layers], file, bases, lines);
+    const built = build(merged, [v.layer, ...layers], lines);
     problems.push(...lines.map((line) => `${line} (variant '${v.name}')`));
     if (built !== undefined) variants.push({ name: v.name, scenario: built });
   }
@@ -85,12 +93,21 @@ function invalid(file: string, lines: readonly string[]): ScenarioInvalidError {
   return new ScenarioInvalidError(`invalid scenario ${file}\n${lines.join('\n')}`);
 }
 
-/** One scenario from a merged raw value; problems are appended, undefined when the schema rejects it. */
+/** Where a scenario came from and how to plan it. */
+interface BuildContext {
+  file: string;
+  bases: string[];
+  options: PlanOptions;
+}
+
+/**
+ * One scenario from a merged raw value: validated, then planned (plan options applied, faults
+ * expanded into the schedule). Problems are appended; undefined when the schema rejects it.
+ */
 function buildScenario(
   raw: Record<string, unknown>,
   layers: readonly Layer[],
-  file: string,
-  bases: string[],
+  { file, bases, options }: BuildContext,
   problems: string[],
 ): Scenario | undefined {
   const result = scenarioSchema.safeParse(raw);
@@ -107,7 +124,7 @@ function buildScenario(
     file,
     extends: bases,
     target: { ...parsed.target, chain },
-    schedule: planFaults(parsed.faults),
+    schedule: [],
     variants: [],
   };
   const before = problems.length;
@@ -116,7 +133,9 @@ function buildScenario(
   checkLoad(scenario, at);
   checkExternal(scenario, layers, at);
   if (problems.length === before && scenario.target.kind === 'builtin') checkRelayConfig(scenario, at);
-  return scenario;
+  // Checked as written, planned as run: the options scale the inputs the fault schedule is planned from.
+  const planned = applyPlanOptions(scenario, options);
+  return { ...planned, schedule: planFaults(planned.faults) };
 }
 
 /** Where a relative path written in a field is read from: the directory of the file that wrote it. */

@@ -70,3 +70,8 @@ export function duplicateBookName(books: readonly PriceBook[]): string | undefin
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   return dup === undefined ? undefined : `two price books are both named '${dup}'; give each book its own name`;
 }
+
+/** The bundled default books; a missing or broken one is a bug in this checkout, so it throws too. */
+export function defaultPriceBooks(): PriceBook[] {
+  return readPriceBooks(DEFAULT_PRICE_BOOKS, process.cwd());
+}

@@ -30,6 +30,12 @@ export interface StartedTarget {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** The providers a target can reach: a direct target calls only the first of its chain. */
+export function calledProviders(scenario: Pick<Scenario, 'target'>): string[] {
+  const chain = scenario.target.chain;
+  return scenario.target.kind === 'direct' ? chain.slice(0, 1) : chain;
+}
+
 export async function startTarget(setup: TargetSetup): Promise<StartedTarget> {
   const { scenario } = setup;
   const target = scenario.target;
@@ -41,7 +47,7 @@ export async function startTarget(setup: TargetSetup): Promise<StartedTarget> {
       return { url: relay.url };
     }
     case 'direct':
-      return { url: `http://${setup.proxyOf(target.chain[0]!)}` };
+      return { url: `http://${setup.proxyOf(calledProviders(scenario)[0]!)}` };
     case 'external': {
       if (target.command === undefined) {
         const url = trimSlash(target.url!);

@@ -6,7 +6,7 @@ import { renderComparison } from '../../src/report/compare.js';
 import { buildResult, type RunResult } from '../../src/scenario/run/result.js';
 import { combineVariants } from '../../src/scenario/run/combine-variants.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   'name: cmp\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n',

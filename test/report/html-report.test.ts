@@ -15,7 +15,7 @@ import { buildResult, type RunResult } from '../../src/scenario/run/result.js';
 import { combineVariants } from '../../src/scenario/run/combine-variants.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   `name: html

@@ -5,7 +5,7 @@ import { renderJUnit } from '../../src/report/junit.js';
 import { buildResult, type RunResult } from '../../src/scenario/run/result.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { parseGateTable } from '../../src/scenario/gates.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 import { findAll, parseXml } from './xml-well-formed.js';
 
 function result(name: string, gates: Record<string, unknown[]>): RunResult {

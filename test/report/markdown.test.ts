@@ -5,7 +5,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildResult } from '../../src/scenario/run/result.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   `name: md

@@ -3,7 +3,7 @@ import { aggregate } from '../../src/metrics/aggregate.js';
 import { parsePriceBook } from '../../src/metrics/cost.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { costSection, penaltySection, providerSection } from '../../src/report/markdown.js';
-import { baselineGates, parseTolerance } from '../../src/report/regression.js';
+import { baselineGates, parseTolerance } from '../../src/scenario/gates/baseline.js';
 import { evaluateGates } from '../../src/scenario/gate-values.js';
 import { progressLine } from '../../src/cli/progress.js';
 

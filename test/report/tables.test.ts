@@ -14,7 +14,7 @@ import { buildResult, type Pricing, type RunResult } from '../../src/scenario/ru
 import { reportTables } from '../../src/report/tables/index.js';
 import { combineVariants } from '../../src/scenario/run/combine-variants.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const direct = parsePriceBook(
   { name: 'list', kind: 'direct', models: { 'model-a': { input: 2, output: 8 }, 'model-b': { input: 3, output: 15 } } },

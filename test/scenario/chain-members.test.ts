@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import { relayConfigFor } from '../../src/scenario/relay-config.js';
-import { runScenario } from '../../src/scenario/runner.js';
+import { playScenario } from '../../src/scenario/run/play.js';
 
 const PROVIDERS = `providers:
   - { name: openai, latency: 5ms }
@@ -53,7 +53,7 @@ describe('chain members', () => {
       `${PROVIDERS}target:\n  chain: [{ provider: openai, priority: 0, weight: 3 }, { provider: deepseek, priority: 0, weight: 1 }]\n  policies: { balancing: { tolerance: 10 } }\nload: { rate: 100/s, duration: 3s, timeout: 5s }\n`,
       'balanced.yaml',
     );
-    const outcome = await runScenario(s);
+    const outcome = await playScenario(s);
     const served = { openai: 0, deepseek: 0 };
     for (const r of outcome.records) if (r.outcome === 'ok') served[r.provider as keyof typeof served]++;
     expect(served.openai + served.deepseek).toBe(outcome.scheduled);

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { runScenario } from '../../src/scenario/runner.js';
+import { playScenario } from '../../src/scenario/run/play.js';
 import { isAlive } from '../support/processes.js';
 
 const PUBLISHED = 'scenarios/compare/gateways.yaml';
@@ -47,7 +47,7 @@ describe('Portkey gateway as an external target', () => {
     });
     // A file name next to the published one, so the command's relative path resolves the same way.
     const scenario = parseScenario(text, 'scenarios/compare/portkey-under-test.yaml');
-    const outcome = await runScenario(scenario, { runDir });
+    const outcome = await playScenario(scenario, { runDir });
 
     expect(outcome.cleanupErrors).toEqual([]);
     expect(outcome.processes.map((p) => p.name)).toContain('target');

@@ -9,7 +9,7 @@ import { FaultPlaneClient } from '../../src/chaos/client.js';
 import { startToxiproxyServer } from '../../src/chaos/server.js';
 import { FaultPlaneError } from '../../src/errors.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { runScenario } from '../../src/scenario/runner.js';
+import { playScenario } from '../../src/scenario/run/play.js';
 import { isAlive, processesWithMarker } from '../support/processes.js';
 
 const MARK = 'RELAYBENCH_RUNNER_TEST';
@@ -37,7 +37,7 @@ afterEach(() => {
   delete process.env[MARK];
 });
 
-describe('runScenario', () => {
+describe('playScenario', () => {
   it('drives the load from several generator threads when load.workers says so', async () => {
     const threaded = parseScenario(
       `providers: [{ name: a, latency: 5ms }]
@@ -45,7 +45,7 @@ load: { rate: 60/s, duration: 1500ms, timeout: 2s, workers: 2 }
 `,
       'workers.yaml',
     );
-    const outcome = await runScenario(threaded);
+    const outcome = await playScenario(threaded);
     expect(outcome.scheduled).toBe(90);
     expect(outcome.records.map((r) => r.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i));
     expect(outcome.records.filter((r) => r.outcome === 'ok').length).toBeGreaterThanOrEqual(88);
@@ -57,13 +57,13 @@ load: { rate: 60/s, duration: 1500ms, timeout: 2s, workers: 2 }
     process.env[MARK] = marker; // inherited by every child the runner forks
     const dead = await startToxiproxyServer({ port: 0 });
     await dead.close();
-    await expect(runScenario(scenario, { faultPlaneUrl: dead.url })).rejects.toThrow(FaultPlaneError);
+    await expect(playScenario(scenario, { faultPlaneUrl: dead.url })).rejects.toThrow(FaultPlaneError);
     expect(await processesWithMarker(`${MARK}=${marker}`)).toEqual([]);
   });
 
   it('runs a drill with the embedded fault plane, fails over on `down`, and stops everything', async () => {
     const events: string[] = [];
-    const outcome = await runScenario(scenario, {
+    const outcome = await playScenario(scenario, {
       onEvent: (event) => {
         if (event.kind === 'fault') events.push(`${event.event.kind} ${event.event.fault.type}`);
       },
@@ -110,7 +110,7 @@ faults:
       'http-fault.yaml',
     );
     const events: string[] = [];
-    const outcome = await runScenario(flapping, {
+    const outcome = await playScenario(flapping, {
       onEvent: (event) => {
         if (event.kind === 'fault') events.push(`${event.event.kind} ${event.event.fault.type}`);
       },
@@ -141,7 +141,7 @@ faults:
   });
 });
 
-describe('runScenario on an external fault plane', () => {
+describe('playScenario on an external fault plane', () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
     for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -174,7 +174,7 @@ describe('runScenario on an external fault plane', () => {
       );
       const phases: string[] = [];
       let ownProxies: string[] = [];
-      const outcome = await runScenario(quiet, {
+      const outcome = await playScenario(quiet, {
         faultPlaneUrl: plane.url,
         onEvent: (event) => {
           if (event.kind === 'phase') phases.push(event.message);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { runScenario, type RunOutcome } from '../../src/scenario/runner.js';
+import { playScenario, type RunOutcome } from '../../src/scenario/run/play.js';
 import { isAlive } from '../support/processes.js';
 
 const FIXTURES = 'test/scenario/fixtures';
@@ -44,7 +44,7 @@ describe('direct target', () => {
       'providers: [{ name: only, latency: 200ms }]\ntarget: { kind: direct }\nload: { rate: 20/s, duration: 3s, timeout: 5s }\n',
       'direct.yaml',
     );
-    const outcome = await runScenario(scenario);
+    const outcome = await playScenario(scenario);
     expectAccounting(outcome);
     expect(outcome.scheduled).toBe(60);
     expect(outcome.records.every((r) => r.outcome === 'ok')).toBe(true);
@@ -67,7 +67,7 @@ faults:
 `,
       'stall.yaml',
     );
-    const outcome = await runScenario(scenario);
+    const outcome = await playScenario(scenario);
     expectAccounting(outcome);
     expect(outcome.scheduled).toBe(400);
     const slow = outcome.records.filter((r) => latencyMs(r) >= 1000);
@@ -107,7 +107,7 @@ load: { rate: 20/s, duration: 2s, timeout: 5s }
 `,
       `${FIXTURES}/external.yaml`,
     );
-    const outcome = await runScenario(scenario, { runDir });
+    const outcome = await playScenario(scenario, { runDir });
     expectAccounting(outcome);
     expect(outcome.processes.map((p) => p.name)).toContain('target');
     expect(outcome.targetUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -8,7 +8,7 @@ import { aggregate } from '../../src/metrics/aggregate.js';
 import { table as markdownTable } from '../../src/report/format.js';
 import { CONFIGURATIONS_HEADER, configurationCells } from '../../src/report/tables/configurations.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
-import { runScenario } from '../../src/scenario/runner.js';
+import { playScenario } from '../../src/scenario/run/play.js';
 import { isAlive } from '../support/processes.js';
 
 const PROVIDERS = `providers:
@@ -120,7 +120,7 @@ ${base.variants.map((v) => `  - { name: ${v.name}, chain: [${v.scenario.target.c
     );
     const rows = [];
     for (const variant of short.variants) {
-      const outcome = await runScenario(variant.scenario);
+      const outcome = await playScenario(variant.scenario);
       expect(outcome.processes.filter((p) => isAlive(p.pid))).toEqual([]);
       const aggregates = aggregate({
         records: outcome.records,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Aggregates } from '../../metrics/aggregate.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import type { GateResult } from '../gates.js';
-import type { RunOutcome } from '../runner.js';
+import type { RunOutcome } from './play.js';
 import { redactSecrets } from './redact.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';

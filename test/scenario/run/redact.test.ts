@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../../src/metrics/aggregate.js';
 import { buildResult } from '../../../src/scenario/run/result.js';
 import { parseScenario } from '../../../src/scenario/load.js';
-import type { RunOutcome } from '../../../src/scenario/runner.js';
+import type { RunOutcome } from '../../../src/scenario/run/play.js';
 
 describe('secrets in result.json', () => {
   it('keeps the names of headers, env variables and keys, never their values', () => {

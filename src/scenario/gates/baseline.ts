@@ -3,10 +3,10 @@
  * (as flags): p99 latency not worse than the baseline's by more than `tolerance` (default 10%),
  * success rate not lower than the baseline's minus 0.1 percentage point.
  */
-import { ConfigInvalidError } from '../errors.js';
-import type { Aggregates } from '../metrics/aggregate.js';
-import { canonicalKey, type Gate } from '../scenario/gates.js';
-import { formatMs, percent } from '../units.js';
+import { ConfigInvalidError } from '../../errors.js';
+import type { Aggregates } from '../../metrics/aggregate.js';
+import { canonicalKey, type Gate } from '../gates.js';
+import { formatMs, percent } from '../../units.js';
 
 export const REGRESSION_DEFAULTS = Object.freeze({ latencyTolerance: 0.1, successRateDropPp: 0.1 });
 
