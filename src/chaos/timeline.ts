@@ -2,7 +2,7 @@
  * The fault timeline: applies each fault at its `at` and removes it after its `for`, relative to
  * the start of load, and records when each step was really confirmed -- by the fault plane for
  * proxy faults (toxics, `down`), by the provider's mock control API for HTTP-level faults.
- * `rollback()` cancels what is pending and removes what is applied, of both kinds; the runner calls
+ * `rollback()` cancels what is pending and removes what is applied, of both kinds; the run fixture calls
  * it on every exit path.
  *
  * Steps on one target (a proxy, a mock) run one after another in schedule order, removals before

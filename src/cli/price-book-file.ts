@@ -1,7 +1,7 @@
 /** `run --prices`: the books named on the command line (the scenario library falls back to the scenario's, then the defaults). */
 import { ConfigInvalidError } from '../errors.js';
 import type { PriceBook } from '../metrics/cost.js';
-import { readPriceBooks } from '../scenario/price-books.js';
+import { readPriceBooks } from '../scenario/schema/price-books.js';
 
 /** --prices files must load (else exit 104); returns undefined when none were given. */
 export function loadPriceBooksFlag(refs: readonly string[] | undefined): PriceBook[] | undefined {

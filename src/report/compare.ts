@@ -7,7 +7,7 @@ import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { micros, table, usd } from './format.js';
 import { regressionLimits, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
-import type { RunResult } from '../scenario/run/result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface Comparison {
   markdown: string;

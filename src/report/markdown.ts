@@ -8,7 +8,7 @@ import { formatGateValue, micros, signedMs, table, usd } from './format.js';
 import { markdownReportTable } from './report-table.js';
 import { reportTables } from './tables/index.js';
 import { configurationsTable } from './tables/configurations.js';
-import type { RunResult } from '../scenario/run/result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface MarkdownOptions {
   /** The vendor-style tables after the run's own sections (default true; a variant's section in a variants report leaves them to the comparison). */

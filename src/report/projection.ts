@@ -4,7 +4,7 @@
  */
 import type { CostSummary, TokenUsage } from '../metrics/cost.js';
 import { formatCount } from '../units.js';
-import type { Pricing } from '../scenario/run/result.js';
+import type { Pricing } from '../scenario/result/result.js';
 
 /** An average month and year (365.25 days / 12), as uptime tables quote them: 99.9% is 43.83 min a month. */
 export const MINUTES_PER_MONTH = (365.25 * 24 * 60) / 12;

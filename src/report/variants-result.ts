@@ -3,7 +3,7 @@
  * comparison table first, then each variant's own report. Pure.
  */
 import { renderMarkdown } from './markdown.js';
-import type { RunResult } from '../scenario/run/result.js';
+import type { RunResult } from '../scenario/result/result.js';
 import { markdownReportTable } from './report-table.js';
 import { reportTables } from './tables/index.js';
 

@@ -9,7 +9,7 @@ import { configurationsOf } from '../configurations.js';
 import { micros } from '../format.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../../scenario/run/result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 export const CONFIGURATIONS_HEADER = [
   'Configuration',

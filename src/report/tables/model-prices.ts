@@ -9,7 +9,7 @@ import { usd } from '../format.js';
 import { percent } from '../../units.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../../scenario/run/result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 /** Tokens per served model over every configuration of the result. */
 export function servedTokens(

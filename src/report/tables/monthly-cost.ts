@@ -9,7 +9,7 @@ import { money } from '../format.js';
 import { method } from '../method.js';
 import { monthlyScale, monthlyVolume, usageTokens } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../../scenario/run/result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { directAndRelayBooks } from './model-prices.js';
 
 export function monthlyCostTable(result: RunResult): ReportTable | undefined {

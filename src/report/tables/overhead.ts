@@ -8,7 +8,7 @@ import { micros, signedMs } from '../format.js';
 import { percent } from '../../units.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../../scenario/run/result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 const PERCENTILES = [
   ['p50', 'p50Us'],

@@ -10,7 +10,7 @@ import { percent } from '../../units.js';
 import { method } from '../method.js';
 import { monthlyCost, monthlyVolume } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../../scenario/run/result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { chainModels } from './chain.js';
 
 export function providersTable(result: RunResult): ReportTable | undefined {

@@ -5,7 +5,7 @@
  */
 import { ConfigInvalidError } from '../../errors.js';
 import type { Aggregates } from '../../metrics/aggregate.js';
-import { canonicalKey, type Gate } from '../gates.js';
+import { canonicalKey, type Gate } from './grammar.js';
 import { formatMs, percent } from '../../units.js';
 
 export const REGRESSION_DEFAULTS = Object.freeze({ latencyTolerance: 0.1, successRateDropPp: 0.1 });

@@ -4,8 +4,8 @@
  */
 import type { RequestRecord } from '../../metrics/record.js';
 import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../../metrics/relay-events.js';
-import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from '../mock-log.js';
-import type { RunFixture } from './fixture.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
+import type { RunFixture } from '../fixture/fixture.js';
 
 /** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
 export async function mockLogPositions(fixture: RunFixture): Promise<Map<string, number>> {

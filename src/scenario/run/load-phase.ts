@@ -7,10 +7,10 @@
 import type { FaultTimeline } from '../../chaos/timeline.js';
 import { systemClock, type Clock } from '../../clock.js';
 import type { RequestRecord } from '../../metrics/record.js';
-import { driveLoad } from '../drive-load.js';
-import type { LoadSpec } from '../load-schema.js';
+import { driveLoad } from './drive-load.js';
+import type { LoadSpec } from '../schema/load-schema.js';
 import type { RunEvent } from './events.js';
-import type { RunFixture } from './fixture.js';
+import type { RunFixture } from '../fixture/fixture.js';
 
 export interface LoadPhaseOptions {
   signal?: AbortSignal | undefined;

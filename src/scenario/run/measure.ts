@@ -6,15 +6,15 @@
 import { aggregate, type Aggregates } from '../../metrics/aggregate.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import type { RequestRecord } from '../../metrics/record.js';
-import { evaluateGates, shouldAbort } from '../gate-values.js';
-import type { Gate } from '../gates.js';
+import { evaluateGates, shouldAbort } from '../gates/evaluate.js';
+import type { Gate } from '../gates/grammar.js';
 import { baselineGates } from '../gates/baseline.js';
-import { defaultPriceBooks } from '../price-books.js';
-import { DEFAULT_MONTHLY_TOKENS } from '../report-schema.js';
-import type { Scenario } from '../schema.js';
-import { calledProviders } from '../start-target.js';
+import { defaultPriceBooks } from '../schema/price-books.js';
+import { DEFAULT_MONTHLY_TOKENS } from '../schema/report-schema.js';
+import type { Scenario } from '../schema/scenario.js';
+import { calledProviders } from '../fixture/start-target.js';
 import { playScenario, type PlayOptions, type RunOutcome } from './play.js';
-import { buildResult, type Pricing, type RunResult } from './result.js';
+import { buildResult, type Pricing, type RunResult } from '../result/result.js';
 
 /** A baseline run to gate against: its aggregates and the allowed p99 regression (fraction). */
 export interface Baseline {

@@ -10,11 +10,11 @@ import { RunInterruptedError } from '../../errors.js';
 import type { FaultWindow } from '../../metrics/fault-window.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
-import { warmUp } from '../drive-load.js';
-import type { Scenario } from '../schema.js';
+import { warmUp } from './drive-load.js';
+import type { Scenario } from '../schema/scenario.js';
 import { attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
 import type { RunEvent } from './events.js';
-import { RunFixture } from './fixture.js';
+import { RunFixture } from '../fixture/fixture.js';
 import { loadPhaseMessage, runLoadPhase } from './load-phase.js';
 
 export interface PlayOptions {

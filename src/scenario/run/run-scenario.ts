@@ -6,10 +6,10 @@
  * reports is the caller's business.
  */
 import { join } from 'node:path';
-import type { Scenario } from '../schema.js';
-import { combineVariants } from './combine-variants.js';
+import type { Scenario } from '../schema/scenario.js';
+import { combineVariants } from '../result/combine-variants.js';
 import { measureScenario, type MeasureOptions } from './measure.js';
-import type { RunResult, VariantRun } from './result.js';
+import type { RunResult, VariantRun } from '../result/result.js';
 
 export interface RunScenarioOptions extends MeasureOptions {
   /** Where the run's files go; a variants run makes a folder per variant in it. */
