@@ -8,7 +8,7 @@
  * Steps on one target (a proxy, a mock) run one after another in schedule order, removals before
  * applies at the same instant: back-to-back windows (ramp steps, flapping) never overlap or race.
  */
-import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { FaultPlaneError } from '../errors.js';
 import type { FaultWindow, PlannedWindow } from '../metrics/fault-window.js';
 import type { AppliedFault, FaultPlaneClient, FaultRequest } from './client.js';
@@ -45,7 +45,7 @@ const MOCK_EXPIRY_SLACK_MS = 5000;
 
 export class FaultTimeline {
   private readonly entries: Entry[];
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: TimerHandle[] = [];
   /** The tail of each target's queue of steps. */
   private readonly lanes = new Map<string, Promise<void>>();
   private startedAt = 0;
@@ -55,6 +55,8 @@ export class FaultTimeline {
     private readonly clients: TimelineClients,
     faults: readonly TimelineFault[],
     private readonly onEvent: (event: TimelineEvent) => void = () => {},
+    /** Schedules the steps and times the confirmations; tests pass a manual clock. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.entries = faults.map((fault) => {
       const needed = fault.plane === 'proxy' ? clients.faultPlane : clients.mocks;
@@ -70,7 +72,7 @@ export class FaultTimeline {
     });
   }
 
-  /** Starts the clock; `startedAt` is the load's performance.now() origin. */
+  /** Starts the clock; `startedAt` is the load's origin on the timeline's clock (`performance.now()` by default). */
   start(startedAt: number): void {
     this.startedAt = startedAt;
     const steps = this.entries.flatMap((entry) => [
@@ -79,12 +81,12 @@ export class FaultTimeline {
     ]);
     // Timers with equal delays fire in creation order, so creating them sorted keeps the order.
     steps.sort((a, b) => a.atMs - b.atMs || Number(b.remove) - Number(a.remove));
-    const now = performance.now() - startedAt;
+    const now = this.clock.now() - startedAt;
     for (const step of steps) {
       const run = step.remove
         ? () => this.removeEntry(step.entry).catch(() => {}) // reported through onEvent; rollback() retries
         : () => this.applyEntry(step.entry);
-      this.timers.push(setTimeout(() => void run(), Math.max(0, step.atMs - now)));
+      this.timers.push(this.clock.setTimeout(() => void run(), Math.max(0, step.atMs - now)));
     }
   }
 
@@ -101,7 +103,7 @@ export class FaultTimeline {
   /** Cancels pending steps and removes every applied fault, of both kinds. Safe to call more than once. */
   async rollback(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearTimeout);
+    this.timers.forEach((timer) => this.clock.clearTimeout(timer));
     const results = await Promise.allSettled(this.entries.map((entry) => this.removeEntry(entry)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -163,6 +165,6 @@ export class FaultTimeline {
   }
 
   private elapsed(): number {
-    return performance.now() - this.startedAt;
+    return this.clock.now() - this.startedAt;
   }
 }
