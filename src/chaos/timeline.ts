@@ -2,29 +2,20 @@
  * The fault timeline: applies each fault at its `at` and removes it after its `for`, relative to
  * the start of load, and records when each step was really confirmed -- by the fault plane for
  * proxy faults (toxics, `down`), by the provider's mock control API for HTTP-level faults.
- * `rollback()` cancels what is pending and removes what is applied, of both kinds; the runner calls
+ * `rollback()` cancels what is pending and removes what is applied, of both kinds; the run fixture calls
  * it on every exit path.
  *
  * Steps on one target (a proxy, a mock) run one after another in schedule order, removals before
  * applies at the same instant: back-to-back windows (ramp steps, flapping) never overlap or race.
  */
-import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { FaultPlaneError } from '../errors.js';
-import type { FaultWindow } from '../metrics/fault-window.js';
+import type { FaultWindow, PlannedWindow } from '../metrics/fault-window.js';
 import type { AppliedFault, FaultPlaneClient, FaultRequest } from './client.js';
-import type { MockFaultClient, MockFaultRequest } from './mock-fault-client.js';
+import type { MockControlClient, MockFaultRequest } from '../mock/control-client.js';
 
-interface TimelineFaultBase {
-  /** Provider the fault is about. */
-  provider: string;
-  /** The fault's name in reports (the scenario's `type`). */
-  type: string;
-  atMs: number;
-  forMs: number;
-}
-
-/** A proxy fault names the fault-plane proxy; an HTTP fault the mock's base URL. */
-export type TimelineFault = TimelineFaultBase &
+/** A planned window and what to apply: a proxy fault names the fault-plane proxy, an HTTP fault the mock's base URL. */
+export type TimelineFault = PlannedWindow &
   (
     | { plane: 'proxy'; proxy: string; request: FaultRequest }
     | { plane: 'mock'; mock: string; request: MockFaultRequest }
@@ -32,7 +23,7 @@ export type TimelineFault = TimelineFaultBase &
 
 export interface TimelineClients {
   faultPlane?: FaultPlaneClient;
-  mocks?: MockFaultClient;
+  mocks?: MockControlClient;
 }
 
 export type TimelineEvent =
@@ -54,7 +45,7 @@ const MOCK_EXPIRY_SLACK_MS = 5000;
 
 export class FaultTimeline {
   private readonly entries: Entry[];
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: TimerHandle[] = [];
   /** The tail of each target's queue of steps. */
   private readonly lanes = new Map<string, Promise<void>>();
   private startedAt = 0;
@@ -64,6 +55,8 @@ export class FaultTimeline {
     private readonly clients: TimelineClients,
     faults: readonly TimelineFault[],
     private readonly onEvent: (event: TimelineEvent) => void = () => {},
+    /** Schedules the steps and times the confirmations; tests pass a manual clock. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.entries = faults.map((fault) => {
       const needed = fault.plane === 'proxy' ? clients.faultPlane : clients.mocks;
@@ -79,7 +72,7 @@ export class FaultTimeline {
     });
   }
 
-  /** Starts the clock; `startedAt` is the load's performance.now() origin. */
+  /** Starts the clock; `startedAt` is the load's origin on the timeline's clock (`performance.now()` by default). */
   start(startedAt: number): void {
     this.startedAt = startedAt;
     const steps = this.entries.flatMap((entry) => [
@@ -88,12 +81,12 @@ export class FaultTimeline {
     ]);
     // Timers with equal delays fire in creation order, so creating them sorted keeps the order.
     steps.sort((a, b) => a.atMs - b.atMs || Number(b.remove) - Number(a.remove));
-    const now = performance.now() - startedAt;
+    const now = this.clock.now() - startedAt;
     for (const step of steps) {
       const run = step.remove
         ? () => this.removeEntry(step.entry).catch(() => {}) // reported through onEvent; rollback() retries
         : () => this.applyEntry(step.entry);
-      this.timers.push(setTimeout(() => void run(), Math.max(0, step.atMs - now)));
+      this.timers.push(this.clock.setTimeout(() => void run(), Math.max(0, step.atMs - now)));
     }
   }
 
@@ -110,7 +103,7 @@ export class FaultTimeline {
   /** Cancels pending steps and removes every applied fault, of both kinds. Safe to call more than once. */
   async rollback(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearTimeout);
+    this.timers.forEach((timer) => this.clock.clearTimeout(timer));
     const results = await Promise.allSettled(this.entries.map((entry) => this.removeEntry(entry)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
@@ -172,6 +165,6 @@ export class FaultTimeline {
   }
 
   private elapsed(): number {
-    return performance.now() - this.startedAt;
+    return this.clock.now() - this.startedAt;
   }
 }

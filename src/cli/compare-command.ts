@@ -1,7 +1,7 @@
 /** `relaybench compare <a.json> <b.json>`: headline metrics side by side; exit 99 when B regresses. */
 import { EXIT } from '../errors.js';
 import { renderComparison } from '../report/compare.js';
-import { parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
+import { parseTolerance, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
 import { readResultFile } from './result-file.js';
 
 export async function compareCommand(options: { a: string; b: string; tolerance?: string }): Promise<number> {

@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { RelaybenchError } from '../errors.js';
 import { reportMarkdown } from '../report/report-markdown.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario } from '../scenario/schema/loader.js';
 import { renderHtmlReport, writeRenderedReports } from './report-files.js';
 import { readResultFile } from './result-file.js';
 

@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario } from '../scenario/schema/loader.js';
 import { compareCommand } from './compare-command.js';
 import { listCommand, reportCommand } from './inspect-commands.js';
 import { runCommand } from './run-command.js';

@@ -6,8 +6,8 @@
  */
 import type { RequestRecord } from '../metrics/record.js';
 import { RecentLatency } from '../metrics/recent-latency.js';
-import type { RunEvent } from '../scenario/runner.js';
-import { formatMs } from '../scenario/units.js';
+import type { RunEvent } from '../scenario/run/events.js';
+import { formatMs } from '../units.js';
 
 export interface ProgressOptions {
   /** The scenario's nominal arrival rate (req/s), shown as "offered"; unknown for a ramp. */
@@ -23,59 +23,96 @@ export function progressPrinter(
   stream: NodeJS.WriteStream = process.stderr,
   options: ProgressOptions = {},
 ): ProgressPrinter {
-  const live = stream.isTTY === true;
   const windowMs = options.windowMs ?? 5000;
-  const recent = new RecentLatency(windowMs);
-  const ticks: Array<{ elapsedMs: number; done: number }> = [];
-  let lastPlain = -Infinity;
-  let lineOpen = false;
-  const println = (text: string): void => {
-    if (lineOpen) stream.write('\r\x1b[2K');
-    lineOpen = false;
-    stream.write(`${text}\n`);
-  };
+  let rate = new RateWindow(options.offeredPerSecond, windowMs);
+  const out = new ProgressStream(stream);
   const handle = (event: RunEvent): void => {
     switch (event.kind) {
+      case 'configuration':
+        // A new configuration (the scenario, or its next variant): its own rate, ticks and p99.
+        rate = new RateWindow(event.offeredPerSecond, windowMs);
+        out.restart();
+        if (event.variant) {
+          const { index, total, name } = event.variant;
+          out.println(`relaybench: variant ${index + 1}/${total}: ${name}`);
+        }
+        return;
       case 'phase':
-        println(`relaybench: ${event.message}`);
+        out.println(`relaybench: ${event.message}`);
         return;
       case 'fault': {
         const e = event.event;
         const what = `${e.fault.type} on ${e.fault.provider}`;
-        if (e.kind === 'error') println(`  fault ${what}: ERROR ${e.error.message}`);
-        else println(`  fault ${what} ${e.kind} at ${(e.atMs / 1000).toFixed(2)} s`);
+        if (e.kind === 'error') out.println(`  fault ${what}: ERROR ${e.error.message}`);
+        else out.println(`  fault ${what} ${e.kind} at ${(e.atMs / 1000).toFixed(2)} s`);
         return;
       }
       case 'cleanup-error':
-        println(`  cleanup problem: ${event.message}`);
+        out.println(`  cleanup problem: ${event.message}`);
         return;
-      case 'progress': {
-        const done = event.ok + event.failed + event.dropped;
-        ticks.push({ elapsedMs: event.elapsedMs, done });
-        while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - windowMs) ticks.shift();
-        const text = progressLine(
-          event,
-          done,
-          achievedRate(ticks),
-          options.offeredPerSecond,
-          recent.percentile(99, event.elapsedMs),
-        );
-        if (live) {
-          stream.write(`\r\x1b[2K${text}`);
-          lineOpen = true;
-        } else if (event.elapsedMs - lastPlain >= 5000) {
-          lastPlain = event.elapsedMs;
-          println(text);
-        }
+      case 'progress':
+        out.progress(event.elapsedMs, rate.line(event));
         return;
-      }
       default: {
         const unreachable: never = event;
         return unreachable;
       }
     }
   };
-  return Object.assign(handle, { observe: (record: RequestRecord) => recent.observe(record) });
+  return Object.assign(handle, { observe: (record: RequestRecord) => rate.recent.observe(record) });
+}
+
+/** One configuration's offered rate, recent ticks (achieved rate) and recent latencies (p99). */
+class RateWindow {
+  readonly recent: RecentLatency;
+  private readonly ticks: Array<{ elapsedMs: number; done: number }> = [];
+
+  constructor(
+    private readonly offered: number | undefined,
+    private readonly windowMs: number,
+  ) {
+    this.recent = new RecentLatency(windowMs);
+  }
+
+  line(event: Extract<RunEvent, { kind: 'progress' }>): string {
+    const done = event.ok + event.failed + event.dropped;
+    const ticks = this.ticks;
+    ticks.push({ elapsedMs: event.elapsedMs, done });
+    while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - this.windowMs) ticks.shift();
+    return progressLine(event, done, achievedRate(ticks), this.offered, this.recent.percentile(99, event.elapsedMs));
+  }
+}
+
+/** A live line on a TTY (rewritten in place), a plain line every 5 s elsewhere; other lines close it. */
+class ProgressStream {
+  private readonly live: boolean;
+  private lineOpen = false;
+  private lastPlain = -Infinity;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    this.live = stream.isTTY === true;
+  }
+
+  /** A new configuration's load clock starts at 0 again. */
+  restart(): void {
+    this.lastPlain = -Infinity;
+  }
+
+  println(text: string): void {
+    if (this.lineOpen) this.stream.write('\r\x1b[2K');
+    this.lineOpen = false;
+    this.stream.write(`${text}\n`);
+  }
+
+  progress(elapsedMs: number, text: string): void {
+    if (this.live) {
+      this.stream.write(`\r\x1b[2K${text}`);
+      this.lineOpen = true;
+    } else if (elapsedMs - this.lastPlain >= 5000) {
+      this.lastPlain = elapsedMs;
+      this.println(text);
+    }
+  }
 }
 
 /** Completions per second between the oldest and newest tick kept; undefined before two ticks. */

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { reportMarkdown } from '../report/report-markdown.js';
-import type { RunResult } from '../report/result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 /** Writes the files into `dir` and returns the Markdown (the CLI prints it) and the paths written. */
 export async function writeReportFiles(dir: string, result: RunResult): Promise<{ markdown: string; files: string[] }> {

@@ -1,7 +1,7 @@
 /** Reading a result.json back (report, compare, run --baseline): any problem is invalid input (104). */
 import { readFile } from 'node:fs/promises';
 import { ConfigInvalidError } from '../errors.js';
-import { RESULT_FORMAT, type RunResult } from '../report/result.js';
+import { RESULT_FORMAT, type RunResult } from '../scenario/result/result.js';
 
 export async function readResultFile(file: string, what = 'result.json'): Promise<RunResult> {
   let result: RunResult;

@@ -1,27 +1,25 @@
 /**
- * `relaybench run <scenario..>`: load -> run -> aggregate -> gates -> report, with all file
- * output and printing here. Ctrl-C stops the load, rolls back faults, stops every process and
- * still writes what was measured.
+ * `relaybench run <scenario..>`: parses the flags, hands each scenario to the run pipeline
+ * (scenario/run/run-scenario.ts), writes result.json and the reports, prints, and maps the result
+ * to an exit code. Ctrl-C aborts the run's signal: the pipeline stops the load, rolls back faults,
+ * stops every process and still returns what was measured, which is written here.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT } from '../errors.js';
-import { aggregate, type Aggregates } from '../metrics/aggregate.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
-import { baselineGates, parseTolerance, REGRESSION_DEFAULTS } from '../report/regression.js';
-import { buildResult, type Pricing, type RunResult, type VariantRun } from '../report/result.js';
-import { combineVariants } from '../report/variants-result.js';
-import { evaluateGates, shouldAbort } from '../scenario/gate-values.js';
-import { loadScenario } from '../scenario/load.js';
-import { DEFAULT_MONTHLY_TOKENS } from '../scenario/report-schema.js';
-import { runScenario } from '../scenario/runner.js';
-import type { Scenario } from '../scenario/schema.js';
-import { defaultPriceBooks, loadPriceBooksFlag } from './price-book-file.js';
+import { parseTolerance, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
+import { loadScenario } from '../scenario/schema/loader.js';
+import { validatePlanOptions } from '../scenario/plan/plan-options.js';
+import type { Baseline } from '../scenario/run/measure.js';
+import type { RunResult } from '../scenario/result/result.js';
+import { runScenario } from '../scenario/run/run-scenario.js';
+import type { Scenario } from '../scenario/schema/scenario.js';
+import { loadPriceBooksFlag } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
 import { writeReportFiles } from './report-files.js';
 import { readResultFile } from './result-file.js';
-import { applyOverrides, validateOverrides } from './run-overrides.js';
 
 /** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
 const FORCED_CLEANUP_MS = 3000;
@@ -45,27 +43,26 @@ export interface RunCommandOptions {
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
 interface RunExtras {
-  baseline?: Aggregates;
-  tolerance: number;
+  baseline?: Baseline;
   /** --prices books; each scenario's own books or the defaults otherwise. */
   prices?: PriceBook[];
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   // Validate every file and flag before starting anything: a typo in the third file should not cost a run.
-  const overrides = { seed: options.seed, durationScale: options.durationScale };
-  validateOverrides(overrides);
-  const extras: RunExtras = {
-    tolerance:
-      options.baselineTolerance === undefined
-        ? REGRESSION_DEFAULTS.latencyTolerance
-        : parseTolerance(options.baselineTolerance),
-    prices: loadPriceBooksFlag(options.prices),
-  };
-  if (options.baseline !== undefined)
-    extras.baseline = (await readResultFile(options.baseline, 'baseline result.json')).aggregates;
+  const plan = { seed: options.seed, durationScale: options.durationScale };
+  validatePlanOptions(plan);
+  const tolerance =
+    options.baselineTolerance === undefined
+      ? REGRESSION_DEFAULTS.latencyTolerance
+      : parseTolerance(options.baselineTolerance);
+  const extras: RunExtras = { prices: loadPriceBooksFlag(options.prices) };
+  if (options.baseline !== undefined) {
+    const baseline = await readResultFile(options.baseline, 'baseline result.json');
+    extras.baseline = { aggregates: baseline.aggregates, tolerance };
+  }
   const scenarios: Scenario[] = [];
-  for (const file of options.scenarios) scenarios.push(applyOverrides(await loadScenario(file), overrides));
+  for (const file of options.scenarios) scenarios.push(await loadScenario(file, plan));
 
   const controller = new AbortController();
   let signals = 0;
@@ -120,106 +117,19 @@ async function runOne(
   extras: RunExtras,
 ): Promise<RunResult> {
   const dir = out ?? join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  let result: RunResult;
-  if (scenario.variants.length === 0) {
-    result = await measure(scenario, signal, dir, extras);
-  } else {
-    // Variants run in turn, each with its own processes and run directory, same seed, load and faults.
-    const runs: VariantRun[] = [];
-    for (const [index, variant] of scenario.variants.entries()) {
-      process.stderr.write(`relaybench: variant ${index + 1}/${scenario.variants.length}: ${variant.name}\n`);
-      const variantDir = join(
-        dir,
-        `variant-${index + 1}-${variant.name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`,
-      );
-      const measured = await measure(variant.scenario, signal, variantDir, extras, variant.name);
-      runs.push({ name: variant.name, result: measured });
-      if (measured.interrupted) break;
-    }
-    result = combineVariants(runs);
-  }
-
-  const { markdown, files } = await writeReportFiles(dir, result);
-  process.stdout.write(`\n${markdown}\n`);
-  process.stdout.write(`wrote ${files.join(', ')}\n`);
-  return result;
-}
-
-/** One configuration: run, aggregate, gate. Files the run makes (configs, a gateway's log) go to `runDir`. */
-async function measure(
-  scenario: Scenario,
-  signal: AbortSignal,
-  runDir: string,
-  extras: RunExtras,
-  variant?: string,
-): Promise<RunResult> {
-  // Gates scoped to another variant are that variant's business; the rest apply here.
-  const gates = [
-    ...scenario.gates,
-    ...(extras.baseline ? baselineGates(extras.baseline, extras.tolerance) : []),
-  ].filter((gate) => gate.scope.variant === undefined || gate.scope.variant === variant);
-  const primary = scenario.target.chain[0]!;
-  const variants = (aggregates: Aggregates) => (variant === undefined ? undefined : { [variant]: aggregates });
-  const printer = progressPrinter(process.stderr, { offeredPerSecond: scenario.load.rate || undefined });
-  const abortGates = gates.filter((gate) => gate.abortOnFail !== undefined);
-  const outcome = await runScenario(scenario, {
+  const printer = progressPrinter(process.stderr);
+  const result = await runScenario(scenario, {
+    ...extras,
     signal,
     onEvent: printer,
     onRecord: (record) => printer.observe(record),
     faultPlaneUrl: process.env.TOXIPROXY_URL || undefined,
-    runDir,
-    ...(abortGates.length === 0
-      ? {}
-      : {
-          abortCheck: (records, elapsedMs) => {
-            const partial = aggregate({
-              records,
-              scheduled: records.length,
-              windows: [],
-              primary,
-              durationMs: Math.max(1, elapsedMs),
-            });
-            const failed = shouldAbort(abortGates, partial, elapsedMs, variants(partial));
-            return failed === undefined
-              ? undefined
-              : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
-          },
-        }),
+    runDir: dir,
   });
-  const books = extras.prices ?? scenario.priceBooks ?? defaultPriceBooks();
-  const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
-  const stoppedEarly = outcome.interrupted || outcome.abortedBy !== undefined;
-  const aggregates = aggregate({
-    records: outcome.records,
-    scheduled: outcome.scheduled,
-    // A fault on a provider this configuration never calls (a direct run beside a relay's chain) is not its window.
-    windows: outcome.windows.filter((w) => calledProviders(scenario).includes(w.provider)),
-    primary,
-    durationMs: stoppedEarly ? Math.max(1, lastEnd) : scenario.load.duration,
-    prices: books[0],
-    providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
-    ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
-  });
-  const results = evaluateGates(gates, aggregates, { variants: variants(aggregates) });
-  const {
-    monthly_tokens: monthlyTokens,
-    monthly_requests: monthlyRequests,
-    downtime_cost_per_hour: downtimeCostPerHour,
-  } = scenario.report;
-  const pricing: Pricing = {
-    books,
-    ...(monthlyRequests === undefined
-      ? { monthlyTokens: monthlyTokens ?? DEFAULT_MONTHLY_TOKENS }
-      : { monthlyRequests }),
-    ...(downtimeCostPerHour === undefined ? {} : { downtimeCostPerHour }),
-  };
-  return buildResult(outcome, aggregates, results, pricing);
-}
-
-/** The providers a configuration can reach: a direct target calls only the first of its chain. */
-function calledProviders(scenario: Scenario): string[] {
-  const chain = scenario.target.chain;
-  return scenario.target.kind === 'direct' ? chain.slice(0, 1) : chain;
+  const { markdown, files } = await writeReportFiles(dir, result);
+  process.stdout.write(`\n${markdown}\n`);
+  process.stdout.write(`wrote ${files.join(', ')}\n`);
+  return result;
 }
 
 function exitCodeOf(result: RunResult): number {

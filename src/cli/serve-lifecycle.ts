@@ -2,7 +2,7 @@
  * The child side of a service: announce readiness to the parent runner over IPC (and to a human
  * on stdout), and shut down cleanly on SIGTERM/SIGINT or when the parent goes away.
  */
-import type { ServiceReadyMessage } from '../scenario/services.js';
+import type { ServiceReadyMessage } from '../scenario/fixture/services.js';
 
 export interface Closable {
   url: string;

@@ -1,10 +1,20 @@
-/** A fault as it really happened: when it was scheduled and when the fault plane confirmed it. */
-export interface FaultWindow {
+/**
+ * Fault windows: the one shape of "a fault on a provider, from `atMs` for `forMs`" that the plan
+ * (scenario), the fault timeline (chaos), the analysis (metrics) and the report share.
+ */
+
+/** A fault's place on the load clock as planned. */
+export interface PlannedWindow {
   provider: string;
+  /** The fault's name in reports (the scenario's `type`). */
   type: string;
   /** Scheduled onset and length, ms since load start. */
   atMs: number;
   forMs: number;
+}
+
+/** A fault as it really happened: when it was scheduled and when the fault plane confirmed it. */
+export interface FaultWindow extends PlannedWindow {
   /** When the fault plane confirmed the fault was applied / removed (ms since load start). */
   appliedMs?: number;
   removedMs?: number;

@@ -4,10 +4,10 @@
  * (regression.ts). Pure: returns the Markdown and the list of regressions.
  */
 import type { Aggregates } from '../metrics/aggregate.js';
-import { formatMs } from '../scenario/units.js';
-import { micros, percent, table, usd } from './format.js';
-import { regressionLimits, REGRESSION_DEFAULTS } from './regression.js';
-import type { RunResult } from './result.js';
+import { formatMs, percent } from '../units.js';
+import { micros, table, usd } from './format.js';
+import { regressionLimits, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface Comparison {
   markdown: string;

@@ -1,5 +1,5 @@
 /** The configurations a result compares: each variant of a variants run, or the one run itself. */
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface Configuration {
   name: string;

@@ -5,7 +5,7 @@
 import { priceUsage, type CostSummary } from '../metrics/cost.js';
 import { configurationsOf } from './configurations.js';
 import { monthlyCost, monthlyVolume } from './projection.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface CostByBook {
   /** The variant's name, or the scenario's name for a single run. */

@@ -1,5 +1,5 @@
 /** Number formats shared by the Markdown report, JUnit and comparisons. */
-import { formatMs } from '../scenario/units.js';
+import { formatMs, percent } from '../units.js';
 
 const DURATION_METRICS: ReadonlySet<string> = new Set([
   'latency',
@@ -9,10 +9,6 @@ const DURATION_METRICS: ReadonlySet<string> = new Set([
   'recovery_time',
 ]);
 const RATE_METRICS: ReadonlySet<string> = new Set(['success_rate', 'slice_availability']);
-
-export function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
-}
 
 export function micros(us: number): string {
   return formatMs(us / 1000);

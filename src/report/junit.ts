@@ -5,7 +5,7 @@
  * the gate count. Pure: returns the document.
  */
 import { formatGateValue } from './format.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export function renderJUnit(runs: readonly RunResult[]): string {
   const results = runs.flatMap(suites);

@@ -3,12 +3,12 @@
  * Every figure is defined in the README's metric definitions.
  */
 import type { Aggregates } from '../metrics/aggregate.js';
-import { formatMs } from '../scenario/units.js';
-import { formatGateValue, micros, percent, signedMs, table, usd } from './format.js';
+import { formatMs, percent } from '../units.js';
+import { formatGateValue, micros, signedMs, table, usd } from './format.js';
 import { markdownReportTable } from './report-table.js';
 import { reportTables } from './tables/index.js';
 import { configurationsTable } from './tables/configurations.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export interface MarkdownOptions {
   /** The vendor-style tables after the run's own sections (default true; a variant's section in a variants report leaves them to the comparison). */

@@ -1,5 +1,5 @@
 /** The one-line method under every table: load, duration, faults, seed and machine of the run. */
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 
 export function method(result: RunResult): string {
   const { load, seed } = result.scenario;

@@ -3,8 +3,8 @@
  * measured availability. Pure arithmetic, defined in the README's metric definitions.
  */
 import type { CostSummary, TokenUsage } from '../metrics/cost.js';
-import { formatCount } from '../scenario/units.js';
-import type { Pricing } from './result.js';
+import { formatCount } from '../units.js';
+import type { Pricing } from '../scenario/result/result.js';
 
 /** An average month and year (365.25 days / 12), as uptime tables quote them: 99.9% is 43.83 min a month. */
 export const MINUTES_PER_MONTH = (365.25 * 24 * 60) / 12;

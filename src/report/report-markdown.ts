@@ -1,6 +1,6 @@
 /** The Markdown report of any result: a variants run's comparison, or a single run's report. */
 import { renderMarkdown } from './markdown.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../scenario/result/result.js';
 import { renderVariantsMarkdown } from './variants-result.js';
 
 export function reportMarkdown(result: RunResult): string {

@@ -1,16 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultPlaneClient } from '../../src/chaos/client.js';
-import { MockFaultClient, type MockFaultRequest } from '../../src/chaos/mock-fault-client.js';
+import { MockControlClient, type MockFaultRequest } from '../../src/mock/control-client.js';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 import { FaultTimeline, type TimelineEvent, type TimelineFault } from '../../src/chaos/timeline.js';
 import { FaultPlaneError } from '../../src/errors.js';
 import { startMockProvider, type RunningMockProvider } from '../../src/mock/provider.js';
+import { ManualClock, Waiter } from '../support/manual-clock.js';
 
 let server: RunningToxiproxyServer;
 let client: FaultPlaneClient;
 let mock: RunningMockProvider;
-const mocks = new MockFaultClient({ timeoutMs: 2000 });
+const mocks = new MockControlClient({ timeoutMs: 2000 });
 
 beforeEach(async () => {
   server = await startToxiproxyServer({ port: 0 });
@@ -56,16 +57,34 @@ async function completionStatus(): Promise<number> {
   return response.status;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A timeline on a manual clock, its events collected so a test can wait for the ones it needs. */
+function playOnClock(clients: ConstructorParameters<typeof FaultTimeline>[0], faults: TimelineFault[]) {
+  const clock = new ManualClock();
+  const events = new Waiter<TimelineEvent>();
+  const timeline = new FaultTimeline(clients, faults, events.push, clock);
+  timeline.start(clock.now());
+  const kinds = (kind: TimelineEvent['kind']) => (items: readonly TimelineEvent[]) =>
+    items.filter((e) => e.kind === kind).length;
+  return {
+    clock,
+    events,
+    timeline,
+    /** Resolves once `n` faults have been confirmed applied (and `removed` removed). */
+    confirmed: (n: number, removed = 0) =>
+      events.until((items) => kinds('applied')(items) >= n && kinds('removed')(items) >= removed),
+  };
+}
 
 describe('FaultTimeline', () => {
   it('applies and removes faults on schedule and records when the fault plane confirmed each', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client }, [
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
       fault('latency', 100, 200, { latency: 50 }),
       fault('down', 150, 100),
     ]);
-    timeline.start(performance.now());
-    await sleep(200);
+    clock.advance(99);
+    expect(timeline.active()).toEqual([]); // nothing before its time
+    clock.advance(101);
+    await confirmed(2);
     const during = await client.listProxies();
     expect(during[0]).toMatchObject({ enabled: false, toxics: 1 });
     expect(
@@ -74,35 +93,39 @@ describe('FaultTimeline', () => {
         .map((f) => f.type)
         .sort(),
     ).toEqual(['down', 'latency']);
-    await sleep(250);
+    clock.advance(250);
+    await confirmed(2, 2);
     expect((await client.listProxies())[0]).toMatchObject({ enabled: true, toxics: 0 });
     const [latency, down] = timeline.windows();
-    expect(latency!.appliedMs).toBeGreaterThanOrEqual(95);
-    expect(latency!.removedMs).toBeGreaterThanOrEqual(295);
-    expect(down!.appliedMs).toBeGreaterThanOrEqual(145);
-    expect(down!.removedMs! - down!.appliedMs!).toBeGreaterThanOrEqual(80);
+    expect(latency!.appliedMs).toBeGreaterThanOrEqual(100);
+    expect(latency!.removedMs).toBeGreaterThanOrEqual(300);
+    expect(down!.appliedMs).toBeGreaterThanOrEqual(150);
+    expect(down!.removedMs! - down!.appliedMs!).toBeGreaterThanOrEqual(100);
     await timeline.rollback();
   });
 
   it('rollback removes what is applied and cancels what is pending', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client }, [
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
       fault('reset_peer', 0, 60_000, { timeout: 0 }),
       fault('down', 60_000, 1000),
     ]);
-    timeline.start(performance.now());
-    await sleep(100);
+    clock.advance(0);
+    await confirmed(1);
     expect((await client.listProxies())[0]!.toxics).toBe(1);
     await timeline.rollback();
     expect((await client.listProxies())[0]).toMatchObject({ enabled: true, toxics: 0 });
     expect(timeline.windows()[0]!.removedMs).toBeDefined();
     expect(timeline.windows()[1]!.appliedMs).toBeUndefined();
+    expect(clock.pending).toBe(0); // the pending steps were cancelled
     await timeline.rollback(); // twice is harmless
   });
 
   it('rolls back a fault whose proxy is already gone without failing', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client }, [fault('latency', 0, 60_000, { latency: 10 })]);
-    timeline.start(performance.now());
-    await sleep(100);
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
+      fault('latency', 0, 60_000, { latency: 10 }),
+    ]);
+    clock.advance(0);
+    await confirmed(1);
     await client.deleteProxy('p');
     await expect(timeline.rollback()).resolves.toBeUndefined();
   });
@@ -114,21 +137,30 @@ describe('FaultTimeline', () => {
       fault('latency', 150, 100, { latency: 20 }),
       fault('latency', 250, 100, { latency: 30 }),
     ];
-    const events: string[] = [];
     const latencyOf = (f: TimelineFault): number | undefined =>
       f.plane === 'proxy' ? f.request.attributes.latency : undefined;
-    const timeline = new FaultTimeline({ faultPlane: client }, steps, (e) =>
-      events.push(e.kind === 'error' ? e.error.message : `${e.kind} ${latencyOf(e.fault)}`),
-    );
+    const { clock, events, timeline } = playOnClock({ faultPlane: client }, steps);
+    // Poll the fault plane back to back while the steps play; done when all six are confirmed.
     const seen = new Set<number>();
-    timeline.start(performance.now());
-    const deadline = performance.now() + 600;
-    while (performance.now() < deadline) {
-      const [proxy] = await client.listProxies();
-      seen.add(proxy!.toxics);
-      await sleep(5);
+    let done = false;
+    const polling = (async () => {
+      while (!done) seen.add((await client.listProxies())[0]!.toxics);
+    })();
+    // Each instant's steps, then the events they must have produced before time moves on.
+    for (const [atMs, total] of [
+      [50, 1],
+      [150, 3],
+      [250, 5],
+      [350, 6],
+    ] as const) {
+      clock.advance(atMs - clock.now());
+      await events.count(total);
     }
-    expect(events).toEqual(['applied 10', 'removed 10', 'applied 20', 'removed 20', 'applied 30', 'removed 30']);
+    done = true;
+    await polling;
+    expect(events.items.map((e) => (e.kind === 'error' ? e.error.message : `${e.kind} ${latencyOf(e.fault)}`))).toEqual(
+      ['applied 10', 'removed 10', 'applied 20', 'removed 20', 'applied 30', 'removed 30'],
+    );
     expect(Math.max(...seen)).toBe(1); // never two latency toxics at once
     const windows = timeline.windows();
     for (let i = 1; i < windows.length; i++)
@@ -139,37 +171,37 @@ describe('FaultTimeline', () => {
 
 describe('FaultTimeline with HTTP faults (mock control API)', () => {
   it('applies an HTTP fault in the mock for its window, then removes it, recording both times', async () => {
-    const events: TimelineEvent['kind'][] = [];
-    const timeline = new FaultTimeline(
-      { mocks },
-      [httpFault({ kind: 'http_status', status: 503, rate: 1 }, 100, 300)],
-      (e) => events.push(e.kind),
-    );
     expect(await completionStatus()).toBe(200);
-    timeline.start(performance.now());
-    await sleep(250);
+    const { clock, events, timeline, confirmed } = playOnClock({ mocks }, [
+      httpFault({ kind: 'http_status', status: 503, rate: 1 }, 100, 300),
+    ]);
+    clock.advance(99);
+    expect(await mockFaults()).toEqual([]); // not before its time
+    clock.advance(151);
+    await confirmed(1);
     expect(await mockFaults()).toMatchObject([{ kind: 'http_status', status: 503, rate: 1 }]);
     expect(await completionStatus()).toBe(503);
     expect(timeline.active().map((f) => f.type)).toEqual(['http_status']);
-    await sleep(350);
+    clock.advance(350);
+    await confirmed(1, 1);
     expect(await mockFaults()).toEqual([]);
     expect(await completionStatus()).toBe(200);
-    expect(events).toEqual(['applied', 'removed']);
+    expect(events.items.map((e) => e.kind)).toEqual(['applied', 'removed']);
     const [window] = timeline.windows();
     expect(window).toMatchObject({ provider: 'm', type: 'http_status', atMs: 100, forMs: 300 });
-    expect(window!.appliedMs).toBeGreaterThanOrEqual(95);
+    expect(window!.appliedMs).toBeGreaterThanOrEqual(100);
     expect(window!.removedMs! - window!.appliedMs!).toBeGreaterThanOrEqual(250);
     await timeline.rollback();
   });
 
   it('rollback removes HTTP and proxy faults alike, and cancels what is pending', async () => {
-    const timeline = new FaultTimeline({ faultPlane: client, mocks }, [
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client, mocks }, [
       httpFault({ kind: 'stall', ms: 5000, rate: 0.5 }, 0, 60_000),
       fault('latency', 0, 60_000, { latency: 10 }),
       httpFault({ kind: 'cut', afterChunks: 1, rate: 1 }, 60_000, 1000),
     ]);
-    timeline.start(performance.now());
-    await sleep(150);
+    clock.advance(0);
+    await confirmed(2);
     expect((await mockFaults()).map((f) => f.kind)).toEqual(['stall']);
     expect((await client.listProxies())[0]!.toxics).toBe(1);
     await timeline.rollback();
@@ -182,18 +214,20 @@ describe('FaultTimeline with HTTP faults (mock control API)', () => {
   });
 
   it('gives the mock a safety expiry, so a fault the harness never removes still ends', async () => {
+    const appliedAt = performance.now();
     await mocks.apply(mock.url, { kind: 'http_status', status: 500, rate: 1 }, 100);
     expect(await mockFaults()).toHaveLength(1);
-    await sleep(200);
-    expect(await mockFaults()).toEqual([]);
+    // The mock's own clock ends it: poll until it is gone, then check it lasted its 100 ms.
+    while ((await mockFaults()).length > 0) expect(performance.now() - appliedAt).toBeLessThan(5000);
+    expect(performance.now() - appliedAt).toBeGreaterThanOrEqual(95);
   });
 
   it('reports a mock that refuses a fault as an error event, and treats an already-expired fault as removed', async () => {
-    const events: TimelineEvent[] = [];
     const bad = httpFault({ kind: 'http_status', status: 200, rate: 1 } as MockFaultRequest, 0, 1000);
-    const timeline = new FaultTimeline({ mocks }, [bad], (e) => events.push(e));
-    timeline.start(performance.now());
-    await sleep(150);
+    const { clock, events: waiter, timeline } = playOnClock({ mocks }, [bad]);
+    clock.advance(0);
+    await waiter.count(1);
+    const events = waiter.items;
     expect(events[0]).toMatchObject({ kind: 'error' });
     expect((events[0] as { error: Error }).error).toBeInstanceOf(FaultPlaneError);
     expect((events[0] as { error: Error }).error.message).toMatch(/HTTP 400: field 'status'/);

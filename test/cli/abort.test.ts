@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
-import type { RunResult } from '../../src/report/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 
 let dir: string;
 beforeAll(async () => {

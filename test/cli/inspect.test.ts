@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
-import { buildResult } from '../../src/report/result.js';
-import { parseScenario } from '../../src/scenario/load.js';
+import { buildResult } from '../../src/scenario/result/result.js';
+import { parseScenario } from '../../src/scenario/schema/loader.js';
 import { CLI } from '../support/cli.js';
 
 const relaybench = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
-import type { RunResult } from '../../src/report/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 import { relaybench } from '../support/cli.js';
 import { isAlive, processesWithMarker } from '../support/processes.js';
 

@@ -6,8 +6,8 @@ import { RecentLatency } from '../../src/metrics/recent-latency.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { relayClockOffset, relayEventsOnLoadTime } from '../../src/metrics/relay-events.js';
 import { buildSlices } from '../../src/metrics/slices.js';
-import { evaluateGates, shouldAbort } from '../../src/scenario/gate-values.js';
-import { parseGateTable } from '../../src/scenario/gates.js';
+import { evaluateGates, shouldAbort } from '../../src/scenario/gates/evaluate.js';
+import { parseGateTable } from '../../src/scenario/gates/grammar.js';
 import listPrices from '../../fixtures/prices/list-2026.json' with { type: 'json' };
 
 /** 10 req/s for 10 s; primary down 4-6 s, the fallback serves (2 attempts, +30 ms); streams carry TTFT. */

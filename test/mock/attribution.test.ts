@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markerIn } from '../../src/mock/attribution.js';
+import { until } from '../support/until.js';
 import { ask, control, DIALECTS, send, start } from './helpers.js';
 
 describe('markerIn', () => {
@@ -101,10 +102,10 @@ it('logs a client that gave up as client_aborted', async () => {
     body: JSON.stringify({ messages: [{ role: 'user', content: '[relaybench:quitter]' }] }),
     signal: controller.signal,
   }).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await until(() => provider.control.stats().inFlight === 1, 5000, 'the request in flight at the mock');
   controller.abort();
   await pending;
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await until(() => provider.control.stats().inFlight === 0, 5000, 'the mock noticing the abort');
   const { json } = await control(provider.url, 'GET', '/_mock/log');
   expect(json.entries).toEqual([expect.objectContaining({ id: 'quitter', outcome: 'client_aborted', status: null })]);
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DialectName } from '../../src/mock/dialect.js';
 import type { RunningMockProvider } from '../../src/mock/provider.js';
 import { allParse, ask, control, DIALECTS, sseEvents, start, type Answer } from './helpers.js';
@@ -161,13 +161,21 @@ describe('fault control', () => {
   });
 
   it('a window expires on its own', async () => {
-    const provider = await start({ name: 'w', latencyMs: 0 });
-    await fault(provider, { kind: 'http_status', status: 503, for: 300 });
-    expect((await ask(provider)).status).toBe(503);
-    expect((await control(provider.url, 'GET', '/_mock/faults')).json.faults).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await ask(provider)).status).toBe(200);
-    expect((await control(provider.url, 'GET', '/_mock/faults')).json.faults).toEqual([]);
+    // Only Date is faked (the mock's fault table reads Date.now): sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const provider = await start({ name: 'w', latencyMs: 0 });
+      await fault(provider, { kind: 'http_status', status: 503, for: 300 });
+      expect((await ask(provider)).status).toBe(503);
+      expect((await control(provider.url, 'GET', '/_mock/faults')).json.faults).toHaveLength(1);
+      vi.setSystemTime(Date.now() + 299);
+      expect((await ask(provider)).status).toBe(503); // still inside its window
+      vi.setSystemTime(Date.now() + 1);
+      expect((await ask(provider)).status).toBe(200);
+      expect((await control(provider.url, 'GET', '/_mock/faults')).json.faults).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rate 0.5 hits about half the requests, reproducibly for a seed', async () => {

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigInvalidError } from '../../src/errors.js';
+import { until } from '../support/until.js';
 import {
   startMockProvider,
   type MockProviderOptions,
@@ -157,7 +158,7 @@ describe('mock OpenAI provider', () => {
     await post(provider.url, { messages: [] }); // leaves an idle keep-alive socket in `client`
     const slow = await start({ name: 'slow-closer', latencyMs: 30_000 });
     const inFlight = post(slow.url, { messages: [] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => slow.control.stats().inFlight === 1, 5000, 'the request in flight at the mock');
 
     const started = performance.now();
     await Promise.all([provider.close(), slow.close()]);

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderComparison } from '../../src/report/compare.js';
-import { buildResult, type RunResult } from '../../src/report/result.js';
-import { combineVariants } from '../../src/report/variants-result.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import { combineVariants } from '../../src/scenario/result/combine-variants.js';
+import { parseScenario } from '../../src/scenario/schema/loader.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   'name: cmp\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n',

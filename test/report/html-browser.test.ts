@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costByBook } from '../../src/report/cost-by-book.js';
-import type { RunResult } from '../../src/report/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 import { relaybench } from '../support/cli.js';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(

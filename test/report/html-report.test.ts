@@ -11,11 +11,11 @@ import { topLabelLayers } from '../../src/report/html/charts/top-labels.js';
 import { escapeHtml } from '../../src/report/html/escape.js';
 import { renderHtml } from '../../src/report/html/html-report.js';
 import { renderSvg } from '../../src/report/html/svg.js';
-import { buildResult, type RunResult } from '../../src/report/result.js';
-import { combineVariants } from '../../src/report/variants-result.js';
-import { evaluateGates } from '../../src/scenario/gate-values.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import { combineVariants } from '../../src/scenario/result/combine-variants.js';
+import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
+import { parseScenario } from '../../src/scenario/schema/loader.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   `name: html

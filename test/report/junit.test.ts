@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderJUnit } from '../../src/report/junit.js';
-import { buildResult, type RunResult } from '../../src/report/result.js';
-import { evaluateGates } from '../../src/scenario/gate-values.js';
-import { parseGateTable } from '../../src/scenario/gates.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
+import { parseGateTable } from '../../src/scenario/gates/grammar.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 import { findAll, parseXml } from './xml-well-formed.js';
 
 function result(name: string, gates: Record<string, unknown[]>): RunResult {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { buildResult } from '../../src/report/result.js';
-import { evaluateGates } from '../../src/scenario/gate-values.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { buildResult } from '../../src/scenario/result/result.js';
+import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
+import { parseScenario } from '../../src/scenario/schema/loader.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const scenario = parseScenario(
   `name: md

@@ -3,8 +3,8 @@ import { aggregate } from '../../src/metrics/aggregate.js';
 import { parsePriceBook } from '../../src/metrics/cost.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { costSection, penaltySection, providerSection } from '../../src/report/markdown.js';
-import { baselineGates, parseTolerance } from '../../src/report/regression.js';
-import { evaluateGates } from '../../src/scenario/gate-values.js';
+import { baselineGates, parseTolerance } from '../../src/scenario/gates/baseline.js';
+import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
 import { progressLine } from '../../src/cli/progress.js';
 
 const records: RequestRecord[] = Array.from({ length: 20 }, (_, seq): RequestRecord => {

@@ -10,11 +10,11 @@ import type { RequestRecord } from '../../src/metrics/record.js';
 import { costByBook } from '../../src/report/cost-by-book.js';
 import { reportMarkdown } from '../../src/report/report-markdown.js';
 import type { ReportTable } from '../../src/report/report-table.js';
-import { buildResult, type Pricing, type RunResult } from '../../src/report/result.js';
+import { buildResult, type Pricing, type RunResult } from '../../src/scenario/result/result.js';
 import { reportTables } from '../../src/report/tables/index.js';
-import { combineVariants } from '../../src/report/variants-result.js';
-import { parseScenario } from '../../src/scenario/load.js';
-import type { RunOutcome } from '../../src/scenario/runner.js';
+import { combineVariants } from '../../src/scenario/result/combine-variants.js';
+import { parseScenario } from '../../src/scenario/schema/loader.js';
+import type { RunOutcome } from '../../src/scenario/run/play.js';
 
 const direct = parsePriceBook(
   { name: 'list', kind: 'direct', models: { 'model-a': { input: 2, output: 8 }, 'model-b': { input: 3, output: 15 } } },

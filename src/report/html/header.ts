@@ -3,7 +3,7 @@
  * and the gates. Useful on its own, whatever tables follow.
  */
 import { formatGateValue } from '../format.js';
-import type { GateEntry, RunResult } from '../result.js';
+import type { GateEntry, RunResult } from '../../scenario/result/result.js';
 import { escapeHtml } from './escape.js';
 import { htmlTable } from './html-table.js';
 

@@ -5,7 +5,7 @@
  * report table. Pure apart from rendering: returns the document.
  */
 import { costByBook } from '../cost-by-book.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { reportTables } from '../tables/index.js';
 import type { Chart } from './charts/chart.js';
 import { costByBookChart } from './charts/cost-by-book.js';

@@ -1,5 +1,5 @@
 /** The models a configuration's chain serves. */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 /** The models of the chain in order (provider names when an older result does not say). */
 export function chainModels(run: RunResult): string[] {

@@ -4,12 +4,12 @@
  * seed, load and faults.
  */
 import type { Aggregates } from '../../metrics/aggregate.js';
-import { formatMs } from '../../scenario/units.js';
+import { formatMs, percent } from '../../units.js';
 import { configurationsOf } from '../configurations.js';
-import { micros, percent } from '../format.js';
+import { micros } from '../format.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 export const CONFIGURATIONS_HEADER = [
   'Configuration',

@@ -4,7 +4,7 @@ import { money, usd } from '../format.js';
 import { method } from '../method.js';
 import { monthlyVolume } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 export function costByBookTable(result: RunResult): ReportTable | undefined {
   const entries = costByBook(result);

@@ -3,7 +3,7 @@
  * not have (no direct configuration, no relay price book...) is left out rather than printed empty.
  */
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { configurationsTable } from './configurations.js';
 import { costByBookTable } from './cost-by-book.js';
 import { modelChainTable } from './model-chain.js';

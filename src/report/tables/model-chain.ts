@@ -6,7 +6,7 @@ import { configurationsOf } from '../configurations.js';
 import { micros, signedMs } from '../format.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { chainModels } from './chain.js';
 
 export function modelChainTable(result: RunResult): ReportTable | undefined {

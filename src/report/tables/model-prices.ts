@@ -5,10 +5,11 @@
  */
 import { priceFor, type ModelPrice, type PriceBook } from '../../metrics/cost.js';
 import { configurationsOf } from '../configurations.js';
-import { percent, usd } from '../format.js';
+import { usd } from '../format.js';
+import { percent } from '../../units.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 /** Tokens per served model over every configuration of the result. */
 export function servedTokens(

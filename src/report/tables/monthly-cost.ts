@@ -3,13 +3,13 @@
  * monthly volume, priced in the direct book and each relay book, with totals and savings.
  */
 import { priceFor, priceUsage, type PriceBook, type TokenUsage } from '../../metrics/cost.js';
-import { formatCount } from '../../scenario/units.js';
+import { formatCount, percent } from '../../units.js';
 import { configurationsOf } from '../configurations.js';
-import { money, percent } from '../format.js';
+import { money } from '../format.js';
 import { method } from '../method.js';
 import { monthlyScale, monthlyVolume, usageTokens } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { directAndRelayBooks } from './model-prices.js';
 
 export function monthlyCostTable(result: RunResult): ReportTable | undefined {

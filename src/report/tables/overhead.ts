@@ -4,10 +4,11 @@
  * and p99.
  */
 import { configurationsOf } from '../configurations.js';
-import { micros, percent, signedMs } from '../format.js';
+import { micros, signedMs } from '../format.js';
+import { percent } from '../../units.js';
 import { method } from '../method.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 const PERCENTILES = [
   ['p50', 'p50Us'],

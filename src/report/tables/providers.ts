@@ -5,11 +5,12 @@
  */
 import { priceUsage } from '../../metrics/cost.js';
 import { configurationsOf } from '../configurations.js';
-import { micros, money, percent } from '../format.js';
+import { micros, money } from '../format.js';
+import { percent } from '../../units.js';
 import { method } from '../method.js';
 import { monthlyCost, monthlyVolume } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 import { chainModels } from './chain.js';
 
 export function providersTable(result: RunResult): ReportTable | undefined {

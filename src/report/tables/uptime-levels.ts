@@ -4,11 +4,12 @@
  * states what an hour of downtime costs.
  */
 import { configurationsOf } from '../configurations.js';
-import { minutesText, money, percent } from '../format.js';
+import { minutesText, money } from '../format.js';
+import { percent } from '../../units.js';
 import { method } from '../method.js';
 import { downtimeCostPerMonth, downtimeMinutes } from '../projection.js';
 import type { ReportTable } from '../report-table.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../../scenario/result/result.js';
 
 export const QUOTED_UPTIME_LEVELS: readonly number[] = Object.freeze([0.99, 0.999, 0.9995, 0.9999]);
 

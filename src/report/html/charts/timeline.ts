@@ -5,7 +5,7 @@
  */
 import type { Aggregates } from '../../../metrics/aggregate.js';
 import type { Slice } from '../../../metrics/slices.js';
-import { formatMs } from '../../../scenario/units.js';
+import { formatMs } from '../../../units.js';
 import { PALETTE } from './chart.js';
 import { topLabelLayers } from './top-labels.js';
 

@@ -1,0 +1,82 @@
+/**
+ * Expands a scenario's faults into the concrete entries the fault timeline plays: one per
+ * provider, per repetition and per ramp step, each with its own window and its request in wire
+ * form (a Toxiproxy toxic, a disabled proxy, or a mock control API fault). Pure.
+ */
+import type { FaultRequest } from '../../chaos/client.js';
+import type { MockFaultRequest } from '../../mock/control-client.js';
+import type { PlannedWindow } from '../../metrics/fault-window.js';
+import { FAULT_KINDS, wireAttributes } from '../schema/fault-kinds.js';
+import type { FaultSpec } from '../schema/fault-schema.js';
+
+interface PlannedBase extends PlannedWindow {
+  /** Where it came from: index in `faults`, repetition and ramp step (0-based). */
+  source: { fault: number; repetition: number; step: number };
+}
+
+/** A fault on the provider's fault-plane proxy (toxic or `down`). */
+export interface PlannedProxyFault extends PlannedBase {
+  plane: 'proxy';
+  request: FaultRequest;
+}
+
+/** A fault in the provider's mock, through its control API. */
+export interface PlannedMockFault extends PlannedBase {
+  plane: 'mock';
+  request: MockFaultRequest;
+}
+
+export type PlannedFault = PlannedProxyFault | PlannedMockFault;
+
+/** Entries ordered by onset; at equal onsets, in the order the scenario lists them. */
+export function planFaults(faults: readonly FaultSpec[]): PlannedFault[] {
+  const planned: PlannedFault[] = [];
+  faults.forEach((fault, index) => {
+    const times = fault.repeat?.times ?? 1;
+    const steps = fault.ramp?.steps ?? 1;
+    for (let repetition = 0; repetition < times; repetition++) {
+      const start = fault.at + repetition * (fault.repeat?.every ?? 0);
+      for (let step = 0; step < steps; step++) {
+        const stepStart = start + Math.round((fault.for * step) / steps);
+        const stepEnd = start + Math.round((fault.for * (step + 1)) / steps);
+        const attributes = fault.ramp
+          ? { ...fault.attributes, latency: rampValue(fault.attributes.latency ?? 0, fault.ramp.to, step, steps) }
+          : fault.attributes;
+        for (const provider of fault.providers) {
+          const base: PlannedBase = {
+            provider,
+            type: fault.type,
+            atMs: stepStart,
+            forMs: stepEnd - stepStart,
+            source: { fault: index, repetition, step },
+          };
+          planned.push(entry(base, fault, attributes));
+        }
+      }
+    }
+  });
+  // Array.prototype.sort is stable: equal onsets keep the scenario's order.
+  return planned.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** When the fault's last window ends, ms from the start of load. */
+export function faultEndMs(fault: Pick<FaultSpec, 'at' | 'for' | 'repeat'>): number {
+  return fault.at + ((fault.repeat?.times ?? 1) - 1) * (fault.repeat?.every ?? 0) + fault.for;
+}
+
+function rampValue(from: number, to: number, step: number, steps: number): number {
+  return Math.round(from + ((to - from) * step) / (steps - 1));
+}
+
+function entry(base: PlannedBase, fault: FaultSpec, attributes: Record<string, number>): PlannedFault {
+  const def = FAULT_KINDS[fault.kind];
+  const wire = wireAttributes(def, attributes);
+  if (def.plane === 'proxy') {
+    return {
+      ...base,
+      plane: 'proxy',
+      request: { type: def.toxic, stream: fault.stream, toxicity: fault.rate, attributes: wire },
+    };
+  }
+  return { ...base, plane: 'mock', request: { kind: def.mock, rate: fault.rate, ...wire } as MockFaultRequest };
+}

@@ -1,0 +1,53 @@
+/**
+ * After the load: which provider served each request, from the mocks' logs where the target did
+ * not say (any relay, not only ours), and the relay's own breaker and cooldown events on load time.
+ */
+import type { RequestRecord } from '../../metrics/record.js';
+import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../../metrics/relay-events.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
+import type { RunFixture } from '../fixture/fixture.js';
+
+/** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
+export async function mockLogPositions(fixture: RunFixture): Promise<Map<string, number>> {
+  const positions = await Promise.all(
+    [...fixture.mockUrl].map(async ([provider, url]) => [provider, await mockLogPosition(url)] as const),
+  );
+  return new Map(positions);
+}
+
+/** `records` with the serving provider filled in from the mocks' logs, and how many got one that way. */
+export async function attributeFromMockLogs(
+  fixture: RunFixture,
+  records: readonly RequestRecord[],
+  logFrom: ReadonlyMap<string, number>,
+): Promise<{ records: RequestRecord[]; attributedFromLogs: number }> {
+  const logs = new Map(
+    await Promise.all(
+      [...fixture.mockUrl].map(
+        async ([provider, url]) => [provider, await readMockLog(url, logFrom.get(provider) ?? 0)] as const,
+      ),
+    ),
+  );
+  const attributed = attributeRecords(records, servedBySeq(logs));
+  const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
+  return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+}
+
+/**
+ * Breaker transitions and cooldowns from the target's `GET /relay/events` (our relay has it; for
+ * another gateway the call just finds nothing), mapped onto load time.
+ */
+export async function readRelayEvents(
+  targetUrl: string,
+  loadStartEpochMs: number,
+): Promise<RelayTimelineEvent[] | undefined> {
+  try {
+    const response = await fetch(`${targetUrl}/relay/events`, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { time_origin?: unknown; data?: unknown };
+    if (typeof body.time_origin !== 'number' || !Array.isArray(body.data)) return undefined;
+    return relayEventsOnLoadTime(body.data, relayClockOffset(body.time_origin, loadStartEpochMs));
+  } catch {
+    return undefined;
+  }
+}

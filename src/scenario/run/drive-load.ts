@@ -1,0 +1,72 @@
+/**
+ * Driving the scenario's load at a target: open model (runOpenModel on the schedule) or closed
+ * model (runClosedModel with `connections` clients), each with the request mix and the seed.
+ * The warmup is the same kind of traffic for `warmup` ms (open model at the nominal rate), its
+ * records discarded; the recorded load and the fault clock start after it.
+ */
+import { runClosedModel } from '../../load/closed-model.js';
+import { runOpenModelInWorkers } from '../../load/worker-load.js';
+import { runOpenModel } from '../../load/open-model.js';
+import type { RequestRecord } from '../../metrics/record.js';
+import type { LoadSpec } from '../schema/load-schema.js';
+
+export interface DriveOptions {
+  baseUrl: string;
+  load: LoadSpec;
+  seed: number;
+  signal?: AbortSignal | undefined;
+  onStart?(origin: number): void;
+  onRecord(record: RequestRecord): void;
+}
+
+export interface DriveResult {
+  mode: 'open-model' | 'closed-model';
+  scheduled: number;
+  interrupted: boolean;
+  /** Closed model: requests in flight when the time was up (not recorded). */
+  abandoned?: number;
+  /** Open model: p99 schedule lag and whether it crossed the threshold. */
+  lagWarning?: boolean;
+}
+
+export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
+  const { load } = options;
+  const common = {
+    baseUrl: options.baseUrl,
+    mix: load.mix,
+    seed: options.seed,
+    signal: options.signal,
+    onRecord: options.onRecord,
+  };
+  if (load.mode === 'closed') {
+    const run = await runClosedModel({
+      ...common,
+      connections: load.connections,
+      durationMs: load.duration,
+      timeoutMs: load.timeout,
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+    });
+    return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, abandoned: run.abandoned };
+  }
+  const open = {
+    ...common,
+    schedule: load.schedule!,
+    timeoutMs: load.timeout,
+    maxInFlight: load.max_in_flight,
+    ...(options.onStart ? { onStart: options.onStart } : {}),
+  };
+  const run =
+    load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
+  return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
+}
+
+/** The warmup: records discarded. Resolves once every warmup request has ended. */
+export async function warmUp(options: Omit<DriveOptions, 'onRecord' | 'onStart'>): Promise<void> {
+  const { load } = options;
+  if (load.warmup <= 0) return;
+  const warm: LoadSpec =
+    load.mode === 'closed'
+      ? { ...load, duration: load.warmup }
+      : { ...load, duration: load.warmup, schedule: { kind: 'constant', rate: load.rate, durationMs: load.warmup } };
+  await driveLoad({ ...options, load: warm, seed: options.seed + 1, onRecord: () => {} });
+}

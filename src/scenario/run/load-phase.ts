@@ -1,0 +1,117 @@
+/**
+ * The recorded load: drives the scenario's load at the fixture's target while the fault timeline
+ * plays (its clock starts with the load's), emits a progress tick every `progressIntervalMs`, and
+ * asks `abortCheck` on each tick whether an abort-on-fail gate stops the load early. The caller's
+ * signal stops it too (an interruption, unlike a gate's verdict).
+ */
+import type { FaultTimeline } from '../../chaos/timeline.js';
+import { systemClock, type Clock } from '../../clock.js';
+import type { RequestRecord } from '../../metrics/record.js';
+import { driveLoad } from './drive-load.js';
+import type { LoadSpec } from '../schema/load-schema.js';
+import type { RunEvent } from './events.js';
+import type { RunFixture } from '../fixture/fixture.js';
+
+export interface LoadPhaseOptions {
+  signal?: AbortSignal | undefined;
+  emit: (event: RunEvent) => void;
+  onRecord?: ((record: RequestRecord) => void) | undefined;
+  abortCheck?: ((records: readonly RequestRecord[], elapsedMs: number) => string | undefined) | undefined;
+  progressIntervalMs?: number | undefined;
+  clock?: Clock | undefined;
+}
+
+/** What the load phase measured; records in completion order. */
+export interface LoadPhaseResult {
+  records: RequestRecord[];
+  scheduled: number;
+  mode: 'open-model' | 'closed-model';
+  interrupted: boolean;
+  abortedBy?: string;
+  /** The load's origin on the performance clock (ms): load time 0. */
+  loadStart: number;
+}
+
+export async function runLoadPhase(
+  fixture: RunFixture,
+  load: LoadSpec,
+  options: LoadPhaseOptions,
+): Promise<LoadPhaseResult> {
+  const clock = options.clock ?? systemClock;
+  const timeline = fixture.timeline();
+  const result: LoadPhaseResult = {
+    records: [],
+    scheduled: 0,
+    mode: load.mode === 'closed' ? 'closed-model' : 'open-model',
+    interrupted: false,
+    loadStart: clock.now(),
+  };
+  const counts = { ok: 0, failed: 0, dropped: 0 };
+  // The load stops on the caller's signal, or early when an abort-on-fail gate says so.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const tick = progressTick({ result, counts, stop, load, timeline, options, clock });
+  const progress = clock.setInterval(tick, options.progressIntervalMs ?? 1000);
+  try {
+    const run = await driveLoad({
+      baseUrl: fixture.targetUrl,
+      load,
+      seed: fixture.scenario.seed,
+      signal: stop.signal,
+      onStart: (origin) => {
+        result.loadStart = origin;
+        timeline.start(origin);
+      },
+      onRecord: (record) => {
+        result.records.push(record);
+        counts[record.outcome]++;
+        options.onRecord?.(record);
+      },
+    });
+    result.scheduled = run.scheduled;
+    // A gate that stopped the load is a verdict, not an interruption.
+    result.interrupted = run.interrupted && result.abortedBy === undefined;
+    result.mode = run.mode;
+  } finally {
+    clock.clearInterval(progress);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  return result;
+}
+
+interface TickContext {
+  result: LoadPhaseResult;
+  counts: { ok: number; failed: number; dropped: number };
+  /** Aborted to stop the load when the abort check gives a reason. */
+  stop: AbortController;
+  load: LoadSpec;
+  timeline: FaultTimeline;
+  options: LoadPhaseOptions;
+  clock: Clock;
+}
+
+/** Every progress interval: a progress event, then the abort check, which may stop the load. */
+function progressTick({ result, counts, stop, load, timeline, options, clock }: TickContext): () => void {
+  return () => {
+    const activeFaults = timeline.active().map((f) => `${f.type}@${f.provider}`);
+    const elapsedMs = Math.min(load.duration, clock.now() - result.loadStart);
+    const scheduled = result.records.length;
+    options.emit({ kind: 'progress', elapsedMs, totalMs: load.duration, scheduled, ...counts, activeFaults });
+    const reason = result.abortedBy === undefined ? options.abortCheck?.(result.records, elapsedMs) : undefined;
+    if (reason === undefined) return;
+    result.abortedBy = reason;
+    options.emit({ kind: 'phase', message: `stopping early: ${reason}` });
+    stop.abort();
+  };
+}
+
+/** How the load phase announces itself. */
+export function loadPhaseMessage(load: LoadSpec): string {
+  const shape =
+    load.mode === 'closed'
+      ? `closed model, ${load.connections} connections`
+      : `${load.schedule?.kind ?? 'constant'} ${load.rate}/s`;
+  return `load: ${shape} for ${load.duration / 1000}s`;
+}

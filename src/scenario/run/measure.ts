@@ -1,0 +1,99 @@
+/**
+ * Measuring one configuration: play it (with the abort-on-fail gates watching the partial
+ * aggregates), aggregate its records against the fault windows it could feel, evaluate its gates
+ * (the scenario's and a baseline's regression gates), price it, and build its RunResult.
+ */
+import { aggregate, type Aggregates } from '../../metrics/aggregate.js';
+import type { PriceBook } from '../../metrics/cost.js';
+import type { RequestRecord } from '../../metrics/record.js';
+import { evaluateGates, shouldAbort } from '../gates/evaluate.js';
+import type { Gate } from '../gates/grammar.js';
+import { baselineGates } from '../gates/baseline.js';
+import { defaultPriceBooks } from '../schema/price-books.js';
+import { DEFAULT_MONTHLY_TOKENS } from '../schema/report-schema.js';
+import type { Scenario } from '../schema/scenario.js';
+import { calledProviders } from '../fixture/start-target.js';
+import { playScenario, type PlayOptions, type RunOutcome } from './play.js';
+import { buildResult, type Pricing, type RunResult } from '../result/result.js';
+
+/** A baseline run to gate against: its aggregates and the allowed p99 regression (fraction). */
+export interface Baseline {
+  aggregates: Aggregates;
+  tolerance: number;
+}
+
+export interface MeasureOptions extends Omit<PlayOptions, 'abortCheck'> {
+  baseline?: Baseline | undefined;
+  /** Price books for cost, side by side; default: the scenario's `report.price_books`, else the bundled defaults. */
+  prices?: PriceBook[] | undefined;
+}
+
+/** One configuration, `variant` naming it when it is one of a scenario's variants. */
+export async function measureScenario(
+  scenario: Scenario,
+  options: MeasureOptions = {},
+  variant?: string,
+): Promise<RunResult> {
+  const gates = gatesFor(scenario, options.baseline, variant);
+  const abortCheck = abortCheckFor(gates, scenario.target.chain[0]!, variant);
+  const outcome = await playScenario(scenario, { ...options, ...(abortCheck ? { abortCheck } : {}) });
+  const books = options.prices ?? scenario.priceBooks ?? defaultPriceBooks();
+  const aggregates = aggregateOutcome(outcome, books[0]);
+  const results = evaluateGates(gates, aggregates, { variants: byVariant(variant, aggregates) });
+  return buildResult(outcome, aggregates, results, pricingFor(scenario, books));
+}
+
+/** Gates scoped to another variant are that variant's business; the rest apply here. */
+function gatesFor(scenario: Scenario, baseline: Baseline | undefined, variant: string | undefined): Gate[] {
+  const all = [...scenario.gates, ...(baseline ? baselineGates(baseline.aggregates, baseline.tolerance) : [])];
+  return all.filter((gate) => gate.scope.variant === undefined || gate.scope.variant === variant);
+}
+
+function byVariant(variant: string | undefined, aggregates: Aggregates): Record<string, Aggregates> | undefined {
+  return variant === undefined ? undefined : { [variant]: aggregates };
+}
+
+/** The check the load asks on each progress tick: the first abort-on-fail gate failing on the records so far. */
+function abortCheckFor(
+  gates: readonly Gate[],
+  primary: string,
+  variant: string | undefined,
+): PlayOptions['abortCheck'] | undefined {
+  const abortGates = gates.filter((gate) => gate.abortOnFail !== undefined);
+  if (abortGates.length === 0) return undefined;
+  return (records: readonly RequestRecord[], elapsedMs: number) => {
+    const durationMs = Math.max(1, elapsedMs);
+    const partial = aggregate({ records, scheduled: records.length, windows: [], primary, durationMs });
+    const failed = shouldAbort(abortGates, partial, elapsedMs, byVariant(variant, partial));
+    return failed === undefined ? undefined : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
+  };
+}
+
+/** The run's aggregates, priced in `book`, over the load's duration (or up to the last record when it stopped early). */
+function aggregateOutcome(outcome: RunOutcome, book: PriceBook | undefined): Aggregates {
+  const { scenario } = outcome;
+  const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
+  const stoppedEarly = outcome.interrupted || outcome.abortedBy !== undefined;
+  const called = calledProviders(scenario);
+  return aggregate({
+    records: outcome.records,
+    scheduled: outcome.scheduled,
+    // A fault on a provider this configuration never calls (a direct run beside a relay's chain) is not its window.
+    windows: outcome.windows.filter((w) => called.includes(w.provider)),
+    primary: scenario.target.chain[0]!,
+    durationMs: stoppedEarly ? Math.max(1, lastEnd) : scenario.load.duration,
+    prices: book,
+    providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
+    ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
+  });
+}
+
+/** The books and the volume figures the report projects to, from the scenario's `report:` section. */
+function pricingFor(scenario: Scenario, books: PriceBook[]): Pricing {
+  const { monthly_tokens: tokens, monthly_requests: requests, downtime_cost_per_hour: downtime } = scenario.report;
+  return {
+    books,
+    ...(requests === undefined ? { monthlyTokens: tokens ?? DEFAULT_MONTHLY_TOKENS } : { monthlyRequests: requests }),
+    ...(downtime === undefined ? {} : { downtimeCostPerHour: downtime }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The run pipeline as a library: a scenario in, a RunResult out. A scenario without variants is
+ * measured once; one with variants runs each in turn -- own processes, own run directory, same
+ * seed, load and faults -- and the results are combined. Files the run makes (configs, a
+ * gateway's log) go to `runDir` (one folder per variant in it); writing result.json and the
+ * reports is the caller's business.
+ */
+import { join } from 'node:path';
+import type { Scenario } from '../schema/scenario.js';
+import { combineVariants } from '../result/combine-variants.js';
+import { measureScenario, type MeasureOptions } from './measure.js';
+import type { RunResult, VariantRun } from '../result/result.js';
+
+export interface RunScenarioOptions extends MeasureOptions {
+  /** Where the run's files go; a variants run makes a folder per variant in it. */
+  runDir?: string | undefined;
+}
+
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
+  const emit = options.onEvent ?? (() => {});
+  if (scenario.variants.length === 0) {
+    emit({ kind: 'configuration', offeredPerSecond: offered(scenario) });
+    return measureScenario(scenario, options);
+  }
+  const runs: VariantRun[] = [];
+  for (const [index, variant] of scenario.variants.entries()) {
+    const total = scenario.variants.length;
+    emit({
+      kind: 'configuration',
+      offeredPerSecond: offered(variant.scenario),
+      variant: { index, total, name: variant.name },
+    });
+    const runDir = options.runDir === undefined ? undefined : join(options.runDir, variantFolder(index, variant.name));
+    const result = await measureScenario(variant.scenario, { ...options, runDir }, variant.name);
+    runs.push({ name: variant.name, result });
+    if (result.interrupted) break;
+  }
+  return combineVariants(runs);
+}
+
+/** `variant-2-relay-4-models`: numbered in run order, the name made safe for a folder. */
+export function variantFolder(index: number, name: string): string {
+  return `variant-${index + 1}-${name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`;
+}
+
+/** The nominal arrival rate shown as "offered" in progress lines; unknown (undefined) for closed or ramping load. */
+function offered(scenario: Scenario): number | undefined {
+  return scenario.load.rate || undefined;
+}

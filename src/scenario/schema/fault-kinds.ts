@@ -1,0 +1,173 @@
+/**
+ * The fault kinds a scenario may name, one row each: where the fault is injected (`proxy`: the
+ * provider's fault-plane proxy, as a Toxiproxy toxic or a disabled proxy; `mock`: the provider's
+ * mock control API), the attributes it takes in human units, and their names and units on the wire.
+ */
+import type { FaultEffect } from '../../mock/fault-spec.js';
+import { parseDurationMs } from '../../units.js';
+
+/** A parsed attribute value, or why the input is not one. */
+export type AttributeParse = { ok: true; value: number } | { ok: false; problem: string };
+type AttributeParser = (value: unknown) => AttributeParse;
+
+export interface AttributeDef {
+  readonly parse: AttributeParser;
+  /** Used when the scenario does not give the attribute; with neither this nor `optional` it is required. */
+  readonly default?: number;
+  /** May be left out, and is then left out on the wire too. */
+  readonly optional?: true;
+  /** Name on the wire: the Toxiproxy attribute or the mock control API field. */
+  readonly wire: string;
+}
+
+interface KindBase {
+  readonly attributes: Readonly<Record<string, AttributeDef>>;
+  /** A check across attributes; returns the attribute at fault and why. */
+  readonly check?: (attributes: Readonly<Record<string, number>>) => { attribute: string; problem: string } | undefined;
+}
+export interface ProxyKind extends KindBase {
+  readonly plane: 'proxy';
+  /** Toxiproxy toxic type, or `down` (the proxy is disabled). */
+  readonly toxic: string;
+}
+export interface MockKind extends KindBase {
+  readonly plane: 'mock';
+  readonly mock: FaultEffect['kind'];
+}
+export type FaultKindDef = ProxyKind | MockKind;
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration converted to a whole number of `unitMs` units (Toxiproxy takes integers). */
+function durationIn(unitMs: number, unitName: string, max = MAX_TIMER_MS): AttributeParser {
+  return (value) => {
+    const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
+    if (ms === undefined) return { ok: false, problem: `expected a duration such as 250ms or 2s, got ${show(value)}` };
+    const units = ms / unitMs;
+    const whole = Math.round(units);
+    if (Math.abs(units - whole) > 1e-6) return { ok: false, problem: `expected whole ${unitName}, got ${show(value)}` };
+    if (whole > max) return { ok: false, problem: `expected at most ${max} ${unitName}, got ${show(value)}` };
+    return { ok: true, value: whole };
+  };
+}
+
+function integer(min: number, max: number): AttributeParser {
+  return (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, problem: `expected an integer from ${min} to ${max}, got ${show(value)}` };
+}
+
+const BANDWIDTH = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB)\/s\s*$/;
+/** `64KB/s`, `1.5MB/s` -> KB/s as Toxiproxy counts them (1 KB = 1000 bytes). */
+const kilobytesPerSecond: AttributeParser = (value) => {
+  const match = typeof value === 'string' ? BANDWIDTH.exec(value) : null;
+  const kb = match ? Number(match[1]) * (match[2] === 'MB' ? 1000 : 1) : NaN;
+  if (!(Number.isInteger(kb) && kb >= 1))
+    return {
+      ok: false,
+      problem: `expected a whole rate of at least 1KB/s such as 64KB/s or 2MB/s, got ${show(value)}`,
+    };
+  return { ok: true, value: kb };
+};
+
+const ms = durationIn(1, 'milliseconds');
+const status = (fallback?: number): AttributeDef => ({
+  parse: integer(400, 599),
+  wire: 'status',
+  ...(fallback === undefined ? {} : { default: fallback }),
+});
+const afterChunks = (fallback: number): AttributeDef => ({
+  parse: integer(0, 1_000_000),
+  wire: 'afterChunks',
+  default: fallback,
+});
+
+const KINDS = {
+  latency: {
+    plane: 'proxy',
+    toxic: 'latency',
+    attributes: { latency: { parse: ms, wire: 'latency' }, jitter: { parse: ms, wire: 'jitter', default: 0 } },
+  },
+  bandwidth: {
+    plane: 'proxy',
+    toxic: 'bandwidth',
+    attributes: { bandwidth: { parse: kilobytesPerSecond, wire: 'rate' } },
+  },
+  slow_close: { plane: 'proxy', toxic: 'slow_close', attributes: { delay: { parse: ms, wire: 'delay' } } },
+  /** Data is swallowed; the connection closes after `timeout` (0 = never). */
+  blackhole: { plane: 'proxy', toxic: 'timeout', attributes: { timeout: { parse: ms, wire: 'timeout', default: 0 } } },
+  /** TCP RST after `timeout` (0 = at once). */
+  reset: { plane: 'proxy', toxic: 'reset_peer', attributes: { timeout: { parse: ms, wire: 'timeout', default: 0 } } },
+  slicer: {
+    plane: 'proxy',
+    toxic: 'slicer',
+    attributes: {
+      average_size: { parse: integer(1, 1 << 30), wire: 'average_size' },
+      size_variation: { parse: integer(0, 1 << 30), wire: 'size_variation', default: 0 },
+      delay: { parse: durationIn(0.001, 'microseconds', MAX_TIMER_MS * 1000), wire: 'delay', default: 0 },
+    },
+    check: (a) =>
+      (a.size_variation ?? 0) >= (a.average_size ?? 1)
+        ? {
+            attribute: 'size_variation',
+            problem: `must be less than average_size (${a.average_size}), got ${a.size_variation}`,
+          }
+        : undefined,
+  },
+  limit_data: {
+    plane: 'proxy',
+    toxic: 'limit_data',
+    attributes: { bytes: { parse: integer(0, Number.MAX_SAFE_INTEGER), wire: 'bytes' } },
+  },
+  /** The proxy is disabled: connections are refused. */
+  down: { plane: 'proxy', toxic: 'down', attributes: {} },
+  http_status: {
+    plane: 'mock',
+    mock: 'http_status',
+    attributes: {
+      status: status(),
+      retry_after: { parse: durationIn(1000, 'seconds', 86_400), wire: 'retryAfter', optional: true },
+    },
+  },
+  error_body: { plane: 'mock', mock: 'error_body', attributes: { status: status(500) } },
+  stall: {
+    plane: 'mock',
+    mock: 'stall',
+    attributes: { delay: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } },
+  },
+  drip: {
+    plane: 'mock',
+    mock: 'drip',
+    attributes: { per_token: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' } },
+  },
+  cut: { plane: 'mock', mock: 'cut', attributes: { after_chunks: afterChunks(2) } },
+  malformed: { plane: 'mock', mock: 'malformed', attributes: { after_chunks: afterChunks(1) } },
+  wrong_content_type: { plane: 'mock', mock: 'wrong_content_type', attributes: {} },
+} satisfies Record<string, FaultKindDef>;
+
+export type FaultKindName = keyof typeof KINDS;
+export const FAULT_KINDS: Readonly<Record<FaultKindName, FaultKindDef>> = Object.freeze(KINDS);
+
+/** Earlier names, still accepted: Toxiproxy's own toxic names. */
+export const FAULT_KIND_ALIASES: Readonly<Record<string, FaultKindName>> = Object.freeze({
+  reset_peer: 'reset',
+  timeout: 'blackhole',
+});
+
+/** The attributes a kind takes, with the value's wire name: `{ latency: 500 }` -> `{ latency: 500 }`, `{ per_token: 80 }` -> `{ ms: 80 }`. */
+export function wireAttributes(
+  def: FaultKindDef,
+  attributes: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const wire: Record<string, number> = {};
+  for (const [name, attribute] of Object.entries(def.attributes)) {
+    const value = attributes[name];
+    if (value !== undefined) wire[attribute.wire] = value;
+  }
+  return wire;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
+}

@@ -1,0 +1,125 @@
+/**
+ * The scenario schema: what a scenario file may say, its defaults, and the typed Scenario the
+ * runner receives. Human units (durations, rates) are converted here, once, at load time.
+ * Sections live in their own files: providers (provider-schema.ts), target (target-schema.ts),
+ * load (load-schema.ts), faults (fault-schema.ts); `extends` and `variants` are resolved by the
+ * loader (extends.ts, variants.ts) before and after this schema runs.
+ */
+import { z } from 'zod';
+import type { PriceBook } from '../../metrics/cost.js';
+import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
+import { faultSchema } from './fault-schema.js';
+import { parseGateTable, type Gate } from '../gates/grammar.js';
+import { loadSchema } from './load-schema.js';
+import { providerSchema } from './provider-schema.js';
+import { reportSchema } from './report-schema.js';
+import { name } from './units.js';
+import { targetSchema, type TargetSpec } from './target-schema.js';
+
+const gates = z
+  // Entries are strings or `{ threshold, abort_on_fail, delay_abort_eval }` objects: gates/grammar.ts checks them.
+  .record(z.string(), z.array(z.unknown()).min(1))
+  .default({})
+  .transform((byMetric, ctx): Gate[] =>
+    parseGateTable(byMetric, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  );
+
+export const scenarioSchema = z
+  .strictObject({
+    /** A base scenario file (relative to this one) deep-merged under this one: maps merge, lists and scalars replace. */
+    extends: z.string().optional(),
+    /** Default: the file name without extension. */
+    name: name.optional(),
+    /** What the drill reproduces; printed at the top of the report. */
+    description: z.string().default(''),
+    /** Seeds every random draw (arrivals, mix, toxicity, jitter, mock latency), so a run can be reproduced. */
+    seed: z.number().int().nonnegative().default(1),
+    /** Mock providers, each in its own process behind its own fault-plane proxy. */
+    providers: z.array(providerSchema).min(1),
+    /** What the load calls: `builtin` (default), `direct` or `external`. */
+    target: targetSchema.prefault({}),
+    /** Arrivals, duration, warmup, mode and the request mix. */
+    load: loadSchema,
+    /** Faults by kind (see fault-schema.ts and fault-kinds.ts); expanded into `schedule` at load time. */
+    faults: z.array(faultSchema).default([]),
+    /** k6-style thresholds per metric (gates/grammar.ts). */
+    gates,
+    /** Price books and the monthly volume and downtime cost the report projects to (report-schema.ts). */
+    report: reportSchema.default({}),
+    /** A matrix or a list of named overrides, each run in turn with the same seed, load and faults (variants.ts). */
+    variants: z.unknown().optional(),
+  })
+  .superRefine((scenario, ctx) => {
+    const known = new Set(scenario.providers.map((p) => p.name));
+    const unknown = (p: string): string => `unknown provider '${p}'; providers: ${[...known].join(', ')}`;
+    scenario.target.chain?.forEach((member, index) => {
+      if (!known.has(member))
+        ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
+    });
+    if (scenario.target.kind === 'direct') {
+      const first = scenario.target.chain?.[0] ?? scenario.providers[0]?.name;
+      const provider = scenario.providers.find((p) => p.name === first);
+      if (provider !== undefined && provider.dialect !== 'openai') {
+        const path = scenario.target.chain ? ['target', 'chain', 0] : ['target', 'kind'];
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `a direct target calls '${first}' with OpenAI requests, but its dialect is ${provider.dialect}; put an openai-dialect provider first`,
+        });
+      }
+    }
+    scenario.faults.forEach((f, index) => {
+      f.providers.forEach((p, i) => {
+        if (known.has(p)) return;
+        // A one-element `providers: [x]` is reported as `provider` (the spec no longer tells them apart).
+        const path = f.providers.length > 1 ? ['faults', index, 'providers', i] : ['faults', index, 'provider'];
+        ctx.addIssue({ code: 'custom', path, message: unknown(p) });
+      });
+      const end = faultEndMs(f);
+      if (end > scenario.load.duration) {
+        const what = f.repeat ? `its last repetition ends at ${end / 1000}s` : `fault ends at ${end / 1000}s`;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', index, f.repeat ? 'repeat' : 'for'],
+          message: `${what}, after the load ends at ${scenario.load.duration / 1000}s`,
+        });
+      }
+    });
+    const names = scenario.providers.map((p) => p.name);
+    names.forEach((n, index) => {
+      if (names.indexOf(n) !== index)
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name '${n}'` });
+    });
+  });
+
+type Parsed = z.output<typeof scenarioSchema>;
+export type { ProviderSpec } from './provider-schema.js';
+export type { FaultSpec } from './fault-schema.js';
+export type { LoadSpec } from './load-schema.js';
+
+/** The resolved target: `chain` always set. */
+export type ResolvedTarget = TargetSpec & { chain: string[] };
+
+/** One run of a matrix: its label and its fully resolved scenario. */
+export interface Variant {
+  /** Shown in the comparison table (`single`, `primary → secondary`, `direct`...). */
+  name: string;
+  scenario: Scenario;
+}
+
+/** A validated scenario with units resolved (milliseconds, requests per second). */
+export interface Scenario extends Omit<Parsed, 'name' | 'target' | 'extends' | 'variants'> {
+  name: string;
+  file: string;
+  target: ResolvedTarget;
+  /** `faults` expanded (providers, repetitions, ramp steps) into the entries the timeline plays. */
+  schedule: PlannedFault[];
+  /** Files this scenario extends, nearest first (empty without `extends`). */
+  extends: string[];
+  /** `report.price_books` read and checked at load time (absent: the run's default books). */
+  priceBooks?: PriceBook[];
+  /** The external target's config template text (read at load time), when it has one. */
+  configTemplate?: { file: string; text: string };
+  /** The matrix this file asks for (empty: a single run). Each variant's own `variants` is empty. */
+  variants: Variant[];
+}

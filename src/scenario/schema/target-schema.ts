@@ -1,0 +1,144 @@
+/**
+ * A scenario's `target:`: what the load generator calls.
+ *
+ * - `builtin` (default): our relay in its own process, its providers pointing at the fault-plane proxies.
+ * - `direct`: no relay; the client calls the chain's first provider through its proxy (the
+ *   "Direct API" row). The client speaks OpenAI, so that provider must have dialect `openai`.
+ * - `external`: any OpenAI-compatible relay or gateway, either already running (`url`) or started
+ *   by the harness (`command` + `ready_url` + `config_template`). The template (a file, relative
+ *   to the scenario) gets `{{port}}`, `{{providers.<name>.url}}` etc. filled in (see template.ts)
+ *   and is written to the run directory; `{{config}}` in the command is that file's path.
+ *
+ * ```yaml
+ * target:
+ *   kind: external
+ *   chain: [openai, anthropic]           # for templates (`{{chain.0.url}}`) and failover analysis
+ *   command: [node, my-gateway.js, --config, '{{config}}']
+ *   config_template: gateway.json.tmpl
+ *   ready_url: 'http://127.0.0.1:{{port}}/health'
+ *   headers: { x-gateway-config: '{"upstream": "{{chain.0.base_url}}"}' }   # on every request, templated
+ * ```
+ */
+import { z } from 'zod';
+import { extraHeaderProblem } from '../../load/extra-headers.js';
+import { duration, name } from './units.js';
+
+export const TARGET_KINDS = ['builtin', 'direct', 'external'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/** Fields only some kinds take; anything else is reported as not an attribute of the kind. */
+const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.freeze({
+  builtin: ['attempt_timeout', 'policies'],
+  direct: [],
+  external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers'],
+});
+
+const chainMember = z.strictObject({
+  provider: name,
+  /** Lower is tried first; equal priorities are balanced. Default: the entry's index. */
+  priority: z.number().int().nonnegative().optional(),
+  /** Share within its priority group. Default 1. */
+  weight: z.number().positive().optional(),
+});
+
+/** Priority and weight of chain members that set them (builtin only), by provider name. */
+export type ChainMembers = Record<string, { priority?: number; weight?: number }>;
+
+export const targetSchema = z
+  .strictObject({
+    /** `builtin` (our relay; default), `direct` (no relay) or `external` (another relay or gateway). */
+    kind: z.enum(TARGET_KINDS).default('builtin'),
+    /**
+     * Provider names in priority order; defaults to every provider in the order listed. `direct`
+     * calls the first. builtin: an entry may be `{ provider, priority, weight }`, as in the relay's
+     * config: equal priorities form one balanced group, weighted within it.
+     */
+    chain: z
+      .array(z.union([name, chainMember]))
+      .min(1)
+      .optional(),
+    /** builtin: per-attempt upstream timeout inside the relay. Default 2s. */
+    attempt_timeout: duration().optional(),
+    /** builtin: the relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
+    policies: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * external: the gateway's base URL (the client posts to `<url>/v1/chat/completions`). Alone: an
+     * already-running gateway. With `command`: templated, default `http://127.0.0.1:{{port}}`.
+     */
+    url: z.string().min(1).optional(),
+    /** external: the command that starts the gateway, as a list (no shell) or one string (run by `sh -c`); templated. */
+    command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
+    /** external: polled until it answers 2xx; templated (e.g. `http://127.0.0.1:{{port}}/health`). Default: `url`. */
+    ready_url: z.string().min(1).optional(),
+    /** external: a config file template, relative to the scenario file; filled and written to the run directory. */
+    config_template: z.string().min(1).optional(),
+    /** external: environment variables for the command (values templated). */
+    env: z.record(z.string(), z.string()).optional(),
+    /** external: how long the command may take to answer `ready_url`. Default 30s. */
+    ready_timeout: duration().optional(),
+    /**
+     * external: headers sent with every request (values templated, filled once when the target
+     * starts), for a gateway that takes its routing per request (Portkey's `x-portkey-config`).
+     */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .superRefine((t, ctx) => {
+    for (const kind of TARGET_KINDS) {
+      if (kind === t.kind) continue;
+      for (const field of KIND_FIELDS[kind]) {
+        if (t[field as keyof typeof t] !== undefined && !KIND_FIELDS[t.kind].includes(field)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `not an attribute of target kind '${t.kind}' (only of ${kind})`,
+          });
+        }
+      }
+    }
+    if (t.kind !== 'builtin') {
+      t.chain?.forEach((member, index) => {
+        if (typeof member !== 'string')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['chain', index],
+            message: `priority and weight are our relay's settings (kind builtin); a ${t.kind} target takes provider names only`,
+          });
+      });
+    }
+    if (t.kind !== 'external') return;
+    const seen = new Map<string, string>();
+    for (const [header, value] of Object.entries(t.headers ?? {})) {
+      const problem =
+        extraHeaderProblem(header, value) ??
+        (seen.has(header.toLowerCase())
+          ? `'${header}' and '${seen.get(header.toLowerCase())}' are the same header (names are case-insensitive)`
+          : undefined);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['headers', header], message: problem });
+      seen.set(header.toLowerCase(), header);
+    }
+    if (t.url === undefined && t.command === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: "an external target needs 'url' (a running gateway) or 'command' (+ 'ready_url', 'config_template')",
+      });
+    }
+    if (t.command === undefined) {
+      for (const field of ['ready_url', 'config_template', 'env', 'ready_timeout'] as const) {
+        if (t[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: "only with 'command'" });
+      }
+    }
+  })
+  .transform((t) => ({
+    ...t,
+    chain: t.chain?.map((member) => (typeof member === 'string' ? member : member.provider)),
+    members: Object.fromEntries(
+      (t.chain ?? []).flatMap((member) =>
+        typeof member === 'string' ? [] : [[member.provider, { priority: member.priority, weight: member.weight }]],
+      ),
+    ) as ChainMembers,
+    attempt_timeout: t.attempt_timeout ?? 2000,
+    ready_timeout: t.ready_timeout ?? 30_000,
+  }));
+
+export type TargetSpec = z.output<typeof targetSchema>;
