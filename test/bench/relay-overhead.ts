@@ -19,7 +19,8 @@ import { openSegment } from './relay-overhead/open-segment.js';
 import type { SegmentContext, SegmentFigures } from './relay-overhead/segment.js';
 import { startBenchServers, TARGETS, type BenchServers, type TargetName } from './relay-overhead/servers.js';
 import { plannedSeconds, readBenchSettings, type BenchSettings } from './relay-overhead/settings.js';
-import { renderMedians, renderRatios, renderWarnings } from './relay-overhead/summary.js';
+import { renderRatios } from './relay-overhead/ratio-lines.js';
+import { renderMedians, renderWarnings } from './relay-overhead/summary.js';
 
 const settings = readBenchSettings();
 const startedAt = performance.now();
@@ -33,15 +34,22 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   let servers: BenchServers | undefined;
   const onInterrupt = (): void => {
-    if (!stop.signal.aborted) return void (log('interrupted: stopping the load and the servers'), stop.abort());
+    if (!stop.signal.aborted) {
+      log('interrupted: stopping the load and the servers (Ctrl-C again to kill them)');
+      stop.abort();
+      return;
+    }
     // A second Ctrl-C: do not wait for graceful shutdowns; kill what we started, by pid.
-    for (const [name, pid] of servers?.pids ?? []) if (name !== 'generator') process.kill(pid, 'SIGKILL');
+    for (const [name, pid] of servers?.pids ?? []) if (name !== 'generator') killQuietly(pid);
     process.exit(130);
   };
   process.on('SIGINT', onInterrupt);
   // Stops by itself even if a server hangs: half again the planned time plus a minute.
   const watchdog = setTimeout(
-    () => (log('watchdog: run took far too long, stopping'), stop.abort()),
+    () => {
+      log('watchdog: the run took far too long, stopping');
+      stop.abort();
+    },
     (plannedS * 1.5 + 60) * 1000,
   );
   try {
@@ -111,6 +119,15 @@ async function warmUp(ctx: SegmentContext, servers: BenchServers, s: BenchSettin
 
 async function settle(ctx: SegmentContext, s: BenchSettings): Promise<void> {
   await sleep(s.settleMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+}
+
+/** SIGKILL to a server we started; one that has already exited is fine. */
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: it is gone already.
+  }
 }
 
 function describe(s: BenchSettings): string {

@@ -54,11 +54,11 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   };
 }
 
-/** Seconds the run should take (load only; process start-up adds a few seconds). */
+/** Seconds the run should take, start-up and per-segment drain included (measured, roughly). */
 export function plannedSeconds(s: BenchSettings, targets: number): number {
-  const settle = s.settleMs / 1000;
-  const warmup = targets * (2 * s.warmupS + 2 * settle);
-  return warmup + s.rounds * targets * (s.segmentS + s.throughputS + 2 * settle);
+  const perSegment = s.settleMs / 1000 + 1; // settle, then ~1 s of draining and client set-up
+  const warmup = s.warmupS > 0 ? targets * 2 * (s.warmupS + perSegment) : 0;
+  return 5 + warmup + s.rounds * targets * (s.segmentS + s.throughputS + 2 * perSegment);
 }
 
 interface Range {
