@@ -19,7 +19,11 @@ export function clockTicksPerSecond(): number {
 
 /** utime + stime of a live process, in clock ticks. */
 export function processTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime from the text of a /proc/<pid>/stat file. */
+export function statTicks(stat: string): number {
   // The command name (field 2) is in parentheses and may contain spaces: split after its ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are at 11 and 12.
