@@ -11,6 +11,8 @@
  * BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3), BENCH_SETTLE_MS (1000); BENCH_QUICK=1 for a smoke
  * check (1 round, 3 s segments). Ctrl-C stops the load and the servers; a second one kills them.
  */
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderRound, type RoundFigures } from './relay-overhead/round-table.js';
 import { clockTicksPerSecond } from './relay-overhead/proc-cpu.js';
@@ -57,7 +59,7 @@ async function main(): Promise<number> {
     log('starting mock upstream (0 ms), bare proxy and relay, each in its own process');
     servers = await startBenchServers();
     const ctx: SegmentContext = { pids: servers.pids, ticksPerSecond: clockTicksPerSecond(), signal: stop.signal };
-    out(`# Relay overhead bench\n\n${describe(settings)}; node ${process.version}; CLK_TCK ${ctx.ticksPerSecond}\n`);
+    out(`# Relay overhead bench\n\n${describe(settings)}\n\n${machine(ctx.ticksPerSecond)}\n`);
     if (settings.warmupS > 0) await warmUp(ctx, servers, settings);
     const rounds: RoundFigures[] = [];
     for (let round = 1; round <= settings.rounds && !stop.signal.aborted; round++) {
@@ -119,6 +121,22 @@ async function warmUp(ctx: SegmentContext, servers: BenchServers, s: BenchSettin
 
 async function settle(ctx: SegmentContext, s: BenchSettings): Promise<void> {
   await sleep(s.settleMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+}
+
+/** Where and on what the figures were taken, so before/after runs can be matched. */
+function machine(ticksPerSecond: number): string {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    if (execFileSync('git', ['status', '--porcelain', 'src'], { encoding: 'utf8' }).trim())
+      commit += ' + changes in src/';
+  } catch {
+    // Not a git checkout: the commit stays unknown.
+  }
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return `${new Date().toISOString()}; commit ${commit}; node ${process.version}; ${cpus().length} CPUs, load average ${load} at start; CLK_TCK ${ticksPerSecond}`;
 }
 
 /** SIGKILL to a server we started; one that has already exited is fine. */
