@@ -1,131 +1,155 @@
 /**
- * `npm run bench:relay`: what does our relay cost? A zero-latency mock upstream, a bare
- * pass-through proxy and our relay run as separate processes; the open-model generator drives
- * them interleaved (rotating order, several rounds) so that machine noise hits all three alike,
- * then autocannon measures each one's closed-model max throughput. Ratios, not absolute times,
- * are the result: absolute numbers move between runs on a shared machine.
+ * `npm run bench:relay`: what does our relay cost beyond a bare node:http + undici pass-through?
+ * A zero-latency mock upstream, the bare proxy and our relay run as separate processes on
+ * loopback. Each round loads every target (direct = the upstream itself, bare, relay) first in
+ * the open model at a fixed arrival rate, then in the closed model (autocannon, max throughput);
+ * the order rotates from round to round so no target always runs first or last. Around every
+ * segment the CPU of each process is read from /proc, so CPU per request is each server's own.
+ * Raw figures per round, then medians [min - max], then the ratio lines (last).
+ *
+ * Env: BENCH_RATE (req/s, 1000), BENCH_ROUNDS (5), BENCH_SEGMENT_S (10), BENCH_THROUGHPUT_S (8),
+ * BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3), BENCH_SETTLE_MS (1000); BENCH_QUICK=1 for a smoke
+ * check (1 round, 3 s segments). Ctrl-C stops the load and the servers; a second one kills them.
  */
-import autocannon from 'autocannon';
-import { fileURLToPath } from 'node:url';
-import { runOpenModel } from '../../src/load/open-model.js';
-import { createHistogram, recordMicros, summarize, type LatencyHistogram } from '../../src/metrics/histogram.js';
-import { latencyMicros } from '../../src/metrics/record.js';
-import { startService, type RunningService } from '../../src/scenario/services.js';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderRound, type RoundFigures } from './relay-overhead/round-table.js';
+import { clockTicksPerSecond } from './relay-overhead/proc-cpu.js';
+import { closedSegment } from './relay-overhead/closed-segment.js';
+import { openSegment } from './relay-overhead/open-segment.js';
+import type { SegmentContext, SegmentFigures } from './relay-overhead/segment.js';
+import { startBenchServers, TARGETS, type BenchServers, type TargetName } from './relay-overhead/servers.js';
+import { plannedSeconds, readBenchSettings, type BenchSettings } from './relay-overhead/settings.js';
+import { renderRatios } from './relay-overhead/ratio-lines.js';
+import { renderMedians, renderWarnings } from './relay-overhead/summary.js';
 
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SEGMENT_MS = Number(process.env.BENCH_SEGMENT_MS ?? 3000);
-const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 4);
-const BARE_PROXY = fileURLToPath(new URL('./bare-proxy.ts', import.meta.url));
-const BODY = JSON.stringify({
-  model: 'gpt-4.1-mini',
-  max_tokens: 16,
-  messages: [{ role: 'user', content: 'Say hi.' }],
-});
+const settings = readBenchSettings();
+const startedAt = performance.now();
+const plannedS = plannedSeconds(settings, TARGETS.length);
+const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+const log = (line: string): void =>
+  void process.stderr.write(`[${clock((performance.now() - startedAt) / 1000)} / ~${clock(plannedS)}] ${line}\n`);
+const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
-type Name = 'direct' | 'bare proxy' | 'relay';
-
-async function main(): Promise<void> {
-  const services: RunningService[] = [];
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+async function main(): Promise<number> {
+  const stop = new AbortController();
+  let servers: BenchServers | undefined;
+  const onInterrupt = (): void => {
+    if (!stop.signal.aborted) {
+      log('interrupted: stopping the load and the servers (Ctrl-C again to kill them)');
+      stop.abort();
+      return;
+    }
+    // A second Ctrl-C: do not wait for graceful shutdowns; kill what we started, by pid.
+    for (const [name, pid] of servers?.pids ?? []) if (name !== 'generator') killQuietly(pid);
+    process.exit(130);
+  };
+  process.on('SIGINT', onInterrupt);
+  // Stops by itself even if a server hangs: half again the planned time plus a minute.
+  const watchdog = setTimeout(
+    () => {
+      log('watchdog: the run took far too long, stopping');
+      stop.abort();
+    },
+    (plannedS * 1.5 + 60) * 1000,
+  );
   try {
-    log('bench: starting mock upstream (0 ms), bare proxy and relay as separate processes');
-    const mock = await startService('mock', ['mock', '--name', 'upstream', '--latency-ms', '0', '--port', '0']);
-    services.push(mock);
-    const [bare, relay] = await Promise.all([
-      startService('bare proxy', [mock.url], { entry: BARE_PROXY }),
-      startService('relay', [
-        'relay',
-        '--config-json',
-        JSON.stringify({ targets: [{ name: 'upstream', baseUrl: `${mock.url}/v1` }] }),
-      ]),
-    ]);
-    services.push(bare, relay);
-    const targets: Record<Name, string> = { direct: mock.url, 'bare proxy': bare.url, relay: relay.url };
-    const names = Object.keys(targets) as Name[];
-
-    log('bench: warming up');
-    for (const name of names) await drive(targets[name], Math.min(RATE, 200), 1000, createHistogram());
-
-    const histograms = Object.fromEntries(names.map((n) => [n, createHistogram()])) as Record<Name, LatencyHistogram>;
-    for (let round = 0; round < ROUNDS; round++) {
-      // Rotate the order so no target always runs first (or last) in a round.
-      const order = names.map((_, i) => names[(i + round) % names.length]!);
-      for (const name of order) {
-        log(`bench: round ${round + 1}/${ROUNDS}: ${name} at ${RATE} req/s for ${SEGMENT_MS / 1000} s`);
-        const failures = await drive(targets[name], RATE, SEGMENT_MS, histograms[name]);
-        if (failures > 0) log(`bench:   ${failures} failed requests against ${name}`);
-      }
+    log(`plan: ${describe(settings)}`);
+    log('starting mock upstream (0 ms), bare proxy and relay, each in its own process');
+    servers = await startBenchServers();
+    const ctx: SegmentContext = { pids: servers.pids, ticksPerSecond: clockTicksPerSecond(), signal: stop.signal };
+    out(`# Relay overhead bench\n\n${describe(settings)}\n\n${machine(ctx.ticksPerSecond)}\n`);
+    if (settings.warmupS > 0) await warmUp(ctx, servers, settings);
+    const rounds: RoundFigures[] = [];
+    for (let round = 1; round <= settings.rounds && !stop.signal.aborted; round++) {
+      const figures = await runRound(ctx, servers, settings, round);
+      if (stop.signal.aborted) break; // a round cut short is not reported
+      rounds.push(figures);
+      out(renderRound(figures, settings.rounds));
     }
-
-    const throughput = {} as Record<Name, number>;
-    for (const name of names) {
-      log(`bench: closed-model max throughput of ${name} (${THROUGHPUT_SECONDS} s, 64 connections)`);
-      throughput[name] = await maxThroughput(targets[name]);
-    }
-    process.stdout.write(`\n${renderTable(histograms, throughput)}\n`);
+    if (rounds.length === 0) return 130;
+    out(renderMedians(rounds, settings));
+    const warnings = renderWarnings(rounds, settings);
+    if (warnings.length > 0) out(`${warnings.join('\n')}\n`);
+    out(renderRatios(rounds, settings));
+    return stop.signal.aborted ? 130 : 0;
   } finally {
-    for (const service of services.reverse()) await service.stop();
+    clearTimeout(watchdog);
+    log('stopping the servers');
+    await servers?.stop();
+    process.off('SIGINT', onInterrupt);
   }
 }
 
-async function drive(baseUrl: string, rate: number, durationMs: number, histogram: LatencyHistogram): Promise<number> {
-  let failures = 0;
-  await runOpenModel({
-    baseUrl,
-    ratePerSecond: rate,
-    durationMs,
-    timeoutMs: 5000,
-    maxInFlight: 2000,
-    model: 'gpt-4.1-mini',
-    maxTokens: 16,
-    onRecord: (record) => {
-      if (record.outcome === 'ok') recordMicros(histogram, latencyMicros(record));
-      else failures++;
-    },
-  });
-  return failures;
+async function runRound(
+  ctx: SegmentContext,
+  servers: BenchServers,
+  s: BenchSettings,
+  round: number,
+): Promise<RoundFigures> {
+  // Rotate: round 1 runs direct, bare, relay; round 2 bare, relay, direct; and so on.
+  const order = TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
+  const open = new Map<TargetName, SegmentFigures>();
+  const closed = new Map<TargetName, SegmentFigures>();
+  const step = (kind: string, i: number, target: TargetName, what: string): void =>
+    log(`round ${round}/${s.rounds} · ${kind} segment ${i + 1}/${order.length} · ${target} · ${what}`);
+  for (const [i, target] of order.entries()) {
+    step('open', i, target, `${s.rate} req/s for ${s.segmentS} s`);
+    open.set(target, await openSegment(ctx, target, servers.urls[target], s.rate, s.segmentS));
+    await settle(ctx, s);
+  }
+  for (const [i, target] of order.entries()) {
+    step('closed', i, target, `${s.connections} connections for ${s.throughputS} s`);
+    closed.set(target, await closedSegment(ctx, target, servers.urls[target], s.connections, s.throughputS));
+    await settle(ctx, s);
+  }
+  return { round, order, open, closed };
 }
 
-async function maxThroughput(baseUrl: string): Promise<number> {
-  const result = await autocannon({
-    url: `${baseUrl}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: BODY,
-    connections: 64,
-    duration: THROUGHPUT_SECONDS,
-  });
-  return result.requests.average;
+/** Unmeasured load on every target, so JIT, pools and connections are warm before round 1. */
+async function warmUp(ctx: SegmentContext, servers: BenchServers, s: BenchSettings): Promise<void> {
+  for (const target of TARGETS) {
+    if (ctx.signal.aborted) return;
+    log(`warm-up · ${target} · ${s.warmupS} s open, ${s.warmupS} s closed`);
+    await openSegment(ctx, target, servers.urls[target], s.rate, s.warmupS);
+    await settle(ctx, s);
+    await closedSegment(ctx, target, servers.urls[target], s.connections, Math.max(1, Math.round(s.warmupS)));
+    await settle(ctx, s);
+  }
 }
 
-function renderTable(histograms: Record<Name, LatencyHistogram>, throughput: Record<Name, number>): string {
-  const direct = summarize(histograms.direct);
-  const bare = summarize(histograms['bare proxy']);
-  const ms = (us: number): string => `${(us / 1000).toFixed(2)} ms`;
-  const rows = (Object.keys(histograms) as Name[]).map((name) => {
-    const s = summarize(histograms[name]);
-    const over50 = s.p50Us - direct.p50Us;
-    const over99 = s.p99Us - direct.p99Us;
-    const vsBare =
-      name === 'direct'
-        ? '—'
-        : `${ratio(over50, bare.p50Us - direct.p50Us)} / ${ratio(over99, bare.p99Us - direct.p99Us)}`;
-    return `| ${name} | ${s.count} | ${ms(s.p50Us)} | ${ms(s.p99Us)} | ${name === 'direct' ? '—' : ms(over50)} | ${name === 'direct' ? '—' : ms(over99)} | ${vsBare} | ${Math.round(throughput[name])} | ${ratio(throughput[name], throughput['bare proxy'])} |`;
-  });
-  return [
-    `Open-model ${RATE} req/s, ${ROUNDS} interleaved rounds of ${SEGMENT_MS / 1000} s per target; zero-latency mock upstream; each in its own process.`,
-    '',
-    '| Target | Requests | p50 | p99 | Overhead p50 | Overhead p99 | Overhead vs bare (p50 / p99) | Max req/s (closed) | Throughput vs bare |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    '',
-    'Overhead = latency - direct latency at the same percentile, from the interleaved runs above.',
-  ].join('\n');
+async function settle(ctx: SegmentContext, s: BenchSettings): Promise<void> {
+  await sleep(s.settleMs, undefined, { signal: ctx.signal }).catch(() => undefined);
 }
 
-function ratio(value: number, base: number): string {
-  return base > 0 ? `${(value / base).toFixed(2)}x` : 'n/a';
+/** Where and on what the figures were taken, so before/after runs can be matched. */
+function machine(ticksPerSecond: number): string {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    if (execFileSync('git', ['status', '--porcelain', 'src'], { encoding: 'utf8' }).trim())
+      commit += ' + changes in src/';
+  } catch {
+    // Not a git checkout: the commit stays unknown.
+  }
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return `${new Date().toISOString()}; commit ${commit}; node ${process.version}; ${cpus().length} CPUs, load average ${load} at start; CLK_TCK ${ticksPerSecond}`;
 }
 
-await main();
+/** SIGKILL to a server we started; one that has already exited is fine. */
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: it is gone already.
+  }
+}
+
+function describe(s: BenchSettings): string {
+  return `${s.rounds} round(s) × ${TARGETS.length} targets (rotated), open model ${s.rate} req/s × ${s.segmentS} s and closed model ${s.connections} connections × ${s.throughputS} s per target and round; warm-up ${s.warmupS} s; about ${clock(plannedS)} in all`;
+}
+
+process.exitCode = await main();
