@@ -15,7 +15,7 @@ import { runOpenModelInWorkers } from '../../src/load/worker-load.js';
 import { StreamMeter } from '../../src/load/stream-meter.js';
 import { createHistogram, recordMicros } from '../../src/metrics/histogram.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import { evaluateGate, parseGate } from '../../src/scenario/gates.js';
+import { evaluateGate, parseGate } from '../../src/scenario/gates/grammar.js';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

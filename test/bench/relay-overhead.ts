@@ -136,7 +136,8 @@ function machine(ticksPerSecond: number): string {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  return `${new Date().toISOString()}; commit ${commit}; node ${process.version}; ${cpus().length} CPUs, load average ${load} at start; CLK_TCK ${ticksPerSecond}`;
+  const relay = process.env.BENCH_RELAY_ENTRY ? `; relay from ${process.env.BENCH_RELAY_ENTRY}` : '';
+  return `${new Date().toISOString()}; commit ${commit}${relay}; node ${process.version}; ${cpus().length} CPUs, load average ${load} at start; CLK_TCK ${ticksPerSecond}`;
 }
 
 /** SIGKILL to a server we started; one that has already exited is fine. */

@@ -5,7 +5,7 @@
  * bench's IPC channel closes, so even a bench killed with SIGKILL leaves nothing behind.
  */
 import { fileURLToPath } from 'node:url';
-import { startService, type RunningService } from '../../../src/scenario/services.js';
+import { startService, type RunningService } from '../../../src/scenario/fixture/services.js';
 
 /** What a segment sends its load to: the upstream itself (reference), the bare proxy or the relay. */
 export type TargetName = 'direct' | 'bare' | 'relay';
@@ -29,6 +29,8 @@ export interface BenchServers {
 }
 
 const BARE_PROXY = fileURLToPath(new URL('../bare-proxy.ts', import.meta.url));
+/** Another checkout's `bin/relaybench.js`: measures that build of the relay (before/after a change). */
+const RELAY_ENTRY = process.env.BENCH_RELAY_ENTRY || undefined;
 
 export async function startBenchServers(): Promise<BenchServers> {
   const started: RunningService[] = [];
@@ -41,7 +43,11 @@ export async function startBenchServers(): Promise<BenchServers> {
     const config = { targets: [{ name: 'upstream', baseUrl: `${upstream.url}/v1` }] };
     const proxies = await Promise.allSettled([
       startService('bare proxy', [upstream.url], { entry: BARE_PROXY }),
-      startService('relay', ['relay', '--config-json', JSON.stringify(config)]),
+      startService(
+        'relay',
+        ['relay', '--config-json', JSON.stringify(config)],
+        RELAY_ENTRY ? { entry: RELAY_ENTRY } : {},
+      ),
     ]);
     for (const p of proxies) if (p.status === 'fulfilled') started.push(p.value);
     const [bare, relay] = proxies.map((p) => {
