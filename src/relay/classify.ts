@@ -40,17 +40,6 @@ export const VERDICTS = Object.freeze({
   unknown: verdict('unknown', false),
 } satisfies Record<Classification['kind'], Classification>);
 
-/**
- * Kinds where another target may serve but this one will not soon: a retry policy must not retry
- * them on the same target (a cooldown should cover them instead).
- */
-const SAME_TARGET_FUTILE: ReadonlySet<Classification['kind']> = new Set<Classification['kind']>(['quota', 'auth']);
-
-/** True when retrying the same target (after a backoff) may help; `retryable` covers failing over. */
-export function retrySameTarget(verdict: Classification): boolean {
-  return verdict.retryable && !SAME_TARGET_FUTILE.has(verdict.kind);
-}
-
 /** Error codes by kind, listed explicitly (Node `syscall` errors and undici `UND_ERR_*`). */
 const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind>([
   // Nothing reached the provider: always safe to send elsewhere.

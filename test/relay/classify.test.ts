@@ -1,12 +1,6 @@
 import { errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
-import {
-  classify,
-  retrySameTarget,
-  VERDICTS,
-  type Classifiable,
-  type Classification,
-} from '../../src/relay/classify.js';
+import { classify, VERDICTS, type Classifiable, type Classification } from '../../src/relay/classify.js';
 
 const withCode = (code: string, message = code): Error => Object.assign(new Error(message), { code });
 const completion = { id: 'chatcmpl-1', object: 'chat.completion', choices: [] };
@@ -301,12 +295,7 @@ describe('classify', () => {
     expect(Object.isFrozen(classify({ error: withCode('ECONNRESET') }))).toBe(true);
   });
 
-  it('tells failing over from retrying the same target', () => {
-    expect(retrySameTarget(VERDICTS.status_5xx)).toBe(true);
-    expect(retrySameTarget(VERDICTS.status_429)).toBe(true);
-    expect(retrySameTarget(VERDICTS.quota)).toBe(false);
-    expect(retrySameTarget(VERDICTS.auth)).toBe(false);
-    expect(retrySameTarget(VERDICTS.status_4xx)).toBe(false);
+  it('lets quota and auth failures fail over to another target', () => {
     expect(VERDICTS.quota.retryable && VERDICTS.auth.retryable).toBe(true);
   });
 
