@@ -6,7 +6,7 @@
  */
 import { Pool } from 'undici';
 import type { UpstreamHeaders } from '../contract.js';
-import { TtfbGuard } from './ttfb-guard.js';
+import { ttfbGuardFor } from './ttfb-guard.js';
 
 export type { UpstreamHeaders };
 
@@ -97,9 +97,7 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
     },
 
     async stream(request) {
-      const ttfb = request.ttfbTimeoutMs;
-      const guard =
-        ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
+      const guard = ttfbGuardFor(request.signal, request.ttfbTimeoutMs);
       let res: Awaited<ReturnType<Pool['request']>>;
       try {
         res = await agent.request({ ...requestOptions(request), signal: guard?.signal ?? request.signal });

@@ -33,6 +33,13 @@ export class TtfbGuard {
   private readonly onParentAbort = (): void => this.controller.abort(this.parent.reason);
 }
 
+/** A guard for a call with this TTFB timeout, or none when the timeout is unset, zero or infinite. */
+export function ttfbGuardFor(signal: AbortSignal, timeoutMs: number | undefined): TtfbGuard | undefined {
+  return timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)
+    ? new TtfbGuard(signal, timeoutMs)
+    : undefined;
+}
+
 function expire(controller: AbortController, timeoutMs: number): void {
   controller.abort(new DOMException(`no first content chunk within ${timeoutMs} ms`, 'TimeoutError'));
 }

@@ -6,7 +6,7 @@
  * Redirects are not followed and bodies over `upstreamDefaults.maxResponseBytes` fail, as there.
  * `close()` destroys the streams still open; pooled sockets belong to the global dispatcher.
  */
-import { TtfbGuard } from '../../../../src/relay/upstream/ttfb-guard.js';
+import { ttfbGuardFor, type TtfbGuard } from '../../../../src/relay/upstream/ttfb-guard.js';
 import {
   upstreamDefaults,
   type UpstreamClient,
@@ -36,9 +36,7 @@ export function createFetchUpstream(): UpstreamClient {
     },
 
     async stream(request) {
-      const ttfb = request.ttfbTimeoutMs;
-      const guard =
-        ttfb !== undefined && ttfb > 0 && Number.isFinite(ttfb) ? new TtfbGuard(request.signal, ttfb) : undefined;
+      const guard = ttfbGuardFor(request.signal, request.ttfbTimeoutMs);
       let res: Response;
       try {
         res = await post(request, guard?.signal ?? request.signal);
