@@ -1,0 +1,51 @@
+/**
+ * How a client reaches an origin that sits behind a TCP fault-plane proxy: the socket goes to the
+ * proxy's address (`connectTo`), while the URL keeps the origin's real host, so the Host header,
+ * the TLS server name (SNI) and certificate verification are all the origin's own. TLS passes
+ * through the proxy untouched; verification stays on. A CA file adds to Node's trusted roots (a
+ * stand-in's private CA) instead of replacing them.
+ *
+ * Used by our relay (a provider's `connectTo`/`caFile`) and by the harness (a direct target, a
+ * remote mock's control API), so both dial the same way.
+ */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { buildConnector } from 'undici';
+import { parseHostPort } from '../chaos/address.js';
+
+export interface DialOptions {
+  /** `host:port` to open the socket to instead of the URL's host (a fault-plane proxy). */
+  readonly connectTo?: string | undefined;
+  /** PEM file of an extra CA to trust (a stand-in's certificate issuer), added to the system roots. */
+  readonly caFile?: string | undefined;
+  /** Bounds TCP (and TLS) setup. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** `connect` for an undici Pool/Client/Agent; undefined when nothing differs from a plain dial. */
+export function connectorFor(options: DialOptions): buildConnector.connector | undefined {
+  if (options.connectTo === undefined && options.caFile === undefined) return undefined;
+  const connect = buildConnector({
+    ...(options.caFile === undefined ? {} : { ca: trustedWith(options.caFile) }),
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+  });
+  if (options.connectTo === undefined) return connect;
+  const address = parseHostPort(options.connectTo);
+  if (address === undefined || address.host === '') {
+    throw new Error(`connectTo '${options.connectTo}' is not host:port`);
+  }
+  // `host` (the origin's, port included) still names the TLS server; only the socket moves.
+  return (opts, callback) => connect({ ...opts, hostname: address.host, port: String(address.port) }, callback);
+}
+
+/** Node's trusted roots plus the CA in `file`. */
+export function trustedWith(file: string): string[] {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`ca_file '${file}': ${(error as Error).message}`, { cause: error });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`ca_file '${file}': no PEM certificate in it`);
+  return [...rootCertificates, pem];
+}
