@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'FAULT_PLANE_FAILED'
   | 'SERVICE_START_FAILED'
-  | 'RUN_INTERRUPTED';
+  | 'RUN_INTERRUPTED'
+  | 'REMOTE_NOT_ALLOWED';
 
 export class RelaybenchError extends Error {
   readonly code: ErrorCode;
@@ -58,6 +59,17 @@ export class ServiceStartError extends RelaybenchError {
   }
 }
 
+/** A run that would send traffic beyond this machine without `--allow-remote`: names each host. */
+export class RemoteNotAllowedError extends RelaybenchError {
+  constructor(readonly hosts: readonly string[]) {
+    super(
+      'REMOTE_NOT_ALLOWED',
+      `this run would reach hosts beyond this machine: ${hosts.join(', ')}; ` +
+        'pass --allow-remote (or set allow_remote: true in the scenario) to send traffic there',
+    );
+  }
+}
+
 export class RunInterruptedError extends RelaybenchError {
   constructor(readonly signal: NodeJS.Signals) {
     super('RUN_INTERRUPTED', `run interrupted by ${signal}`);
@@ -80,6 +92,7 @@ export function exitCodeFor(error: unknown): number {
     case 'SCENARIO_INVALID':
     case 'SCENARIO_NOT_FOUND':
     case 'CONFIG_INVALID':
+    case 'REMOTE_NOT_ALLOWED':
       return EXIT.invalidInput;
     case 'RUN_INTERRUPTED':
       return EXIT.interrupted;

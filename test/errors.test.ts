@@ -4,6 +4,7 @@ import {
   EXIT,
   exitCodeFor,
   FaultPlaneError,
+  RemoteNotAllowedError,
   RunInterruptedError,
   ScenarioInvalidError,
   ScenarioNotFoundError,
@@ -18,6 +19,7 @@ describe('exitCodeFor', () => {
     [new FaultPlaneError('x'), 'FAULT_PLANE_FAILED', EXIT.harnessError],
     [new ServiceStartError('x'), 'SERVICE_START_FAILED', EXIT.harnessError],
     [new RunInterruptedError('SIGINT'), 'RUN_INTERRUPTED', EXIT.interrupted],
+    [new RemoteNotAllowedError(['api.openai.com']), 'REMOTE_NOT_ALLOWED', EXIT.invalidInput],
   ])('%s -> code %s, exit %i', (error, code, exit) => {
     expect(error.code).toBe(code);
     expect(error.name).toBe(error.constructor.name);

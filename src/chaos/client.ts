@@ -4,6 +4,7 @@
  */
 import { Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { FaultPlaneError } from '../errors.js';
+import { formatHostPort } from './address.js';
 
 /** A fault as the harness asks for it. `down` disables the proxy; other types are toxics. */
 export interface FaultRequest {
@@ -40,11 +41,13 @@ export class FaultPlaneClient {
     return this.call('read the version', () => this.api.getVersion());
   }
 
-  /** Creates a proxy on an ephemeral port in front of `upstream` (host:port) and returns where it listens. */
-  async createProxy(name: string, upstream: string, listenHost = '127.0.0.1'): Promise<ProxyInfo> {
-    const proxy = await this.call(`create proxy '${name}'`, () =>
-      this.api.createProxy({ name, upstream, listen: `${listenHost}:0` }),
-    );
+  /**
+   * Creates a proxy in front of `upstream` (host:port) on `listenHost:listenPort` (0: an ephemeral
+   * port) and returns where it listens.
+   */
+  async createProxy(name: string, upstream: string, listenHost = '127.0.0.1', listenPort = 0): Promise<ProxyInfo> {
+    const listen = formatHostPort(listenHost, listenPort);
+    const proxy = await this.call(`create proxy '${name}'`, () => this.api.createProxy({ name, upstream, listen }));
     return { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled, toxics: 0 };
   }
 

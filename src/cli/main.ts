@@ -53,6 +53,16 @@ async function main(argv: string[]): Promise<number | undefined> {
             describe:
               "price books to price the traffic in, side by side: names in fixtures/prices/ or files (default: the scenario's report.price_books, else list-2026 relay-2026)",
           })
+          .option('fault-plane', {
+            type: 'string',
+            describe:
+              'URL of a Toxiproxy-compatible fault plane to use (default: TOXIPROXY_URL, else the embedded one)',
+          })
+          .option('allow-remote', {
+            type: 'boolean',
+            describe:
+              'allow traffic to hosts beyond this machine (real APIs, a remote fault plane or relay); without it such a run exits 104 naming them',
+          })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
           .example(
             '$0 run scenarios/gates/*.yaml --junit reports/junit.xml',
@@ -80,6 +90,8 @@ async function main(argv: string[]): Promise<number | undefined> {
           baseline: args.baseline,
           baselineTolerance: args.baselineTolerance,
           prices: args.prices as string[] | undefined,
+          faultPlane: args.faultPlane,
+          allowRemote: args.allowRemote,
         });
       },
     )

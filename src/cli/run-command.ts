@@ -14,6 +14,8 @@ import { loadScenario } from '../scenario/schema/loader.js';
 import { validatePlanOptions } from '../scenario/plan/plan-options.js';
 import type { Baseline } from '../scenario/run/measure.js';
 import type { RunResult } from '../scenario/result/result.js';
+import { checkReach } from '../scenario/run/reach.js';
+import { checkEnv } from '../scenario/run/required-env.js';
 import { runScenario } from '../scenario/run/run-scenario.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import { loadPriceBooksFlag } from './price-book-file.js';
@@ -39,10 +41,16 @@ export interface RunCommandOptions {
   baselineTolerance?: string;
   /** Price books for cost, side by side (default: the scenario's `report.price_books`, else list-2026 and relay-2026). */
   prices?: string[];
+  /** A Toxiproxy-compatible fault plane to use (default: TOXIPROXY_URL, else the embedded one). */
+  faultPlane?: string;
+  /** Allow traffic to hosts beyond this machine. */
+  allowRemote?: boolean;
 }
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
 interface RunExtras {
+  faultPlaneUrl: string | undefined;
+  allowRemote: boolean;
   baseline?: Baseline;
   /** --prices books; each scenario's own books or the defaults otherwise. */
   prices?: PriceBook[];
@@ -56,13 +64,22 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     options.baselineTolerance === undefined
       ? REGRESSION_DEFAULTS.latencyTolerance
       : parseTolerance(options.baselineTolerance);
-  const extras: RunExtras = { prices: loadPriceBooksFlag(options.prices) };
+  const extras: RunExtras = {
+    prices: loadPriceBooksFlag(options.prices),
+    faultPlaneUrl: options.faultPlane ?? (process.env.TOXIPROXY_URL || undefined),
+    allowRemote: options.allowRemote === true,
+  };
   if (options.baseline !== undefined) {
     const baseline = await readResultFile(options.baseline, 'baseline result.json');
     extras.baseline = { aggregates: baseline.aggregates, tolerance };
   }
   const scenarios: Scenario[] = [];
   for (const file of options.scenarios) scenarios.push(await loadScenario(file, plan));
+  // Every file is checked before the first starts: a refusal must not come after a finished run.
+  for (const scenario of scenarios) {
+    checkEnv(scenario);
+    checkReach(scenario, extras);
+  }
 
   const controller = new AbortController();
   let signals = 0;
@@ -123,7 +140,6 @@ async function runOne(
     signal,
     onEvent: printer,
     onRecord: (record) => printer.observe(record),
-    faultPlaneUrl: process.env.TOXIPROXY_URL || undefined,
     runDir: dir,
   });
   const { markdown, files } = await writeReportFiles(dir, result);

@@ -28,6 +28,8 @@ export interface ClosedModelOptions {
   model?: string;
   maxTokens?: number;
   seed?: number;
+  /** A gateway's response header naming the serving provider (lower case). */
+  providerHeader?: string | undefined;
   signal?: AbortSignal;
   onStart?(startedAt: number): void;
   onRecord(record: RequestRecord): void;
@@ -107,7 +109,7 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
       pending = undefined;
       if (!p || !last) return;
       pendings.delete(p);
-      emit(recordFor(p, last.status, last.body, last.headers, now()));
+      emit(recordFor(p, last.status, last.body, last.headers, now(), options.providerHeader));
       last = undefined;
     });
   };
@@ -159,6 +161,7 @@ function recordFor(
   body: string,
   headers: Record<string, unknown>,
   endMs: number,
+  providerHeader: string | undefined,
 ): RequestRecord {
   const header = (name: string): string | undefined => {
     for (const [key, value] of Object.entries(headers)) {
@@ -175,7 +178,10 @@ function recordFor(
     outcome: 'failed',
     status,
     ...planFields(p.plan),
-    provider: header('x-relay-provider') ?? header('x-mock-provider'),
+    provider:
+      header('x-relay-provider') ??
+      (providerHeader === undefined ? undefined : header(providerHeader)) ??
+      header('x-mock-provider'),
     attempts: attempts === undefined ? undefined : Number(attempts),
   };
   if (status < 200 || status >= 300) return { ...base, failure: `status_${status}` };

@@ -56,6 +56,8 @@ async function warmUp(): Promise<void> {
     await runOpenModel({
       ...options,
       baseUrl: `http://127.0.0.1:${local}`,
+      chatPath: undefined,
+      dial: undefined,
       schedule: { kind: 'constant', rate: WARM_RATE, durationMs: WARM_MS },
       maxInFlight: 200,
       timeoutMs: 5000,

@@ -8,16 +8,23 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import type { RequestRecord } from '../metrics/record.js';
+import { connectorFor, type DialOptions } from '../net/dial.js';
 import type { ArrivalSchedule } from './arrivals.js';
 import { LoadOptionError } from './load-errors.js';
 import { createRequestMix, type RequestMix, type RequestMixSpec } from './request-mix.js';
 import { createSchedule, type ScheduleSpec } from './schedule.js';
 import { LagMonitor, type LagReport } from './schedule-lag.js';
-import { INTERRUPTED, planFields, sendRequest, type SendContext } from './send-request.js';
+import { CHAT_PATH, INTERRUPTED, planFields, sendRequest, type SendContext } from './send-request.js';
 
 export interface OpenModelOptions {
   /** Base URL of the target, e.g. http://127.0.0.1:4000 */
   baseUrl: string;
+  /** Path requests are posted to; default `/v1/chat/completions`. */
+  chatPath?: string | undefined;
+  /** How to dial `baseUrl` when it sits behind a fault-plane proxy (its host stays the TLS name). */
+  dial?: DialOptions | undefined;
+  /** A response header naming the serving provider (besides x-relay-provider and x-mock-provider). */
+  providerHeader?: string | undefined;
   /** The arrival schedule; a spec, or any ascending iterable of intended times (ms since start). */
   schedule?: ScheduleSpec | ArrivalSchedule;
   /** Shorthand for `schedule: { kind: 'constant', rate, durationMs }` when `schedule` is absent. */
@@ -74,14 +81,27 @@ const POLL_WITHIN_MS = 2;
 export async function runOpenModel(options: OpenModelOptions): Promise<OpenModelRun> {
   const schedule = resolveSchedule(options);
   const nextPlan = resolveMix(options);
-  const pool = new Pool(options.baseUrl, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
+  const connect = options.dial === undefined ? undefined : connectorFor(options.dial);
+  const pool = new Pool(options.baseUrl, {
+    connections: options.maxInFlight,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    ...(connect === undefined ? {} : { connect }),
+  });
   const inFlight = new Set<Promise<void>>();
   const lag = new LagMonitor(options.lagThresholdMs);
   // performance.timeOrigin is epoch ms, so an epoch origin maps onto this thread's clock exactly.
   const startedAt =
     options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
   const { index, count } = options.partition ?? { index: 0, count: 1 };
-  const ctx: SendContext = { pool, startedAt, timeoutMs: options.timeoutMs, controllers: new Set() };
+  const ctx: SendContext = {
+    pool,
+    startedAt,
+    timeoutMs: options.timeoutMs,
+    controllers: new Set(),
+    chatPath: options.chatPath ?? CHAT_PATH,
+    providerHeader: options.providerHeader,
+  };
   options.onStart?.(startedAt);
   let scheduled = 0;
   let seq = 0;

@@ -18,6 +18,10 @@ export interface SendContext {
   readonly timeoutMs: number;
   /** Controllers of requests in flight, aborted with INTERRUPTED after the interrupt grace. */
   readonly controllers: Set<AbortController>;
+  /** Where chat requests go (a provider's own path prefix when called directly). */
+  readonly chatPath: string;
+  /** A gateway's response header naming the serving provider, lower case. */
+  readonly providerHeader?: string | undefined;
 }
 
 export const CHAT_PATH = '/v1/chat/completions';
@@ -52,15 +56,18 @@ export async function sendRequest(
   const now = (): number => performance.now() - ctx.startedAt;
   try {
     const response = await ctx.pool.request({
-      path: CHAT_PATH,
+      path: ctx.chatPath,
       method: 'POST',
       headers: requestHeaders(plan, id),
       body: requestBody(plan, id),
       signal: controller.signal,
     });
-    // Our relay names the target it used; any other target may pass the mock's own name through.
+    // Our relay names the target it used; another gateway may name it in a configured header or
+    // pass the mock's own name through.
     const provider =
-      headerValue(response.headers['x-relay-provider']) ?? headerValue(response.headers['x-mock-provider']);
+      headerValue(response.headers['x-relay-provider']) ??
+      (ctx.providerHeader === undefined ? undefined : headerValue(response.headers[ctx.providerHeader])) ??
+      headerValue(response.headers['x-mock-provider']);
     const attemptsText = headerValue(response.headers['x-relay-attempts']);
     served = {
       ...base,

@@ -7,7 +7,7 @@ import { priceUsage, servingModel, usageOf, type CostSummary, type PriceBook, ty
 import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
-import type { FailureKind, RequestRecord } from './record.js';
+import { UNATTRIBUTED, type FailureKind, type RequestRecord } from './record.js';
 import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
 import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
@@ -193,7 +193,7 @@ function count(tally: Tally, record: RequestRecord): void {
   tally.requests++;
   tally[record.outcome]++;
   if (record.outcome === 'ok') {
-    const provider = record.provider ?? 'unknown';
+    const provider = record.provider ?? UNATTRIBUTED;
     tally.servedBy[provider] = (tally.servedBy[provider] ?? 0) + 1;
   }
 }

@@ -75,3 +75,9 @@ export function serviceMicros(record: RequestRecord): number {
 export function ttftMicros(record: RequestRecord): number | undefined {
   return record.firstTokenMs === undefined ? undefined : (record.firstTokenMs - record.intendedMs) * 1000;
 }
+
+/**
+ * The name a served request is counted under when nothing said which provider served it (no
+ * relay header, no mock log entry): counted as such, never guessed.
+ */
+export const UNATTRIBUTED = 'unattributed';

@@ -2,7 +2,7 @@
  * The per-slice timeline: what happened in each time slice (by intended start), so failures can
  * be placed against fault windows and the serving provider can be followed through a drill.
  */
-import { latencyMicros, type FailureKind, type RequestRecord } from './record.js';
+import { latencyMicros, UNATTRIBUTED, type FailureKind, type RequestRecord } from './record.js';
 
 export interface Slice {
   /** Slice start, ms since load start. */
@@ -40,7 +40,7 @@ export function buildSlices(records: readonly RequestRecord[], sliceMs: number, 
     slice.offered++;
     if (record.outcome === 'ok') {
       slice.ok++;
-      const provider = record.provider ?? 'unknown';
+      const provider = record.provider ?? UNATTRIBUTED;
       slice.servedBy[provider] = (slice.servedBy[provider] ?? 0) + 1;
     } else if (record.outcome === 'dropped') {
       slice.dropped++;

@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { FaultPlaneError } from '../errors.js';
+import { dispatcherTrusting } from '../net/trust.js';
 import type { FaultEffect } from './fault-spec.js';
 
 /** A fault as the control API takes it: the effect and the share of requests it hits. */
@@ -14,13 +15,17 @@ export type MockFaultRequest = FaultEffect & { rate: number };
 export interface MockControlClientOptions {
   /** Deadline per call. */
   timeoutMs?: number;
+  /** The extra CA to trust for a mock served over TLS by a stand-in certificate. */
+  caFileOf?: (baseUrl: string) => string | undefined;
 }
 
 export class MockControlClient {
   private readonly timeoutMs: number;
+  private readonly caFileOf: (baseUrl: string) => string | undefined;
 
   constructor(options: MockControlClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.caFileOf = options.caFileOf ?? (() => undefined);
   }
 
   /**
@@ -68,8 +73,10 @@ export class MockControlClient {
     body?: string,
   ): Promise<{ status: number; json: unknown }> {
     try {
+      const dispatcher = dispatcherTrusting(this.caFileOf(baseUrl));
       const response = await request(new URL(path, baseUrl), {
         method,
+        ...(dispatcher === undefined ? {} : { dispatcher }),
         ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

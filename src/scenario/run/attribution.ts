@@ -10,7 +10,9 @@ import type { RunFixture } from '../fixture/fixture.js';
 /** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
 export async function mockLogPositions(fixture: RunFixture): Promise<Map<string, number>> {
   const positions = await Promise.all(
-    [...fixture.mockUrl].map(async ([provider, url]) => [provider, await mockLogPosition(url)] as const),
+    [...fixture.mockUrl].map(
+      async ([provider, url]) => [provider, await mockLogPosition(url, caFileOf(fixture, provider))] as const,
+    ),
   );
   return new Map(positions);
 }
@@ -24,13 +26,26 @@ export async function attributeFromMockLogs(
   const logs = new Map(
     await Promise.all(
       [...fixture.mockUrl].map(
-        async ([provider, url]) => [provider, await readMockLog(url, logFrom.get(provider) ?? 0)] as const,
+        async ([provider, url]) =>
+          [provider, await readMockLog(url, logFrom.get(provider) ?? 0, caFileOf(fixture, provider))] as const,
       ),
     ),
   );
   const attributed = attributeRecords(records, servedBySeq(logs));
   const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
   return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+}
+
+/**
+ * A direct target calls one provider and nothing else, so what it answered came from that
+ * provider: known by construction, not guessed (a real API has no log to read).
+ */
+export function attributeDirect(records: readonly RequestRecord[], provider: string): RequestRecord[] {
+  return records.map((r) => (r.outcome === 'ok' && r.provider === undefined ? { ...r, provider } : r));
+}
+
+function caFileOf(fixture: RunFixture, provider: string): string | undefined {
+  return fixture.scenario.providers.find((p) => p.name === provider)?.ca_file;
 }
 
 /**

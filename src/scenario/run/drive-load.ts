@@ -8,10 +8,17 @@ import { runClosedModel } from '../../load/closed-model.js';
 import { runOpenModelInWorkers } from '../../load/worker-load.js';
 import { runOpenModel } from '../../load/open-model.js';
 import type { RequestRecord } from '../../metrics/record.js';
+import type { DialOptions } from '../../net/dial.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 
 export interface DriveOptions {
   baseUrl: string;
+  /** Path of chat completions under `baseUrl` (default `/v1/chat/completions`). */
+  chatPath?: string | undefined;
+  /** Dialling through a fault-plane proxy (a provider called directly at its own URL). */
+  dial?: DialOptions | undefined;
+  /** A gateway's response header naming the serving provider. */
+  providerHeader?: string | undefined;
   load: LoadSpec;
   seed: number;
   signal?: AbortSignal | undefined;
@@ -39,9 +46,12 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     onRecord: options.onRecord,
   };
   if (load.mode === 'closed') {
+    if (options.chatPath !== undefined || options.dial !== undefined)
+      throw new Error('the closed model cannot call a provider at its own URL through its proxy; use the open model');
     const run = await runClosedModel({
       ...common,
       connections: load.connections,
+      providerHeader: options.providerHeader,
       durationMs: load.duration,
       timeoutMs: load.timeout,
       ...(options.onStart ? { onStart: options.onStart } : {}),
@@ -50,6 +60,9 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
   }
   const open = {
     ...common,
+    chatPath: options.chatPath,
+    dial: options.dial,
+    providerHeader: options.providerHeader,
     schedule: load.schedule!,
     timeoutMs: load.timeout,
     maxInFlight: load.max_in_flight,

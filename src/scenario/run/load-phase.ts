@@ -56,7 +56,7 @@ export async function runLoadPhase(
   const progress = clock.setInterval(tick, options.progressIntervalMs ?? 1000);
   try {
     const run = await driveLoad({
-      baseUrl: fixture.targetUrl,
+      ...fixture.targetReach,
       load,
       seed: fixture.scenario.seed,
       signal: stop.signal,

@@ -5,7 +5,9 @@
  * every mock's `GET /_mock/log` and fills in, for records the target did not attribute itself
  * (no `x-relay-provider`), the serving provider and the number of upstream attempts.
  */
+import { request } from 'undici';
 import type { RequestRecord } from '../../metrics/record.js';
+import { dispatcherTrusting } from '../../net/trust.js';
 
 interface LogEntry {
   seq: number;
@@ -21,13 +23,13 @@ const HARNESS_ID = /^rb-(\d+)$/;
 const TIMEOUT_MS = 5000;
 
 /** The mock's request counter now: entries after it belong to what follows (the recorded load, not the warmup). */
-export async function mockLogPosition(mockUrl: string): Promise<number> {
-  const stats = (await getJson(`${mockUrl}/_mock/stats`)) as { requests?: unknown };
+export async function mockLogPosition(mockUrl: string, caFile?: string): Promise<number> {
+  const stats = (await getJson(`${mockUrl}/_mock/stats`, caFile)) as { requests?: unknown };
   return typeof stats.requests === 'number' ? stats.requests : 0;
 }
 
-export async function readMockLog(mockUrl: string, since: number): Promise<LogEntry[]> {
-  const body = (await getJson(`${mockUrl}/_mock/log?since=${since}`)) as { entries?: LogEntry[] };
+export async function readMockLog(mockUrl: string, since: number, caFile?: string): Promise<LogEntry[]> {
+  const body = (await getJson(`${mockUrl}/_mock/log?since=${since}`, caFile)) as { entries?: LogEntry[] };
   return body.entries ?? [];
 }
 
@@ -82,8 +84,16 @@ export function attributeRecords(
   });
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
-  return response.json();
+/** A mock served over TLS by a stand-in certificate is trusted through its scenario's `ca_file`. */
+async function getJson(url: string, caFile: string | undefined): Promise<unknown> {
+  const dispatcher = dispatcherTrusting(caFile);
+  const response = await request(url, {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    ...(dispatcher === undefined ? {} : { dispatcher }),
+  });
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    await response.body.dump();
+    throw new Error(`GET ${url}: HTTP ${response.statusCode}`);
+  }
+  return response.body.json();
 }

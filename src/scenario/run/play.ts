@@ -12,7 +12,8 @@ import type { RequestRecord } from '../../metrics/record.js';
 import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
 import { warmUp } from './drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
-import { attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
+import { attributeDirect, attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
+import { calledProviders } from '../fixture/start-target.js';
 import type { RunEvent } from './events.js';
 import { RunFixture } from '../fixture/fixture.js';
 import { loadPhaseMessage, runLoadPhase } from './load-phase.js';
@@ -108,7 +109,7 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
   fixture.timeline();
   if (load.warmup > 0) {
     emit({ kind: 'phase', message: `warmup: ${load.warmup / 1000}s (not recorded)` });
-    await warmUp({ baseUrl: fixture.targetUrl, load, seed: scenario.seed, signal: options.signal });
+    await warmUp({ ...fixture.targetReach, load, seed: scenario.seed, signal: options.signal });
     fixture.checkInterrupt();
   }
   const logFrom = await mockLogPositions(fixture);
@@ -117,8 +118,9 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
   const relayEvents = await readRelayEvents(fixture.targetUrl, performance.timeOrigin + loaded.loadStart);
   emit({ kind: 'phase', message: "attributing requests from the mock providers' logs" });
   const attributed = await attributeFromMockLogs(fixture, loaded.records, logFrom);
+  const direct = scenario.target.kind === 'direct' ? calledProviders(scenario)[0] : undefined;
   return {
-    records: attributed.records,
+    records: direct === undefined ? attributed.records : attributeDirect(attributed.records, direct),
     scheduled: loaded.scheduled,
     mode: loaded.mode,
     attributedFromLogs: attributed.attributedFromLogs,

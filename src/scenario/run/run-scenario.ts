@@ -9,15 +9,27 @@ import { join } from 'node:path';
 import type { Scenario } from '../schema/scenario.js';
 import { combineVariants } from '../result/combine-variants.js';
 import { measureScenario, type MeasureOptions } from './measure.js';
+import { checkReach } from './reach.js';
+import { checkEnv } from './required-env.js';
 import type { RunResult, VariantRun } from '../result/result.js';
 
 export interface RunScenarioOptions extends MeasureOptions {
   /** Where the run's files go; a variants run makes a folder per variant in it. */
   runDir?: string | undefined;
+  /** Traffic to hosts beyond this machine is allowed (`--allow-remote`); else such a run is refused. */
+  allowRemote?: boolean | undefined;
 }
 
+/**
+ * @throws RemoteNotAllowedError (exit 104) before anything starts when the run would reach a
+ * remote host without permission; ScenarioInvalidError when a variable it needs is not set.
+ */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
   const emit = options.onEvent ?? (() => {});
+  checkEnv(scenario);
+  const remote = checkReach(scenario, options);
+  if (remote.length > 0)
+    emit({ kind: 'phase', message: `sending traffic beyond this machine to: ${remote.join(', ')}` });
   if (scenario.variants.length === 0) {
     emit({ kind: 'configuration', offeredPerSecond: offered(scenario) });
     return measureScenario(scenario, options);

@@ -15,6 +15,7 @@ import { promptChoices, type PromptInput } from '../../load/prompt-set.js';
 import { createRequestMix } from '../../load/request-mix.js';
 import { prepareSchedule } from '../../load/schedule.js';
 import type { PriceBook } from '../../metrics/cost.js';
+import { trustedWith } from '../../net/dial.js';
 import { parseRelayConfig } from '../../relay/config.js';
 import type { IssuePath } from '../../yaml-errors.js';
 import { deepMerge } from './deep-merge.js';
@@ -130,6 +131,8 @@ function buildScenario(
   const before = problems.length;
   resolvePrompts(scenario, layers, at);
   resolvePriceBooks(scenario, layers, at);
+  resolveCaFiles(scenario, layers, at);
+  checkDirectReach(scenario, at);
   checkLoad(scenario, at);
   checkExternal(scenario, layers, at);
   if (problems.length === before && scenario.target.kind === 'builtin') checkRelayConfig(scenario, at);
@@ -195,6 +198,36 @@ function resolvePriceBooks(
   const duplicate = duplicateBookName(books);
   if (duplicate !== undefined) return void at(['report', 'price_books'], duplicate);
   if (books.length === refs.length) scenario.priceBooks = books;
+}
+
+/** A provider's `ca_file`, relative to the file that wrote it, must hold a PEM certificate. */
+function resolveCaFiles(
+  scenario: Scenario,
+  layers: readonly Layer[],
+  at: (path: IssuePath, message: string) => void,
+): void {
+  scenario.providers = scenario.providers.map((provider, index) => {
+    if (provider.ca_file === undefined) return provider;
+    const path = ['providers', index, 'ca_file'];
+    const file = resolve(baseDirOf(layers, path), provider.ca_file);
+    try {
+      trustedWith(file);
+    } catch (error) {
+      at(path, (error as Error).message);
+    }
+    return { ...provider, ca_file: file };
+  });
+}
+
+/** The closed model (autocannon) dials a URL's own host: it cannot call a provider at its URL through a proxy. */
+function checkDirectReach(scenario: Scenario, at: (path: IssuePath, message: string) => void): void {
+  if (scenario.target.kind !== 'direct' || scenario.load.mode !== 'closed') return;
+  const first = scenario.providers.find((p) => p.name === scenario.target.chain[0]);
+  if (first?.url === undefined) return;
+  at(
+    ['load', 'mode'],
+    `a direct target on '${first.name}' (at ${first.url}) is dialled through its proxy, which only the open model can do; use mode: open`,
+  );
 }
 
 /** The load generator validates its own options too; ask it now rather than mid-run. */
@@ -268,6 +301,7 @@ function checkRelayConfig(scenario: Scenario, at: (path: IssuePath, message: str
   } catch (error) {
     if (!(error instanceof ConfigInvalidError)) throw error;
     const detail = error.message.replace(/^invalid relay config\n?/, '').replace(/\n/g, '; ');
-    at(['target', 'policies'], `the relay rejects these policies: ${detail}`);
+    if (/field 'policies/.test(detail)) at(['target', 'policies'], `the relay rejects these policies: ${detail}`);
+    else at(['providers'], `the relay rejects the config this scenario makes for it: ${detail}`);
   }
 }

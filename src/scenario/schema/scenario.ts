@@ -8,9 +8,11 @@
 import { z } from 'zod';
 import type { PriceBook } from '../../metrics/cost.js';
 import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
+import { FAULT_KINDS } from './fault-kinds.js';
 import { faultSchema } from './fault-schema.js';
 import { parseGateTable, type Gate } from '../gates/grammar.js';
 import { loadSchema } from './load-schema.js';
+import { faultPlaneSchema } from './fault-plane-schema.js';
 import { providerSchema } from './provider-schema.js';
 import { reportSchema } from './report-schema.js';
 import { name } from './units.js';
@@ -34,8 +36,12 @@ export const scenarioSchema = z
     description: z.string().default(''),
     /** Seeds every random draw (arrivals, mix, toxicity, jitter, mock latency), so a run can be reproduced. */
     seed: z.number().int().nonnegative().default(1),
-    /** Mock providers, each in its own process behind its own fault-plane proxy. */
+    /** Providers (started mocks, running mocks, real APIs), each behind its own fault-plane proxy. */
     providers: z.array(providerSchema).min(1),
+    /** Where the proxies listen and how clients reach them (a fault plane on another host). */
+    fault_plane: faultPlaneSchema.prefault({}),
+    /** Allow traffic to hosts beyond this machine (else such a run is refused, naming the hosts). */
+    allow_remote: z.boolean().default(false),
     /** What the load calls: `builtin` (default), `direct` or `external`. */
     target: targetSchema.prefault({}),
     /** Arrivals, duration, warmup, mode and the request mix. */
@@ -68,8 +74,17 @@ export const scenarioSchema = z
         });
       }
     }
+    const byName = new Map(scenario.providers.map((p) => [p.name, p]));
     scenario.faults.forEach((f, index) => {
       f.providers.forEach((p, i) => {
+        const provider = byName.get(p);
+        if (provider?.kind === 'upstream' && FAULT_KINDS[f.kind].plane === 'mock') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['faults', index, 'type'],
+            message: `'${f.type}' is an HTTP-level fault (injected by a mock's control API), but '${p}' is an upstream provider (a real API at ${provider.url}): only TCP-level faults apply to it (latency, down, reset, blackhole, bandwidth, slicer, ...)`,
+          });
+        }
         if (known.has(p)) return;
         // A one-element `providers: [x]` is reported as `provider` (the spec no longer tells them apart).
         const path = f.providers.length > 1 ? ['faults', index, 'providers', i] : ['faults', index, 'provider'];

@@ -30,7 +30,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.freeze({
   builtin: ['attempt_timeout', 'policies'],
   direct: [],
-  external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers'],
+  external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers', 'provider_header'],
 });
 
 const chainMember = z.strictObject({
@@ -81,6 +81,15 @@ export const targetSchema = z
      * starts), for a gateway that takes its routing per request (Portkey's `x-portkey-config`).
      */
     headers: z.record(z.string(), z.string()).optional(),
+    /**
+     * external: a response header in which the gateway names the provider that served the request,
+     * for attribution where no mock's log can tell (real APIs). Our relay's `x-relay-provider` is always read.
+     */
+    provider_header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'expected a header name')
+      .transform((h) => h.toLowerCase())
+      .optional(),
   })
   .superRefine((t, ctx) => {
     for (const kind of TARGET_KINDS) {

@@ -10,6 +10,8 @@
  *   `url` (`http://host:port` of the provider's fault-plane proxy), `base_url` (with the dialect's
  *   version prefix: `/v1`, or `/v1beta` for gemini), `host`, `port`, `address` (`host:port`),
  *   `model`, `dialect`, `name`
+ * - `{{env.NAME}}`: the environment variable NAME (a hosted gateway's URL or key: never written to
+ *   results); an unset variable is an error when the run starts
  *
  * Unknown placeholders are errors at load time, never silently left in.
  */
@@ -31,7 +33,11 @@ export interface TemplateContext {
   chain: readonly string[];
   /** The fault-plane proxy in front of each provider. */
   addressOf(provider: string): ProviderAddress;
+  /** An environment variable's value. */
+  env(name: string): string | undefined;
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const VERSION_PREFIX: Readonly<Record<ProviderSpec['dialect'], string>> = Object.freeze({
   openai: '/v1',
@@ -49,6 +55,7 @@ export function placeholderValue(key: string, ctx: TemplateContext): string | un
     if (key === 'model') return ctx.model;
     return undefined;
   }
+  if (parts.length === 2 && parts[0] === 'env' && ENV_NAME.test(parts[1]!)) return ctx.env(parts[1]!);
   if (parts.length !== 3) return undefined;
   const [group, which, attr] = parts as [string, string, string];
   const providerName =
@@ -87,6 +94,8 @@ export function unknownPlaceholders(text: string, ctx: TemplateContext): string[
 export function fillTemplate(text: string, ctx: TemplateContext): string {
   return text.replace(PLACEHOLDER, (_match, key: string) => {
     const value = placeholderValue(key, ctx);
+    if (value === undefined && key.startsWith('env.'))
+      throw new Error(`environment variable ${key.slice(4)} is not set (the scenario uses {{${key}}})`);
     if (value === undefined) throw new Error(`unknown template placeholder {{${key}}}`);
     return value;
   });
@@ -107,5 +116,7 @@ export function checkContext(
     providers,
     chain,
     addressOf: () => ({ host: '127.0.0.1', port: 1 }),
+    // Variables are read when the run starts: a scenario validates without them.
+    env: () => 'set-at-run-time',
   };
 }
