@@ -9,8 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FaultPlaneClient } from '../../../src/chaos/client.js';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../../src/chaos/server.js';
 import { startMockProvider, type RunningMockProvider } from '../../../src/mock/provider.js';
+import { HealthChecker } from '../../../src/relay/policies/health-check.js';
+import { prepareTargets } from '../../../src/relay/target.js';
+import { dialedHealthFetch } from '../../../src/relay/upstream/dialed-health-fetch.js';
+import { until } from '../../support/until.js';
 import { makeTestTls, type TestTls } from '../../support/tls.js';
-import { chatBody, closeAll, startTestRelay, streamedText } from './support.js';
+import { chatBody, closeAll, onCleanup, sleep, startTestRelay, streamedText } from './support.js';
 
 afterEach(closeAll);
 
@@ -122,5 +126,55 @@ describe('an HTTPS provider behind the fault plane', () => {
     const reply = await relay.chat(chatBody('gpt'));
     expect(reply.status).toBe(503);
     expect(reply.json()['error'].message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+});
+
+describe('health checks of an HTTPS provider behind the fault plane', () => {
+  /** One check of the stand-in through `dial`-ing the way `spec` says: `provider:healthy:detail`. */
+  async function checkOnce(spec: { connectTo?: string; caFile?: string }): Promise<string[]> {
+    const [target] = prepareTargets([
+      { provider: 'secure', baseUrl: `https://localhost:${portOf(secure)}/v1`, ...spec },
+    ]);
+    const fetcher = dialedHealthFetch(target!.dial!, 2_000);
+    onCleanup(() => fetcher.close());
+    const results: string[] = [];
+    const checker = new HealthChecker(
+      [target!],
+      (p, ok, d) => results.push(`${p}:${ok}:${d}`),
+      undefined,
+      fetcher.fetch,
+    );
+    await checker.checkAll();
+    return results;
+  }
+
+  it('dials the proxy and verifies the certificate, as requests do', async () => {
+    expect(await checkOnce({ connectTo: proxyListen, caFile: tls.caFile })).toEqual(['secure:true:HTTP 200']);
+    expect(await checkOnce({ connectTo: proxyListen })).toEqual(['secure:false:UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+    const down = await faults.apply(PROXY, { type: 'down', stream: 'downstream', toxicity: 1, attributes: {} });
+    try {
+      expect(await checkOnce({ connectTo: proxyListen, caFile: tls.caFile })).toEqual(['secure:false:ECONNREFUSED']);
+    } finally {
+      await faults.remove(down);
+    }
+  });
+
+  it('keeps the relay ready while checks pass through the proxy, and opens the breaker when it goes down', async () => {
+    const config = relayConfig({ ...behindProxy(), healthCheck: { intervalMs: 100, timeoutMs: 100 } }, false);
+    const relay = await startTestRelay({
+      ...config,
+      policies: { breaker: { consecutiveFailures: 1, openMs: 60_000 }, retry: { maxAttempts: 1 } },
+    });
+    // A first request puts the breaker in place (the engine creates it lazily); then several checks
+    // run, and one failing (e.g. a check that did not trust the CA) would open it.
+    expect((await relay.chat(chatBody('gpt'))).status).toBe(200);
+    await sleep(400);
+    expect((await relay.get('/ready')).status).toBe(200);
+    const down = await faults.apply(PROXY, { type: 'down', stream: 'downstream', toxicity: 1, attributes: {} });
+    try {
+      await until(async () => (await relay.get('/ready')).status === 503, 5_000, 'the breaker to open');
+    } finally {
+      await faults.remove(down);
+    }
   });
 });
