@@ -118,6 +118,19 @@ describe('an HTTPS provider behind the fault plane', () => {
     expect(reply.json()['error'].message).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
+  it('fails over to the next provider when the certificate is not trusted (nothing was sent)', async () => {
+    const { caFile: _omitted, ...withoutCa } = behindProxy();
+    const relay = await startTestRelay(relayConfig(withoutCa));
+    const before = secure.served();
+    const reply = await relay.chat(chatBody('gpt'));
+    expect(reply.status).toBe(200);
+    expect(reply.header('x-relay-provider')).toBe('backup');
+    expect(secure.served()).toBe(before);
+    expect((await relay.get('/metrics')).text).toMatch(
+      /relay_attempts_total\{target="secure\/gpt-4\.1-mini",outcome="connect"\} 1/,
+    );
+  });
+
   it.each([
     ['an IP the certificate does not name', (port: number) => `https://127.0.0.2:${port}/v1`],
     ['a host name the certificate does not name', (port: number) => `https://stand-in.test:${port}/v1`],
