@@ -195,7 +195,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .option('rpm', { type: 'number', describe: 'requests-per-minute limit (429 beyond it)' })
           .option('tpm', { type: 'number', describe: 'tokens-per-minute limit (429 beyond it)' })
           .option('seed', { type: 'number', default: 1 })
+          .option('tls-cert', { type: 'string', describe: 'serve HTTPS with this PEM certificate (needs --tls-key)' })
+          .option('tls-key', { type: 'string', describe: 'PEM private key of --tls-cert' })
           .example('$0 mock --port 9001 --latency-ms 200', '')
+          .example('$0 mock --port 8443 --tls-cert cert.pem --tls-key key.pem', '')
           .example('$0 mock --dialect anthropic --rpm 60', '')
           .example('$0 mock --config providers.yaml', ''),
       (args) =>
@@ -210,6 +213,8 @@ async function main(argv: string[]): Promise<number | undefined> {
           rpm: args.rpm,
           tpm: args.tpm,
           seed: args.seed,
+          tlsCert: args.tlsCert,
+          tlsKey: args.tlsKey,
         }),
     )
     .command(

@@ -5,6 +5,7 @@ import type { DialectName } from '../mock/dialect.js';
 import { startMockProvider } from '../mock/openai-provider.js';
 import { loadProvidersConfig } from '../mock/provider-config.js';
 import { startMockProviders } from '../mock/provider-group.js';
+import { readTlsFiles, tlsPairOf } from '../mock/tls-files.js';
 import { loadRelayConfig, parseRelayConfigText } from '../relay/config.js';
 import { startRelay } from '../relay/server.js';
 import { serveUntilStopped } from './serve-lifecycle.js';
@@ -25,14 +26,27 @@ export interface ServeMockOptions {
   rpm?: number | undefined;
   tpm?: number | undefined;
   seed: number;
+  /** With `tlsKey`: serve HTTPS with this PEM certificate. */
+  tlsCert?: string | undefined;
+  /** With `tlsCert`: its PEM private key. */
+  tlsKey?: string | undefined;
 }
+
+const TLS_FLAGS = Object.freeze({ cert: '--tls-cert', key: '--tls-key' });
 
 export async function serveMock(options: ServeMockOptions): Promise<void> {
   if (options.config !== undefined) {
+    if (options.tlsCert !== undefined || options.tlsKey !== undefined)
+      throw new ConfigInvalidError(
+        '--tls-cert/--tls-key do not apply with --config: use its tls: { cert, key } section',
+      );
     serveUntilStopped('mock providers', await startMockProviders(await loadProvidersConfig(options.config)));
     return;
   }
   const { name, dialect, host, port, model, latencyMs, rpm, tpm, seed } = options;
+  const tls = tlsPairOf(options.tlsCert, options.tlsKey, TLS_FLAGS);
+  // Checked here too, so a bad file is reported by the flag that named it.
+  if (tls !== undefined) readTlsFiles(tls, TLS_FLAGS);
   const rateLimit =
     rpm === undefined && tpm === undefined
       ? undefined
@@ -46,6 +60,7 @@ export async function serveMock(options: ServeMockOptions): Promise<void> {
     seed,
     ...(model === undefined ? {} : { model }),
     ...(rateLimit === undefined ? {} : { rateLimit }),
+    ...(tls === undefined ? {} : { tls }),
   });
   serveUntilStopped(`mock ${dialect} provider '${name}'`, provider);
 }

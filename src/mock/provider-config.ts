@@ -11,15 +11,21 @@
  *     model: gpt-4.1-mini
  *     latency: { ttft: { p50: 300, p99: 1500 }, per_token: { mean: 12, sd: 3 } }   # or latency_ms: 200
  *     rate_limit: { rpm: 500, tpm: 200000 }
+ *     tls: { cert: certs/openai.pem, key: certs/openai.key }   # HTTPS for this one; overrides the top-level tls
+ * tls: { cert: certs/mock.pem, key: certs/mock.key }   # optional: every provider serves HTTPS
  * ```
+ *
+ * TLS paths are relative to the providers file; the files are read and checked when it loads.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigInvalidError } from '../errors.js';
-import { describeAt, describeZodIssue, parseYamlSource } from '../yaml-errors.js';
+import { describeAt, describeZodIssue, parseYamlSource, type IssuePath, type YamlSource } from '../yaml-errors.js';
 import { DIALECT_NAMES } from './dialect.js';
 import type { Distribution } from './distribution.js';
 import type { MockProviderOptions } from './provider-options.js';
+import { readTlsFiles, type MockTlsFiles } from './tls-files.js';
 
 const ms = z.number().min(0);
 const distribution = z.union([
@@ -29,6 +35,8 @@ const distribution = z.union([
     .strictObject({ p50: z.number().positive(), p99: z.number().positive() })
     .refine((d) => d.p99 >= d.p50, { message: 'p99 must be >= p50' }),
 ]);
+
+const tls = z.strictObject({ cert: z.string().min(1), key: z.string().min(1) });
 
 const provider = z.strictObject({
   name: z.string().regex(/^[\x21-\x7e]+$/, 'use visible ASCII without spaces'),
@@ -43,12 +51,14 @@ const provider = z.strictObject({
     .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
     .optional(),
   seed: z.number().int().optional(),
+  tls: tls.optional(),
 });
 
 export const providersFileSchema = z.strictObject({
   seed: z.number().int().default(1),
   host: z.string().default('127.0.0.1'),
   providers: z.array(provider).min(1),
+  tls: tls.optional(),
 });
 
 /** Parses providers YAML text; `file` names the source in messages. @throws ConfigInvalidError */
@@ -80,8 +90,9 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
     names.add(p.name);
     ports.add(p.port);
   });
+  const providerTls = tlsFilesOf(config, file, parsed.source, problems);
   if (problems.length > 0) throw new ConfigInvalidError(`invalid mock providers file ${file}\n${problems.join('\n')}`);
-  return config.providers.map((p) => ({
+  return config.providers.map((p, i) => ({
     name: p.name,
     dialect: p.dialect,
     host: p.host ?? config.host,
@@ -92,6 +103,7 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
     ...(p.latency === undefined ? {} : { latency: latencyOf(p.latency) }),
     ...(p.rate_limit === undefined ? {} : { rateLimit: p.rate_limit }),
     seed: p.seed ?? config.seed,
+    ...(providerTls[i] === undefined ? {} : { tls: providerTls[i] }),
   }));
 }
 
@@ -106,6 +118,27 @@ export async function loadProvidersConfig(file: string): Promise<MockProviderOpt
     });
   }
   return parseProvidersConfig(text, file);
+}
+
+/** Each provider's TLS files (its own, else the file's), resolved against the file's folder and checked. */
+function tlsFilesOf(
+  config: z.output<typeof providersFileSchema>,
+  file: string,
+  source: YamlSource,
+  problems: string[],
+): (MockTlsFiles | undefined)[] {
+  const filesOf = (at: IssuePath, given: z.output<typeof tls> | undefined): MockTlsFiles | undefined => {
+    if (given === undefined) return undefined;
+    const files = { certFile: resolve(dirname(file), given.cert), keyFile: resolve(dirname(file), given.key) };
+    try {
+      readTlsFiles(files, { cert: 'tls.cert', key: 'tls.key' });
+    } catch (error) {
+      problems.push(describeAt(source, [...at, 'tls'], (error as Error).message));
+    }
+    return files;
+  };
+  const shared = filesOf([], config.tls);
+  return config.providers.map((p, i) => filesOf(['providers', i], p.tls) ?? shared);
 }
 
 function latencyOf(latency: {

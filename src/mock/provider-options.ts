@@ -7,6 +7,7 @@ import { DIALECT_NAMES, type DialectName, type MockDialect } from './dialect.js'
 import { MOCK_DIALECTS } from './dialects.js';
 import { latencyProblems, type LatencyModel } from './latency.js';
 import { rateLimitProblems, type RateLimitOptions } from './rate-limiter.js';
+import { readTlsFiles, type MockTlsFiles, type MockTlsPem } from './tls-files.js';
 
 export interface MockProviderOptions {
   /** Reported in `x-mock-provider` and `owned_by`; also seeds this provider's random streams. */
@@ -29,6 +30,8 @@ export interface MockProviderOptions {
   rateLimit?: RateLimitOptions;
   /** Seed for token counts, latency draws and fault rates. Default 0. */
   seed?: number;
+  /** Serve HTTPS (completions and the control API, same port) with this certificate and key. Default: HTTP. */
+  tls?: MockTlsFiles;
 }
 
 export const mockProviderDefaults = Object.freeze({
@@ -51,6 +54,8 @@ export interface ResolvedMockOptions {
   readonly latency: LatencyModel;
   readonly rateLimit: RateLimitOptions;
   readonly seed: number;
+  /** Read and checked at resolve time; `undefined`: plain HTTP. */
+  readonly tls: MockTlsPem | undefined;
 }
 
 /** @throws ConfigInvalidError naming every problem. Never mutates `options`. */
@@ -84,6 +89,7 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
   if (problems.length > 0 || dialect === undefined) {
     throw new ConfigInvalidError(`mock provider ${JSON.stringify(name)}: ${problems.join('; ')}`);
   }
+  const tls = options.tls === undefined ? undefined : tlsOf(name, options.tls);
   const model = options.model ?? (dialect.name === 'openai' ? 'gpt-4.1-mini' : dialect.defaultModel);
   return {
     name,
@@ -96,5 +102,16 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
     latency: options.latency ?? {},
     rateLimit: options.rateLimit ?? {},
     seed,
+    tls,
   };
+}
+
+function tlsOf(name: string, files: MockTlsFiles): MockTlsPem {
+  try {
+    return readTlsFiles(files);
+  } catch (error) {
+    throw new ConfigInvalidError(`mock provider ${JSON.stringify(name)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

@@ -3,7 +3,8 @@
  * Gemini): seeded completions paced by a latency model, rate limits that answer real 429s,
  * HTTP-level faults switched at runtime, and a log of whom it served (see `control-api.ts`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ServiceStartError } from '../errors.js';
 import { deriveSeed, seededRandom } from '../random.js';
@@ -21,9 +22,10 @@ import { RateLimiter } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
 
 export { mockProviderDefaults, type MockProviderOptions } from './provider-options.js';
+export type { MockTlsFiles } from './tls-files.js';
 
 export interface RunningMockProvider {
-  /** `http://host:port`, without a version prefix. */
+  /** `http://host:port` (`https://` with `tls`), without a version prefix. */
   readonly url: string;
   readonly name: string;
   readonly dialect: DialectName;
@@ -122,7 +124,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     }
   }
 
-  const server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -141,14 +143,16 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     const headers = { ...dialect.responseHeaders(req.headers), 'x-mock-provider': name };
     if (route?.kind === 'models') return sendJson(res, 200, modelList, headers);
     sendJson(res, 404, dialect.notFoundBody(method, path), headers);
-  });
+  };
+  // One port for completions and the control API, over TLS when configured.
+  const server: Server = o.tls === undefined ? createServer(handle) : createTlsServer(o.tls, handle);
   // Longer than any client's idle timeout, so the client, not us, closes idle keep-alive sockets.
   server.keepAliveTimeout = 65_000;
 
   const port = await listen(server, o.port, o.host, name);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
+    url: `${o.tls === undefined ? 'http' : 'https'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
     name,
     dialect: dialect.name,
     served: () => log.served(),
@@ -163,7 +167,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
   };
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string, name: string): Promise<number> {
+function listen(server: Server, port: number, host: string, name: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       reject(

@@ -9,7 +9,7 @@
  * remote mock's control API), so both dial the same way.
  */
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { checkServerIdentity, rootCertificates } from 'node:tls';
 import { buildConnector } from 'undici';
 import { parseHostPort } from '../chaos/address.js';
 
@@ -25,17 +25,29 @@ export interface DialOptions {
 /** `connect` for an undici Pool/Client/Agent; undefined when nothing differs from a plain dial. */
 export function connectorFor(options: DialOptions): buildConnector.connector | undefined {
   if (options.connectTo === undefined && options.caFile === undefined) return undefined;
-  const connect = buildConnector({
+  const base: buildConnector.BuildOptions = {
     ...(options.caFile === undefined ? {} : { ca: trustedWith(options.caFile) }),
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-  });
-  if (options.connectTo === undefined) return connect;
+  };
+  if (options.connectTo === undefined) return buildConnector(base);
   const address = parseHostPort(options.connectTo);
   if (address === undefined || address.host === '') {
     throw new Error(`connectTo '${options.connectTo}' is not host:port`);
   }
-  // `host` (the origin's, port included) still names the TLS server; only the socket moves.
-  return (opts, callback) => connect({ ...opts, hostname: address.host, port: String(address.port) }, callback);
+  // Node verifies the certificate for `servername || host`; an IP origin sends no SNI, so without
+  // this it would be checked against the proxy's address. One connector per origin host (a pool
+  // has one origin, so usually one).
+  const byHost = new Map<string, buildConnector.connector>();
+  return (opts, callback) => {
+    let connect = byHost.get(opts.hostname);
+    if (connect === undefined) {
+      const name = opts.hostname.replace(/^\[(.*)\]$/, '$1');
+      connect = buildConnector({ ...base, checkServerIdentity: (_dialed, cert) => checkServerIdentity(name, cert) });
+      byHost.set(opts.hostname, connect);
+    }
+    // `host` (the origin's, port included) still names the TLS server; only the socket moves.
+    return connect({ ...opts, hostname: address.host, port: String(address.port) }, callback);
+  };
 }
 
 /** Node's trusted roots plus the CA in `file`. */

@@ -47,6 +47,20 @@ const CODE_KINDS: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind
     (code) => [code, 'connect'] as const,
   ),
   ['UND_ERR_CONNECT_TIMEOUT', 'connect'],
+  // The TLS handshake failed (a certificate not trusted or not for this host, or no TLS at all):
+  // the request was never sent. Verification stays on; another target may be reachable.
+  ...[
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+  ].map((code) => [code, 'connect'] as const),
   ...['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'].map(
     (code) => [code, 'reset'] as const,
   ),

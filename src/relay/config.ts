@@ -11,6 +11,7 @@
  * chain (`catchAll`) serving any requested model.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigInvalidError } from '../errors.js';
 import { parseYamlSource, type YamlSource } from '../yaml-errors.js';
 import { validateRelayConfig } from './config/normalize.js';
@@ -24,6 +25,8 @@ export interface ParseOptions {
   readonly source?: YamlSource | string | undefined;
   /** Command-line overrides applied before validation (validated like the file's values). */
   readonly overrides?: { readonly port?: number | undefined; readonly host?: string | undefined };
+  /** Folder a relative provider `caFile` is resolved against. Default: the working directory. */
+  readonly baseDir?: string | undefined;
 }
 
 /**
@@ -32,21 +35,22 @@ export interface ParseOptions {
  * @throws ConfigInvalidError listing every problem, one per line.
  */
 export function parseRelayConfig(input: unknown, options: ParseOptions = {}): RelayConfig {
-  return validateRelayConfig(input, options.source, options.overrides ?? {});
+  return validateRelayConfig(input, options.source, options.overrides ?? {}, options.baseDir);
 }
 
-/** Parses YAML (or JSON) text; `file` names the source in messages. */
+/** Parses YAML (or JSON) text; `file` names the source in messages. A relative `caFile` is taken from `baseDir`. */
 export function parseRelayConfigText(
   text: string,
   file: string,
   overrides: ParseOptions['overrides'] = {},
+  baseDir?: string,
 ): RelayConfig {
   const parsed = parseYamlSource(text, file);
   if (!parsed.ok) throw new ConfigInvalidError(`invalid relay config ${file}\n${parsed.errors.join('\n')}`);
-  return validateRelayConfig(parsed.value, parsed.source, overrides);
+  return validateRelayConfig(parsed.value, parsed.source, overrides, baseDir);
 }
 
-/** Reads and parses a config file. */
+/** Reads and parses a config file; a relative provider `caFile` is taken from the file's folder. */
 export async function loadRelayConfig(file: string, overrides: ParseOptions['overrides'] = {}): Promise<RelayConfig> {
   let text: string;
   try {
@@ -54,5 +58,5 @@ export async function loadRelayConfig(file: string, overrides: ParseOptions['ove
   } catch (error) {
     throw new ConfigInvalidError(`relay config ${file}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return parseRelayConfigText(text, file, overrides);
+  return parseRelayConfigText(text, file, overrides, dirname(file));
 }

@@ -170,6 +170,20 @@ export interface RelayTarget {
   readonly attemptTimeoutMs: number;
   /** Streams: send to the first content chunk. */
   readonly ttfbTimeoutMs: number;
+  /** `undefined`: a plain dial to `origin` (the usual case). */
+  readonly dial?: UpstreamDial | undefined;
+}
+
+/**
+ * How a target's origin is reached when not by a plain dial (see `net/dial.ts`): the socket goes
+ * to `connectTo` (a fault-plane proxy) while TLS still names and verifies the origin's host, and
+ * `caFile` adds a trusted CA. Built once per target at startup.
+ */
+export interface UpstreamDial {
+  /** Connection pools are per key: the origin plus how it is reached. */
+  readonly key: string;
+  readonly connectTo: string | undefined;
+  readonly caFile: string | undefined;
 }
 
 // ---------------------------------------------------------------- attempts

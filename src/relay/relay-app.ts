@@ -19,6 +19,7 @@ import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
 import { createUpstreamClient } from './upstream/client.js';
+import { dialedHealthFetch, type DialedHealthFetch } from './upstream/dialed-health-fetch.js';
 
 /** What the full pipeline plugs into the front door. */
 export interface RelayApp {
@@ -61,16 +62,16 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     metrics,
     logger,
   });
-  const checkers = startHealthChecks(config, [...aliases.values()].flat(), engine);
+  const checks = startHealthChecks(config, [...aliases.values()].flat(), engine, connectTimeoutMs);
 
   return {
     handleCompletion,
     readiness: () => readinessOf(aliases, engine),
     events: () => engine.recentEvents(),
     onClose: async () => {
-      checkers.forEach((checker) => checker.stop());
+      checks.checkers.forEach((checker) => checker.stop());
       logger.flush();
-      await upstream.close();
+      await Promise.all([upstream.close(), ...checks.fetchers.map((fetcher) => fetcher.close())]);
     },
     metrics,
     engine,
@@ -97,24 +98,34 @@ function engineFor(policies: RelayConfig['policies']): ChainEngine {
   });
 }
 
-/** One started checker per provider with a `healthCheck`, feeding the engine's breakers. */
+/**
+ * One started checker per provider with a `healthCheck`, feeding the engine's breakers. A provider
+ * reached through `connectTo`/`caFile` is checked through a fetcher that dials the same way.
+ */
 function startHealthChecks(
   config: RelayConfig,
   allTargets: readonly RelayTarget[],
   engine: ChainEngine,
-): HealthChecker[] {
+  connectTimeoutMs: number,
+): { checkers: HealthChecker[]; fetchers: DialedHealthFetch[] } {
+  const fetchers: DialedHealthFetch[] = [];
   const checkers = config.providers
     .filter((provider) => provider.healthCheck !== undefined)
     .map((provider) => {
       const { intervalMs, timeoutMs } = provider.healthCheck!;
       const targets = allTargets.filter((target) => target.provider === provider.name);
-      return new HealthChecker(targets, (name, healthy) => engine.recordHealth(name, healthy), {
-        intervalMs,
-        timeoutMs,
-      });
+      const dial = targets[0]?.dial;
+      const fetcher = dial === undefined ? undefined : dialedHealthFetch(dial, connectTimeoutMs);
+      if (fetcher !== undefined) fetchers.push(fetcher);
+      return new HealthChecker(
+        targets,
+        (name, healthy) => engine.recordHealth(name, healthy),
+        { intervalMs, timeoutMs },
+        fetcher?.fetch,
+      );
     });
   checkers.forEach((checker) => checker.start());
-  return checkers;
+  return { checkers, fetchers };
 }
 
 /** Ready when every alias has at least one target that may take traffic now. */

@@ -2,7 +2,7 @@
  * Targets as the hot path uses them: one provider+model pair of a chain, with its URL split and
  * its auth headers built once at startup, so an attempt only adds its request id.
  */
-import type { DialectName, Price, RelayTarget } from './contract.js';
+import type { DialectName, Price, RelayTarget, UpstreamDial } from './contract.js';
 
 export type { Price, RelayTarget } from './contract.js';
 
@@ -30,6 +30,10 @@ export interface TargetSpec {
   readonly price?: Price | undefined;
   readonly attemptTimeoutMs?: number | undefined;
   readonly ttfbTimeoutMs?: number | undefined;
+  /** `host:port` the socket goes to instead of the URL's host (a fault-plane proxy); TLS still verifies the URL's host. */
+  readonly connectTo?: string | undefined;
+  /** PEM CA file trusted in addition to the system roots. */
+  readonly caFile?: string | undefined;
 }
 
 export const targetDefaults = Object.freeze({ weight: 1, attemptTimeoutMs: 10_000, ttfbTimeoutMs: 10_000 });
@@ -89,9 +93,17 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
       (v) => v > 0,
       'a number > 0',
     ),
+    dial: dialOf(base.origin, spec.connectTo, spec.caFile),
   };
   Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
   return target as RelayTarget;
+}
+
+/** `undefined` for a plain dial, so the hot path of most targets keys its pool by origin alone. */
+function dialOf(origin: string, connectTo: string | undefined, caFile: string | undefined): UpstreamDial | undefined {
+  if (connectTo === undefined && caFile === undefined) return undefined;
+  // Two providers on one origin reached differently must not share sockets.
+  return Object.freeze({ key: `${origin} via ${connectTo ?? '-'} ca ${caFile ?? '-'}`, connectTo, caFile });
 }
 
 /** Auth as each provider expects it; Anthropic also wants its API version on every call. */

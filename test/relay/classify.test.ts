@@ -238,6 +238,12 @@ const table: Array<[string, Classifiable, Classification['kind'], boolean]> = [
   ['ENETUNREACH', { error: withCode('ENETUNREACH') }, 'connect', true],
   ['undici ConnectTimeoutError', { error: new undiciErrors.ConnectTimeoutError() }, 'connect', true],
   ['happy-eyeballs AggregateError', { error: new AggregateError([withCode('ECONNREFUSED')], 'x') }, 'connect', true],
+  // connect: a failed TLS handshake, so nothing was sent either
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', { error: withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE') }, 'connect', true],
+  ['SELF_SIGNED_CERT_IN_CHAIN', { error: withCode('SELF_SIGNED_CERT_IN_CHAIN') }, 'connect', true],
+  ['CERT_HAS_EXPIRED', { error: withCode('CERT_HAS_EXPIRED') }, 'connect', true],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', { error: withCode('ERR_TLS_CERT_ALTNAME_INVALID') }, 'connect', true],
+  ['ERR_SSL_WRONG_VERSION_NUMBER', { error: withCode('ERR_SSL_WRONG_VERSION_NUMBER') }, 'connect', true],
   // reset
   ['ECONNRESET', { error: withCode('ECONNRESET') }, 'reset', true],
   ['EPIPE', { error: withCode('EPIPE') }, 'reset', true],

@@ -7,6 +7,7 @@ import { ConfigInvalidError } from '../../errors.js';
 import { describeAt, describeZodIssue, fieldName, type YamlSource } from '../../yaml-errors.js';
 import { crossCheck } from './checks.js';
 import { relayConfigDefaults as D } from './defaults.js';
+import { caFileProblems, resolveCaFile } from './dial-fields.js';
 import { fullConfigSchema, legacyConfigSchema, type FullConfigInput, type LegacyConfigInput } from './schema.js';
 import { findSecrets, isSecretPath } from './secrets.js';
 import type { AliasConfig, ChainEntryConfig, RelayConfig } from './types.js';
@@ -14,7 +15,13 @@ import type { AliasConfig, ChainEntryConfig, RelayConfig } from './types.js';
 type Source = YamlSource | string | undefined;
 type Overrides = { readonly port?: number | undefined; readonly host?: string | undefined };
 
-export function validateRelayConfig(input: unknown, source: Source, overrides: Overrides): RelayConfig {
+/** @param baseDir folder a relative `caFile` is resolved against. */
+export function validateRelayConfig(
+  input: unknown,
+  source: Source,
+  overrides: Overrides,
+  baseDir: string = process.cwd(),
+): RelayConfig {
   const record =
     typeof input === 'object' && input !== null && !Array.isArray(input)
       ? (input as Record<string, unknown>)
@@ -45,7 +52,8 @@ export function validateRelayConfig(input: unknown, source: Source, overrides: O
       }
     }
   } else if (!legacy) {
-    for (const { path, message } of crossCheck(result.data as FullConfigInput))
+    const full = result.data as FullConfigInput;
+    for (const { path, message } of [...crossCheck(full), ...caFileProblems(full.providers, baseDir)])
       problems.push(describeAt(source, path, message));
   }
   problems.push(...checkOverrides(overrides));
@@ -53,12 +61,14 @@ export function validateRelayConfig(input: unknown, source: Source, overrides: O
     const from = source === undefined ? '' : ` ${typeof source === 'string' ? source : source.file}`;
     throw new ConfigInvalidError(`invalid relay config${from}\n${problems.join('\n')}`);
   }
-  const config = legacy ? fromLegacy(result.data as LegacyConfigInput) : fromFull(result.data as FullConfigInput);
+  const config = legacy
+    ? fromLegacy(result.data as LegacyConfigInput)
+    : fromFull(result.data as FullConfigInput, baseDir);
   const server = { ...config.server, ...definedOnly(overrides) };
   return deepFreeze({ ...config, server });
 }
 
-function fromFull(input: FullConfigInput): RelayConfig {
+function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
   const models: Record<string, AliasConfig> = Object.create(null) as Record<string, AliasConfig>;
   for (const [alias, { chain }] of Object.entries(input.models)) {
     models[alias] = {
@@ -86,6 +96,8 @@ function fromFull(input: FullConfigInput): RelayConfig {
       ...provider,
       apiKeyEnv: provider.apiKeyEnv,
       healthCheck: provider.healthCheck,
+      connectTo: provider.connectTo,
+      caFile: provider.caFile === undefined ? undefined : resolveCaFile(provider.caFile, baseDir),
     })),
     models,
     catchAll: undefined,
@@ -107,6 +119,8 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       attemptTimeoutMs: input.attemptTimeoutMs,
       ttfbTimeoutMs: input.attemptTimeoutMs,
       healthCheck: undefined,
+      connectTo: undefined,
+      caFile: undefined,
     })),
     models: Object.create(null) as Record<string, AliasConfig>,
     catchAll: input.targets.map((target, index) => ({

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { relayConfigDefaults as D } from './defaults.js';
+import { isDialAddress } from './dial-fields.js';
 
 const NAME = /^[A-Za-z0-9._:-]+$/;
 const name = () => z.string().regex(NAME, 'expected letters, digits, ".", "_", ":" or "-"');
@@ -51,6 +52,11 @@ const providerSchema = z.strictObject({
   attemptTimeoutMs: ms(1, 600_000).default(D.provider.attemptTimeoutMs),
   ttfbTimeoutMs: ms(1, 600_000).default(D.provider.ttfbTimeoutMs),
   healthCheck: healthCheckSchema.optional(),
+  connectTo: z
+    .string()
+    .refine(isDialAddress, 'expected host:port to open the socket to (a fault-plane proxy), e.g. 127.0.0.1:26001')
+    .optional(),
+  caFile: z.string().min(1, 'expected the path of a PEM CA file').optional(),
 });
 
 const chainEntrySchema = z.strictObject({

@@ -68,6 +68,17 @@ export interface ProviderConfig {
   readonly ttfbTimeoutMs: number;
   /** `undefined`: no active health check (passive breaker only). */
   readonly healthCheck: HealthCheckConfig | undefined;
+  /**
+   * `host:port` to open connections to instead of `baseUrl`'s host, e.g. a fault-plane proxy in
+   * front of the provider. `baseUrl` keeps the real host: it is still the Host header, the TLS
+   * server name and the name the certificate is verified for. `undefined`: dial `baseUrl`'s host.
+   */
+  readonly connectTo: string | undefined;
+  /**
+   * Absolute path of a PEM CA certificate trusted in addition to the system roots (a stand-in's
+   * private CA); checked at load. Certificate verification is never switched off.
+   */
+  readonly caFile: string | undefined;
 }
 
 /** Circuit breaker per target: closed -> open -> half-open (probes) -> closed with a slow-start ramp. */

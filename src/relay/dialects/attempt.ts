@@ -62,6 +62,7 @@ export function createAttempt(
     try {
       res = await upstream.send({
         origin: target.origin,
+        dial: target.dial,
         path: out.path,
         headers: out.headers,
         body: out.body,
@@ -93,6 +94,7 @@ async function streamAttempt(
   try {
     stream = await upstream.stream({
       origin: target.origin,
+      dial: target.dial,
       path: out.path,
       headers: out.headers,
       body: out.body,

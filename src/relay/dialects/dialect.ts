@@ -6,7 +6,7 @@
  * Targets and outcomes are declared here structurally (the fields an adapter reads, the outcome
  * shape of the shared contract), so adapters depend on no policy module.
  */
-import type { AttemptOutcome, DialectName, StreamTranslator, UpstreamHeaders } from '../contract.js';
+import type { AttemptOutcome, DialectName, StreamTranslator, UpstreamDial, UpstreamHeaders } from '../contract.js';
 import type { ChatRequest } from './chat-request.js';
 
 /** What an adapter and the attempt read from a target (a subset of the chain's `RelayTarget`). */
@@ -25,6 +25,8 @@ export interface DialectTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Streams: abort when the first content chunk takes longer (from send). */
   readonly ttfbTimeoutMs?: number | undefined;
+  /** Set when the origin is reached through a proxy address or with an extra CA. */
+  readonly dial?: UpstreamDial | undefined;
 }
 
 /** The request an adapter builds; the attempt sends it to `target.origin`. */

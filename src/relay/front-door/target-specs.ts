@@ -20,6 +20,8 @@ export function targetSpecs(config: RelayConfig, chain: readonly ChainEntryConfi
       price: entry.price,
       attemptTimeoutMs: provider.attemptTimeoutMs,
       ttfbTimeoutMs: provider.ttfbTimeoutMs,
+      connectTo: provider.connectTo,
+      caFile: provider.caFile,
     };
   });
 }

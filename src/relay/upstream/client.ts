@@ -1,17 +1,21 @@
 /**
- * The HTTP transport to upstreams: one keep-alive undici `Agent` per relay. `send` resolves once
+ * The HTTP transport to upstreams: keep-alive undici pools per origin. `send` resolves once
  * the whole body is read, so its timing covers the full answer; `stream` resolves at the response
  * headers and hands the body over unbuffered. A failed, aborted or abandoned body is destroyed so
- * its socket is never left half-read in the pool.
+ * its socket is never left half-read in the pool. A request with a `dial` (a provider's `connectTo`
+ * / `caFile`) goes through a pool of its own that dials the way `net/dial.ts` says.
  */
 import { Pool } from 'undici';
-import type { UpstreamHeaders } from '../contract.js';
+import { connectorFor } from '../../net/dial.js';
+import type { UpstreamDial, UpstreamHeaders } from '../contract.js';
 import { ttfbGuardFor } from './ttfb-guard.js';
 
-export type { UpstreamHeaders };
+export type { UpstreamDial, UpstreamHeaders };
 
 export interface UpstreamRequest {
   readonly origin: string;
+  /** How to reach `origin` when not by a plain dial; built once per target. */
+  readonly dial?: UpstreamDial | undefined;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Buffer;
@@ -70,16 +74,19 @@ export const upstreamDefaults = Object.freeze({
 
 /** Creates the relay's upstream client. `connectTimeoutMs` bounds TCP (and TLS) setup. */
 export function createUpstreamClient(options: { readonly connectTimeoutMs: number }): UpstreamClient {
-  const agent = new PoolsByOrigin({
-    keepAliveTimeout: upstreamDefaults.keepAliveTimeoutMs,
-    maxResponseSize: upstreamDefaults.maxResponseBytes,
-    connect: { timeout: options.connectTimeoutMs },
-  });
+  const agent = new PoolsByOrigin(
+    {
+      keepAliveTimeout: upstreamDefaults.keepAliveTimeoutMs,
+      maxResponseSize: upstreamDefaults.maxResponseBytes,
+      connect: { timeout: options.connectTimeoutMs },
+    },
+    options.connectTimeoutMs,
+  );
 
   return {
     async send(request) {
       const started = performance.now();
-      const res = await agent.request({ ...requestOptions(request), signal: request.signal });
+      const res = await agent.request(request, request.signal);
       let body: Buffer;
       try {
         body = Buffer.from(await res.body.arrayBuffer());
@@ -100,7 +107,7 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
       const guard = ttfbGuardFor(request.signal, request.ttfbTimeoutMs);
       let res: Awaited<ReturnType<Pool['request']>>;
       try {
-        res = await agent.request({ ...requestOptions(request), signal: guard?.signal ?? request.signal });
+        res = await agent.request(request, guard?.signal ?? request.signal);
       } catch (error) {
         guard?.dispose();
         throw error;
@@ -137,31 +144,40 @@ export function createUpstreamClient(options: { readonly connectTimeoutMs: numbe
   };
 }
 
-function requestOptions(request: UpstreamRequest): Parameters<Pool['request']>[0] & { origin: string } {
-  return { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body };
-}
-
 /**
- * One undici Pool per upstream origin, looked up in a Map. Does what an undici Agent does for us,
- * minus its per-request dispatch layers (measured: a visible share of the relay's CPU per request).
+ * One undici Pool per upstream origin (and way of dialing it), looked up in a Map. Does what an
+ * undici Agent does for us, minus its per-request dispatch layers (measured: a visible share of
+ * the relay's CPU per request).
  */
 class PoolsByOrigin {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly options: Pool.Options) {}
+  constructor(
+    private readonly options: Pool.Options,
+    private readonly connectTimeoutMs: number,
+  ) {}
 
-  request(options: Parameters<Pool['request']>[0] & { origin: string }): ReturnType<Pool['request']> {
-    let pool = this.pools.get(options.origin);
+  request(request: UpstreamRequest, signal: AbortSignal): ReturnType<Pool['request']> {
+    // A plain target's key is its origin: no string is built per request.
+    const key = request.dial === undefined ? request.origin : request.dial.key;
+    let pool = this.pools.get(key);
     if (pool === undefined) {
-      pool = new Pool(options.origin, this.options);
-      this.pools.set(options.origin, pool);
+      pool = this.create(request.origin, request.dial);
+      this.pools.set(key, pool);
     }
-    return pool.request(options);
+    const { path, headers, body } = request;
+    return pool.request({ path, method: 'POST', headers, body, signal });
   }
 
   async destroy(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
     this.pools.clear();
+  }
+
+  private create(origin: string, dial: UpstreamDial | undefined): Pool {
+    if (dial === undefined) return new Pool(origin, this.options);
+    const connect = connectorFor({ connectTo: dial.connectTo, caFile: dial.caFile, timeoutMs: this.connectTimeoutMs });
+    return new Pool(origin, connect === undefined ? this.options : { ...this.options, connect });
   }
 }
 
