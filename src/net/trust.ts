@@ -3,7 +3,7 @@
  * the harness's own calls to a provider over TLS (a remote mock's control API and request log).
  */
 import { Agent, type Dispatcher } from 'undici';
-import { trustedWith } from './dial.js';
+import { secureContextTrusting } from './dial.js';
 
 const agents = new Map<string, Agent>();
 
@@ -12,7 +12,7 @@ export function dispatcherTrusting(caFile: string | undefined): Dispatcher | und
   if (caFile === undefined) return undefined;
   let agent = agents.get(caFile);
   if (agent === undefined) {
-    agent = new Agent({ connect: { ca: trustedWith(caFile) } });
+    agent = new Agent({ connect: { secureContext: secureContextTrusting(caFile) } });
     agents.set(caFile, agent);
   }
   return agent;

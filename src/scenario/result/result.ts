@@ -19,8 +19,18 @@ export interface RunResult {
     description: string;
     seed: number;
     target: RunOutcome['scenario']['target'];
-    /** Each mock provider's dialect and the model it serves (what requests it serves are priced as). */
-    providers?: Array<{ name: string; dialect: string; model: string }>;
+    /**
+     * Each provider's dialect and the model it serves (what requests it serves are priced as);
+     * where it was (`kind`, `url`) and the name of its key's variable, for a provider at a URL.
+     */
+    providers?: Array<{
+      name: string;
+      dialect: string;
+      model: string;
+      kind?: string;
+      url?: string;
+      api_key_env?: string;
+    }>;
     load: RunOutcome['scenario']['load'];
     faults: RunOutcome['scenario']['faults'];
   };
@@ -90,7 +100,13 @@ export function buildResult(
       description: scenario.description,
       seed: scenario.seed,
       target: scenario.target,
-      providers: (scenario.providers ?? []).map((p) => ({ name: p.name, dialect: p.dialect, model: p.model })),
+      providers: (scenario.providers ?? []).map((p) => ({
+        name: p.name,
+        dialect: p.dialect,
+        model: p.model,
+        ...(p.url === undefined ? {} : { kind: p.kind, url: p.url }),
+        ...(p.api_key_env === undefined ? {} : { api_key_env: p.api_key_env }),
+      })),
       load: scenario.load,
       faults: scenario.faults,
     }),

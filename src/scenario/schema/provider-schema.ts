@@ -86,6 +86,8 @@ export const providerSchema = z
       issue('url', "an upstream provider needs 'url' (its API's base URL, e.g. https://api.openai.com/v1)");
     if (kind === 'mock' && p.api_key_env !== undefined)
       issue('api_key_env', "a mock takes no API key; for a real API say 'kind: upstream'");
+    if (p.url !== undefined && /^[a-z]+:\/\/[^/]*@/i.test(p.url))
+      issue('url', 'credentials in a URL end up in results and logs; name the key with api_key_env');
     if (p.url === undefined) {
       if (p.ca_file !== undefined) issue('ca_file', "only with 'url' (a started mock speaks plain HTTP)");
       return;

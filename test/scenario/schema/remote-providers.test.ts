@@ -62,6 +62,9 @@ ${LOAD}`,
     expect(message).toMatch(/providers\[0\]\.latency'.*a setting of a mock the harness starts; an upstream provider/);
     expect(message).toMatch(/providers\[0\]\.rpm'/);
     expect(errorOf(`providers: [{ name: m, ca_file: ca.pem }]\n${LOAD}`)).toMatch(/ca_file'.*only with 'url'/);
+    const withCredentials = errorOf(`providers: [{ name: m, url: 'https://user:sk-pass@api.x.com/v1' }]\n${LOAD}`);
+    expect(withCredentials).toMatch(/url'.*credentials in a URL.*api_key_env/);
+    expect(withCredentials).not.toContain('sk-pass');
     expect(errorOf(`providers: [{ name: m, url: 'ftp://x' }]\n${LOAD}`)).toMatch(/url'.*expected an http\(s\) URL/);
     expect(errorOf(`providers: [{ name: m, url: 'https://x', api_key_env: 'sk-123' }]\n${LOAD}`)).toMatch(
       /api_key_env'.*the NAME of an environment variable/,
