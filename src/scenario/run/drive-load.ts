@@ -9,12 +9,15 @@ import { runOpenModelInWorkers } from '../../load/worker-load.js';
 import { runOpenModel } from '../../load/open-model.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import type { LoadSpec } from '../schema/load-schema.js';
+import type { BudgetGuard } from './budget-guard.js';
 
 export interface DriveOptions {
   baseUrl: string;
   load: LoadSpec;
   seed: number;
   signal?: AbortSignal | undefined;
+  /** The spend guard: once it is reached, nothing more is sent; requests in flight finish and are recorded. */
+  budget?: BudgetGuard | undefined;
   onStart?(origin: number): void;
   onRecord(record: RequestRecord): void;
 }
@@ -31,12 +34,15 @@ export interface DriveResult {
 
 export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
   const { load } = options;
+  const { budget } = options;
   const common = {
     baseUrl: options.baseUrl,
     mix: load.mix,
     seed: options.seed,
     signal: options.signal,
     onRecord: options.onRecord,
+    // Asked after each record (the guard meters it first) and, in the open model, before each send.
+    ...(budget ? { mayContinue: () => !budget.reached } : {}),
   };
   if (load.mode === 'closed') {
     const run = await runClosedModel({
@@ -56,8 +62,20 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     ...(options.onStart ? { onStart: options.onStart } : {}),
   };
   const run =
-    load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
+    load.workers > 1
+      ? await runOpenModelInWorkers({
+          ...withoutMayContinue(open),
+          workers: load.workers,
+          // Threads cannot call back here: they share a spend counter instead.
+          ...(budget ? { spendLimit: budget.sharedLimit() } : {}),
+        })
+      : await runOpenModel(open);
   return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
+}
+
+function withoutMayContinue<T extends { mayContinue?: unknown }>(options: T): Omit<T, 'mayContinue'> {
+  const { mayContinue: _, ...rest } = options;
+  return rest;
 }
 
 /** The warmup: records discarded. Resolves once every warmup request has ended. */
@@ -68,5 +86,5 @@ export async function warmUp(options: Omit<DriveOptions, 'onRecord' | 'onStart'>
     load.mode === 'closed'
       ? { ...load, duration: load.warmup }
       : { ...load, duration: load.warmup, schedule: { kind: 'constant', rate: load.rate, durationMs: load.warmup } };
-  await driveLoad({ ...options, load: warm, seed: options.seed + 1, onRecord: () => {} });
+  await driveLoad({ ...options, budget: undefined, load: warm, seed: options.seed + 1, onRecord: () => {} });
 }
