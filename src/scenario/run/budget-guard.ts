@@ -59,7 +59,7 @@ export class BudgetGuard {
     );
     if (missing.length === 0) return [];
     return [
-      `budget: book '${this.pricing.book.name}' has no price for ${missing.join(', ')}: their requests are counted as unpriced, not toward the $ budget`,
+      `budget: book '${this.pricing.book.name}' has no price for ${missing.join(', ')}: their requests are counted as unpriced, not toward the budget`,
     ];
   }
 

@@ -16,12 +16,17 @@ function dollars() {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       ctx.addIssue({
         code: 'custom',
-        message: `expected a positive number of US dollars such as 5 or 0.25, got ${JSON.stringify(value) ?? String(value)}`,
+        message: `expected a positive number of US dollars such as 5 or 0.25, got ${shown(value)}`,
       });
       return z.NEVER;
     }
     return value;
   });
+}
+
+/** The value as the file gave it: `NaN` and `Infinity` by name, strings quoted. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 export const budgetSchema = z.strictObject({

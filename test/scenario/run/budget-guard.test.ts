@@ -1,0 +1,64 @@
+/** The spend guard of one configuration: the stop line once, the result, warnings, and a run's one budget across variants. */
+import { describe, expect, it } from 'vitest';
+import type { PriceBook } from '../../../src/metrics/cost.js';
+import type { RequestRecord } from '../../../src/metrics/record.js';
+import { budgetGuardFor, carriedFrom } from '../../../src/scenario/run/budget-guard.js';
+import { parseScenario } from '../../../src/scenario/schema/loader.js';
+
+const book: PriceBook = { name: 'test-book', kind: 'direct', models: { priced: { input: 0, output: 1000 } } };
+const scenario = parseScenario(
+  `providers: [{ name: a, model: priced }, { name: b, model: unlisted }]
+load: { rate: 10/s, duration: 5s }
+budget: { usd: 0.002 }
+`,
+  's.yaml',
+);
+/** A success served by `provider` with one completion token: $0.001 when its model is priced. */
+const ok = (provider: string, seq = 0): RequestRecord => ({
+  seq,
+  intendedMs: 0,
+  sentMs: 0,
+  endMs: 1,
+  outcome: 'ok',
+  provider,
+  usage: { prompt: 9, completion: 1 },
+});
+
+describe('BudgetGuard', () => {
+  it('gives the stop line once, on the record that reaches the budget', () => {
+    const guard = budgetGuardFor(scenario, book)!;
+    expect(guard.observe(ok('a', 0))).toBeUndefined();
+    expect(guard.observe(ok('b', 1))).toBeUndefined(); // unpriced: not counted
+    expect(guard.observe(ok('a', 2))).toBe('budget: spent $0.002 of $0.002 after 3 requests: load stopped');
+    expect(guard.observe(ok('a', 3))).toBeUndefined();
+    expect(guard.result()).toEqual({
+      usd: 0.002,
+      spentUsd: 0.003,
+      book: 'test-book',
+      reached: true,
+      requests: 4,
+      unpriced: 1,
+      unpricedReasons: ['no price for unlisted'],
+    });
+  });
+
+  it('warns before the load about the providers whose model the book cannot price', () => {
+    expect(budgetGuardFor(scenario, book)!.warnings(scenario)).toEqual([
+      "budget: book 'test-book' has no price for unlisted: their requests are counted as unpriced, not toward the budget",
+    ]);
+    const onlyA = { ...scenario, target: { ...scenario.target, chain: ['a'] } };
+    expect(budgetGuardFor(scenario, book)!.warnings(onlyA)).toEqual([]);
+  });
+
+  it('continues from what an earlier configuration spent (one budget for the run)', () => {
+    const first = budgetGuardFor(scenario, book)!;
+    first.observe(ok('a'));
+    const second = budgetGuardFor(scenario, book, carriedFrom(first.result()))!;
+    expect(second.observe(ok('a'))).toBe('budget: spent $0.002 of $0.002 after 2 requests: load stopped');
+  });
+
+  it('is absent without a budget, and refuses to run a budget without a book', () => {
+    expect(budgetGuardFor({ ...scenario, budget: undefined }, book)).toBeUndefined();
+    expect(() => budgetGuardFor(scenario, undefined)).toThrow(/budget: no price book/);
+  });
+});
