@@ -32,8 +32,9 @@ async function scenarioFile(name: string, body: string): Promise<string> {
 async function run(
   file: string,
   out: string,
+  ...extra: string[]
 ): Promise<{ code: number | null; stderr: string; stdout: string; result: RunResult }> {
-  const cli = await relaybench(['run', file, '--out', out]);
+  const cli = await relaybench(['run', file, '--out', out, ...extra]);
   const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
   return { ...cli, result };
 }
@@ -43,14 +44,15 @@ describe('budget', () => {
     const file = await scenarioFile(
       'reached',
       `providers: [{ name: only, latency: 5ms, model: budget-model }]
-load: { rate: 4/s, duration: 20s, timeout: 2s, max_tokens: 1 }
+load: { rate: 4/s, duration: 60s, timeout: 2s, max_tokens: 1 }
 budget: { usd: 0.005 }
 `,
     );
     const started = Date.now();
-    const { code, stderr, stdout, result } = await run(file, join(dir, 'out-reached'));
+    const junit = join(dir, 'reached.xml');
+    const { code, stderr, stdout, result } = await run(file, join(dir, 'out-reached'), '--junit', junit);
     expect(code, stderr).toBe(99);
-    expect(Date.now() - started).toBeLessThan(15_000); // not the 20 s of load
+    expect(Date.now() - started).toBeLessThan(45_000); // not the 60 s of load (startup alone may take 15 s here)
     expect(stderr).toContain('stopping early: budget: spent $0.005 of $0.005 after 5 requests: load stopped');
     expect(result.abortedBy).toBe('budget: spent $0.005 of $0.005 after 5 requests: load stopped');
     expect(result.interrupted).toBe(false);
@@ -64,9 +66,37 @@ budget: { usd: 0.005 }
     // The spend is the report's cost in the same book.
     expect(result.budget!.spentUsd).toBeCloseTo(result.aggregates.costUsd!, 9);
     expect(stdout).toContain('**Stopped early**: budget: spent $0.005 of $0.005');
+    expect(await readFile(junit, 'utf8')).toMatch(
+      /<failure type="gate" message="spent \$0\.00[56] of \$0\.005: the load was stopped"/,
+    );
     expect(stdout).toMatch(
       /Budget: spent \$0\.00[56] of \$0\.005 \(budget-test prices, [56] requests metered\); reached/,
     );
+  });
+
+  it('bounds a variants run as a whole: spend carries over, and the variants after the one that reaches it do not run', async () => {
+    const file = await scenarioFile(
+      'variants',
+      `providers: [{ name: only, latency: 5ms, model: budget-model }]
+load: { rate: 4/s, duration: 1s, timeout: 2s, max_tokens: 1 }
+budget: { usd: 0.005 }
+variants: [{ name: first }, { name: second }, { name: third }]
+`,
+    );
+    const { code, stderr, stdout, result } = await run(file, join(dir, 'out-variants'));
+    expect(code, stderr).toBe(99);
+    // first: 4 requests, $0.004; second: its first request reaches $0.005.
+    expect(stderr).toContain('stopping early: budget: spent $0.005 of $0.005 after 5 requests: load stopped');
+    expect(stderr).toContain('budget reached: not running third');
+    expect(result.variants?.map((v) => v.name)).toEqual(['first', 'second']);
+    const [first, second] = result.variants!.map((v) => v.result);
+    expect(first!.budget).toMatchObject({ reached: false, requests: 4 });
+    expect(first!.budget!.spentUsd).toBeCloseTo(0.004, 9);
+    expect(second!.abortedBy).toMatch(/^budget: /);
+    expect(second!.aggregates.scheduled).toBeLessThanOrEqual(2);
+    expect(result.budget).toMatchObject({ usd: 0.005, reached: true, skippedVariants: ['third'] });
+    expect(result.passed).toBe(false);
+    expect(stdout).toMatch(/Budget: spent \$0\.00[56] of \$0\.005 .*; reached: the load was stopped; not run: third\./);
   });
 
   it('changes nothing when the budget is not reached', async () => {
