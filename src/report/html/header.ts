@@ -24,7 +24,9 @@ export function headerHtml(result: RunResult): string {
       `${machine.platform}, ${machine.cpus} \u00d7 ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
     ],
     ['Fault plane', result.faultPlane.embedded ? 'embedded (Toxiproxy-compatible)' : 'external Toxiproxy'],
-    ...(result.budget && !result.budget.reached ? [['Budget', budgetLine(result)!] as [string, string]] : []),
+    ...(result.budget && !result.budget.reached
+      ? [['Budget', budgetLine(result)!.replace(/^Budget: /, '')] as [string, string]]
+      : []),
   ];
   const notes = [
     ...(result.interrupted ? ['Interrupted: this is a partial run.'] : []),

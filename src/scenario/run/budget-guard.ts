@@ -40,10 +40,14 @@ export class BudgetGuard {
   readonly meter: SpendMeter;
   private stopReason: string | undefined;
 
+  /**
+   * @param warn told, once per reason, when a success cannot be priced (so it is never silently free)
+   */
   constructor(
     readonly usd: number,
     readonly pricing: SpendPricing,
     carried?: CarriedSpend,
+    private readonly warn: (message: string) => void = () => {},
   ) {
     this.meter = new SpendMeter(pricing, usd, carried);
   }
@@ -68,7 +72,12 @@ export class BudgetGuard {
    * e.g. `budget: spent $5.0012 of $5.00 after 1,234 requests: load stopped`; undefined otherwise.
    */
   observe(record: RequestRecord): string | undefined {
-    this.meter.add(record);
+    const known = this.meter.unpricedReasons.length;
+    const spend = this.meter.add(record);
+    if (spend.kind === 'unpriced' && this.meter.unpricedReasons.length > known)
+      this.warn(
+        `budget: a success could not be priced (${spend.reason}): not counted toward the budget (result.json counts these under budget.unpriced)`,
+      );
     if (this.stopReason !== undefined || !this.meter.reached) return undefined;
     const requests = this.meter.requests.toLocaleString('en-US');
     this.stopReason = `budget: spent ${dollars(this.meter.spentUsd)} of ${dollars(this.usd)} after ${requests} requests: load stopped`;
@@ -107,11 +116,12 @@ export function budgetGuardFor(
   scenario: Pick<Scenario, 'budget' | 'providers'>,
   book: PriceBook | undefined,
   carried?: CarriedSpend,
+  warn?: (message: string) => void,
 ): BudgetGuard | undefined {
   if (scenario.budget === undefined) return undefined;
   if (book === undefined) throw new Error('budget: no price book to meter spend in');
   const providerModels = Object.fromEntries(scenario.providers.map((p) => [p.name, p.model]));
-  return new BudgetGuard(scenario.budget.usd, { book, providerModels }, carried);
+  return new BudgetGuard(scenario.budget.usd, { book, providerModels }, carried, warn);
 }
 
 /** What a later configuration of the same run starts from. */

@@ -40,8 +40,9 @@ export async function measureScenario(
   const gates = gatesFor(scenario, options.baseline, variant);
   const abortCheck = abortCheckFor(gates, scenario.target.chain[0]!, variant);
   const books = options.prices ?? scenario.priceBooks ?? defaultPriceBooks();
-  const budget = budgetGuardFor(scenario, books[0], options.spentBefore);
-  budget?.warnings(scenario).forEach((message) => options.onEvent?.({ kind: 'phase', message }));
+  const warn = (message: string): void => options.onEvent?.({ kind: 'phase', message });
+  const budget = budgetGuardFor(scenario, books[0], options.spentBefore, warn);
+  budget?.warnings(scenario).forEach(warn);
   const outcome = await playScenario(scenario, {
     ...options,
     ...(abortCheck ? { abortCheck } : {}),

@@ -25,20 +25,28 @@ const ok = (provider: string, seq = 0): RequestRecord => ({
 });
 
 describe('BudgetGuard', () => {
-  it('gives the stop line once, on the record that reaches the budget', () => {
-    const guard = budgetGuardFor(scenario, book)!;
+  it('gives the stop line once, on the record that reaches the budget, and says when it cannot price one', () => {
+    const warnings: string[] = [];
+    const guard = budgetGuardFor(scenario, book, undefined, (w) => warnings.push(w))!;
     expect(guard.observe(ok('a', 0))).toBeUndefined();
     expect(guard.observe(ok('b', 1))).toBeUndefined(); // unpriced: not counted
     expect(guard.observe(ok('a', 2))).toBe('budget: spent $0.002 of $0.002 after 3 requests: load stopped');
     expect(guard.observe(ok('a', 3))).toBeUndefined();
+    guard.observe(ok('b', 4));
+    guard.observe({ ...ok('a', 5), usage: undefined });
+    // Once per reason, not per record.
+    expect(warnings).toEqual([
+      'budget: a success could not be priced (no price for unlisted): not counted toward the budget (result.json counts these under budget.unpriced)',
+      'budget: a success could not be priced (no usage reported): not counted toward the budget (result.json counts these under budget.unpriced)',
+    ]);
     expect(guard.result()).toEqual({
       usd: 0.002,
       spentUsd: 0.003,
       book: 'test-book',
       reached: true,
-      requests: 4,
-      unpriced: 1,
-      unpricedReasons: ['no price for unlisted'],
+      requests: 6,
+      unpriced: 3,
+      unpricedReasons: ['no price for unlisted', 'no usage reported'],
     });
   });
 
