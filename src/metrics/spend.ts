@@ -34,6 +34,14 @@ export function recordSpend(record: RequestRecord, pricing: SpendPricing): Recor
   return { kind: 'priced', nanoUsd };
 }
 
+/** Where a tally starts: what earlier configurations of the same run spent (zero for the first or only one). */
+export interface CarriedSpend {
+  spentNano: number;
+  requests: number;
+  unpriced?: number;
+  unpricedReasons?: readonly string[];
+}
+
 /** A running tally of spend against a limit. */
 export class SpendMeter {
   /** Nano-dollars spent so far (including any carried in from earlier configurations). */
@@ -48,11 +56,13 @@ export class SpendMeter {
   constructor(
     private readonly pricing: SpendPricing,
     limitUsd: number,
-    carried: { spentNano: number; requests: number } = { spentNano: 0, requests: 0 },
+    carried: CarriedSpend = { spentNano: 0, requests: 0 },
   ) {
     this.limitNano = Math.round(limitUsd * NANO_PER_USD);
     this.spentNano = carried.spentNano;
     this.requests = carried.requests;
+    this.unpriced = carried.unpriced ?? 0;
+    this.unpricedReasons.push(...(carried.unpricedReasons ?? []));
   }
 
   /** Adds a completed record; returns its spend (the caller may report an unpriced one). */

@@ -3,18 +3,14 @@
  * (metrics/spend.ts) and says, once, when the budget is reached and the load must stop. A variants
  * run shares one budget: each configuration's guard starts from what the earlier ones spent.
  */
-import { dollars, NANO_PER_USD, SpendMeter, type SpendPricing } from '../../metrics/spend.js';
+import { dollars, NANO_PER_USD, SpendMeter, type CarriedSpend, type SpendPricing } from '../../metrics/spend.js';
+
+export type { CarriedSpend } from '../../metrics/spend.js';
 import { priceFor, type PriceBook } from '../../metrics/cost.js';
 import { calledProviders } from '../fixture/start-target.js';
 import type { Scenario } from '../schema/scenario.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import { createSharedSpendLimit, type SharedSpendLimit } from '../../load/shared-spend-limit.js';
-
-/** What earlier configurations of the same run spent (zero for the first or only one). */
-export interface CarriedSpend {
-  spentNano: number;
-  requests: number;
-}
 
 /** The budget as result.json reports it. */
 export interface BudgetResult {
@@ -24,11 +20,11 @@ export interface BudgetResult {
   spentUsd: number;
   /** The price book spend is metered in (the run's first book). */
   book: string;
-  /** Whether spend reached the budget, so the load was stopped (or, in a variants run, never started). */
+  /** Whether spend reached the budget, so the load was stopped. */
   reached: boolean;
   /** Records metered (every outcome), this configuration's and every earlier one's. */
   requests: number;
-  /** Successes that could not be priced: not counted toward the budget. */
+  /** Successes that could not be priced (this configuration's and every earlier one's): not counted toward the budget. */
   unpriced: number;
   /** Why (`no usage reported`, `no price for <model>`). */
   unpricedReasons?: string[];
@@ -126,5 +122,12 @@ export function budgetGuardFor(
 
 /** What a later configuration of the same run starts from. */
 export function carriedFrom(budget: BudgetResult | undefined): CarriedSpend | undefined {
-  return budget && { spentNano: Math.round(budget.spentUsd * NANO_PER_USD), requests: budget.requests };
+  return (
+    budget && {
+      spentNano: Math.round(budget.spentUsd * NANO_PER_USD),
+      requests: budget.requests,
+      unpriced: budget.unpriced,
+      unpricedReasons: budget.unpricedReasons ?? [],
+    }
+  );
 }

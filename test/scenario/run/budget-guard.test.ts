@@ -61,8 +61,10 @@ describe('BudgetGuard', () => {
   it('continues from what an earlier configuration spent (one budget for the run)', () => {
     const first = budgetGuardFor(scenario, book)!;
     first.observe(ok('a'));
+    first.observe(ok('b'));
     const second = budgetGuardFor(scenario, book, carriedFrom(first.result()))!;
-    expect(second.observe(ok('a'))).toBe('budget: spent $0.002 of $0.002 after 2 requests: load stopped');
+    expect(second.observe(ok('a'))).toBe('budget: spent $0.002 of $0.002 after 3 requests: load stopped');
+    expect(second.result()).toMatchObject({ requests: 3, unpriced: 1, unpricedReasons: ['no price for unlisted'] });
   });
 
   it('is absent without a budget, and refuses to run a budget without a book', () => {
