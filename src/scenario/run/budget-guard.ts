@@ -49,17 +49,25 @@ export class BudgetGuard {
   }
 
   /**
-   * Lines to print before the load: models of the providers this configuration calls that the
-   * book has no price for, whose spend the guard cannot see.
+   * Lines to print before the run: what the guard cannot see. Models of the providers this
+   * configuration calls that the book has no price for, and the warmup (never recorded, so never
+   * metered, as it is not in the report's cost either).
    */
-  warnings(scenario: Pick<Scenario, 'target'>): string[] {
+  warnings(scenario: Pick<Scenario, 'target' | 'load'>): string[] {
     const models = calledProviders(scenario).map((name) => this.pricing.providerModels[name]);
     const missing = [...new Set(models)].filter(
       (m): m is string => m !== undefined && priceFor(this.pricing.book, m) === undefined,
     );
-    if (missing.length === 0) return [];
+    const warmup = scenario.load.warmup;
     return [
-      `budget: book '${this.pricing.book.name}' has no price for ${missing.join(', ')}: their requests are counted as unpriced, not toward the budget`,
+      ...(missing.length === 0
+        ? []
+        : [
+            `budget: book '${this.pricing.book.name}' has no price for ${missing.join(', ')}: their requests are counted as unpriced, not toward the budget`,
+          ]),
+      ...(warmup > 0
+        ? [`budget: the ${warmup / 1000}s warmup is not metered: its requests are paid outside the budget`]
+        : []),
     ];
   }
 

@@ -50,12 +50,16 @@ describe('BudgetGuard', () => {
     });
   });
 
-  it('warns before the load about the providers whose model the book cannot price', () => {
+  it('warns before the run about providers whose model the book cannot price, and about a warmup', () => {
     expect(budgetGuardFor(scenario, book)!.warnings(scenario)).toEqual([
       "budget: book 'test-book' has no price for unlisted: their requests are counted as unpriced, not toward the budget",
     ]);
     const onlyA = { ...scenario, target: { ...scenario.target, chain: ['a'] } };
     expect(budgetGuardFor(scenario, book)!.warnings(onlyA)).toEqual([]);
+    const warm = { ...onlyA, load: { ...onlyA.load, warmup: 2000 } };
+    expect(budgetGuardFor(scenario, book)!.warnings(warm)).toEqual([
+      'budget: the 2s warmup is not metered: its requests are paid outside the budget',
+    ]);
   });
 
   it('continues from what an earlier configuration spent (one budget for the run)', () => {
