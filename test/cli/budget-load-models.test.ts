@@ -88,13 +88,13 @@ describe('budget across load models', () => {
     const target = await countingTarget(5);
     const { code, stderr, result } = await run(
       'workers',
-      '{ rate: 20/s, duration: 20s, timeout: 2s, workers: 2 }',
+      '{ rate: 10/s, duration: 20s, timeout: 2s, workers: 2 }',
       target.url,
       0.03,
     );
     expect(code, stderr).toBe(99);
     expect(stderr).toMatch(/stopping early: budget: spent \$0\.03\d* of \$0\.03 after 1[01] requests: load stopped/);
-    // 50 ms apart, 5 ms each: one request in flight; the tenth reaches $0.03.
+    // 100 ms apart, 5 ms each: one request in flight; the tenth reaches $0.03.
     expect(target.received()).toBeGreaterThanOrEqual(10);
     expect(target.received()).toBeLessThanOrEqual(11);
     expect(result.aggregates.scheduled).toBe(target.received());
@@ -112,9 +112,10 @@ describe('budget across load models', () => {
     );
     expect(code, stderr).toBe(99);
     expect(stderr).toContain('stopping early: budget: spent $0.006 of $0.006 after 2 requests: load stopped');
-    // The second answer lands at 3.0 s: arrivals at 0, 0.5 ... 2.5 s (and perhaps 3.0 s) were sent.
+    // The second answer lands at 3.0 s: arrivals at 0, 0.5 ... 2.5 s (and perhaps 3.0 s, or on a
+    // loaded machine 3.5 s) were sent; 60 were due in the 30 s.
     expect(target.received()).toBeGreaterThanOrEqual(6);
-    expect(target.received()).toBeLessThanOrEqual(7);
+    expect(target.received()).toBeLessThanOrEqual(8);
     expect(result.aggregates.scheduled).toBe(target.received());
     expect(result.aggregates.ok).toBe(target.received()); // none cut short
     expect(result.interrupted).toBe(false);
