@@ -156,5 +156,6 @@ function exitCodeOf(result: RunResult): number {
 function exitCodeOfOne(result: RunResult): number {
   if (result.interrupted) return EXIT.interrupted;
   if (!result.aggregates.accountingHolds || result.cleanupErrors.length > 0) return EXIT.harnessError;
-  return result.gates.every((g) => g.passed) ? EXIT.ok : EXIT.gateFailed;
+  // A reached budget stopped the load: a verdict like an abort-on-fail gate's.
+  return result.gates.every((g) => g.passed) && result.budget?.reached !== true ? EXIT.ok : EXIT.gateFailed;
 }

@@ -31,8 +31,21 @@ export interface ClosedModelOptions {
   /** A gateway's response header naming the serving provider (lower case). */
   providerHeader?: string | undefined;
   signal?: AbortSignal;
+  /**
+   * Asked after each record: once false, every connection finishes the request it has in flight
+   * (recorded as usual) and then closes without sending another (a spend limit).
+   */
+  mayContinue?: () => boolean;
   onStart?(startedAt: number): void;
   onRecord(record: RequestRecord): void;
+}
+
+/** The part of autocannon's client that stopping one connection after its current request uses. */
+interface DrainableClient {
+  /** Requests this connection has sent. */
+  reqsMade: number;
+  /** autocannon's `maxConnectionRequests`: once `reqsMade` reaches it, the client closes instead of sending. */
+  responseMax?: number;
 }
 
 export interface ClosedModelRun {
@@ -71,9 +84,15 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
   // autocannon calls the request's onResponse and then emits the client's 'response' event in the
   // same synchronous step, so one shared slot hands the body and headers over without a lookup.
   let last: { status: number; body: string; headers: Record<string, unknown> } | undefined;
+  const clients: DrainableClient[] = [];
+  let draining = false;
   const emit = (record: RequestRecord): void => {
     completed++;
     options.onRecord(record);
+    if (draining || options.mayContinue === undefined || options.mayContinue()) return;
+    draining = true;
+    // Each client sends its next request right after this hook returns; at its limit it closes instead.
+    for (const client of clients) client.responseMax = Math.max(1, client.reqsMade);
   };
   const fail = (p: Pending, failure: FailureKind): void => {
     pendings.delete(p);
@@ -89,6 +108,7 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
   };
 
   const setupClient = (client: autocannon.Client): void => {
+    clients.push(client as unknown as DrainableClient);
     const events = client as unknown as EventEmitter;
     let pending: Pending | undefined;
     events.on('request', () => {

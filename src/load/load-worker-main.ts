@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RequestRecord } from '../metrics/record.js';
 import { runOpenModel } from './open-model.js';
+import { sharedSpendHooks } from './shared-spend-limit.js';
 import type { WorkerControl, WorkerData, WorkerReport } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -71,13 +72,19 @@ async function warmUp(): Promise<void> {
 
 async function run(originEpochMs: number): Promise<void> {
   const timer = setInterval(flush, 50);
+  const { spendLimit, ...load } = options;
+  const spend = spendLimit && sharedSpendHooks(spendLimit);
   try {
     const result = await runOpenModel({
-      ...options,
+      ...load,
       partition: { index, count },
       originEpochMs,
       signal: stop.signal,
-      onRecord: (record) => batch.push(record),
+      ...(spend ? { mayContinue: spend.mayContinue } : {}),
+      onRecord: (record) => {
+        spend?.meter(record);
+        batch.push(record);
+      },
     });
     flush();
     send({ type: 'done', run: result });

@@ -58,6 +58,11 @@ export interface OpenModelOptions {
   originEpochMs?: number;
   /** Stops scheduling; requests in flight get `interruptGraceMs` to finish. */
   signal?: AbortSignal;
+  /**
+   * Asked before each arrival is sent and after each record: once false, scheduling ends as if
+   * the schedule had (a spend limit); requests in flight still run to their deadline and count.
+   */
+  mayContinue?: () => boolean;
   interruptGraceMs?: number;
   /** Called with the load's time origin (performance.now()) just before the first request. */
   onStart?(startedAt: number): void;
@@ -105,6 +110,13 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   options.onStart?.(startedAt);
   let scheduled = 0;
   let seq = 0;
+  const mayContinue = options.mayContinue ?? ((): boolean => true);
+  // Set while the schedule runs: ends it at once when a record says no more may be sent.
+  let endSchedule: (() => void) | undefined;
+  const onRecord = (record: RequestRecord): void => {
+    options.onRecord(record);
+    if (!mayContinue()) endSchedule?.();
+  };
 
   const fire = (seq: number, intendedMs: number): void => {
     const plan = nextPlan(); // drawn for drops too, so the mix never depends on the target
@@ -123,7 +135,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       });
       return;
     }
-    const done = sendRequest(ctx, seq, intendedMs, sentMs, plan).then(options.onRecord);
+    const done = sendRequest(ctx, seq, intendedMs, sentMs, plan).then(onRecord);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   };
@@ -135,15 +147,23 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       let next = arrivals.next();
       let timer: NodeJS.Timeout | undefined;
       let immediate: NodeJS.Immediate | undefined;
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+        endSchedule = undefined;
+        resolve();
+      };
+      endSchedule = finish;
       const tick = (): void => {
-        if (options.signal?.aborted) return resolve();
+        if (options.signal?.aborted || !mayContinue()) return finish();
         const elapsed = performance.now() - startedAt;
         // Fire everything that is due; a late wake-up catches up instead of shifting the schedule.
         while (!next.done && next.value <= elapsed) {
+          if (!mayContinue()) return finish();
           fire(seq++, next.value);
           next = arrivals.next();
         }
-        if (next.done) return resolve();
+        if (next.done) return finish();
         const wait = next.value - (performance.now() - startedAt);
         // Polling with setImmediate still lets I/O run between polls; the timer covers long waits.
         if (!poll) timer = setTimeout(tick, Math.max(1, wait));
@@ -151,29 +171,34 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         else immediate = setImmediate(tick);
       };
       timer = setTimeout(tick, Math.max(0, startedAt - performance.now()));
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          if (immediate) clearImmediate(immediate);
-          resolve();
-        },
-        { once: true },
-      );
+      options.signal?.addEventListener('abort', finish, { once: true });
     });
+    await settle(inFlight, ctx, options);
     const interrupted = options.signal?.aborted ?? false;
-    if (interrupted) {
-      const grace = setTimeout(() => {
-        for (const controller of ctx.controllers) controller.abort(INTERRUPTED);
-      }, options.interruptGraceMs ?? 2000);
-      await Promise.allSettled([...inFlight]);
-      clearTimeout(grace);
-    } else {
-      await Promise.allSettled([...inFlight]);
-    }
     return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish() };
   } finally {
     await pool.destroy();
+  }
+}
+
+/**
+ * Waits for the requests in flight. Once the signal aborts (before or while waiting), they get
+ * `interruptGraceMs` more, then are cut as interrupted.
+ */
+async function settle(inFlight: Set<Promise<void>>, ctx: SendContext, options: OpenModelOptions): Promise<void> {
+  let grace: NodeJS.Timeout | undefined;
+  const cutOff = (): void => {
+    grace = setTimeout(() => {
+      for (const controller of ctx.controllers) controller.abort(INTERRUPTED);
+    }, options.interruptGraceMs ?? 2000);
+  };
+  if (options.signal?.aborted) cutOff();
+  else options.signal?.addEventListener('abort', cutOff, { once: true });
+  try {
+    await Promise.allSettled([...inFlight]);
+  } finally {
+    clearTimeout(grace);
+    options.signal?.removeEventListener('abort', cutOff);
   }
 }
 

@@ -1,13 +1,16 @@
 /** Messages between `runOpenModelInWorkers` and its generator threads. */
 import type { RequestRecord } from '../metrics/record.js';
 import type { OpenModelOptions, OpenModelRun } from './open-model.js';
+import type { SharedSpendLimit } from './shared-spend-limit.js';
 
 /** What a generator thread can be given: everything but callbacks, signals and iterables. */
 export type WorkerLoadOptions = Omit<
   OpenModelOptions,
-  'onRecord' | 'onStart' | 'signal' | 'partition' | 'originEpochMs' | 'schedule'
+  'onRecord' | 'onStart' | 'signal' | 'partition' | 'originEpochMs' | 'schedule' | 'mayContinue'
 > & {
   schedule?: Exclude<OpenModelOptions['schedule'], Iterable<number>>;
+  /** A spend limit every thread enforces (the budget): instead of `mayContinue`, which cannot cross threads. */
+  spendLimit?: SharedSpendLimit;
 };
 
 export interface WorkerData {

@@ -1,16 +1,26 @@
 /**
- * JUnit XML for CI: one <testsuite> per run (scenario or variant), one <testcase> per gate,
- * a <failure> carrying the measured value for each failed gate. Run-level problems (interrupted,
+ * JUnit XML for CI: one <testsuite> per run (scenario or variant), one <testcase> per gate (and
+ * one for the budget when the scenario sets one: it fails when the budget stopped the load), a
+ * <failure> carrying the measured value for each failed one. Run-level problems (interrupted,
  * accounting identity, cleanup) go to the suite's <system-err>, so the testcase count is exactly
- * the gate count. Pure: returns the document.
+ * the gate count (plus the budget). Pure: returns the document.
  */
+import { dollars } from '../metrics/spend.js';
 import { formatGateValue } from './format.js';
 import type { RunResult } from '../scenario/result/result.js';
 
+/** One testcase: a gate, or the budget. */
+interface TestCase {
+  classname: string;
+  name: string;
+  /** The failure message; absent when it passed. */
+  failure?: string;
+}
+
 export function renderJUnit(runs: readonly RunResult[]): string {
   const results = runs.flatMap(suites);
-  const tests = results.reduce((n, r) => n + r.gates.length, 0);
-  const failures = results.reduce((n, r) => n + r.gates.filter((g) => !g.passed).length, 0);
+  const tests = results.reduce((n, r) => n + testCases(r).length, 0);
+  const failures = results.reduce((n, r) => n + testCases(r).filter((c) => c.failure !== undefined).length, 0);
   const time = results.reduce((t, r) => t + seconds(r), 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -32,14 +42,40 @@ function suites(result: RunResult): RunResult[] {
     scenario: { ...v.result.scenario, name: `${result.scenario.name} / ${v.name}` },
   }));
   const matrixGates = result.gates.filter((g) => (g as { variant?: string }).variant === undefined);
-  return matrixGates.length > 0 ? [...perVariant, { ...result, gates: matrixGates, variants: undefined }] : perVariant;
+  // The budget is each variant's testcase (the one that reached it fails), not the matrix's.
+  const matrix = { ...result, gates: matrixGates, variants: undefined, budget: undefined };
+  return matrixGates.length > 0 ? [...perVariant, matrix] : perVariant;
+}
+
+/** The result's gates, then its budget. */
+function testCases(result: RunResult): TestCase[] {
+  const name = result.scenario.name;
+  const cases = result.gates.map((gate): TestCase => {
+    const key = gate.key ?? gate.metric;
+    const classname = `relaybench.${name}${gate.origin === 'baseline' ? '.baseline' : ''}`;
+    const measured =
+      gate.actual === null ? (gate.note ?? 'no data') : `measured ${formatGateValue(gate.metric, gate.actual)}`;
+    const failure = gate.passed ? undefined : `${measured}; expected ${key} ${gate.expression}`;
+    return { classname, name: `${key}: ${gate.expression}`, ...(failure === undefined ? {} : { failure }) };
+  });
+  const budget = result.budget;
+  if (budget) {
+    const failure = `spent ${dollars(budget.spentUsd)} of ${dollars(budget.usd)}: the load was stopped`;
+    cases.push({
+      classname: `relaybench.${name}.budget`,
+      name: `budget: spend < ${dollars(budget.usd)}`,
+      ...(budget.reached ? { failure } : {}),
+    });
+  }
+  return cases;
 }
 
 function suite(result: RunResult): string[] {
   const name = result.scenario.name;
-  const failed = result.gates.filter((g) => !g.passed).length;
+  const cases = testCases(result);
+  const failed = cases.filter((c) => c.failure !== undefined).length;
   const lines = [
-    `  <testsuite name="${attr(name)}" tests="${result.gates.length}" failures="${failed}" errors="0" skipped="0" timestamp="${attr(result.startedAt)}" time="${seconds(result).toFixed(3)}">`,
+    `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0" timestamp="${attr(result.startedAt)}" time="${seconds(result).toFixed(3)}">`,
     '    <properties>',
     `      <property name="scenario.file" value="${attr(result.scenario.file)}"/>`,
     `      <property name="seed" value="${result.scenario.seed}"/>`,
@@ -47,21 +83,15 @@ function suite(result: RunResult): string[] {
     `      <property name="success_rate" value="${result.aggregates.successRate}"/>`,
     '    </properties>',
   ];
-  for (const gate of result.gates) {
-    const key = gate.key ?? gate.metric;
-    const testName = `${key}: ${gate.expression}`;
-    const classname = `relaybench.${name}${gate.origin === 'baseline' ? '.baseline' : ''}`;
-    const open = `    <testcase classname="${attr(classname)}" name="${attr(testName)}" time="0"`;
-    if (gate.passed) {
+  for (const c of cases) {
+    const open = `    <testcase classname="${attr(c.classname)}" name="${attr(c.name)}" time="0"`;
+    if (c.failure === undefined) {
       lines.push(`${open}/>`);
       continue;
     }
-    const measured =
-      gate.actual === null ? (gate.note ?? 'no data') : `measured ${formatGateValue(gate.metric, gate.actual)}`;
-    const message = `${measured}; expected ${key} ${gate.expression}`;
     lines.push(
       `${open}>`,
-      `      <failure type="gate" message="${attr(message)}">${text(message)}</failure>`,
+      `      <failure type="gate" message="${attr(c.failure)}">${text(c.failure)}</failure>`,
       '    </testcase>',
     );
   }

@@ -4,6 +4,7 @@
  */
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
+import { budgetLine } from './budget-line.js';
 import { formatGateValue, micros, signedMs, table, usd } from './format.js';
 import { markdownReportTable } from './report-table.js';
 import { reportTables } from './tables/index.js';
@@ -21,6 +22,8 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   lines.push(`## ${scenario.name}${result.interrupted ? ' (interrupted: partial run)' : ''}`, '');
   if (result.abortedBy !== undefined)
     lines.push(`**Stopped early**: ${result.abortedBy}; the figures cover the load up to that point.`, '');
+  const budget = budgetLine(result);
+  if (budget !== undefined) lines.push(budget, '');
   if (scenario.description) lines.push(scenario.description.trim(), '');
   lines.push(markdownReportTable(configurationsTable(result, configuration(result))));
   const vendorTables =

@@ -2,6 +2,7 @@
  * A variants run's Markdown (the result is combined by scenario/run/combine-variants.ts): the
  * comparison table first, then each variant's own report. Pure.
  */
+import { budgetLine } from './budget-line.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from '../scenario/result/result.js';
 import { markdownReportTable } from './report-table.js';
@@ -15,6 +16,8 @@ export function renderVariantsMarkdown(result: RunResult): string {
     '',
   ];
   if (scenario.description) lines.push(scenario.description.trim(), '');
+  const budget = budgetLine(result);
+  if (budget !== undefined) lines.push(budget, '');
   for (const t of reportTables(result)) lines.push(markdownReportTable(t));
   for (const run of runs) {
     const titled: RunResult = {

@@ -89,6 +89,23 @@ describe('renderJUnit', () => {
     expect(() => parseXml('<a x="1" x="2"/>')).toThrow(/duplicate/);
   });
 
+  it('adds a budget testcase when the scenario sets one, failing when the budget stopped the load', () => {
+    const base = result('paid', { success_rate: ['rate >= 50%'] });
+    const budget = { usd: 5, book: 'list-2026', requests: 1234, unpriced: 0 };
+    const within = parseXml(renderJUnit([{ ...base, budget: { ...budget, spentUsd: 1.5, reached: false } }]));
+    expect(findAll(within, 'testcase').map((t) => t.attributes.name)).toEqual([
+      'success_rate: rate >= 50%',
+      'budget: spend < $5.00',
+    ]);
+    expect(within.attributes).toMatchObject({ tests: '2', failures: '0' });
+    const stopped = parseXml(renderJUnit([{ ...base, budget: { ...budget, spentUsd: 5.0012, reached: true } }]));
+    expect(stopped.attributes).toMatchObject({ tests: '2', failures: '1' });
+    expect(findAll(stopped, 'failure').map((f) => f.attributes.message)).toEqual([
+      'spent $5.0012 of $5.00: the load was stopped',
+    ]);
+    expect(findAll(stopped, 'testcase')[1]!.attributes.classname).toBe('relaybench.paid.budget');
+  });
+
   it('writes an empty suite for a run without gates', () => {
     const none = parseXml(renderJUnit([result('empty', {})]));
     expect(findAll(none, 'testcase')).toHaveLength(0);

@@ -2,6 +2,7 @@
  * The top of the HTML report: what ran (scenario, description, when, where, seed), the verdict,
  * and the gates. Useful on its own, whatever tables follow.
  */
+import { budgetLine } from '../budget-line.js';
 import { formatGateValue } from '../format.js';
 import type { GateEntry, RunResult } from '../../scenario/result/result.js';
 import { escapeHtml } from './escape.js';
@@ -23,12 +24,16 @@ export function headerHtml(result: RunResult): string {
       `${machine.platform}, ${machine.cpus} \u00d7 ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
     ],
     ['Fault plane', result.faultPlane.embedded ? 'embedded (Toxiproxy-compatible)' : 'external Toxiproxy'],
+    ...(result.budget && !result.budget.reached
+      ? [['Budget', budgetLine(result)!.replace(/^Budget: /, '')] as [string, string]]
+      : []),
   ];
   const notes = [
     ...(result.interrupted ? ['Interrupted: this is a partial run.'] : []),
     ...(result.abortedBy !== undefined
       ? [`Stopped early by ${result.abortedBy}; the figures cover the load up to that point.`]
       : []),
+    ...(result.budget?.reached ? [budgetLine(result)!] : []),
     ...(result.aggregates.accountingHolds
       ? []
       : ['Accounting identity violated: scheduled \u2260 ok + failed + dropped.']),

@@ -8,9 +8,12 @@ import type { RunResult, VariantRun } from './result.js';
 export function combineVariants(runs: readonly VariantRun[]): RunResult {
   const first = runs[0];
   if (first === undefined) throw new Error('combineVariants: no variant ran');
+  const last = runs[runs.length - 1]!;
   return {
     ...first.result,
-    finishedAt: runs[runs.length - 1]!.result.finishedAt,
+    // The budget is the whole run's: the last configuration's figures include every earlier one's spend.
+    ...(last.result.budget ? { budget: last.result.budget } : {}),
+    finishedAt: last.result.finishedAt,
     interrupted: runs.some((r) => r.result.interrupted),
     passed: runs.every((r) => r.result.passed),
     gates: runs.flatMap((r) => r.result.gates.map((g) => ({ ...g, variant: r.name }))),

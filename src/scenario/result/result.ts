@@ -6,6 +6,7 @@ import os from 'node:os';
 import type { Aggregates } from '../../metrics/aggregate.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import type { GateResult } from '../gates/grammar.js';
+import type { BudgetResult } from '../run/budget-guard.js';
 import type { RunOutcome } from '../run/play.js';
 import { redactSecrets } from './redact.js';
 
@@ -37,8 +38,10 @@ export interface RunResult {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
-  /** Set when an abort-on-fail gate stopped the load early: which one, and why. */
+  /** Set when an abort-on-fail gate or the budget stopped the load early: which one, and why. */
   abortedBy?: string;
+  /** The spend guard (`budget:`), when the scenario sets one: the budget, what was spent, whether it stopped the run. */
+  budget?: BudgetResult;
   machine: { platform: string; cpus: number; cpuModel: string; memoryGiB: number; node: string };
   faultPlane: RunOutcome['faultPlane'];
   /** Fault windows with the times the fault plane confirmed (ms since load start). */
@@ -90,6 +93,7 @@ export function buildResult(
   aggregates: Aggregates,
   gates: readonly GateResult[],
   pricing?: Pricing,
+  budget?: BudgetResult,
 ): RunResult {
   const { scenario } = outcome;
   return {
@@ -114,6 +118,7 @@ export function buildResult(
     finishedAt: outcome.finishedAt,
     interrupted: outcome.interrupted,
     ...(outcome.abortedBy === undefined ? {} : { abortedBy: outcome.abortedBy }),
+    ...(budget ? { budget } : {}),
     machine: {
       platform: `${os.platform()} ${os.arch()}`,
       cpus: os.cpus().length,
@@ -134,7 +139,8 @@ export function buildResult(
       passed: g.passed,
       ...(g.note ? { note: g.note } : {}),
     })),
-    passed: gates.every((g) => g.passed) && !outcome.interrupted,
+    // A budget that stopped the run fails it, as an abort-on-fail gate would.
+    passed: gates.every((g) => g.passed) && !outcome.interrupted && budget?.reached !== true,
     processes: outcome.processes,
     cleanupErrors: outcome.cleanupErrors,
   };

@@ -10,6 +10,7 @@ import { runOpenModel } from '../../load/open-model.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import type { DialOptions } from '../../net/dial.js';
 import type { LoadSpec } from '../schema/load-schema.js';
+import type { BudgetGuard } from './budget-guard.js';
 
 export interface DriveOptions {
   baseUrl: string;
@@ -22,6 +23,8 @@ export interface DriveOptions {
   load: LoadSpec;
   seed: number;
   signal?: AbortSignal | undefined;
+  /** The spend guard: once it is reached, nothing more is sent; requests in flight finish and are recorded. */
+  budget?: BudgetGuard | undefined;
   onStart?(origin: number): void;
   onRecord(record: RequestRecord): void;
 }
@@ -38,12 +41,15 @@ export interface DriveResult {
 
 export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
   const { load } = options;
+  const { budget } = options;
   const common = {
     baseUrl: options.baseUrl,
     mix: load.mix,
     seed: options.seed,
     signal: options.signal,
     onRecord: options.onRecord,
+    // Asked after each record (the guard meters it first) and, in the open model, before each send.
+    ...(budget ? { mayContinue: () => !budget.reached } : {}),
   };
   if (load.mode === 'closed') {
     if (options.chatPath !== undefined || options.dial !== undefined)
@@ -69,8 +75,20 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     ...(options.onStart ? { onStart: options.onStart } : {}),
   };
   const run =
-    load.workers > 1 ? await runOpenModelInWorkers({ ...open, workers: load.workers }) : await runOpenModel(open);
+    load.workers > 1
+      ? await runOpenModelInWorkers({
+          ...withoutMayContinue(open),
+          workers: load.workers,
+          // Threads cannot call back here: they share a spend counter instead.
+          ...(budget ? { spendLimit: budget.sharedLimit() } : {}),
+        })
+      : await runOpenModel(open);
   return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
+}
+
+function withoutMayContinue<T extends { mayContinue?: unknown }>(options: T): Omit<T, 'mayContinue'> {
+  const { mayContinue: _, ...rest } = options;
+  return rest;
 }
 
 /** The warmup: records discarded. Resolves once every warmup request has ended. */
@@ -81,5 +99,5 @@ export async function warmUp(options: Omit<DriveOptions, 'onRecord' | 'onStart'>
     load.mode === 'closed'
       ? { ...load, duration: load.warmup }
       : { ...load, duration: load.warmup, schedule: { kind: 'constant', rate: load.rate, durationMs: load.warmup } };
-  await driveLoad({ ...options, load: warm, seed: options.seed + 1, onRecord: () => {} });
+  await driveLoad({ ...options, budget: undefined, load: warm, seed: options.seed + 1, onRecord: () => {} });
 }

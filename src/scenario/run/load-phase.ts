@@ -1,8 +1,9 @@
 /**
  * The recorded load: drives the scenario's load at the fixture's target while the fault timeline
  * plays (its clock starts with the load's), emits a progress tick every `progressIntervalMs`, and
- * asks `abortCheck` on each tick whether an abort-on-fail gate stops the load early. The caller's
- * signal stops it too (an interruption, unlike a gate's verdict).
+ * asks `abortCheck` on each tick whether an abort-on-fail gate stops the load early; the spend
+ * guard (`budget`) stops it on the record that reaches the budget. The caller's signal stops it
+ * too (an interruption, unlike a gate's or the budget's verdict).
  */
 import type { FaultTimeline } from '../../chaos/timeline.js';
 import { systemClock, type Clock } from '../../clock.js';
@@ -11,12 +12,15 @@ import { driveLoad } from './drive-load.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 import type { RunEvent } from './events.js';
 import type { RunFixture } from '../fixture/fixture.js';
+import type { BudgetGuard } from './budget-guard.js';
 
 export interface LoadPhaseOptions {
   signal?: AbortSignal | undefined;
   emit: (event: RunEvent) => void;
   onRecord?: ((record: RequestRecord) => void) | undefined;
   abortCheck?: ((records: readonly RequestRecord[], elapsedMs: number) => string | undefined) | undefined;
+  /** The spend guard: meters every record and stops the load the moment the budget is reached. */
+  budget?: BudgetGuard | undefined;
   progressIntervalMs?: number | undefined;
   clock?: Clock | undefined;
 }
@@ -60,6 +64,7 @@ export async function runLoadPhase(
       load,
       seed: fixture.scenario.seed,
       signal: stop.signal,
+      budget: options.budget,
       onStart: (origin) => {
         result.loadStart = origin;
         timeline.start(origin);
@@ -68,6 +73,8 @@ export async function runLoadPhase(
         result.records.push(record);
         counts[record.outcome]++;
         options.onRecord?.(record);
+        const spent = options.budget?.observe(record);
+        if (spent !== undefined) stopForBudget(spent, result, options);
       },
     });
     result.scheduled = run.scheduled;
@@ -105,6 +112,17 @@ function progressTick({ result, counts, stop, load, timeline, options, clock }: 
     options.emit({ kind: 'phase', message: `stopping early: ${reason}` });
     stop.abort();
   };
+}
+
+/**
+ * The budget is reached: the run is reported as stopped early, as by an abort-on-fail gate
+ * (unless a gate already stopped it). The load itself has already stopped sending (drive-load.ts
+ * asks the guard); requests in flight run on to their deadline and count.
+ */
+function stopForBudget(reason: string, result: LoadPhaseResult, options: LoadPhaseOptions): void {
+  if (result.abortedBy !== undefined) return;
+  result.abortedBy = reason;
+  options.emit({ kind: 'phase', message: `stopping early: ${reason}` });
 }
 
 /** How the load phase announces itself. */

@@ -13,6 +13,7 @@ import { defaultPriceBooks } from '../schema/price-books.js';
 import { DEFAULT_MONTHLY_TOKENS } from '../schema/report-schema.js';
 import type { Scenario } from '../schema/scenario.js';
 import { calledProviders } from '../fixture/start-target.js';
+import { budgetGuardFor, type CarriedSpend } from './budget-guard.js';
 import { playScenario, type PlayOptions, type RunOutcome } from './play.js';
 import { buildResult, type Pricing, type RunResult } from '../result/result.js';
 
@@ -22,8 +23,10 @@ export interface Baseline {
   tolerance: number;
 }
 
-export interface MeasureOptions extends Omit<PlayOptions, 'abortCheck'> {
+export interface MeasureOptions extends Omit<PlayOptions, 'abortCheck' | 'budget'> {
   baseline?: Baseline | undefined;
+  /** A variants run: what earlier configurations spent of the run's one budget. */
+  spentBefore?: CarriedSpend | undefined;
   /** Price books for cost, side by side; default: the scenario's `report.price_books`, else the bundled defaults. */
   prices?: PriceBook[] | undefined;
 }
@@ -36,11 +39,18 @@ export async function measureScenario(
 ): Promise<RunResult> {
   const gates = gatesFor(scenario, options.baseline, variant);
   const abortCheck = abortCheckFor(gates, scenario.target.chain[0]!, variant);
-  const outcome = await playScenario(scenario, { ...options, ...(abortCheck ? { abortCheck } : {}) });
   const books = options.prices ?? scenario.priceBooks ?? defaultPriceBooks();
+  const warn = (message: string): void => options.onEvent?.({ kind: 'phase', message });
+  const budget = budgetGuardFor(scenario, books[0], options.spentBefore, warn);
+  budget?.warnings(scenario).forEach(warn);
+  const outcome = await playScenario(scenario, {
+    ...options,
+    ...(abortCheck ? { abortCheck } : {}),
+    ...(budget ? { budget } : {}),
+  });
   const aggregates = aggregateOutcome(outcome, books[0]);
   const results = evaluateGates(gates, aggregates, { variants: byVariant(variant, aggregates) });
-  return buildResult(outcome, aggregates, results, pricingFor(scenario, books));
+  return buildResult(outcome, aggregates, results, pricingFor(scenario, books), budget?.result());
 }
 
 /** Gates scoped to another variant are that variant's business; the rest apply here. */

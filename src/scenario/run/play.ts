@@ -13,6 +13,7 @@ import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
 import { warmUp } from './drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
 import { attributeDirect, attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
+import type { BudgetGuard } from './budget-guard.js';
 import { calledProviders } from '../fixture/start-target.js';
 import type { RunEvent } from './events.js';
 import { RunFixture } from '../fixture/fixture.js';
@@ -32,6 +33,8 @@ export interface PlayOptions {
    * (abort-on-fail gates); cleanup and reporting then go on as for a normal end.
    */
   abortCheck?: ((records: readonly RequestRecord[], elapsedMs: number) => string | undefined) | undefined;
+  /** The spend guard (`budget:`): stops the load, like an abort-on-fail gate, once the budget is reached. */
+  budget?: BudgetGuard | undefined;
   /**
    * Where files the run makes go (mock and gateway configs, the gateway's log); created when
    * needed. Default: a fresh directory under the system's temp directory.
@@ -53,7 +56,7 @@ export interface RunOutcome {
   targetUrl?: string;
   /** Records whose serving provider came from the mocks' logs rather than the target's headers. */
   attributedFromLogs?: number;
-  /** Why the load stopped early, when an abort-on-fail gate stopped it. */
+  /** Why the load stopped early, when an abort-on-fail gate or the budget stopped it. */
   abortedBy?: string;
   /** The relay's own breaker and cooldown events on load time, when the target exposes them. */
   relayEvents?: RelayTimelineEvent[];

@@ -1,13 +1,15 @@
 /**
  * The run pipeline as a library: a scenario in, a RunResult out. A scenario without variants is
  * measured once; one with variants runs each in turn -- own processes, own run directory, same
- * seed, load and faults -- and the results are combined. Files the run makes (configs, a
+ * seed, load and faults -- and the results are combined; a `budget:` bounds the whole run, so a
+ * configuration that reaches it leaves the rest unrun. Files the run makes (configs, a
  * gateway's log) go to `runDir` (one folder per variant in it); writing result.json and the
  * reports is the caller's business.
  */
 import { join } from 'node:path';
 import type { Scenario } from '../schema/scenario.js';
 import { combineVariants } from '../result/combine-variants.js';
+import { carriedFrom } from './budget-guard.js';
 import { measureScenario, type MeasureOptions } from './measure.js';
 import { checkReach } from './reach.js';
 import { checkEnv } from './required-env.js';
@@ -43,11 +45,25 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       variant: { index, total, name: variant.name },
     });
     const runDir = options.runDir === undefined ? undefined : join(options.runDir, variantFolder(index, variant.name));
-    const result = await measureScenario(variant.scenario, { ...options, runDir }, variant.name);
+    // One budget for the whole run: each configuration starts from what the earlier ones spent.
+    const spentBefore = carriedFrom(runs.at(-1)?.result.budget);
+    const result = await measureScenario(variant.scenario, { ...options, runDir, spentBefore }, variant.name);
     runs.push({ name: variant.name, result });
     if (result.interrupted) break;
+    if (result.budget?.reached) {
+      const skipped = scenario.variants.slice(index + 1).map((v) => v.name);
+      if (skipped.length > 0) emit({ kind: 'phase', message: `budget reached: not running ${skipped.join(', ')}` });
+      return withSkipped(combineVariants(runs), skipped);
+    }
   }
   return combineVariants(runs);
+}
+
+/** The combined result's budget names the configurations the budget left unrun. */
+function withSkipped(result: RunResult, skipped: string[]): RunResult {
+  return skipped.length === 0 || !result.budget
+    ? result
+    : { ...result, budget: { ...result.budget, skippedVariants: skipped } };
 }
 
 /** `variant-2-relay-4-models`: numbered in run order, the name made safe for a folder. */

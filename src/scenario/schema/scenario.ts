@@ -6,6 +6,7 @@
  * loader (extends.ts, variants.ts) before and after this schema runs.
  */
 import { z } from 'zod';
+import { budgetSchema } from './budget-schema.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
 import { FAULT_KINDS } from './fault-kinds.js';
@@ -52,6 +53,8 @@ export const scenarioSchema = z
     gates,
     /** Price books and the monthly volume and downtime cost the report projects to (report-schema.ts). */
     report: reportSchema.default({}),
+    /** A spend guard for paid providers: stop the load once the run's metered cost reaches `usd` (budget-schema.ts). */
+    budget: budgetSchema.optional(),
     /** A matrix or a list of named overrides, each run in turn with the same seed, load and faults (variants.ts). */
     variants: z.unknown().optional(),
   })
