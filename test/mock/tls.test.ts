@@ -109,6 +109,7 @@ describe('relaybench mock --tls-cert --tls-key', () => {
     [['--tls-cert', 'c.pem'], /--tls-cert needs --tls-key too/],
     [['--tls-key', 'k.pem'], /--tls-key needs --tls-cert too/],
     [['--tls-cert', '/nonexistent/c.pem', '--tls-key', 'k.pem'], /--tls-cert '\/nonexistent\/c\.pem': cannot read/],
+    [['--config', 'p.yaml', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], /do not apply with --config/],
   ])('exits 104 for %j', async (args, message) => {
     const run = await relaybench(['mock', ...args]);
     expect(run.code).toBe(104);
