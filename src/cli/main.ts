@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
+import { remoteHosts } from '../scenario/run/reach.js';
 import { loadScenario } from '../scenario/schema/loader.js';
 import { compareCommand } from './compare-command.js';
 import { listCommand, reportCommand } from './inspect-commands.js';
@@ -105,8 +106,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       async (args) => {
         for (const file of args.scenario as string[]) {
           const scenario = await loadScenario(file);
+          const remote = remoteHosts(scenario, process.env.TOXIPROXY_URL || undefined);
+          const reach = remote.length === 0 ? '' : `; reaches ${remote.join(', ')} (run it with --allow-remote)`;
           process.stdout.write(
-            `${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s))\n`,
+            `${file}: ok (${scenario.name}: ${scenario.load.rate}/s for ${scenario.load.duration / 1000} s, ${scenario.faults.length} fault(s), ${scenario.gates.length} gate(s)${reach})\n`,
           );
         }
         exitCode = EXIT.ok;
