@@ -45,6 +45,11 @@ describe('FaultPlaneClient.createProxy', () => {
     await expect(Probe.connect(resources, port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('brackets an IPv6 listen host', async () => {
+    const proxy = await client.createProxy('v6', '127.0.0.1:9', '::1');
+    expect(proxy.listen).toMatch(/^\[::1\]:\d+$/);
+  });
+
   it.each([-1, 65536, 1.5])('rejects listen port %s naming the proxy and the value', async (port) => {
     await expect(client.createProxy('bad', '127.0.0.1:9', '127.0.0.1', port)).rejects.toThrow(
       new FaultPlaneError(`proxy 'bad': listen port must be an integer from 0 to 65535, got ${port}`),
