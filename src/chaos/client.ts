@@ -37,16 +37,38 @@ export class FaultPlaneClient {
     this.api = new Toxiproxy(url.replace(/\/$/, ''));
   }
 
+  /**
+   * Throws a FaultPlaneError naming why the API does not answer (ECONNREFUSED, ENOTFOUND, a
+   * timeout...), which the client package's own errors no longer say.
+   */
+  async checkReachable(): Promise<void> {
+    try {
+      const response = await fetch(`${this.url.replace(/\/$/, '')}/version`, {
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+      await response.body?.cancel();
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new FaultPlaneError(`fault plane at ${this.url} is unreachable: ${reason}`, { cause: error });
+    }
+  }
+
   async version(): Promise<string> {
     return this.call('read the version', () => this.api.getVersion());
   }
 
   /**
-   * Creates a proxy in front of `upstream` (host:port) on `listenHost:listenPort` (0: an ephemeral
-   * port) and returns where it listens.
+   * Creates a proxy in front of `upstream` (host:port, resolved by the fault plane's host) and
+   * returns where it listens. Port 0 (the default) lets the fault plane pick a free port; a fixed
+   * port is for a deployed relay configured to call the proxies at known addresses.
    */
   async createProxy(name: string, upstream: string, listenHost = '127.0.0.1', listenPort = 0): Promise<ProxyInfo> {
-    const listen = formatHostPort(listenHost, listenPort);
+    if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65535) {
+      throw new FaultPlaneError(`proxy '${name}': listen port must be an integer from 0 to 65535, got ${listenPort}`);
+    }
+    // An IPv6 listen host needs brackets in host:port.
+    const listen = listenHost.startsWith('[') ? `${listenHost}:${listenPort}` : formatHostPort(listenHost, listenPort);
     const proxy = await this.call(`create proxy '${name}'`, () => this.api.createProxy({ name, upstream, listen }));
     return { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled, toxics: 0 };
   }

@@ -57,7 +57,7 @@ export class Link implements SlotOwner {
   ) {
     this.sink = { write: (chunk) => this.deliver(chunk), end: () => this.finish() };
     for (const toxic of toxics) {
-      if (toxic.stream === stream) this.slots.push(new Slot(this, toxic, this.sink));
+      if (toxic.stream === stream) this.slots.push(new Slot(this, toxic, this.sink, true));
     }
     this.head = this.rewire();
     source.on('data', (data: Buffer) => this.receive(data));
@@ -79,7 +79,7 @@ export class Link implements SlotOwner {
 
   add(toxic: ActiveToxic): void {
     if (this.disposed || this.closing) return;
-    this.slots.push(new Slot(this, toxic, this.sink));
+    this.slots.push(new Slot(this, toxic, this.sink, false));
     this.head = this.rewire();
   }
 

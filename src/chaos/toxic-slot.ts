@@ -38,6 +38,8 @@ export class Slot implements Receiver {
     private readonly owner: SlotOwner,
     public toxic: ActiveToxic,
     next: Receiver,
+    /** The toxic was there when the connection opened (not added to a live connection). */
+    private readonly openedWithToxic: boolean,
   ) {
     this.next = next;
     this.random = seededRandom(deriveSeed(owner.seed, `${toxic.stream}:${toxic.name}`));
@@ -116,6 +118,7 @@ export class Slot implements Receiver {
     };
     return {
       random: this.random,
+      openedWithToxic: this.openedWithToxic,
       now: () => performance.now(),
       forward: (chunk) => {
         if (live) this.next.write(chunk);

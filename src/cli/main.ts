@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
 import { remoteHosts } from '../scenario/run/reach.js';
 import { loadScenario } from '../scenario/schema/loader.js';
+import { cleanupCommand, cleanupOptions } from './cleanup-command.js';
 import { compareCommand } from './compare-command.js';
 import { listCommand, reportCommand } from './inspect-commands.js';
 import { runCommand } from './run-command.js';
@@ -231,7 +232,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example('$0 toxiproxy --port 8474', ''),
       (args) => serveToxiproxy({ host: args.host, port: args.port, seed: args.seed }),
     )
-    .demandCommand(1, 'name a command: run, validate, list, report, compare, relay, mock or toxiproxy')
+    .command('cleanup', 'Remove fault-plane proxies that crashed runs left behind', cleanupOptions, async (args) => {
+      exitCode = await cleanupCommand({ faultPlane: args.faultPlane, olderThan: args.olderThan, dryRun: args.dryRun });
+    })
+    .demandCommand(1, 'name a command: run, validate, list, report, compare, relay, mock, toxiproxy or cleanup')
     .strict()
     .help()
     .fail((message, error) => {

@@ -2,8 +2,10 @@
  * Shared fixtures for the fault-plane tests: real loopback servers and a socket probe that records
  * what arrived and when, so tests can assert on timing and on errors the client really sees.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { describe, it } from 'vitest';
 import { startToxiproxyServer, type RunningToxiproxyServer } from '../../src/chaos/server.js';
 
 /** Closes everything a test opened, newest first; call `closeAll()` in afterEach. */
@@ -22,21 +24,52 @@ export class Resources {
 
 /**
  * With TOXIPROXY_URL set, the suite runs against that server (a real Toxiproxy) instead of ours:
- * the conformance check. Tests of what only our server does are skipped there (`embeddedOnly`).
+ * the conformance check. What only our server does is skipped there: `embeddedOnly` tests.
  */
 export const EXTERNAL_FAULT_PLANE = process.env.TOXIPROXY_URL || undefined;
+
+/** Runs the test only against our embedded server (see the conformance notes at the top of each file). */
+export const embeddedOnly = it.skipIf(EXTERNAL_FAULT_PLANE !== undefined);
+export const describeEmbeddedOnly = describe.skipIf(EXTERNAL_FAULT_PLANE !== undefined);
+
+/**
+ * Tests that act on every proxy of the server (`POST /reset`) run against an external one only
+ * when it is declared the suite's own (TOXIPROXY_DEDICATED=1): a shared server is never disturbed.
+ */
+export const serverWide = it.skipIf(EXTERNAL_FAULT_PLANE !== undefined && process.env.TOXIPROXY_DEDICATED !== '1');
+
+/**
+ * Every proxy a test creates is named through {@link own}: this prefix, unique to the test process,
+ * is how the external-server cleanup tells the suite's proxies from anyone else's.
+ */
+export const SUITE_PREFIX = `rbconf_${process.pid}_${randomBytes(3).toString('hex')}_`;
+
+export function own(name: string): string {
+  return `${SUITE_PREFIX}${name}`;
+}
+
+/** The suite's own proxies in a `GET /proxies` index (or `getAll()`), by the names given to {@link own}, sorted. */
+export function ownProxyNames(index: unknown): string[] {
+  return Object.keys(index as Record<string, unknown>)
+    .filter((name) => name.startsWith(SUITE_PREFIX))
+    .map((name) => name.slice(SUITE_PREFIX.length))
+    .sort();
+}
 
 export async function startFaultPlane(resources: Resources, seed?: number): Promise<RunningToxiproxyServer> {
   if (EXTERNAL_FAULT_PLANE) {
     const url = EXTERNAL_FAULT_PLANE.replace(/\/$/, '');
-    // Leave the external server as we found it: delete every proxy a test created.
-    return resources.add({ url, close: async () => {} }, async () => {
-      const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<string, unknown>;
-      await Promise.all(Object.keys(proxies).map((name) => fetch(`${url}/proxies/${name}`, { method: 'DELETE' })));
-    });
+    // Leave the external server as we found it: delete the proxies this suite created, only those.
+    return resources.add({ url, close: async () => {} }, () => deleteOwnProxies(url));
   }
   const server = await startToxiproxyServer({ port: 0, ...(seed === undefined ? {} : { seed }) });
   return resources.add(server, (s) => s.close());
+}
+
+async function deleteOwnProxies(url: string): Promise<void> {
+  const index = (await (await fetch(`${url}/proxies`)).json()) as Record<string, unknown>;
+  const mine = Object.keys(index).filter((name) => name.startsWith(SUITE_PREFIX));
+  await Promise.all(mine.map(async (name) => (await fetch(`${url}/proxies/${name}`, { method: 'DELETE' })).text()));
 }
 
 export interface TcpServer {
@@ -71,6 +104,8 @@ export async function startTcpServer(
 /** A client socket that records every chunk (with arrival time), the end, the error and the close. */
 export class Probe {
   readonly chunks: { data: Buffer; at: number }[] = [];
+  /** Bytes received so far. */
+  received = 0;
   error: NodeJS.ErrnoException | undefined;
   endedAt: number | undefined;
   closedAt: number | undefined;
@@ -80,6 +115,7 @@ export class Probe {
   private constructor(readonly socket: Socket) {
     socket.on('data', (data: Buffer) => {
       this.chunks.push({ data, at: performance.now() });
+      this.received += data.length;
       this.notify();
     });
     socket.on('end', () => {
@@ -128,6 +164,11 @@ export class Probe {
       if (seen.includes(text)) return chunk.at;
     }
     throw new Error(`connection closed before ${JSON.stringify(text)} arrived (got ${JSON.stringify(seen)})`);
+  }
+
+  /** Resolves once at least `bytes` bytes have arrived (or the socket closed). */
+  async waitForBytes(bytes: number, timeoutMs = 5000): Promise<void> {
+    await this.until(() => this.received >= bytes || this.closedAt !== undefined, timeoutMs, `${bytes} bytes`);
   }
 
   /** Resolves once the socket is closed (by the peer's FIN or RST). */

@@ -15,12 +15,13 @@ interface Harness {
   write(text: string): void;
 }
 
-function start(type: string, attributes: Record<string, number>, seed = 1): Harness {
+function start(type: string, attributes: Record<string, number>, seed = 1, openedWithToxic = true): Harness {
   const definition = findToxic(type);
   if (!definition) throw new Error(`no toxic ${type}`);
   const harness = { out: [], events: [], discarded: 0 } as unknown as Harness;
   const ctx: StageContext = {
     random: seededRandom(seed),
+    openedWithToxic,
     now: () => Date.now(),
     forward: (chunk) => harness.out.push({ data: chunk.data.toString(), at: Date.now() }),
     end: () => harness.events.push(`end@${Date.now()}`),
@@ -110,25 +111,58 @@ describe('latency stage', () => {
 });
 
 describe('reset_peer stage', () => {
-  it('resets after the timeout, not before, and not at all once interrupted', async () => {
+  it('waits for the first data, swallows it and what follows, and resets the timeout after it', async () => {
     const h = start('reset_peer', { timeout: 100 });
-    h.write('flows');
-    expect(text(h)).toBe('flows');
-    await vi.advanceTimersByTimeAsync(99);
+    await vi.advanceTimersByTimeAsync(1000); // idle: the timer has not started
+    expect(h.events).toEqual([]);
+    h.write('first');
+    await vi.advanceTimersByTimeAsync(50);
+    h.write('more');
+    expect(h.out).toEqual([]);
+    expect(h.discarded).toBe(9);
+    await vi.advanceTimersByTimeAsync(49);
     expect(h.events).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(h.events).toEqual(['reset@100']);
+    expect(h.events).toEqual(['reset@1100']);
+  });
 
+  it('on a connection that was open before the toxic was added, closes (FIN) instead of resetting', async () => {
+    const h = start('reset_peer', { timeout: 100 }, 1, false);
+    h.write('x');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.events).toEqual(['close@100']);
+  });
+
+  it('the end of the stream starts the timer too, and is swallowed', async () => {
+    const h = start('reset_peer', { timeout: 100 });
+    h.stage.end();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.events).toEqual(['reset@100']);
+  });
+
+  it('with timeout 0 resets right after the first data, before any timer could fire', async () => {
+    const h = start('reset_peer', { timeout: 0 });
+    await Promise.resolve();
+    expect(h.events).toEqual([]);
+    h.write('x');
+    await Promise.resolve();
+    expect(h.events).toEqual(['reset@0']);
+    expect(h.out).toEqual([]);
+  });
+
+  it('interrupted before any data, does nothing; after data was swallowed, ends the connection at once', async () => {
     const spared = start('reset_peer', { timeout: 100 });
     spared.stage.interrupt();
     await vi.advanceTimersByTimeAsync(500);
     expect(spared.events).toEqual([]);
-  });
 
-  it('with timeout 0 resets before any timer could fire', async () => {
-    const h = start('reset_peer', { timeout: 0 });
-    await Promise.resolve();
-    expect(h.events).toEqual(['reset@0']);
+    const doomed = start('reset_peer', { timeout: 100 });
+    doomed.write('x');
+    doomed.stage.interrupt();
+    expect(doomed.events).toEqual(['reset@500']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(doomed.events).toEqual(['reset@500']);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

@@ -1,3 +1,15 @@
+/**
+ * What toxics do to proxied connections, seen from real sockets. A conformance suite: by default it
+ * runs against our embedded server; against a real Toxiproxy (2.12) on this machine:
+ *
+ *   toxiproxy-server -host 127.0.0.1 -port 8474 &
+ *   TOXIPROXY_URL=http://127.0.0.1:8474 npm run test:conformance
+ *
+ * Embedded-only tests (`embeddedOnly`, `describeEmbeddedOnly`) check what only our server does:
+ * seeded toxicity draws, attribute validation, and half-closes passed through (Toxiproxy closes
+ * both directions once either side ends). Every other effect here is Toxiproxy's, and ours must
+ * match it. Proxies get a per-process name prefix (`own`), and only those are deleted afterwards.
+ */
 import { request } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -5,12 +17,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningToxiproxyServer } from '../../src/chaos/server.js';
 import {
   api,
+  describeEmbeddedOnly,
+  embeddedOnly,
+  own,
   portOf,
   Probe,
   Resources,
   roundTrip,
   sleep,
-  EXTERNAL_FAULT_PLANE,
   startFaultPlane,
   startTcpServer,
   type TcpServer,
@@ -30,9 +44,11 @@ beforeEach(async () => {
 
 afterEach(() => resources.closeAll());
 
+const ECHO = own('echo');
+
 async function createProxy(name = 'echo', upstreamPort = echo.port): Promise<number> {
   const response = await api(server.url, 'POST', '/proxies', {
-    name,
+    name: own(name),
     listen: '127.0.0.1:0',
     upstream: `127.0.0.1:${upstreamPort}`,
   });
@@ -41,12 +57,12 @@ async function createProxy(name = 'echo', upstreamPort = echo.port): Promise<num
 }
 
 async function addToxic(body: Record<string, unknown>, proxy = 'echo'): Promise<void> {
-  const response = await api(server.url, 'POST', `/proxies/${proxy}/toxics`, body);
+  const response = await api(server.url, 'POST', `/proxies/${own(proxy)}/toxics`, body);
   expect(response.status, response.text).toBe(200);
 }
 
 async function removeToxic(name: string, proxy = 'echo'): Promise<void> {
-  expect((await api(server.url, 'DELETE', `/proxies/${proxy}/toxics/${name}`)).status).toBe(204);
+  expect((await api(server.url, 'DELETE', `/proxies/${own(proxy)}/toxics/${name}`)).status).toBe(204);
 }
 
 describe('latency', () => {
@@ -124,7 +140,7 @@ describe('latency', () => {
     await addToxic({ type: 'latency', toxicity: 0, attributes: { latency: 1000 } });
     expect(await roundTrip(await Probe.connect(resources, port), 'spared;')).toBeLessThan(500);
 
-    await api(server.url, 'PATCH', '/proxies/echo/toxics/latency_downstream', {
+    await api(server.url, 'PATCH', `/proxies/${ECHO}/toxics/latency_downstream`, {
       toxicity: 0.5,
       attributes: { latency: 400 },
     });
@@ -137,7 +153,7 @@ describe('latency', () => {
   });
 });
 
-describe.skipIf(EXTERNAL_FAULT_PLANE)('toxicity draws', () => {
+describeEmbeddedOnly('toxicity draws', () => {
   async function pattern(seed: number): Promise<boolean[]> {
     const own = await startFaultPlane(resources, seed);
     const created = await api(own.url, 'POST', '/proxies', {
@@ -162,9 +178,25 @@ describe.skipIf(EXTERNAL_FAULT_PLANE)('toxicity draws', () => {
 });
 
 describe('reset_peer', () => {
-  it('with timeout 0 resets new connections: the client sees ECONNRESET', async () => {
-    const port = await createProxy();
-    await addToxic({ type: 'reset_peer', attributes: { timeout: 0 } });
+  /** An echo server that records the errors its sockets see (an RST from the proxy shows as ECONNRESET). */
+  async function echoRecordingErrors(): Promise<{ port: number; errors: NodeJS.ErrnoException[] }> {
+    const errors: NodeJS.ErrnoException[] = [];
+    const server = await startTcpServer(resources, (socket) => {
+      socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error));
+      socket.pipe(socket);
+    });
+    return { port: server.port, errors };
+  }
+
+  async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!condition() && performance.now() < deadline) await sleep(10);
+  }
+
+  it('with timeout 0 resets new connections at their first data: the client sees ECONNRESET and no data', async () => {
+    const upstream = await echoRecordingErrors();
+    const port = await createProxy('reset', upstream.port);
+    await addToxic({ type: 'reset_peer', attributes: { timeout: 0 } }, 'reset');
     // The RST can beat the client's own connect callback, so watch the raw socket from the start.
     const socket = resources.add(connect({ host: '127.0.0.1', port }), (s) => s.destroy());
     const received: Buffer[] = [];
@@ -176,32 +208,64 @@ describe('reset_peer', () => {
     });
     expect(error.code).toBe('ECONNRESET');
     expect(Buffer.concat(received).toString()).toBe('');
+    await until(() => upstream.errors.length > 0);
+    expect(upstream.errors.map((e) => e.code)).toContain('ECONNRESET');
   });
 
-  it('resets a live connection after the timeout, on both sides', async () => {
+  it('leaves an idle connection alone, then swallows the first data and resets both sides timeout ms later', async () => {
+    const upstream = await echoRecordingErrors();
+    const port = await createProxy('reset', upstream.port);
+    await addToxic({ type: 'reset_peer', attributes: { timeout: 300 } }, 'reset');
+    const probe = await Probe.connect(resources, port);
+    await sleep(500);
+    expect(probe.closedAt).toBeUndefined();
+    const start = performance.now();
+    probe.socket.write('swallowed;');
+    const closedAt = await probe.waitForClose(300 + SLACK_MS);
+    expect(closedAt - start).toBeGreaterThanOrEqual(240);
+    expect(probe.text()).toBe('');
+    expect(probe.error?.code).toBe('ECONNRESET');
+    await until(() => upstream.errors.length > 0);
+    expect(upstream.errors.map((e) => e.code)).toContain('ECONNRESET');
+  });
+
+  it('added to a live connection, swallows data from then on and closes it (FIN) timeout ms after', async () => {
     const port = await createProxy();
     const probe = await Probe.connect(resources, port);
     await roundTrip(probe, 'before;');
-    const upstreamSide = echo.sockets[0];
-    const upstreamError = new Promise<NodeJS.ErrnoException>((resolve) => upstreamSide?.once('error', resolve));
-    const start = performance.now();
     await addToxic({ type: 'reset_peer', attributes: { timeout: 300 } });
-    // Until the timeout, traffic flows.
-    expect(await roundTrip(probe, 'during;')).toBeLessThan(250);
+    await sleep(400); // idle: nothing happens yet
+    expect(probe.closedAt).toBeUndefined();
+    const start = performance.now();
+    probe.socket.write('during;');
     const closedAt = await probe.waitForClose(300 + SLACK_MS);
     expect(closedAt - start).toBeGreaterThanOrEqual(240);
-    expect(probe.error?.code).toBe('ECONNRESET');
-    expect((await upstreamError).code).toBe('ECONNRESET');
+    expect(probe.text()).toBe('before;');
+    // Toxiproxy sets SO_LINGER 0 only on connections that open with the toxic in place.
+    expect(probe.endedAt).toBeDefined();
+    expect(probe.error).toBeUndefined();
   });
 
-  it('removing it before the timeout spares the connection', async () => {
+  it('removing it before any data spares the connection', async () => {
     const port = await createProxy();
     await addToxic({ type: 'reset_peer', attributes: { timeout: 400 } });
     const probe = await Probe.connect(resources, port);
+    await sleep(600);
     await removeToxic('reset_peer_downstream');
-    await sleep(700);
+    await sleep(100);
     expect(probe.closedAt).toBeUndefined();
     await roundTrip(probe, 'still here;');
+  });
+
+  it('removing it after it swallowed data still ends the connection, with nothing delivered', async () => {
+    const port = await createProxy();
+    await addToxic({ type: 'reset_peer', attributes: { timeout: 500 } });
+    const probe = await Probe.connect(resources, port);
+    probe.socket.write('lost;');
+    await sleep(100);
+    await removeToxic('reset_peer_downstream');
+    await probe.waitForClose(500 + SLACK_MS);
+    expect(probe.text()).toBe('');
   });
 });
 
@@ -240,12 +304,12 @@ describe('enabled: false', () => {
     const port = await createProxy();
     const live = await Probe.connect(resources, port);
     await roundTrip(live, 'alive;');
-    const response = await api(server.url, 'POST', '/proxies/echo', { enabled: false });
+    const response = await api(server.url, 'POST', `/proxies/${ECHO}`, { enabled: false });
     expect(response.status).toBe(200);
     await live.waitForClose(2000);
     await expect(Probe.connect(resources, port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
-    await api(server.url, 'POST', '/proxies/echo', { enabled: true });
+    await api(server.url, 'POST', `/proxies/${ECHO}`, { enabled: true });
     await roundTrip(await Probe.connect(resources, port), 'revived;');
   });
 });
@@ -258,11 +322,13 @@ describe('plain proxying', () => {
     for (const withLatency of [false, true]) {
       if (withLatency) await addToxic({ type: 'latency', attributes: { latency: 20 } });
       const probe = await Probe.connect(resources, port);
-      probe.socket.end(payload);
-      await probe.waitForClose(20_000);
+      // No half-close here: Toxiproxy closes both directions once the client ends (see below).
+      probe.socket.write(payload);
+      await probe.waitForBytes(payload.length, 20_000);
       const received = Buffer.concat(probe.chunks.map((c) => c.data));
       expect(received.length).toBe(payload.length);
       expect(received.equals(payload)).toBe(true);
+      probe.socket.destroy();
     }
   });
 
@@ -287,7 +353,8 @@ describe('plain proxying', () => {
     expect(written).toBeLessThan(48 << 20);
   });
 
-  it('passes a half-close through: the client ends, still gets the echo, then the end', async () => {
+  // Toxiproxy closes the upstream connection as soon as the client ends, so the echo is lost there.
+  embeddedOnly('passes a half-close through: the client ends, still gets the echo, then the end', async () => {
     const port = await createProxy();
     const probe = await Probe.connect(resources, port);
     probe.socket.end('last words;');
@@ -381,7 +448,8 @@ describe('more toxics', () => {
   });
 });
 
-describe.skipIf(EXTERNAL_FAULT_PLANE)('attribute validation', () => {
+// Toxiproxy takes any integer (and, via Go's JSON decoder, rejects only wrong JSON types).
+describeEmbeddedOnly('attribute validation', () => {
   it.each([
     ['latency', { latency: -1 }, 'latency'],
     ['latency', { latency: '100' }, 'latency'],
@@ -397,22 +465,22 @@ describe.skipIf(EXTERNAL_FAULT_PLANE)('attribute validation', () => {
     ['limit_data', { bytes: -1 }, 'bytes'],
   ])('%s with %j answers 400 naming %s', async (type, attributes, field) => {
     await createProxy();
-    const response = await api(server.url, 'POST', '/proxies/echo/toxics', { type, attributes });
+    const response = await api(server.url, 'POST', `/proxies/${ECHO}/toxics`, { type, attributes });
     expect(response.status).toBe(400);
     expect((response.json as { error: string }).error).toMatch(
       new RegExp(`^bad request body: attribute "${field}" must be an integer`),
     );
-    expect((await api(server.url, 'GET', '/proxies/echo/toxics')).json).toEqual([]);
+    expect((await api(server.url, 'GET', `/proxies/${ECHO}/toxics`)).json).toEqual([]);
   });
 
-  it.skipIf(EXTERNAL_FAULT_PLANE)('an invalid update answers 400 and leaves the toxic as it was', async () => {
+  it('an invalid update answers 400 and leaves the toxic as it was', async () => {
     await createProxy();
     await addToxic({ type: 'latency', attributes: { latency: 50 } });
-    const response = await api(server.url, 'POST', '/proxies/echo/toxics/latency_downstream', {
+    const response = await api(server.url, 'POST', `/proxies/${ECHO}/toxics/latency_downstream`, {
       attributes: { latency: -50 },
     });
     expect(response.status).toBe(400);
-    const toxic = await api(server.url, 'GET', '/proxies/echo/toxics/latency_downstream');
+    const toxic = await api(server.url, 'GET', `/proxies/${ECHO}/toxics/latency_downstream`);
     expect((toxic.json as { attributes: unknown }).attributes).toEqual({ latency: 50, jitter: 0 });
   });
 });

@@ -1,9 +1,11 @@
 /**
- * reset_peer: `timeout` ms after the toxic starts acting on a connection (0 = at once), resets both
- * sides with a TCP RST, so the client sees ECONNRESET. Data flows normally until then.
- *
- * Toxiproxy starts its timer on the first chunk and swallows data meanwhile; starting it when the
- * toxic attaches also resets idle pooled connections, which is what an outage drill wants.
+ * reset_peer, as Toxiproxy 2.12 does it: nothing happens until the first data (or end of stream)
+ * arrives in the toxic's direction; that data and everything after it is swallowed, and `timeout`
+ * ms later (0 = at once) the connection ends. A connection opened while the toxic was installed is
+ * reset on both sides with a TCP RST (Toxiproxy sets SO_LINGER 0 on a connection's sockets when it
+ * opens with a reset_peer toxic in its chain); one that was already open when the toxic was added
+ * is closed with a FIN, because Toxiproxy never changes the linger of a live connection.
+ * Idle connections are left alone until they are used.
  */
 import { integerAttribute, MAX_TIMER_MS } from './attributes.js';
 import type { Chunk, StageContext, ToxicDefinition, ToxicStage } from './types.js';
@@ -16,28 +18,44 @@ export const resetPeerToxic: ToxicDefinition = {
 };
 
 class ResetPeerStage implements ToxicStage {
+  private triggered = false;
+  private ended = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: StageContext,
-    timeout: number,
-  ) {
-    // For 0, a microtask: it runs after the connection has finished wiring itself up, yet before
-    // any further I/O, so not a byte gets through (a 0 ms timer would let a fast echo slip by).
-    if (timeout === 0) queueMicrotask(() => ctx.reset());
-    else this.timer = setTimeout(() => ctx.reset(), timeout);
-  }
+    private readonly timeout: number,
+  ) {}
 
   write(chunk: Chunk): void {
-    this.ctx.forward(chunk);
+    this.ctx.discard(chunk.data.length);
+    this.trigger();
   }
 
   end(): void {
-    this.ctx.end();
+    this.trigger();
   }
 
   interrupt(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    // Bytes are already swallowed: the stream cannot go on, so end it now instead of at the timeout
+    // (Toxiproxy's removal waits for the timeout, then ends it all the same).
+    if (this.triggered) this.finish();
+  }
+
+  private trigger(): void {
+    if (this.triggered) return;
+    this.triggered = true;
+    // For 0, a microtask: after the link has finished handling this chunk, before any further I/O.
+    if (this.timeout === 0) queueMicrotask(() => this.finish());
+    else this.timer = setTimeout(() => this.finish(), this.timeout);
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.ctx.openedWithToxic) this.ctx.reset();
+    else this.ctx.close();
   }
 }

@@ -21,6 +21,11 @@ export interface Chunk {
 export interface StageContext {
   /** Seeded, independent per connection, direction and toxic name. */
   readonly random: Random;
+  /**
+   * Whether the toxic was installed when the connection opened, rather than added to it later
+   * (Toxiproxy sets up a connection's sockets for its toxics once, when it opens).
+   */
+  readonly openedWithToxic: boolean;
   now(): number;
   /** Hands a chunk to the next stage (or to the destination socket). */
   forward(chunk: Chunk): void;

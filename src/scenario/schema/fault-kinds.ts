@@ -97,7 +97,7 @@ const KINDS = {
   slow_close: { plane: 'proxy', toxic: 'slow_close', attributes: { delay: { parse: ms, wire: 'delay' } } },
   /** Data is swallowed; the connection closes after `timeout` (0 = never). */
   blackhole: { plane: 'proxy', toxic: 'timeout', attributes: { timeout: { parse: ms, wire: 'timeout', default: 0 } } },
-  /** TCP RST after `timeout` (0 = at once). */
+  /** From the first data in `stream` on, data is swallowed and `timeout` later the connection ends (see reset-peer.ts). */
   reset: { plane: 'proxy', toxic: 'reset_peer', attributes: { timeout: { parse: ms, wire: 'timeout', default: 0 } } },
   slicer: {
     plane: 'proxy',

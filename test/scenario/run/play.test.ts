@@ -191,7 +191,9 @@ describe('playScenario on an external fault plane', () => {
       ].sort();
       expect(phases).toContain(`removed 3 proxies left by earlier runs: ${removed.join(', ')}`);
       // While it ran, its own proxy carried its pid.
-      expect(ownProxies).toContainEqual(expect.stringMatching(new RegExp(`^relaybench_${process.pid}_\\d+_primary$`)));
+      expect(ownProxies).toContainEqual(
+        expect.stringMatching(new RegExp(`^relaybench_${process.pid}_\\d+_\\d{10}_primary$`)),
+      );
       const left = (await client.listProxies()).map((p) => p.name).sort();
       expect(left).toEqual([`relaybench_${live.pid}_1_primary`, 'someone_elses_proxy'].sort());
     } finally {
