@@ -44,7 +44,7 @@ function scenarioText(target: string, caLine: string): string {
     api_key_env: ${KEY_VAR}
 ${caLine}  - { name: backup, latency: 5ms }
 target: ${target}
-load: { rate: 20/s, duration: 3s, timeout: 5s }
+load: { rate: 20/s, duration: 4s, timeout: 5s }
 faults:
   - { type: down, provider: primary, at: 1s, for: 1s }
 `;
@@ -59,7 +59,7 @@ function inWindow(outcome: RunOutcome, from: number, to: number): RequestRecord[
 describe('an HTTPS upstream behind the fault plane, verification on', () => {
   it('our relay fails over during a TCP fault on the proxy and comes back to the upstream', async () => {
     const scenario = parseScenario(
-      scenarioText('{ kind: builtin, policies: { breaker: { openMs: 200 } } }', withCa()),
+      scenarioText('{ kind: builtin, policies: { breaker: { openMs: 200, rampMs: 0 } } }', withCa()),
       'up.yaml',
     );
     const outcome = await playScenario(scenario);
@@ -67,7 +67,7 @@ describe('an HTTPS upstream behind the fault plane, verification on', () => {
     expect(outcome.records.filter((r) => r.outcome !== 'ok')).toEqual([]);
     expect(new Set(inWindow(outcome, 0, 900).map((r) => r.provider))).toEqual(new Set(['primary']));
     expect(new Set(inWindow(outcome, 1200, 1900).map((r) => r.provider))).toEqual(new Set(['backup']));
-    expect(inWindow(outcome, 2500, 3000).some((r) => r.provider === 'primary')).toBe(true);
+    expect(inWindow(outcome, 2500, 4000).some((r) => r.provider === 'primary')).toBe(true);
   }, 60_000);
 
   it('a direct target calls the upstream at its own URL through the proxy, and fails only during the fault', async () => {
@@ -76,7 +76,7 @@ describe('an HTTPS upstream behind the fault plane, verification on', () => {
     expect(outcome.cleanupErrors).toEqual([]);
     const before = inWindow(outcome, 0, 900);
     const during = inWindow(outcome, 1100, 1900);
-    const after = inWindow(outcome, 2200, 3000);
+    const after = inWindow(outcome, 2200, 4000);
     expect(before.length).toBeGreaterThan(10);
     expect(before.every((r) => r.outcome === 'ok' && r.provider === 'primary')).toBe(true);
     expect(during.length).toBeGreaterThan(10);
@@ -97,7 +97,7 @@ describe('an HTTPS upstream behind the fault plane, verification on', () => {
   it('never writes the API key: not in result.json, the reports or what the CLI prints', async () => {
     const text = scenarioText('{ kind: builtin }', withCa()).replace(/faults:[\s\S]*$/, '');
     const file = join(tls.dir, 'secret.yaml');
-    await writeFile(file, text.replace('duration: 3s', 'duration: 1s'));
+    await writeFile(file, text.replace('duration: 4s', 'duration: 1s'));
     const out = join(tls.dir, 'out');
     const run = await relaybench(['run', file, '--out', out], { env: { [KEY_VAR]: SECRET } });
     expect(run.code).toBe(0);
