@@ -13,6 +13,7 @@ import { sendJson } from './http-io.js';
 import type { LatencyDraw } from './latency.js';
 import type { Outcome } from './request-log.js';
 import { SseWriter } from './sse-writer.js';
+import { isTerminalEvent, StreamStall } from './stream-stall.js';
 
 export interface Delivery {
   readonly dialect: MockDialect;
@@ -47,7 +48,8 @@ export async function deliver(res: ServerResponse, d: Delivery): Promise<Deliver
 
 async function jsonAnswer(res: ServerResponse, d: Delivery): Promise<Delivered> {
   const perToken = d.fault.dripMs ?? d.latency.perTokenMs;
-  await wait(d.latency.ttftMs + d.fault.stallMs + d.completion.completionTokens * perToken, d.signal);
+  const stallMs = d.fault.stallMs + (d.fault.streamStall?.ms ?? 0);
+  await wait(d.latency.ttftMs + stallMs + d.completion.completionTokens * perToken, d.signal);
   if (d.fault.cutAfter !== undefined || d.fault.malformedAfter !== undefined) {
     const text = JSON.stringify(d.dialect.json(d.completion));
     const half = text.slice(0, Math.floor(text.length / 2));
@@ -70,8 +72,12 @@ async function streamAnswer(res: ServerResponse, d: Delivery): Promise<Delivered
   res.flushHeaders();
   const events = d.dialect.stream(completion, d.includeUsage);
   const writer = new SseWriter(res, d.dialect.eol, fault.cutAfter, fault.malformedAfter);
+  const stall = fault.streamStall === undefined ? undefined : new StreamStall(fault.streamStall);
   const cut = (): Delivered => ({ outcome: 'fault', status: 200 });
-  for (const event of events.head) if (!writer.push(event)) return cut();
+  // The stall check stays synchronous until it is due: no promise per token on the usual path.
+  const stalled = async (): Promise<boolean> =>
+    stall?.due(writer.count) === true && !(await stall.run(writer, res, d.signal));
+  for (const event of events.head) if ((stall !== undefined && (await stalled())) || !writer.push(event)) return cut();
   if (fault.stallMs > 0) {
     writer.flush();
     await wait(fault.stallMs, d.signal);
@@ -83,16 +89,22 @@ async function streamAnswer(res: ServerResponse, d: Delivery): Promise<Delivered
   while (i < tokens) {
     // Token i is due at start + i * perToken; everything due is sent in one write.
     do {
-      if (!writer.push(events.content(i))) return cut();
+      if ((stall !== undefined && (await stalled())) || !writer.push(events.content(i))) return cut();
       i++;
     } while (i < tokens && (perToken === 0 || start + i * perToken <= performance.now()));
     writer.flush();
     if (i < tokens) await wait(start + i * perToken - performance.now(), d.signal);
   }
-  for (const event of events.tail) if (!writer.push(event)) return cut();
+  const noDone = fault.noDoneHoldMs !== undefined;
+  for (const event of events.tail) {
+    if (noDone && isTerminalEvent(event)) continue;
+    if ((stall !== undefined && (await stalled())) || !writer.push(event)) return cut();
+  }
   writer.flush();
+  if (stall !== undefined && (await stalled())) return cut(); // a stall after the last event
+  if (fault.noDoneHoldMs !== undefined) await wait(fault.noDoneHoldMs, d.signal); // complete, yet still open
   res.end();
-  return { outcome: 'ok', status: 200 };
+  return { outcome: noDone || stall !== undefined ? 'fault' : 'ok', status: 200 };
 }
 
 async function replyFault(res: ServerResponse, d: Delivery, effect: ReplyEffect): Promise<Delivered> {

@@ -11,6 +11,8 @@ export const FAULT_KINDS = [
   'cut',
   'malformed',
   'wrong_content_type',
+  'stream_stall',
+  'no_done',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -29,7 +31,17 @@ export type FaultEffect =
   /** Send a truncated, unparseable event after `afterChunks` events (JSON: a truncated body). */
   | { readonly kind: 'malformed'; readonly afterChunks: number }
   /** Answer 200 with an HTML page, as a misconfigured gateway does. */
-  | { readonly kind: 'wrong_content_type' };
+  | { readonly kind: 'wrong_content_type' }
+  /**
+   * After `afterChunks` SSE events, send nothing for `ms` with the connection open (a stall after
+   * the first token), then resume, or with `close` destroy the socket (JSON: wait `ms` more).
+   */
+  | { readonly kind: 'stream_stall'; readonly afterChunks: number; readonly ms: number; readonly close: boolean }
+  /**
+   * A complete stream (finish reason, usage) without its terminal event (`[DONE]`, `message_stop`),
+   * the connection then held open `holdMs` before it ends (JSON answers are unaffected).
+   */
+  | { readonly kind: 'no_done'; readonly holdMs: number };
 
 /** A fault as requested: its effect, the share of requests it hits, and its window. */
 export interface FaultSpec {
@@ -48,6 +60,8 @@ const FIELDS: Readonly<Record<FaultKind, readonly string[]>> = Object.freeze({
   cut: ['afterChunks'],
   malformed: ['afterChunks'],
   wrong_content_type: [],
+  stream_stall: ['afterChunks', 'ms', 'close'],
+  no_done: ['holdMs'],
 });
 const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
@@ -102,12 +116,8 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
     }
     case 'stall':
     case 'drip': {
-      const ms = b['ms'];
-      if (!(typeof ms === 'number' && ms >= 0 && ms <= MAX_MS)) {
-        problems.push(`field 'ms': expected milliseconds in 0..${MAX_MS}, received ${show(ms)}`);
-        return undefined;
-      }
-      return { kind, ms };
+      const ms = milliseconds(b, 'ms', undefined, problems);
+      return ms === undefined ? undefined : { kind, ms };
     }
     case 'cut':
     case 'malformed': {
@@ -116,11 +126,42 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
     }
     case 'wrong_content_type':
       return { kind };
+    case 'stream_stall':
+      return streamStallOf(b, problems);
+    case 'no_done': {
+      const holdMs = milliseconds(b, 'holdMs', 30_000, problems);
+      return holdMs === undefined ? undefined : { kind, holdMs };
+    }
     default: {
       const unreachable: never = kind;
       return unreachable;
     }
   }
+}
+
+function streamStallOf(b: Record<string, unknown>, problems: string[]): FaultEffect | undefined {
+  const afterChunks = integer(b, 'afterChunks', 0, 1_000_000, 1, problems);
+  const ms = milliseconds(b, 'ms', undefined, problems);
+  // 0/1 as well as booleans: scenario attributes are numbers on the wire.
+  const close = b['close'] ?? false;
+  if (!(typeof close === 'boolean' || close === 0 || close === 1)) {
+    problems.push(`field 'close': expected true, false, 0 or 1, received ${show(close)}`);
+    return undefined;
+  }
+  if (afterChunks === undefined || ms === undefined) return undefined;
+  return { kind: 'stream_stall', afterChunks, ms, close: close === true || close === 1 };
+}
+
+function milliseconds(
+  b: Record<string, unknown>,
+  field: string,
+  fallback: number | undefined,
+  problems: string[],
+): number | undefined {
+  const ms = b[field] ?? fallback;
+  if (typeof ms === 'number' && ms >= 0 && ms <= MAX_MS) return ms;
+  problems.push(`field '${field}': expected milliseconds in 0..${MAX_MS}, received ${show(b[field])}`);
+  return undefined;
 }
 
 function integer(

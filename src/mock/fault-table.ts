@@ -17,6 +17,7 @@ export interface ActiveFault {
 
 /** Faults that replace the answer entirely. */
 export type ReplyEffect = Extract<FaultEffect, { kind: 'http_status' | 'error_body' | 'wrong_content_type' }>;
+export type StreamStallEffect = Extract<FaultEffect, { kind: 'stream_stall' }>;
 
 /** What happens to one request; the fields combine (a stall and a cut can hit the same stream). */
 export interface FaultDecision {
@@ -25,6 +26,9 @@ export interface FaultDecision {
   readonly dripMs: number | undefined;
   readonly cutAfter: number | undefined;
   readonly malformedAfter: number | undefined;
+  readonly streamStall: StreamStallEffect | undefined;
+  /** Leave out the stream's terminal event and hold the connection this long. */
+  readonly noDoneHoldMs: number | undefined;
   readonly kinds: readonly FaultKind[];
 }
 
@@ -34,6 +38,8 @@ export const NO_FAULT: FaultDecision = Object.freeze({
   dripMs: undefined,
   cutAfter: undefined,
   malformedAfter: undefined,
+  streamStall: undefined,
+  noDoneHoldMs: undefined,
   kinds: Object.freeze([]) as readonly FaultKind[],
 });
 
@@ -84,6 +90,8 @@ export class FaultTable {
     let dripMs: number | undefined;
     let cutAfter: number | undefined;
     let malformedAfter: number | undefined;
+    let streamStall: StreamStallEffect | undefined;
+    let noDoneHoldMs: number | undefined;
     const kinds: FaultKind[] = [];
     for (const fault of this.faults.values()) {
       // Every fault draws, hit or not, so one fault's rate does not shift another's draws.
@@ -108,6 +116,12 @@ export class FaultTable {
         case 'malformed':
           malformedAfter ??= effect.afterChunks;
           break;
+        case 'stream_stall':
+          streamStall ??= effect;
+          break;
+        case 'no_done':
+          noDoneHoldMs = Math.max(noDoneHoldMs ?? 0, effect.holdMs);
+          break;
         default: {
           const unreachable: never = effect;
           return unreachable;
@@ -116,7 +130,9 @@ export class FaultTable {
       fault.hits++;
       kinds.push(effect.kind);
     }
-    return kinds.length === 0 ? NO_FAULT : { reply, stallMs, dripMs, cutAfter, malformedAfter, kinds };
+    return kinds.length === 0
+      ? NO_FAULT
+      : { reply, stallMs, dripMs, cutAfter, malformedAfter, streamStall, noDoneHoldMs, kinds };
   }
 
   private expire(now: number): void {

@@ -170,6 +170,8 @@ export interface RelayTarget {
   readonly attemptTimeoutMs: number;
   /** Streams: send to the first content chunk. */
   readonly ttfbTimeoutMs: number;
+  /** Served streams: the longest gap between upstream chunks. */
+  readonly streamIdleTimeoutMs: number;
   /** `undefined`: a plain dial to `origin` (the usual case). */
   readonly dial?: UpstreamDial | undefined;
 }

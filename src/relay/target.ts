@@ -30,13 +30,19 @@ export interface TargetSpec {
   readonly price?: Price | undefined;
   readonly attemptTimeoutMs?: number | undefined;
   readonly ttfbTimeoutMs?: number | undefined;
+  readonly streamIdleTimeoutMs?: number | undefined;
   /** `host:port` the socket goes to instead of the URL's host (a fault-plane proxy); TLS still verifies the URL's host. */
   readonly connectTo?: string | undefined;
   /** PEM CA file trusted in addition to the system roots. */
   readonly caFile?: string | undefined;
 }
 
-export const targetDefaults = Object.freeze({ weight: 1, attemptTimeoutMs: 10_000, ttfbTimeoutMs: 10_000 });
+export const targetDefaults = Object.freeze({
+  weight: 1,
+  attemptTimeoutMs: 10_000,
+  ttfbTimeoutMs: 10_000,
+  streamIdleTimeoutMs: 15_000,
+});
 
 export interface TargetDefaults {
   readonly attemptTimeoutMs?: number | undefined;
@@ -90,6 +96,13 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
       name,
       'ttfbTimeoutMs',
       spec.ttfbTimeoutMs ?? defaults.ttfbTimeoutMs ?? targetDefaults.ttfbTimeoutMs,
+      (v) => v > 0,
+      'a number > 0',
+    ),
+    streamIdleTimeoutMs: check(
+      name,
+      'streamIdleTimeoutMs',
+      spec.streamIdleTimeoutMs ?? targetDefaults.streamIdleTimeoutMs,
       (v) => v > 0,
       'a number > 0',
     ),

@@ -135,6 +135,41 @@ describe.each(DIALECTS)('HTTP faults in the %s dialect', (dialect) => {
     expect(terminated(dialect, res.text)).toBe(true);
   });
 
+  it('stream_stall goes silent after N events with the connection open, then resumes', async () => {
+    const provider = await startIt();
+    await fault(provider, { kind: 'stream_stall', afterChunks: 2, ms: 400 });
+    const res = await ask(provider, { stream: true, maxTokens: 6 });
+    expect(res.broken).toBe(false);
+    expect(terminated(dialect, res.text)).toBe(true);
+    // The largest gap between body chunks is the stall (timing with a generous tolerance).
+    const gaps = res.chunkTimes.slice(1).map((t, i) => t - res.chunkTimes[i]!);
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(400 * 0.9);
+    const log = await control(provider.url, 'GET', '/_mock/log');
+    expect(log.json.entries.at(-1)).toMatchObject({ outcome: 'fault', faults: ['stream_stall'] });
+  });
+
+  it('stream_stall with close destroys the socket after the stall, without the terminal event', async () => {
+    const provider = await startIt();
+    await fault(provider, { kind: 'stream_stall', afterChunks: 2, ms: 200, close: true });
+    const res = await ask(provider, { stream: true, maxTokens: 20 });
+    expect(res.broken).toBe(true);
+    expect(sseEvents(res.text)).toHaveLength(2);
+    expect(res.totalMs).toBeGreaterThanOrEqual(200 * 0.9);
+    expect(terminated(dialect, res.text)).toBe(false);
+  });
+
+  it('no_done sends a complete stream without its terminal event and holds the connection', async () => {
+    const provider = await startIt();
+    await fault(provider, { kind: 'no_done', holdMs: 300 });
+    const res = await ask(provider, { stream: true, maxTokens: 6 });
+    expect(res.broken).toBe(false);
+    expect(res.totalMs).toBeGreaterThanOrEqual(300 * 0.9);
+    const events = sseEvents(res.text);
+    expect(events.some((e) => e.data === '[DONE]' || e.event === 'message_stop')).toBe(false);
+    // The finish reason is there in every dialect.
+    expect(res.text).toMatch(/finish_reason":"stop"|stop_reason":"end_turn"|finishReason":"STOP"/);
+  });
+
   it('wrong_content_type answers 200 text/html', async () => {
     const provider = await startIt();
     await fault(provider, { kind: 'wrong_content_type' });

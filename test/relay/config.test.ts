@@ -61,6 +61,7 @@ describe('relay config, full form', () => {
       apiKeyEnv: undefined,
       attemptTimeoutMs: 30_000,
       ttfbTimeoutMs: 10_000,
+      streamIdleTimeoutMs: 15_000,
       healthCheck: undefined,
     });
     expect(config.models['gpt-4.1']?.chain).toEqual([
@@ -321,6 +322,7 @@ describe('relay config, legacy skeleton form', () => {
         apiKeyEnv: 'OPENAI_API_KEY',
         attemptTimeoutMs: 2500,
         ttfbTimeoutMs: 2500,
+        streamIdleTimeoutMs: 15_000,
         healthCheck: undefined,
       },
       {
@@ -330,6 +332,7 @@ describe('relay config, legacy skeleton form', () => {
         apiKeyEnv: undefined,
         attemptTimeoutMs: 2500,
         ttfbTimeoutMs: 2500,
+        streamIdleTimeoutMs: 15_000,
         healthCheck: undefined,
       },
     ]);

@@ -118,6 +118,7 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       apiKeyEnv: target.apiKeyEnv,
       attemptTimeoutMs: input.attemptTimeoutMs,
       ttfbTimeoutMs: input.attemptTimeoutMs,
+      streamIdleTimeoutMs: D.provider.streamIdleTimeoutMs,
       healthCheck: undefined,
       connectTo: undefined,
       caFile: undefined,

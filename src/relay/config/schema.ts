@@ -51,6 +51,7 @@ const providerSchema = z.strictObject({
   apiKeyEnv: envName().optional(),
   attemptTimeoutMs: ms(1, 600_000).default(D.provider.attemptTimeoutMs),
   ttfbTimeoutMs: ms(1, 600_000).default(D.provider.ttfbTimeoutMs),
+  streamIdleTimeoutMs: ms(1, 600_000).default(D.provider.streamIdleTimeoutMs),
   healthCheck: healthCheckSchema.optional(),
   connectTo: z
     .string()

@@ -62,10 +62,20 @@ export interface ProviderConfig {
   readonly baseUrl: string;
   /** Environment variable holding the API key; keys are never written in the file. */
   readonly apiKeyEnv: string | undefined;
-  /** Budget of one attempt, from send to the last body byte (JSON) or first content chunk (stream). */
+  /** Budget of one JSON (non-stream) attempt, from send to the last body byte. Streams: see below. */
   readonly attemptTimeoutMs: number;
-  /** Budget from send to the response headers. */
+  /**
+   * Budget of one stream attempt, from send to the first content chunk (not to the response
+   * headers: an upstream that answers 200 and then says nothing is still caught). Until then the
+   * chain may fail over; at most `attemptTimeoutMs`.
+   */
   readonly ttfbTimeoutMs: number;
+  /**
+   * A served stream's longest silence: once content flows, a gap between upstream chunks longer
+   * than this ends the client's stream with an error event and counts against the target.
+   * The stream as a whole is bounded by `server.deadlineMs`.
+   */
+  readonly streamIdleTimeoutMs: number;
   /** `undefined`: no active health check (passive breaker only). */
   readonly healthCheck: HealthCheckConfig | undefined;
   /**

@@ -46,13 +46,13 @@ export function createAttempt(
   const clock = options.clock ?? Date.now;
   const stream = request.stream === true;
   const guarded = options.ttfbGuard ?? true;
-  return async ({ target, signal }) => {
+  return async ({ target, signal, deadline }) => {
     const dialect = DIALECTS[target.dialect];
     const out = dialect.buildRequest(target, request, requestId);
     const model = upstreamModel(target, request);
     const created = Math.floor(clock() / 1000);
     if (stream)
-      return streamAttempt(upstream, dialect, target, out, signal, guarded, {
+      return streamAttempt(upstream, dialect, target, out, signal, guarded, deadline, {
         model,
         created,
         requestId,
@@ -87,6 +87,7 @@ async function streamAttempt(
   out: DialectRequest,
   signal: AbortSignal,
   guarded: boolean,
+  deadline: number,
   context: { model: string; created: number; requestId: string; includeUsage: boolean },
 ): Promise<DialectOutcome> {
   const started = performance.now();
@@ -108,7 +109,10 @@ async function streamAttempt(
     return wholeAnswer(stream, dialect, { ...context, started });
   }
   const { headers } = stream;
-  const reader = new StreamReader(stream, dialect.parseStream(context));
+  const reader = new StreamReader(stream, dialect.parseStream(context), {
+    idleMs: target.streamIdleTimeoutMs ?? Infinity,
+    deadline,
+  });
   const failure = await reader.readToFirstContent();
   if (failure !== undefined) {
     const { fault, error } = failure;

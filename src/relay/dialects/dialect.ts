@@ -25,6 +25,8 @@ export interface DialectTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Streams: abort when the first content chunk takes longer (from send). */
   readonly ttfbTimeoutMs?: number | undefined;
+  /** Served streams: end with a timeout cut when upstream sends nothing for this long. Default: none. */
+  readonly streamIdleTimeoutMs?: number | undefined;
   /** Set when the origin is reached through a proxy address or with an extra CA. */
   readonly dial?: UpstreamDial | undefined;
 }

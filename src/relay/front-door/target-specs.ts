@@ -20,6 +20,7 @@ export function targetSpecs(config: RelayConfig, chain: readonly ChainEntryConfi
       price: entry.price,
       attemptTimeoutMs: provider.attemptTimeoutMs,
       ttfbTimeoutMs: provider.ttfbTimeoutMs,
+      streamIdleTimeoutMs: provider.streamIdleTimeoutMs,
       connectTo: provider.connectTo,
       caFile: provider.caFile,
     };

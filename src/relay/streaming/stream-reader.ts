@@ -3,8 +3,10 @@
  * dialect's translator), with a small state machine deciding what the next read means.
  * The attempt reads up to the first content chunk (failures until then are ordinary failed
  * attempts); the rest is read through {@link StreamReader.events}, where a failure is a cut.
+ * From the first content chunk on, {@link StreamLimits} bound the stream: a silence longer than
+ * `idleMs` while we wait on upstream, or the request's deadline, ends it as a `timeout` cut.
  */
-import { classify } from '../classify.js';
+import { classify, VERDICTS } from '../classify.js';
 import { StreamCutError, type SseEvent, type StreamFault, type StreamTranslator } from '../contract.js';
 import type { UpstreamStream } from '../upstream/client.js';
 import { SseParser } from './sse-parser.js';
@@ -15,6 +17,18 @@ type ReaderState =
   | { readonly kind: 'done'; readonly eof: boolean }
   | { readonly kind: 'failed'; readonly fault: StreamFault; readonly error?: unknown }
   | { readonly kind: 'cancelled' };
+
+/** What bounds a served stream (the engine's timers stop at the first content chunk). */
+export interface StreamLimits {
+  /** Longest wait on upstream for the next network chunk, in ms; Infinity: none. */
+  readonly idleMs: number;
+  /** `performance.now()` ms by which the stream must have ended; Infinity: none. */
+  readonly deadline: number;
+}
+
+const NO_LIMITS: StreamLimits = Object.freeze({ idleMs: Infinity, deadline: Infinity });
+/** setTimeout's largest delay; longer ones would fire at once. */
+const MAX_DELAY_MS = 2_147_483_647;
 
 const READING: ReaderState = Object.freeze({ kind: 'reading' });
 const CANCELLED: ReaderState = Object.freeze({ kind: 'cancelled' });
@@ -27,10 +41,18 @@ export class StreamReader {
   /** Translated chunks not yet handed out. */
   private readonly pending: string[] = [];
   private closed = false;
+  /**
+   * One timer per served stream, re-armed only when it fires (every `idleMs` at most), never per
+   * chunk: a read records when it began waiting and the timer compares against that.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  /** `performance.now()` when the pending upstream read began; NaN while none is pending. */
+  private waitingSince = NaN;
 
   constructor(
     private readonly stream: UpstreamStream,
     readonly translator: StreamTranslator,
+    private readonly limits: StreamLimits = NO_LIMITS,
   ) {}
 
   /**
@@ -44,7 +66,19 @@ export class StreamReader {
       return this.state;
     }
     this.stream.firstContent();
+    if (this.state.kind === 'reading') this.watch(performance.now());
     return undefined;
+  }
+
+  /** @internal The limits timer fired: ends the stream if a limit passed, else re-arms. */
+  checkLimits(): void {
+    this.timer = undefined;
+    if (this.state.kind !== 'reading') return;
+    const now = performance.now();
+    const { idleMs, deadline } = this.limits;
+    if (now >= deadline) return this.expire('the request deadline passed mid-stream');
+    if (now - this.waitingSince >= idleMs) return this.expire(`upstream sent nothing for ${idleMs} ms mid-stream`);
+    this.watch(now);
   }
 
   /** The translated chunks: those read so far, then the rest; throws StreamCutError on a cut. */
@@ -83,12 +117,30 @@ export class StreamReader {
     this.close();
   }
 
+  /** Arms the limits timer for whichever limit is due first (a wait not yet begun counts from now). */
+  private watch(now: number): void {
+    const { idleMs, deadline } = this.limits;
+    const idleDue = (Number.isNaN(this.waitingSince) ? now : this.waitingSince) + idleMs;
+    const due = Math.min(idleDue, deadline);
+    if (due === Infinity) return;
+    this.timer = setTimeout(checkLimits, Math.min(MAX_DELAY_MS, Math.max(0, due - now)), this);
+  }
+
+  /** A limit passed: the stream fails as a timeout, and the pending read ends with the body. */
+  private expire(message: string): void {
+    this.state = { kind: 'failed', fault: { verdict: VERDICTS.timeout, cut: 'timeout', message } };
+    this.stream.destroy();
+  }
+
   /** One network read, translated. */
   private async step(): Promise<void> {
     let read: IteratorResult<Buffer>;
     try {
+      this.waitingSince = performance.now();
       read = await this.stream.body.next();
+      this.waitingSince = NaN;
     } catch (error) {
+      this.waitingSince = NaN;
       if (this.state.kind !== 'reading') return; // cancelled meanwhile: the error is ours
       const verdict = classify({ error });
       const cut = verdict.kind === 'timeout' ? 'timeout' : 'reset';
@@ -130,10 +182,15 @@ export class StreamReader {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     // After a terminal event the body usually ends at once: read it out so the socket is reused.
     if (this.state.kind === 'done' && !this.state.eof) this.stream.release();
     else this.stream.destroy();
   }
+}
+
+function checkLimits(reader: StreamReader): void {
+  reader.checkLimits();
 }
 
 function describe(error: unknown): string {

@@ -144,6 +144,22 @@ const KINDS = {
   cut: { plane: 'mock', mock: 'cut', attributes: { after_chunks: afterChunks(2) } },
   malformed: { plane: 'mock', mock: 'malformed', attributes: { after_chunks: afterChunks(1) } },
   wrong_content_type: { plane: 'mock', mock: 'wrong_content_type', attributes: {} },
+  /** After `after_chunks` events the stream goes silent for `duration`, then resumes (`close: 1`: the socket is destroyed). */
+  stream_stall: {
+    plane: 'mock',
+    mock: 'stream_stall',
+    attributes: {
+      after_chunks: afterChunks(1),
+      duration: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'ms' },
+      close: { parse: integer(0, 1), wire: 'close', default: 0 },
+    },
+  },
+  /** A complete stream without its terminal event (`[DONE]`, `message_stop`), the connection held open `hold`. */
+  no_done: {
+    plane: 'mock',
+    mock: 'no_done',
+    attributes: { hold: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'holdMs', default: 30_000 } },
+  },
 } satisfies Record<string, FaultKindDef>;
 
 export type FaultKindName = keyof typeof KINDS;

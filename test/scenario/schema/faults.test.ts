@@ -124,6 +124,21 @@ describe('fault kinds: syntax -> the request the timeline sends', () => {
       `type: wrong_content_type\n${common}`,
       { plane: 'mock', request: { kind: 'wrong_content_type', rate: 1 } },
     ],
+    [
+      'stream_stall (after_chunks and close defaulted)',
+      `type: stream_stall\n${common}\nduration: 10s`,
+      { plane: 'mock', request: { kind: 'stream_stall', afterChunks: 1, ms: 10_000, close: 0, rate: 1 } },
+    ],
+    [
+      'stream_stall that closes',
+      `type: stream_stall\n${common}\nafter_chunks: 3\nduration: 2s\nclose: 1`,
+      { plane: 'mock', request: { kind: 'stream_stall', afterChunks: 3, ms: 2000, close: 1, rate: 1 } },
+    ],
+    [
+      'no_done (hold defaulted)',
+      `type: no_done\n${common}`,
+      { plane: 'mock', request: { kind: 'no_done', holdMs: 30_000, rate: 1 } },
+    ],
   ])('%s', (_name, fault, expected) => {
     const { schedule } = parseScenario(withFault(fault), 'f.yaml');
     expect(schedule).toHaveLength(1);
