@@ -130,6 +130,11 @@ export interface StreamTranslator {
   end(out: string[]): 'done' | StreamFault;
   /** True once a chunk with content (text, tool call or finish) was produced. */
   readonly contentStarted: boolean;
+  /**
+   * True once the answer is whole (its finish reason and final usage arrived): only the terminal
+   * event (`[DONE]`, `message_stop`) or EOF is missing, and the stream may be finalised without it.
+   */
+  readonly complete: boolean;
   usage(): NormalizedUsage | undefined;
 }
 

@@ -13,6 +13,8 @@ import { inBandError, malformed, parseChunk, truncated } from './stream-faults.j
 
 export class AnthropicStream implements StreamTranslator {
   contentStarted = false;
+  /** The stop reason arrived (its message_delta carries the final usage): only message_stop is left. */
+  complete = false;
   private id: string;
   private model: string;
   private promptTokens = 0;
@@ -51,6 +53,7 @@ export class AnthropicStream implements StreamTranslator {
         const delta = (data['delta'] ?? {}) as Record<string, unknown>;
         if (delta['stop_reason'] !== undefined && delta['stop_reason'] !== null) {
           this.stopped = true;
+          this.complete = true;
           this.contentStarted = true;
           out.push(this.chunk({}, anthropicFinish(delta['stop_reason'])));
         }

@@ -12,6 +12,8 @@ import { inBandError, malformed, parseChunk, truncated } from './stream-faults.j
 
 export class GeminiStream implements StreamTranslator {
   contentStarted = false;
+  /** The finish reason and usage metadata arrived: only EOF is left. */
+  complete = false;
   private id: string;
   private model: string;
   private started = false;
@@ -56,6 +58,7 @@ export class GeminiStream implements StreamTranslator {
     }
     const finish = geminiFinish((candidate as Record<string, unknown>)['finishReason'], this.toolCalls > 0);
     if (finish !== null) this.finish(finish, out);
+    if (this.finished && usage !== undefined) this.complete = true;
     return 'more';
   }
 

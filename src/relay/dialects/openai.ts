@@ -62,6 +62,8 @@ export function usageOf(value: unknown): NormalizedUsage | undefined {
 
 class OpenAIStream implements StreamTranslator {
   contentStarted = false;
+  /** Usage arrived with or after the finish chunk: the usage-only chunk ends an answer. */
+  complete = false;
   private finished = false;
   private done = false;
   private counted: NormalizedUsage | undefined;
@@ -83,9 +85,11 @@ class OpenAIStream implements StreamTranslator {
     if (Array.isArray(choices) && choices.length === 0) {
       // The usage-only chunk: forwarded only when the client asked for it.
       if (this.context.includeUsage) out.push(event.data);
+      if (this.finished && usage !== undefined) this.complete = true;
       return 'more';
     }
     if (!this.contentStarted || !this.finished) this.inspect(choices);
+    if (this.finished && usage !== undefined) this.complete = true;
     out.push(event.data);
     return 'more';
   }

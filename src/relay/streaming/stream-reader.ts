@@ -126,9 +126,12 @@ export class StreamReader {
     this.timer = setTimeout(checkLimits, Math.min(MAX_DELAY_MS, Math.max(0, due - now)), this);
   }
 
-  /** A limit passed: the stream fails as a timeout, and the pending read ends with the body. */
+  /**
+   * A limit passed: the pending read ends with the body, and the stream with it, as a timeout
+   * unless only the terminal event was missing (the finish reason arrived): then it is done.
+   */
   private expire(message: string): void {
-    this.state = { kind: 'failed', fault: { verdict: VERDICTS.timeout, cut: 'timeout', message } };
+    if (!this.finish()) this.state = { kind: 'failed', fault: { verdict: VERDICTS.timeout, cut: 'timeout', message } };
     this.stream.destroy();
   }
 
@@ -160,7 +163,15 @@ export class StreamReader {
       return;
     }
     this.parser.push(read.value, this.sse);
-    this.translate(false);
+    // A whole answer whose terminal event is late (or never comes) is finalised now, not at EOF.
+    if (!this.translate(false) && this.translator.complete) this.finish();
+  }
+
+  /** Ends the stream without its terminal event: done if the translator accepts that, else failed. */
+  private finish(): boolean {
+    const end = this.translator.end(this.pending);
+    this.state = end === 'done' ? { kind: 'done', eof: false } : { kind: 'failed', fault: end };
+    return end === 'done';
   }
 
   /** Feeds parsed events to the translator; true when it reached an end state. */
