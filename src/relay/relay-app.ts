@@ -5,6 +5,7 @@
  * checks; and wires them into the completion handler. `startRelay` serves what this returns.
  */
 import { createCompletionHandler, type AliasTargets } from './completion/handler.js';
+import { ATTEMPT_OPTIONS } from './completion/run-chain.js';
 import type { RelayConfig } from './config.js';
 import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
@@ -18,6 +19,7 @@ import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
+import { skippedEventSink } from './streaming/malformed-events.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { dialedHealthFetch, type DialedHealthFetch } from './upstream/dialed-health-fetch.js';
 
@@ -61,6 +63,10 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     cache: new ResponseCache(config.policies.cache),
     metrics,
     logger,
+    attemptOptions:
+      config.policies.streams.malformedEvent === 'skip'
+        ? { ...ATTEMPT_OPTIONS, skipMalformed: skippedEventSink(metrics.registry, logger.logger) }
+        : ATTEMPT_OPTIONS,
   });
   const checks = startHealthChecks(config, [...aliases.values()].flat(), engine, connectTimeoutMs);
 

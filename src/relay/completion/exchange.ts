@@ -13,6 +13,7 @@ import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
 import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
 import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
+import type { AttemptOptions } from '../dialects/index.js';
 import type { UpstreamClient } from '../upstream/client.js';
 
 /** Targets per alias; the `undefined` key is the catch-all chain of a legacy config. */
@@ -29,6 +30,8 @@ export interface CompletionDeps {
   readonly cache: ResponseCache;
   readonly metrics: RelayMetrics;
   readonly logger: RelayLogger;
+  /** How attempts are made (e.g. the malformed-event policy); default: run-chain's `ATTEMPT_OPTIONS`. */
+  readonly attemptOptions?: AttemptOptions | undefined;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */

@@ -5,7 +5,7 @@ import { createAttempt, type AttemptOptions, type ChatRequest } from '../dialect
 import type { CompletionDeps, Exchange } from './exchange.js';
 
 /** The engine bounds a stream's time to its first content chunk itself (routing/launch.ts). */
-const ATTEMPT_OPTIONS: AttemptOptions = Object.freeze({ ttfbGuard: false });
+export const ATTEMPT_OPTIONS: AttemptOptions = Object.freeze({ ttfbGuard: false });
 
 /**
  * Step: the chain's result for `request` over `targets`, within the request's deadline. The
@@ -19,11 +19,15 @@ export async function runChain(
 ): Promise<ChainResult> {
   const clientGone = new ClientGone(exchange.res);
   try {
-    return await deps.engine.run(targets, createAttempt(deps.upstream, request, exchange.requestId, ATTEMPT_OPTIONS), {
-      signal: clientGone,
-      deadline: exchange.startedAt + deps.server.deadlineMs,
-      stream: exchange.stream,
-    });
+    return await deps.engine.run(
+      targets,
+      createAttempt(deps.upstream, request, exchange.requestId, deps.attemptOptions ?? ATTEMPT_OPTIONS),
+      {
+        signal: clientGone,
+        deadline: exchange.startedAt + deps.server.deadlineMs,
+        stream: exchange.stream,
+      },
+    );
   } finally {
     // A served stream's client leaving is handled by the SSE writer, which cancels the upstream.
     clientGone.dispose();

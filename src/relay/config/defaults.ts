@@ -42,6 +42,7 @@ export const relayConfigDefaults = deepFreeze({
     },
     cooldown: { defaultMs: 1_000, maxMs: 60_000 },
     balancing: { tolerance: 0.2 },
+    streams: { malformedEvent: 'fail' },
   },
   logging: { level: 'info', logPrompts: false },
 } as const);

@@ -2,6 +2,7 @@
  * The relay config file's zod schemas, as written by users (before normalisation): the full form
  * and the legacy skeleton form. Defaults come from the frozen `relayConfigDefaults`.
  */
+import { MALFORMED_EVENT_POLICIES } from '../streaming/malformed-events.js';
 import { z } from 'zod';
 import { relayConfigDefaults as D } from './defaults.js';
 import { isDialAddress } from './dial-fields.js';
@@ -131,6 +132,11 @@ const policiesSchema = z.strictObject({
   balancing: z
     .strictObject({
       tolerance: z.number().min(0).max(10).default(D.policies.balancing.tolerance),
+    })
+    .prefault({}),
+  streams: z
+    .strictObject({
+      malformedEvent: z.enum(MALFORMED_EVENT_POLICIES).default(D.policies.streams.malformedEvent),
     })
     .prefault({}),
 });

@@ -5,6 +5,7 @@
 import type { BreakerOptions } from '../policies/circuit-breaker.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import type { RetryOptions } from '../policies/retry.js';
+import type { MalformedEventPolicy } from '../streaming/malformed-events.js';
 
 /** The wire dialect a provider speaks. */
 export type Dialect = 'openai' | 'anthropic' | 'gemini';
@@ -144,6 +145,15 @@ export interface BalancingConfig {
   readonly tolerance: number;
 }
 
+/** Served streams. */
+export interface StreamsConfig {
+  /**
+   * An upstream event that cannot be read: `fail` ends the stream like a cut (before the first
+   * content chunk the chain fails over instead), `skip` drops it (logged, counted) and goes on.
+   */
+  readonly malformedEvent: MalformedEventPolicy;
+}
+
 export interface PoliciesConfig {
   readonly breaker: BreakerConfig;
   readonly retry: RetryConfig;
@@ -152,6 +162,7 @@ export interface PoliciesConfig {
   readonly cache: CacheConfig;
   readonly cooldown: CooldownConfig;
   readonly balancing: BalancingConfig;
+  readonly streams: StreamsConfig;
 }
 
 export interface LoggingConfig {

@@ -5,6 +5,7 @@
  * so the chain can still fail over until then.
  */
 import { classify, VERDICTS } from '../classify.js';
+import type { MalformedEventSink } from '../streaming/malformed-events.js';
 import { StreamReader } from '../streaming/stream-reader.js';
 import type { UpstreamClient, UpstreamStream } from '../upstream/client.js';
 import { wantsStreamUsage, type ChatRequest } from './chat-request.js';
@@ -34,6 +35,11 @@ export interface AttemptOptions {
    * second guard cost a controller, a timer and a listener per stream.
    */
   readonly ttfbGuard?: boolean;
+  /**
+   * Set: a stream's unreadable events are dropped and reported here with the target's name (the
+   * `skip` policy); unset: such an event fails the stream (`fail`, the default).
+   */
+  readonly skipMalformed?: MalformedEventSink | undefined;
 }
 
 /** The attempt function for one client request; `request` must be validated. */
@@ -52,12 +58,20 @@ export function createAttempt(
     const model = upstreamModel(target, request);
     const created = Math.floor(clock() / 1000);
     if (stream)
-      return streamAttempt(upstream, dialect, target, out, signal, guarded, deadline, {
-        model,
-        created,
-        requestId,
-        includeUsage: wantsStreamUsage(request),
-      });
+      return streamAttempt(
+        upstream,
+        dialect,
+        target,
+        out,
+        signal,
+        { guarded, deadline, skip: options.skipMalformed },
+        {
+          model,
+          created,
+          requestId,
+          includeUsage: wantsStreamUsage(request),
+        },
+      );
     let res;
     try {
       res = await upstream.send({
@@ -86,8 +100,7 @@ async function streamAttempt(
   target: DialectTarget,
   out: DialectRequest,
   signal: AbortSignal,
-  guarded: boolean,
-  deadline: number,
+  limits: { guarded: boolean; deadline: number; skip: MalformedEventSink | undefined },
   context: { model: string; created: number; requestId: string; includeUsage: boolean },
 ): Promise<DialectOutcome> {
   const started = performance.now();
@@ -100,7 +113,7 @@ async function streamAttempt(
       headers: out.headers,
       body: out.body,
       signal,
-      ttfbTimeoutMs: guarded ? target.ttfbTimeoutMs : undefined,
+      ttfbTimeoutMs: limits.guarded ? target.ttfbTimeoutMs : undefined,
     });
   } catch (error) {
     return { verdict: classify({ error }), error };
@@ -109,9 +122,12 @@ async function streamAttempt(
     return wholeAnswer(stream, dialect, { ...context, started });
   }
   const { headers } = stream;
+  const { skip } = limits;
   const reader = new StreamReader(stream, dialect.parseStream(context), {
     idleMs: target.streamIdleTimeoutMs ?? Infinity,
-    deadline,
+    deadline: limits.deadline,
+    // A closure per stream only under the (opt-in) skip policy.
+    skipMalformed: skip === undefined ? undefined : (message) => skip(target.name, message),
   });
   const failure = await reader.readToFirstContent();
   if (failure !== undefined) {

@@ -24,6 +24,8 @@ export interface StreamLimits {
   readonly idleMs: number;
   /** `performance.now()` ms by which the stream must have ended; Infinity: none. */
   readonly deadline: number;
+  /** Set: unreadable events are dropped (and reported here) instead of failing the stream. */
+  readonly skipMalformed?: ((message: string) => void) | undefined;
 }
 
 const NO_LIMITS: StreamLimits = Object.freeze({ idleMs: Infinity, deadline: Infinity });
@@ -181,6 +183,10 @@ export class StreamReader {
       for (let i = 0; i < events.length; i++) {
         const step = this.translator.push(events[i] as SseEvent, this.pending);
         if (step === 'more') continue;
+        if (step !== 'done' && step.cut === 'malformed' && this.limits.skipMalformed !== undefined) {
+          this.limits.skipMalformed(step.message);
+          continue;
+        }
         this.state = step === 'done' ? { kind: 'done', eof } : { kind: 'failed', fault: step };
         return true;
       }
