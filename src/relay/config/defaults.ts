@@ -22,6 +22,7 @@ export const relayConfigDefaults = deepFreeze({
   provider: {
     attemptTimeoutMs: 30_000,
     ttfbTimeoutMs: 10_000,
+    keySelection: 'least-used',
     healthCheck: { path: '/models', intervalMs: 10_000, timeoutMs: 2_000 },
   },
   chainEntry: { weight: 1 },
