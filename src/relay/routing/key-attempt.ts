@@ -68,7 +68,11 @@ export async function attemptWithKeys(
     }
     request.attempts++;
     request.launched.push(target.name);
-    request.failures.push({ target: target.name, kind: outcome.verdict.kind, detail: `${detailOf(outcome)}, key #${key}` });
+    request.failures.push({
+      target: target.name,
+      kind: outcome.verdict.kind,
+      detail: `${detailOf(outcome)}, key #${key}`,
+    });
     key = next;
   }
 }
