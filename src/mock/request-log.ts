@@ -117,6 +117,7 @@ export class RequestLog {
       endedAt: e.endedAt ?? null,
       status: e.status ?? null,
       outcome: e.outcome ?? null,
+      keyTail: e.keyTail ?? null,
     }));
   }
 
