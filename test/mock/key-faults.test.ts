@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/mock/dialect.js';
 import { parseFaultSpec } from '../../src/mock/fault-spec.js';
+import { parseProvidersConfig } from '../../src/mock/provider-config.js';
 import { ask, control, DIALECTS, start } from './helpers.js';
 
 /** The key as each dialect's SDK sends it. */
@@ -68,5 +69,15 @@ describe('per-key fault validation', () => {
       spec: { effect: { kind: 'auth_error', key: 'abcd', status: 401 } },
     });
     expect(parseFaultSpec({ kind: 'auth_error', key: 'abcd', status: 402 })).toMatchObject({ ok: true });
+  });
+});
+
+describe('rate_limit_per_key in a providers file', () => {
+  it('becomes rateLimitPerKey; a bad value names the field and line', () => {
+    const text = 'providers:\n  - name: a\n    rate_limit_per_key: { rpm: 60 }\n';
+    expect(parseProvidersConfig(text, 'p.yaml')[0]).toMatchObject({ rateLimitPerKey: { rpm: 60 } });
+    expect(() => parseProvidersConfig(text.replace('60', '0'), 'p.yaml')).toThrow(
+      /p\.yaml:3:\d+: field 'providers\[0\]\.rate_limit_per_key\.rpm'/,
+    );
   });
 });
