@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRelayConfigText } from '../../src/relay/config.js';
+import { KeyPool } from '../../src/relay/policies/key-pool.js';
 import { createRelayApp } from '../../src/relay/relay-app.js';
+import { prepareTargets } from '../../src/relay/target.js';
 
 const pooled = (keys: string, extra = ''): string => `providers:
   - name: openai
@@ -63,5 +65,28 @@ describe('key pool config', () => {
     } finally {
       delete process.env['KP_CFG_SET'];
     }
+  });
+});
+
+describe('pooled targets', () => {
+  it.each([
+    ['openai', 'authorization', (key: string) => `Bearer ${key}`],
+    ['anthropic', 'x-api-key', (key: string) => key],
+    ['gemini', 'x-goog-api-key', (key: string) => key],
+  ] as const)('%s: one view per key, each with its own auth header, none serialised', (dialect, header, value) => {
+    const pool = new KeyPool('p', ['V_A', 'V_B'], 'least-used');
+    const env = { V_A: 'kp-view-key-a', V_B: 'kp-view-key-b' };
+    const [target] = prepareTargets(
+      [{ name: 't', dialect, baseUrl: 'http://p.test/v1', model: 'm', keyPool: pool }],
+      env,
+    );
+    const views = target!.keys!.views;
+    expect(views.map((view) => view.headers[header])).toEqual([value(env.V_A), value(env.V_B)]);
+    expect(views.map((view) => [view.name, view.origin, view.model])).toEqual([
+      ['t', 'http://p.test', 'm'],
+      ['t', 'http://p.test', 'm'],
+    ]);
+    expect(target!.keys!.pool).toBe(pool);
+    expect(JSON.stringify([target, ...views])).not.toContain('kp-view-key');
   });
 });
