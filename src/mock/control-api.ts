@@ -1,7 +1,7 @@
 /**
  * The mock's runtime control API, on the mock's own port under `/_mock/`:
  *
- * - `POST /_mock/faults` `{ kind, rate?, status?, retryAfter?, ms?, afterChunks?, for? }` -> 201 the fault with its `id`
+ * - `POST /_mock/faults` `{ kind, rate?, status?, retryAfter?, ms?, afterChunks?, key?, for? }` -> 201 the fault with its `id`
  * - `GET /_mock/faults` -> `{ faults: [...] }` (active ones); `GET|DELETE /_mock/faults/{id}` (404 unknown);
  *   `DELETE /_mock/faults` -> 200 `{ removed }`
  * - `GET /_mock/log[?since=seq]` -> `{ entries: [...] }`: the requests served, with attribution and outcome

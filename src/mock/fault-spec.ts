@@ -13,6 +13,8 @@ export const FAULT_KINDS = [
   'wrong_content_type',
   'stream_stall',
   'no_done',
+  'auth_error',
+  'key_rate_limit',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -41,7 +43,11 @@ export type FaultEffect =
    * A complete stream (finish reason, usage) without its terminal event (`[DONE]`, `message_stop`),
    * the connection then held open `holdMs` before it ends (JSON answers are unaffected).
    */
-  | { readonly kind: 'no_done'; readonly holdMs: number };
+  | { readonly kind: 'no_done'; readonly holdMs: number }
+  /** Answer 401 (or 402/403) to requests whose API key ends with `key` only: a revoked or unpaid key. */
+  | { readonly kind: 'auth_error'; readonly key: string; readonly status: number }
+  /** Answer 429 (+ Retry-After `retryAfter` s) to requests whose API key ends with `key` only. */
+  | { readonly kind: 'key_rate_limit'; readonly key: string; readonly retryAfter?: number };
 
 /** A fault as requested: its effect, the share of requests it hits, and its window. */
 export interface FaultSpec {
@@ -62,6 +68,8 @@ const FIELDS: Readonly<Record<FaultKind, readonly string[]>> = Object.freeze({
   wrong_content_type: [],
   stream_stall: ['afterChunks', 'ms', 'close'],
   no_done: ['holdMs'],
+  auth_error: ['key', 'status'],
+  key_rate_limit: ['key', 'retryAfter'],
 });
 const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
@@ -103,10 +111,7 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
   switch (kind) {
     case 'http_status': {
       const status = integer(b, 'status', 400, 599, undefined, problems);
-      const retryAfter = b['retryAfter'];
-      if (retryAfter !== undefined && !(typeof retryAfter === 'number' && retryAfter >= 0 && retryAfter <= 86_400)) {
-        problems.push(`field 'retryAfter': expected seconds in 0..86400, received ${show(retryAfter)}`);
-      }
+      const retryAfter = retryAfterOf(b, problems);
       if (status === undefined) return undefined;
       return retryAfter === undefined ? { kind, status } : { kind, status, retryAfter: retryAfter as number };
     }
@@ -132,6 +137,9 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
       const holdMs = milliseconds(b, 'holdMs', 30_000, problems);
       return holdMs === undefined ? undefined : { kind, holdMs };
     }
+    case 'auth_error':
+    case 'key_rate_limit':
+      return keyEffect(kind, b, problems);
     default: {
       const unreachable: never = kind;
       return unreachable;
@@ -162,6 +170,35 @@ function milliseconds(
   if (typeof ms === 'number' && ms >= 0 && ms <= MAX_MS) return ms;
   problems.push(`field '${field}': expected milliseconds in 0..${MAX_MS}, received ${show(b[field])}`);
   return undefined;
+}
+
+/** The per-key faults: `key` is the last characters (4 or more) of the API key the fault hits. */
+function keyEffect(
+  kind: 'auth_error' | 'key_rate_limit',
+  b: Record<string, unknown>,
+  problems: string[],
+): FaultEffect | undefined {
+  const key = b['key'];
+  if (!(typeof key === 'string' && /^[\x21-\x7e]{4,}$/.test(key)))
+    problems.push(`field 'key': expected the last 4 or more characters of an API key, received ${show(key)}`);
+  if (kind === 'auth_error') {
+    const status = b['status'] ?? 401;
+    if (status !== 401 && status !== 402 && status !== 403)
+      problems.push(`field 'status': expected 401, 402 or 403, received ${show(b['status'])}`);
+    return problems.length > 0 ? undefined : { kind, key: key as string, status: status as number };
+  }
+  const retryAfter = retryAfterOf(b, problems);
+  if (problems.length > 0) return undefined;
+  return retryAfter === undefined ? { kind, key: key as string } : { kind, key: key as string, retryAfter };
+}
+
+function retryAfterOf(b: Record<string, unknown>, problems: string[]): number | undefined {
+  const retryAfter = b['retryAfter'];
+  if (retryAfter !== undefined && !(typeof retryAfter === 'number' && retryAfter >= 0 && retryAfter <= 86_400)) {
+    problems.push(`field 'retryAfter': expected seconds in 0..86400, received ${show(retryAfter)}`);
+    return undefined;
+  }
+  return retryAfter as number | undefined;
 }
 
 function integer(

@@ -81,8 +81,11 @@ export class FaultTable {
     return [...this.faults.values()];
   }
 
-  /** Draws this request's faults. The first reply fault to hit wins; stream effects combine. */
-  decide(): FaultDecision {
+  /**
+   * Draws this request's faults. The first reply fault to hit wins; stream effects combine.
+   * `credential` is the request's API key: per-key faults hit only the key they name.
+   */
+  decide(credential = ''): FaultDecision {
     if (this.faults.size === 0) return NO_FAULT;
     this.expire(this.now());
     let reply: ReplyEffect | undefined;
@@ -122,6 +125,11 @@ export class FaultTable {
         case 'no_done':
           noDoneHoldMs = Math.max(noDoneHoldMs ?? 0, effect.holdMs);
           break;
+        case 'auth_error':
+        case 'key_rate_limit':
+          if (reply !== undefined || !credential.endsWith(effect.key)) continue;
+          reply = keyReply(effect);
+          break;
         default: {
           const unreachable: never = effect;
           return unreachable;
@@ -139,6 +147,14 @@ export class FaultTable {
     for (const [id, fault] of this.faults)
       if (fault.expiresAt !== undefined && now >= fault.expiresAt) this.faults.delete(id);
   }
+}
+
+/** A per-key fault answers as the plain status fault would. */
+function keyReply(effect: Extract<FaultEffect, { kind: 'auth_error' | 'key_rate_limit' }>): ReplyEffect {
+  if (effect.kind === 'auth_error') return { kind: 'http_status', status: effect.status };
+  return effect.retryAfter === undefined
+    ? { kind: 'http_status', status: 429 }
+    : { kind: 'http_status', status: 429, retryAfter: effect.retryAfter };
 }
 
 /** The JSON shape of a fault in the control API: the request's fields plus id, window and hits. */

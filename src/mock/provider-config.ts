@@ -11,6 +11,7 @@
  *     model: gpt-4.1-mini
  *     latency: { ttft: { p50: 300, p99: 1500 }, per_token: { mean: 12, sd: 3 } }   # or latency_ms: 200
  *     rate_limit: { rpm: 500, tpm: 200000 }
+ *     rate_limit_per_key: { rpm: 60 }   # each API key a request carries has its own buckets
  *     tls: { cert: certs/openai.pem, key: certs/openai.key }   # HTTPS for this one; overrides the top-level tls
  * tls: { cert: certs/mock.pem, key: certs/mock.key }   # optional: every provider serves HTTPS
  * ```
@@ -48,6 +49,9 @@ const provider = z.strictObject({
   latency_ms: ms.optional(),
   latency: z.strictObject({ ttft: distribution.optional(), per_token: distribution.optional() }).optional(),
   rate_limit: z
+    .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
+    .optional(),
+  rate_limit_per_key: z
     .strictObject({ rpm: z.number().positive().optional(), tpm: z.number().positive().optional() })
     .optional(),
   seed: z.number().int().optional(),
@@ -102,6 +106,7 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
     ...(p.latency_ms === undefined ? {} : { latencyMs: p.latency_ms }),
     ...(p.latency === undefined ? {} : { latency: latencyOf(p.latency) }),
     ...(p.rate_limit === undefined ? {} : { rateLimit: p.rate_limit }),
+    ...(p.rate_limit_per_key === undefined ? {} : { rateLimitPerKey: p.rate_limit_per_key }),
     seed: p.seed ?? config.seed,
     ...(providerTls[i] === undefined ? {} : { tls: providerTls[i] }),
   }));

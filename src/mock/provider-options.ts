@@ -28,6 +28,8 @@ export interface MockProviderOptions {
   latency?: LatencyModel;
   /** Requests- and tokens-per-minute buckets; beyond them, 429s. Default unlimited. */
   rateLimit?: RateLimitOptions;
+  /** The same buckets per API key the request carries (as providers meter keys). Default unlimited. */
+  rateLimitPerKey?: RateLimitOptions;
   /** Seed for token counts, latency draws and fault rates. Default 0. */
   seed?: number;
   /** Serve HTTPS (completions and the control API, same port) with this certificate and key. Default: HTTP. */
@@ -53,6 +55,7 @@ export interface ResolvedMockOptions {
   readonly latencyMs: number;
   readonly latency: LatencyModel;
   readonly rateLimit: RateLimitOptions;
+  readonly rateLimitPerKey: RateLimitOptions;
   readonly seed: number;
   /** Read and checked at resolve time; `undefined`: plain HTTP. */
   readonly tls: MockTlsPem | undefined;
@@ -75,6 +78,8 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
   }
   if (options.latency !== undefined) problems.push(...latencyProblems('latency', options.latency));
   if (options.rateLimit !== undefined) problems.push(...rateLimitProblems('rateLimit', options.rateLimit));
+  if (options.rateLimitPerKey !== undefined)
+    problems.push(...rateLimitProblems('rateLimitPerKey', options.rateLimitPerKey));
   const port = options.port ?? mockProviderDefaults.port;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     problems.push(`port: expected an integer in 0..65535, received ${port}`);
@@ -101,6 +106,7 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
     latencyMs,
     latency: options.latency ?? {},
     rateLimit: options.rateLimit ?? {},
+    rateLimitPerKey: options.rateLimitPerKey ?? {},
     seed,
     tls,
   };

@@ -18,7 +18,9 @@ import { FaultTable } from './fault-table.js';
 import { sendJson } from './http-io.js';
 import { latencySampler } from './latency.js';
 import { resolveMockOptions, type MockProviderOptions } from './provider-options.js';
-import { RateLimiter } from './rate-limiter.js';
+import { credentialOf } from './credential.js';
+import { KeyRateLimits } from './key-rate-limits.js';
+import { RateLimiter, type RateDecision } from './rate-limiter.js';
 import { RequestLog } from './request-log.js';
 
 export { mockProviderDefaults, type MockProviderOptions } from './provider-options.js';
@@ -49,6 +51,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
   const drawLatency = latencySampler(o.latency, o.latencyMs, seededRandom(deriveSeed(o.seed, `${name}:latency`)));
   const faults = new FaultTable(seededRandom(deriveSeed(o.seed, `${name}:faults`)));
   const limiter = new RateLimiter(o.rateLimit);
+  const keyLimits = new KeyRateLimits(o.rateLimitPerKey);
   const log = new RequestLog();
   const control: ControlTarget = {
     faults,
@@ -59,6 +62,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
       ...log.stats(),
       activeFaults: faults.list().length,
       rateLimit: limiter.snapshot(),
+      ...(keyLimits.active ? { rateLimitPerKey: keyLimits.snapshot() } : {}),
     }),
   };
   const modelList = dialect.modelsBody(o.models, name);
@@ -67,6 +71,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     req: IncomingMessage,
     res: ServerResponse,
     route: Extract<Route, { kind: 'completion' }>,
+    query: URLSearchParams,
   ): Promise<void> {
     const headers = { ...dialect.responseHeaders(req.headers), 'x-mock-provider': name };
     let raw: Buffer;
@@ -91,11 +96,16 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     const plan = planCompletion(request, dialect.newId(), o.model, tokenRandom);
     entry.promptTokens = plan.promptTokens;
     entry.completionTokens = plan.completionTokens;
-    const fault = faults.decide();
+    const credential = credentialOf(req.headers, query);
+    if (credential !== '') entry.keyTail = credential.slice(-4);
+    const fault = faults.decide(credential);
     entry.faults = fault.kinds;
     const latency = drawLatency();
-    if (fault.reply === undefined && limiter.active) {
-      const decision = limiter.admit(plan.promptTokens + plan.completionTokens);
+    if (fault.reply === undefined && (limiter.active || keyLimits.active)) {
+      const tokens = plan.promptTokens + plan.completionTokens;
+      // The provider's limit first, then the key's: a request refused by either takes from neither.
+      let decision: RateDecision = limiter.active ? limiter.admit(tokens) : { ok: true, snapshot: {} };
+      if (decision.ok && keyLimits.active) decision = keyLimits.admit(credential, tokens);
       Object.assign(headers, dialect.rateLimitHeaders(decision.snapshot, Date.now()));
       if (!decision.ok) {
         const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
@@ -136,7 +146,7 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     }
     const route = dialect.route(method, path, query);
     if (route?.kind === 'completion') {
-      void completion(req, res, route).catch(() => res.destroy());
+      void completion(req, res, route, query).catch(() => res.destroy());
       return;
     }
     req.resume();

@@ -32,6 +32,8 @@ export interface LogEntry {
   faults: readonly FaultKind[];
   promptTokens: number;
   completionTokens: number;
+  /** The last 4 characters of the API key the request carried (never the whole key); undefined: none. */
+  keyTail: string | undefined;
 }
 
 /** Entries kept; older ones are evicted (tallies still count them). */
@@ -68,6 +70,7 @@ export class RequestLog {
       faults: [],
       promptTokens: 0,
       completionTokens: 0,
+      keyTail: undefined,
     };
     if (this.ring.length < CAPACITY) this.ring.push(entry);
     else {
@@ -114,6 +117,7 @@ export class RequestLog {
       endedAt: e.endedAt ?? null,
       status: e.status ?? null,
       outcome: e.outcome ?? null,
+      keyTail: e.keyTail ?? null,
     }));
   }
 

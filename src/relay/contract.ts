@@ -179,6 +179,31 @@ export interface RelayTarget {
   readonly streamIdleTimeoutMs: number;
   /** `undefined`: a plain dial to `origin` (the usual case). */
   readonly dial?: UpstreamDial | undefined;
+  /** The provider's key pool (`apiKeyEnvs`); `undefined` for a single key (the usual case). */
+  readonly keys?: TargetKeys | undefined;
+}
+
+/**
+ * A target's key pool as the engine uses it: the pool (shared by every target of the provider)
+ * and the target once per key, differing only in `headers` (index = key index).
+ */
+export interface TargetKeys {
+  readonly pool: KeyPoolView;
+  readonly views: readonly RelayTarget[];
+}
+
+/** What the engine needs of a key pool (`policies/key-pool.ts`). */
+export interface KeyPoolView {
+  readonly provider: string;
+  readonly size: number;
+  /** A usable key not in the `exclude` bitmask, counted in flight; -1 when none. */
+  pick(now: number, exclude?: number): number;
+  release(index: number): void;
+  coolDown(index: number, ms: number, now: number): void;
+  /** Takes the key out of the pool (logged once). */
+  revoke(index: number, reason: string): void;
+  /** 0 when a key is usable now; ms to the soonest cooling key; Infinity when every key is revoked. */
+  waitMs(now: number): number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { ATTEMPT_OPTIONS } from './completion/run-chain.js';
 import type { RelayConfig } from './config.js';
 import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
+import { createKeyPoolMetrics } from './front-door/key-metrics.js';
 import { BudgetLedger } from './front-door/budget.js';
 import { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { ResponseCache } from './front-door/cache.js';
@@ -16,6 +17,7 @@ import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import type { FrontDoorHandler } from './front-door/router.js';
 import { chainsOf, targetSpecs } from './front-door/target-specs.js';
+import { createKeyPools, withKeyPools, withKeyDetail } from './key-pools.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
@@ -41,17 +43,19 @@ export interface RelayAppOptions {
 
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
   const engine = engineFor(config.policies);
-  const aliases: AliasTargets = new Map();
-  for (const [alias, chain] of chainsOf(config)) aliases.set(alias, prepareTargets(targetSpecs(config, chain)));
-  const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
-  const upstream = createUpstreamClient({ connectTimeoutMs });
   const metrics = createRelayMetrics();
-  engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
-
   const logger = createRelayLogger({
     ...config.logging,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
+  const aliases: AliasTargets = new Map();
+  for (const [alias, chain] of chainsOf(config))
+    aliases.set(alias, prepareTargets(withKeyPools(targetSpecs(config, chain), pools)));
+  const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
+  const upstream = createUpstreamClient({ connectTimeoutMs });
+  engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
+
   const handleCompletion = createCompletionHandler({
     engine,
     upstream,
@@ -72,7 +76,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
 
   return {
     handleCompletion,
-    readiness: () => readinessOf(aliases, engine),
+    readiness: () => withKeyDetail(readinessOf(aliases, engine), pools),
     events: () => engine.recentEvents(),
     onClose: async () => {
       checks.checkers.forEach((checker) => checker.stop());

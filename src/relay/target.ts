@@ -2,7 +2,8 @@
  * Targets as the hot path uses them: one provider+model pair of a chain, with its URL split and
  * its auth headers built once at startup, so an attempt only adds its request id.
  */
-import type { DialectName, Price, RelayTarget, UpstreamDial } from './contract.js';
+import type { DialectName, Price, RelayTarget, TargetKeys, UpstreamDial } from './contract.js';
+import type { KeyPool } from './policies/key-pool.js';
 
 export type { Price, RelayTarget } from './contract.js';
 
@@ -23,6 +24,8 @@ export interface TargetSpec {
   readonly baseUrl: string;
   /** Environment variable holding the API key. */
   readonly apiKeyEnv?: string | undefined;
+  /** A pool of keys instead of `apiKeyEnv` (shared by every target of the provider); its variables must be set. */
+  readonly keyPool?: KeyPool | undefined;
   /** Share within an equal-priority group. Default 1. */
   readonly weight?: number | undefined;
   /** Lower goes first; equal = balanced group. Default: the index in the chain. */
@@ -70,7 +73,8 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
   const provider = spec.provider ?? spec.name ?? base.host;
   const name = spec.name ?? `${provider}/${model}`;
   const basePath = base.pathname.replace(/\/+$/, '');
-  const key = spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv];
+  const pooled = spec.keyPool === undefined ? undefined : pooledKeys(name, spec.keyPool, env);
+  const key = pooled?.[0] ?? (spec.apiKeyEnv === undefined ? undefined : env[spec.apiKeyEnv]);
   const target = {
     name,
     provider,
@@ -109,7 +113,27 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
     dial: dialOf(base.origin, spec.connectTo, spec.caFile),
   };
   Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
+  if (spec.keyPool !== undefined) {
+    // One view per key: the target itself but for its headers, built once so an attempt allocates nothing.
+    const views = pooled!.map((value) => viewWithKey(target as RelayTarget, dialect, value));
+    const keys: TargetKeys = Object.freeze({ pool: spec.keyPool, views: Object.freeze(views) });
+    Object.defineProperty(target, 'keys', { value: keys, enumerable: false });
+  }
   return target as RelayTarget;
+}
+
+/** The pool's key values, read once; a pool never silently shrinks to fewer keys than configured. */
+function pooledKeys(name: string, pool: KeyPool, env: NodeJS.ProcessEnv): string[] {
+  return pool.envNames.map((variable) => {
+    const value = env[variable];
+    if (!value) throw new RangeError(`target ${name}: apiKeyEnvs: environment variable ${variable} is unset or empty`);
+    return value;
+  });
+}
+
+function viewWithKey(target: RelayTarget, dialect: Dialect, key: string): RelayTarget {
+  const headers = Object.freeze(headersFor(dialect, key));
+  return Object.freeze(Object.create(target, { headers: { value: headers, enumerable: false } }) as RelayTarget);
 }
 
 /** `undefined` for a plain dial, so the hot path of most targets keys its pool by origin alone. */

@@ -20,6 +20,7 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
     if (first !== undefined)
       add(['providers', index, 'name'], `duplicate provider name '${provider.name}' (also providers[${first}])`);
     else providers.set(provider.name, index);
+    problems.push(...keyPoolProblems(provider, index));
     if (provider.ttfbTimeoutMs > provider.attemptTimeoutMs) {
       add(
         ['providers', index, 'ttfbTimeoutMs'],
@@ -86,4 +87,17 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
   if (cooldown.maxMs < cooldown.defaultMs)
     add(['policies', 'cooldown', 'maxMs'], `must be >= defaultMs (${cooldown.defaultMs}), got ${cooldown.maxMs}`);
   return problems;
+}
+
+/** `apiKeyEnv` xor `apiKeyEnvs`, and no variable twice in a pool. */
+function keyPoolProblems(provider: FullConfigInput['providers'][number], index: number): CrossCheckProblem[] {
+  const { apiKeyEnv, apiKeyEnvs } = provider;
+  if (apiKeyEnvs === undefined) return [];
+  const path = ['providers', index, 'apiKeyEnvs'];
+  if (apiKeyEnv !== undefined)
+    return [{ path, message: `provider '${provider.name}': set apiKeyEnv or apiKeyEnvs, not both` }];
+  const twice = apiKeyEnvs.find((name, i) => apiKeyEnvs.indexOf(name) !== i);
+  return twice === undefined
+    ? []
+    : [{ path, message: `provider '${provider.name}': variable ${twice} appears twice in the pool` }];
 }

@@ -23,6 +23,7 @@ export const relayConfigDefaults = deepFreeze({
     attemptTimeoutMs: 30_000,
     ttfbTimeoutMs: 10_000,
     streamIdleTimeoutMs: 15_000,
+    keySelection: 'least-used',
     healthCheck: { path: '/models', intervalMs: 10_000, timeoutMs: 2_000 },
   },
   chainEntry: { weight: 1 },

@@ -95,6 +95,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
     providers: input.providers.map((provider) => ({
       ...provider,
       apiKeyEnv: provider.apiKeyEnv,
+      apiKeyEnvs: provider.apiKeyEnvs,
       healthCheck: provider.healthCheck,
       connectTo: provider.connectTo,
       caFile: provider.caFile === undefined ? undefined : resolveCaFile(provider.caFile, baseDir),
@@ -116,6 +117,8 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       dialect: 'openai',
       baseUrl: target.baseUrl,
       apiKeyEnv: target.apiKeyEnv,
+      apiKeyEnvs: undefined,
+      keySelection: D.provider.keySelection,
       attemptTimeoutMs: input.attemptTimeoutMs,
       ttfbTimeoutMs: input.attemptTimeoutMs,
       streamIdleTimeoutMs: D.provider.streamIdleTimeoutMs,

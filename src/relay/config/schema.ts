@@ -6,6 +6,7 @@ import { MALFORMED_EVENT_POLICIES } from '../streaming/malformed-events.js';
 import { z } from 'zod';
 import { relayConfigDefaults as D } from './defaults.js';
 import { isDialAddress } from './dial-fields.js';
+import { KEY_SELECTIONS, MAX_POOL_KEYS } from '../policies/key-pool.js';
 
 const NAME = /^[A-Za-z0-9._:-]+$/;
 const name = () => z.string().regex(NAME, 'expected letters, digits, ".", "_", ":" or "-"');
@@ -50,6 +51,8 @@ const providerSchema = z.strictObject({
   dialect: z.enum(['openai', 'anthropic', 'gemini']),
   baseUrl: httpUrl(),
   apiKeyEnv: envName().optional(),
+  apiKeyEnvs: z.array(envName()).min(1).max(MAX_POOL_KEYS).optional(),
+  keySelection: z.enum(KEY_SELECTIONS).default(D.provider.keySelection),
   attemptTimeoutMs: ms(1, 600_000).default(D.provider.attemptTimeoutMs),
   ttfbTimeoutMs: ms(1, 600_000).default(D.provider.ttfbTimeoutMs),
   streamIdleTimeoutMs: ms(1, 600_000).default(D.provider.streamIdleTimeoutMs),

@@ -40,7 +40,7 @@ export function findSecrets(input: unknown): SecretFinding[] {
   return found;
 }
 
-const FROM_ENV = 'keys are read from the environment only: name the variable with apiKeyEnv';
+const FROM_ENV = 'keys are read from the environment only: name the variable with apiKeyEnv (apiKeyEnvs for a pool)';
 
 function walk(value: unknown, path: Array<string | number>, found: SecretFinding[], depth: number): void {
   if (depth > 12) return;

@@ -3,6 +3,7 @@
  * documented here and, with an example, in `fixtures/relay.example.yaml`.
  */
 import type { BreakerOptions } from '../policies/circuit-breaker.js';
+import type { KeySelection } from '../policies/key-pool.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import type { RetryOptions } from '../policies/retry.js';
 import type { MalformedEventPolicy } from '../streaming/malformed-events.js';
@@ -63,6 +64,13 @@ export interface ProviderConfig {
   readonly baseUrl: string;
   /** Environment variable holding the API key; keys are never written in the file. */
   readonly apiKeyEnv: string | undefined;
+  /**
+   * A key pool instead of `apiKeyEnv`: one variable per key, each with its own rate limit. A 429
+   * cools that key down, a 401/402/403 takes it out of the pool; the others keep serving.
+   */
+  readonly apiKeyEnvs: readonly string[] | undefined;
+  /** How a pool's next key is chosen. Default `least-used` (fewest in flight, then longest unused). */
+  readonly keySelection: KeySelection;
   /** Budget of one JSON (non-stream) attempt, from send to the last body byte. Streams: see below. */
   readonly attemptTimeoutMs: number;
   /**

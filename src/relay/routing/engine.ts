@@ -25,6 +25,7 @@ import { hedgeDefaults, hedgeDelayMs, validateHedgeOptions, type HedgeOptions } 
 import { RetryBudget, retryBudgetDefaults } from '../policies/retry-budget.js';
 import { backoffMs, retryDefaults, validateRetryOptions, type RetryOptions } from '../policies/retry.js';
 import { RequestTimer } from '../policies/timeouts.js';
+import { poolUnavailable } from './key-attempt.js';
 import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
 import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
@@ -174,6 +175,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
 
   /** CandidateView: may take traffic now. */
   available(target: RelayTarget, now: number): boolean {
+    if (target.keys !== undefined && target.keys.pool.waitMs(now) > 0) return false;
     return !this.cooldowns.isCooling(target.name, now) && this.breakerOf(target).wouldAdmit(now);
   }
 
@@ -223,8 +225,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     for (const target of targets) {
       if (failures.some((f) => f.target === target.name && (f.kind === 'cooldown' || f.kind === 'circuit_open')))
         continue;
+      const keysOut = target.keys === undefined ? undefined : poolUnavailable(target.keys, now);
       const cooling = this.cooldowns.remainingMs(target.name, now);
-      if (cooling > 0)
+      if (keysOut !== undefined) failures.push({ target: target.name, ...keysOut });
+      else if (cooling > 0)
         failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
       else if (!this.breakerOf(target).wouldAdmit(now)) {
         failures.push({

@@ -16,6 +16,7 @@ import type { BreakerResult, BreakerState, CircuitBreaker } from '../policies/ci
 import type { CooldownRegistry } from '../policies/cooldown.js';
 import { retryAfterMs } from '../policies/retry-after.js';
 import { AttemptTimeoutError, type RequestTimer, type TimedAttempt } from '../policies/timeouts.js';
+import { attemptWithKeys, poolUnavailable } from './key-attempt.js';
 import type { LatencyTracker } from './latency-tracker.js';
 
 /** One request's progress through the engine. */
@@ -66,6 +67,12 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
     request.failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
     return undefined;
   }
+  const keys = target.keys;
+  const keysOut = keys === undefined ? undefined : poolUnavailable(keys, now);
+  if (keysOut !== undefined) {
+    request.failures.push({ target: target.name, ...keysOut });
+    return undefined;
+  }
   const breaker = deps.breakerOf(target);
   const ticket = breaker.acquire(now);
   if (ticket === undefined) {
@@ -89,7 +96,13 @@ export function launch(deps: LaunchDeps, request: RequestState, target: RelayTar
   // One timer per request covers the deadline and every attempt's timeout; the deadline wins a
   // tie, so a deadline cutting the last attempt short is a 504, never a 503 "all targets failed".
   request.timer.start(entry);
-  entry.settled = call(request.attempt, { target, signal: controller.signal, deadline: request.deadline })
+  // A key pool tries its keys inside this one attempt; a single key (the usual case) costs nothing extra.
+  const key = keys === undefined ? -1 : keys.pool.pick(now);
+  const started =
+    key < 0
+      ? call(request.attempt, { target, signal: controller.signal, deadline: request.deadline })
+      : attemptWithKeys(deps, request, target, keys!, key, controller.signal);
+  entry.settled = started
     .catch((error: unknown): AttemptOutcome => ({ verdict: VERDICTS.unknown, error })) // an attempt rejecting is a bug
     .then((outcome) => {
       request.timer.finish(entry);
@@ -144,7 +157,9 @@ function settle(
     now,
   );
   breaker.release(ticket, result, now);
-  if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status)) {
+  // A pool's 429 cooled that key down (and the target only once every key was cooling).
+  const keyed429 = outcome.status === 429 && entry.target.keys !== undefined;
+  if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status) && !keyed429) {
     const hinted = retryAfterMs(outcome.headers, deps.epochNow(), deps.cooldownMaxMs);
     const ms = hinted ?? (outcome.status === 429 ? deps.default429Ms : 0);
     if (ms > 0) deps.cooldowns.coolDown(name, ms, outcome.verdict.kind);

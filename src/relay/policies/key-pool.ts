@@ -1,0 +1,133 @@
+/**
+ * A provider's API keys as a pool (`apiKeyEnvs`): each attempt takes one key, a 429 cools that key
+ * alone down, and a 401/402/403 takes it out of the pool for good (until restart). The pool holds
+ * no key values, only indices and variable names, so it is safe to log, serialise and export;
+ * the values live in the per-key target views' non-enumerable headers (see `target.ts`).
+ * State is typed arrays of numbers: a pick allocates nothing.
+ */
+import type { KeyPoolView } from '../contract.js';
+
+/** How the next key is chosen among the usable ones. */
+export type KeySelection = 'least-used' | 'round-robin';
+
+export const KEY_SELECTIONS: readonly KeySelection[] = Object.freeze(['least-used', 'round-robin']);
+
+/** A bitmask of tried keys fits one 32-bit integer. */
+export const MAX_POOL_KEYS = 31;
+
+/** One key's state, as `/ready` and `/metrics` show it (never the key). */
+export interface KeyStatus {
+  readonly key: number;
+  readonly env: string;
+  readonly state: 'active' | 'cooling' | 'revoked';
+  /** Cooling: ms left. */
+  readonly remainingMs?: number;
+  /** Revoked: why (`HTTP 401`). */
+  readonly reason?: string;
+}
+
+/** Hooks for logs and metrics; neither ever sees a key value. */
+export interface KeyPoolListeners {
+  /** Called once per key taken out of the pool. */
+  readonly revoked?: (provider: string, key: number, env: string, reason: string) => void;
+  /** Called on every 429 that cools a key down. */
+  readonly rateLimited?: (provider: string, key: number) => void;
+}
+
+export class KeyPool implements KeyPoolView {
+  readonly size: number;
+  private readonly inFlight: Int32Array;
+  private readonly lastPicked: Float64Array;
+  private readonly coolUntil: Float64Array;
+  private readonly revoked: (string | undefined)[];
+  private cursor = 0;
+  private picks = 0;
+
+  /** @throws RangeError naming the provider when the pool is empty or too large. */
+  constructor(
+    readonly provider: string,
+    readonly envNames: readonly string[],
+    readonly selection: KeySelection,
+    private readonly listeners: KeyPoolListeners = {},
+  ) {
+    this.size = envNames.length;
+    if (this.size < 1 || this.size > MAX_POOL_KEYS)
+      throw new RangeError(`provider ${provider}: apiKeyEnvs: expected 1..${MAX_POOL_KEYS} names, got ${this.size}`);
+    this.inFlight = new Int32Array(this.size);
+    this.lastPicked = new Float64Array(this.size);
+    this.coolUntil = new Float64Array(this.size);
+    this.revoked = new Array<string | undefined>(this.size).fill(undefined);
+  }
+
+  /**
+   * Takes a usable key not in `exclude` (bit i = key i already tried by this attempt) and counts
+   * it in flight until `release`. Least-used: fewest in flight, then the one picked longest ago,
+   * so traffic spreads evenly and a key back from a cooldown is not flooded. -1 when none is usable.
+   */
+  pick(now: number, exclude = 0): number {
+    let best = -1;
+    for (let step = 0; step < this.size; step++) {
+      const i = (this.cursor + step) % this.size;
+      if ((exclude & (1 << i)) !== 0 || !this.usable(i, now)) continue;
+      if (this.selection === 'round-robin') {
+        best = i;
+        break;
+      }
+      if (best === -1 || this.better(i, best)) best = i;
+    }
+    if (best === -1) return -1;
+    this.cursor = (best + 1) % this.size;
+    this.inFlight[best]!++;
+    this.lastPicked[best] = ++this.picks;
+    return best;
+  }
+
+  release(index: number): void {
+    this.inFlight[index]!--;
+  }
+
+  /** Cools key `index` down for `ms` after a 429; a shorter cooldown never cuts a longer one. */
+  coolDown(index: number, ms: number, now: number): void {
+    this.coolUntil[index] = Math.max(this.coolUntil[index]!, now + ms);
+    this.listeners.rateLimited?.(this.provider, index);
+  }
+
+  /** Takes key `index` out of the pool; the listener hears of it once. */
+  revoke(index: number, reason: string): void {
+    if (this.revoked[index] !== undefined) return;
+    this.revoked[index] = reason;
+    this.listeners.revoked?.(this.provider, index, this.envNames[index]!, reason);
+  }
+
+  /** 0 when a key is usable now, else ms until the soonest cooling key is back; Infinity when all are revoked. */
+  waitMs(now: number): number {
+    let soonest = Infinity;
+    for (let i = 0; i < this.size; i++) {
+      if (this.revoked[i] !== undefined) continue;
+      const left = this.coolUntil[i]! - now;
+      if (left <= 0) return 0;
+      soonest = Math.min(soonest, left);
+    }
+    return soonest;
+  }
+
+  /** Every key's state, for `/ready` detail and `/metrics`. */
+  status(now: number): KeyStatus[] {
+    return this.envNames.map((env, key): KeyStatus => {
+      const reason = this.revoked[key];
+      if (reason !== undefined) return { key, env, state: 'revoked', reason };
+      const left = this.coolUntil[key]! - now;
+      return left > 0 ? { key, env, state: 'cooling', remainingMs: Math.ceil(left) } : { key, env, state: 'active' };
+    });
+  }
+
+  private usable(i: number, now: number): boolean {
+    return this.revoked[i] === undefined && this.coolUntil[i]! <= now;
+  }
+
+  private better(i: number, best: number): boolean {
+    const a = this.inFlight[i]!;
+    const b = this.inFlight[best]!;
+    return a < b || (a === b && this.lastPicked[i]! < this.lastPicked[best]!);
+  }
+}
