@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { RelayConfig } from './config.js';
 import { Bulkhead } from './front-door/bulkhead.js';
 import { listen } from './front-door/listen.js';
+import { readTimeoutOptions } from './front-door/read-timeouts.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createFrontDoor, type FrontDoorOptions, type ModelEntry } from './front-door/router.js';
 import { createRelayApp } from './relay-app.js';
@@ -42,9 +43,13 @@ export async function startRelay(config: RelayConfig, wiring: RelayWiring = {}):
     readiness: wiring.readiness ?? app?.readiness,
     events: wiring.events ?? app?.events,
     metrics,
-    bulkhead: new Bulkhead({ limit: config.server.maxInFlight, retryAfterS: config.server.overloadRetryAfterS }),
+    bulkhead: new Bulkhead({
+      limit: config.server.maxInFlight,
+      retryAfterS: config.server.overloadRetryAfterS,
+      maxUnread: config.server.maxUnreadBodies,
+    }),
   });
-  const server = createServer(listener);
+  const server = createServer(readTimeoutOptions(config.server), listener);
   // Longer than any client's idle timeout, so the client, not us, closes idle keep-alive sockets.
   server.keepAliveTimeout = 65_000;
   const onClose = async (): Promise<void> => {

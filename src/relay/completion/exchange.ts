@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ServerConfig } from '../config.js';
 import type { ChainEngine, RelayTarget } from '../contract.js';
+import type { Admission } from '../front-door/admission.js';
 import { ANONYMOUS_CLIENT, type Authenticator, type ClientKey } from '../front-door/auth.js';
 import type { BudgetLedger } from '../front-door/budget.js';
 import type { CacheStatus, ResponseCache } from '../front-door/cache.js';
@@ -48,6 +49,8 @@ export class Exchange {
     /** `performance.now()` at arrival: anchors overhead and the deadline. */
     readonly startedAt: number,
     readonly requestId: string,
+    /** The request's bulkhead place; undefined when the relay is unbounded. */
+    readonly admission: Admission | undefined = undefined,
   ) {}
 }
 

@@ -24,8 +24,8 @@ export type { AliasTargets, CompletionDeps } from './exchange.js';
 export type CompletionHandler = FrontDoorHandler;
 
 export function createCompletionHandler(deps: CompletionDeps): CompletionHandler {
-  return async (req, res, startedAt) => {
-    const exchange = new Exchange(req, res, startedAt, requestIdOf(req));
+  return async (req, res, startedAt, admission) => {
+    const exchange = new Exchange(req, res, startedAt, requestIdOf(req), admission);
     const client = authenticate(deps, exchange);
     if (client === undefined || !withinRate(deps, exchange, client)) return;
     const request = await readChatRequest(deps, exchange);

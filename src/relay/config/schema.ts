@@ -22,6 +22,9 @@ const serverSchema = z.strictObject({
   overloadRetryAfterS: int(0, 3600).default(D.server.overloadRetryAfterS),
   maxBodyBytes: int(1024, 1024 * 1024 * 1024).default(D.server.maxBodyBytes),
   deadlineMs: ms(1).default(D.server.deadlineMs),
+  headersTimeoutMs: ms(100, 600_000).default(D.server.headersTimeoutMs),
+  bodyTimeoutMs: ms(100, 600_000).default(D.server.bodyTimeoutMs),
+  maxUnreadBodies: int(1, 1_000_000).default(D.server.maxUnreadBodies),
 });
 
 const keySchema = z.strictObject({

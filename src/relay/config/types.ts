@@ -22,6 +22,18 @@ export interface ServerConfig {
   readonly maxBodyBytes: number;
   /** One deadline across all attempts of one request, from arrival. */
   readonly deadlineMs: number;
+  /** A request's headers must have arrived within this of its first byte; else 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /**
+   * Time a body gets after the headers deadline: the whole request must have arrived within
+   * `headersTimeoutMs + bodyTimeoutMs` of its first byte; else 408 and the connection closes.
+   */
+  readonly bodyTimeoutMs: number;
+  /**
+   * Requests whose body is still arriving, counted apart from `maxInFlight` (a slow body holds no
+   * in-flight slot); beyond this many a new request gets 503 + Retry-After at once.
+   */
+  readonly maxUnreadBodies: number;
 }
 
 /** What happens when a key has spent its budget. */

@@ -22,9 +22,11 @@ export interface RelayMetrics {
   readonly overhead: Histogram;
   /** Requests in flight. */
   readonly inFlight: Gauge;
+  /** Requests whose body is still arriving (they hold no in-flight slot). */
+  readonly unreadBodies: Gauge;
   /** Cache lookups by result (hit, miss, bypass). */
   readonly cache: Counter<'result'>;
-  /** Requests refused before any upstream attempt, by reason (overload, auth, budget). */
+  /** Requests refused before any upstream attempt, by reason (overload, unread_bodies, auth, budget). */
   readonly refused: Counter<'reason'>;
   /** The hot path's cached children of `requests`, `attempts`, `costUsd`, `cache` and `refused` (see metric-children.ts). */
   requestsBy(model: string, status: number): CounterChild;
@@ -68,6 +70,11 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       registers,
     }),
     inFlight: new Gauge({ name: 'relay_in_flight', help: 'Requests in flight.', registers }),
+    unreadBodies: new Gauge({
+      name: 'relay_unread_bodies',
+      help: 'Requests whose body is still arriving.',
+      registers,
+    }),
     cache: cache.counter,
     refused: refused.counter,
     requestsBy: (model, status) => requests.children.child(model, status),

@@ -8,14 +8,24 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Readiness } from '../contract.js';
+import { Admission } from './admission.js';
 import type { Bulkhead } from './bulkhead.js';
 import { sendBody } from './http-io.js';
 import type { RelayMetrics } from './metrics.js';
 import { sendRefusal } from './refusals.js';
 import { decodeModelId, internalError, isKnownGetPath, notAllowed, notFound, ready, sendMetrics } from './responses.js';
 
-/** Handles one chat completion; `startedAt` is `performance.now()` at arrival. Must not reject for upstream failures. */
-export type FrontDoorHandler = (req: IncomingMessage, res: ServerResponse, startedAt: number) => Promise<void>;
+/**
+ * Handles one chat completion; `startedAt` is `performance.now()` at arrival. Must not reject for
+ * upstream failures. With a bulkhead, `admission` says once the body is read whether the relay
+ * has room for it (`overloaded`: answer 503 + Retry-After instead).
+ */
+export type FrontDoorHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  startedAt: number,
+  admission?: Admission,
+) => Promise<void>;
 
 /** One entry of `GET /v1/models`. */
 export interface ModelEntry {
@@ -64,23 +74,27 @@ export function createFrontDoor(options: FrontDoorOptions): RequestListener {
   };
 }
 
-/** `POST /v1/chat/completions`: the bulkhead (503 when full), then the handler. */
+/**
+ * `POST /v1/chat/completions`: shed at once (503) when the in-flight slots or the unread-body
+ * places are full, decided before anything of the request is read; then the handler.
+ */
 function completionRoute(options: FrontDoorOptions): (req: IncomingMessage, res: ServerResponse, at: number) => void {
   const { handleCompletion, metrics, bulkhead } = options;
-  // Created once per server, not per request: the bulkhead slot is released when the response closes.
-  const release = (): void => {
-    bulkhead?.release();
-    metrics?.inFlight.dec();
-  };
+  if (bulkhead === undefined) {
+    return (req, res, startedAt) => {
+      handleCompletion(req, res, startedAt).catch((error: unknown) => internalError(res, error));
+    };
+  }
   return (req, res, startedAt) => {
-    if (bulkhead !== undefined && !bulkhead.tryAcquire()) {
-      metrics?.refusedBy('overload').inc();
+    const refusal = bulkhead.tryStartReading();
+    if (refusal !== undefined) {
+      metrics?.refusedBy(refusal).inc();
+      // Drained, not parsed, so the connection stays reusable; a slow drain is bounded by the read timeouts.
       req.resume();
       return sendRefusal(res, { 'retry-after': bulkhead.retryAfter }, 'overloaded');
     }
-    metrics?.inFlight.inc();
-    res.once('close', release);
-    handleCompletion(req, res, startedAt).catch((error: unknown) => internalError(res, error));
+    const admission = new Admission(bulkhead, metrics, req, res);
+    handleCompletion(req, res, startedAt, admission).catch((error: unknown) => internalError(res, error));
   };
 }
 
