@@ -13,6 +13,7 @@ import type { CacheStatus, ResponseCache } from '../front-door/cache.js';
 import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
 import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
+import type { Redactor } from '../front-door/redact.js';
 import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
 import type { UpstreamClient } from '../upstream/client.js';
 
@@ -30,6 +31,8 @@ export interface CompletionDeps {
   readonly cache: ResponseCache;
   readonly metrics: RelayMetrics;
   readonly logger: RelayLogger;
+  /** Scrubs credentials from upstream bodies passed to the client. */
+  readonly redact: Redactor;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */

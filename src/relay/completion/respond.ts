@@ -8,6 +8,7 @@ import type { ChainResult } from '../contract.js';
 import { CACHE_HEADER } from '../front-door/cache.js';
 import { sendBody } from '../front-door/http-io.js';
 import { writeSseStream } from '../front-door/openai-sse.js';
+import { redactBody } from '../front-door/redact.js';
 import { charge, countAttempts, logOutcome } from './accounting.js';
 import { refuse, type CompletionDeps, type Exchange } from './exchange.js';
 
@@ -30,7 +31,8 @@ export async function respond(deps: CompletionDeps, exchange: Exchange, result: 
       headers['x-relay-provider'] = result.target.provider;
       deps.metrics.requestsBy(exchange.model, result.status).inc();
       logOutcome(deps, exchange, result.status, attempts, result.target.name, undefined, undefined, failures);
-      return sendBody(exchange.res, result.status, result.body ?? '{}', headers);
+      // An upstream may echo the key it was sent: never pass a credential on to the client.
+      return sendBody(exchange.res, result.status, result.body ? redactBody(deps.redact, result.body) : '{}', headers);
     case 'exhausted':
       headers['retry-after'] = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
       logOutcome(deps, exchange, 503, attempts, undefined, undefined, undefined, failures);
