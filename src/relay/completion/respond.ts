@@ -9,7 +9,7 @@ import { CACHE_HEADER } from '../front-door/cache.js';
 import { sendBody } from '../front-door/http-io.js';
 import { writeSseStream } from '../front-door/openai-sse.js';
 import { redactBody } from '../front-door/redact.js';
-import { charge, countAttempts, logOutcome } from './accounting.js';
+import { charge, countAttempts, failuresAtDeadline, logOutcome } from './accounting.js';
 import { refuse, type CompletionDeps, type Exchange } from './exchange.js';
 
 type Served = Extract<ChainResult, { kind: 'served' }>;
@@ -42,7 +42,7 @@ export async function respond(deps: CompletionDeps, exchange: Exchange, result: 
       return refuse(deps, exchange, headers, 'deadline_exceeded', {
         deadlineMs: deps.server.deadlineMs,
         attempts,
-        failures,
+        failures: failuresAtDeadline(result),
       });
     case 'aborted':
       return; // the client is gone; there is nobody to answer
