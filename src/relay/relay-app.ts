@@ -44,7 +44,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   for (const [alias, chain] of chainsOf(config)) aliases.set(alias, prepareTargets(targetSpecs(config, chain)));
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
-  const metrics = createRelayMetrics();
+  const metrics = createRelayMetrics({ collectDefaults: true });
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
 
   const logger = createRelayLogger({
@@ -62,6 +62,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     cache: new ResponseCache(config.policies.cache),
     metrics,
     logger,
+    modelLabels: new Set([...Object.keys(config.models), ...(config.catchAll ?? []).flatMap((e) => e.model ?? [])]),
     redact: createRedactor(knownProviderKeys(config, [...aliases.values()].flat())),
   });
   const checks = startHealthChecks(config, [...aliases.values()].flat(), engine, connectTimeoutMs);

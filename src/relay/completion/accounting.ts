@@ -49,7 +49,7 @@ export function charge(deps: CompletionDeps, exchange: Exchange, target: RelayTa
   const cost = costUsd(usage, target.price);
   if (cost > 0) {
     deps.budgets.charge(exchange.client, cost);
-    deps.metrics.costBy(exchange.model).inc(cost);
+    deps.metrics.costBy(exchange.modelLabel).inc(cost);
   }
   return cost;
 }

@@ -33,14 +33,18 @@ export interface CompletionDeps {
   readonly logger: RelayLogger;
   /** Scrubs credentials from upstream bodies passed to the client. */
   readonly redact: Redactor;
+  /** The models metrics are labelled with (the aliases; a legacy config's configured models); any other is `unknown`. */
+  readonly modelLabels: ReadonlySet<string>;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */
 export class Exchange {
   /** Set by `authenticate`. */
   client: ClientKey = ANONYMOUS_CLIENT;
-  /** The requested model (alias) once the body is parsed; `''` before, as the metrics label. */
+  /** The requested model once the body is parsed; `''` before. */
   model = '';
+  /** `model` as a metrics label: a configured model, else `unknown` (a client cannot add series); `''` before parsing. */
+  modelLabel = '';
   stream = false;
   /** Set by `lookUpCache`: where a served JSON answer is stored, if anywhere. */
   cacheKey: string | undefined = undefined;
@@ -72,6 +76,6 @@ export function refuse<N extends RefusalName>(
   ...args: RefusalArgs<N>
 ): void {
   headers['x-request-id'] = exchange.requestId;
-  deps.metrics.requestsBy(exchange.model, REFUSALS[name].status).inc();
+  deps.metrics.requestsBy(exchange.modelLabel, REFUSALS[name].status).inc();
   sendRefusal(exchange.res, headers, name, ...args);
 }

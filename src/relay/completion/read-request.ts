@@ -36,6 +36,7 @@ export async function readChatRequest(deps: CompletionDeps, exchange: Exchange):
     return void refuse(deps, exchange, {}, 'invalid_request', { reason: request.message, field: request.field });
   }
   exchange.model = request.model;
+  exchange.modelLabel = deps.modelLabels.has(request.model) ? request.model : 'unknown';
   exchange.stream = request.stream === true;
   return request;
 }

@@ -29,7 +29,7 @@ export async function respond(deps: CompletionDeps, exchange: Exchange, result: 
       return servedJson(deps, exchange, result, headers);
     case 'rejected':
       headers['x-relay-provider'] = result.target.provider;
-      deps.metrics.requestsBy(exchange.model, result.status).inc();
+      deps.metrics.requestsBy(exchange.modelLabel, result.status).inc();
       logOutcome(deps, exchange, result.status, attempts, result.target.name, undefined, undefined, failures);
       // An upstream may echo the key it was sent: never pass a credential on to the client.
       return sendBody(exchange.res, result.status, result.body ? redactBody(deps.redact, result.body) : '{}', headers);
@@ -69,11 +69,13 @@ async function streamed(
   headers['x-relay-provider'] = target.provider;
   headers['x-relay-model'] = response.model;
   countFailover(deps, result);
-  headers['x-relay-overhead-ms'] = (performance.now() - exchange.startedAt - response.firstByteMs).toFixed(2);
+  const overheadMs = performance.now() - exchange.startedAt - response.firstByteMs;
+  headers['x-relay-overhead-ms'] = overheadMs.toFixed(2);
+  deps.metrics.overhead.observe(overheadMs / 1000);
   const end = await writeSseStream(exchange.res, response, headers);
   if (end.kind !== 'client_gone') deps.engine.recordStreamEnd(target, end.kind === 'done');
   const cost = charge(deps, exchange, target, response);
-  deps.metrics.requestsBy(exchange.model, end.kind === 'done' ? 200 : 502).inc();
+  deps.metrics.requestsBy(exchange.modelLabel, end.kind === 'done' ? 200 : 502).inc();
   logOutcome(deps, exchange, 200, result.attempts, target.name, response, cost, result.failures, end.kind);
 }
 
@@ -89,7 +91,7 @@ function servedJson(deps: CompletionDeps, exchange: Exchange, result: Served, he
   headers['x-relay-overhead-ms'] = overheadMs.toFixed(2);
   headers['x-relay-cost-usd'] = cost.toFixed(8);
   metrics.overhead.observe(overheadMs / 1000);
-  metrics.requestsBy(exchange.model, response.status).inc();
+  metrics.requestsBy(exchange.modelLabel, response.status).inc();
   if (exchange.cacheKey !== undefined) {
     const { body, model, usage } = response;
     deps.cache.set(exchange.cacheKey, { body, model, usage, target: target.provider });

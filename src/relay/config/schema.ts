@@ -41,6 +41,8 @@ const keySchema = z.strictObject({
   requestsPerMinute: z.number().positive().optional(),
 });
 
+const adminKeySchema = z.strictObject({ id: name(), sha256: keySchema.shape.sha256 });
+
 const healthCheckSchema = z.strictObject({
   path: z.string().startsWith('/', 'expected a path starting with "/"').default(D.provider.healthCheck.path),
   intervalMs: ms(100).default(D.provider.healthCheck.intervalMs),
@@ -140,7 +142,9 @@ const policiesSchema = z.strictObject({
 /** The full form. */
 export const fullConfigSchema = z.strictObject({
   server: serverSchema.prefault({}),
-  auth: z.strictObject({ keys: z.array(keySchema).default([]) }).prefault({}),
+  auth: z
+    .strictObject({ keys: z.array(keySchema).default([]), adminKeys: z.array(adminKeySchema).default([]) })
+    .prefault({}),
   providers: z.array(providerSchema).min(1),
   models: z
     .record(

@@ -57,6 +57,14 @@ export interface ClientKeyConfig {
   readonly requestsPerMinute: number | undefined;
 }
 
+/** One admin key: may read `/metrics` and `/relay/events` when any is configured. */
+export interface AdminKeyConfig {
+  /** Names the key in config errors. */
+  readonly id: string;
+  /** Lower-case hex sha256 of the bearer token (the token itself is never in the file). */
+  readonly sha256: string;
+}
+
 /** Active health check of a provider (a GET every `intervalMs`). */
 export interface HealthCheckConfig {
   /** Path appended to `baseUrl`, e.g. `/models`. */
@@ -195,8 +203,8 @@ export interface AliasConfig {
 /** The validated, defaulted, frozen relay configuration. */
 export interface RelayConfig {
   readonly server: ServerConfig;
-  /** Client keys; auth is off when empty. */
-  readonly auth: { readonly keys: readonly ClientKeyConfig[] };
+  /** Client keys (auth is off when empty); admin keys for `/metrics` and `/relay/events` (open when empty). */
+  readonly auth: { readonly keys: readonly ClientKeyConfig[]; readonly adminKeys: readonly AdminKeyConfig[] };
   readonly providers: readonly ProviderConfig[];
   /** Aliases clients may request, in file order. */
   readonly models: Readonly<Record<string, AliasConfig>>;

@@ -9,6 +9,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Readiness } from '../contract.js';
 import { Admission } from './admission.js';
+import type { Authenticator } from './auth.js';
 import type { Bulkhead } from './bulkhead.js';
 import { sendBody } from './http-io.js';
 import type { RelayMetrics } from './metrics.js';
@@ -44,12 +45,16 @@ export interface FrontDoorOptions {
   readonly metrics?: RelayMetrics | undefined;
   /** In-flight bound on completions; unbounded without it. */
   readonly bulkhead?: Bulkhead | undefined;
+  /** Admin keys guarding `/metrics` and `/relay/events` (401 without one); open when absent or disabled. */
+  readonly admin?: Authenticator | undefined;
 }
 
 const HEALTH_BODY = JSON.stringify({ status: 'ok' });
 const ALWAYS_READY = (): Readiness => ({ ready: true });
 const NO_EVENTS = (): readonly unknown[] => [];
 const GET_ONLY = 'GET, HEAD';
+/** Routes that show the relay's internals: behind the admin keys when any are configured. */
+const ADMIN_PATHS: ReadonlySet<string> = new Set(['/metrics', '/relay/events']);
 
 /** The request listener (exported for tests and for embedding in another server). */
 export function createFrontDoor(options: FrontDoorOptions): RequestListener {
@@ -103,6 +108,7 @@ function getRoutes(
   options: FrontDoorOptions,
 ): (req: IncomingMessage, res: ServerResponse, method: string, path: string) => void {
   const { metrics } = options;
+  const admin = options.admin?.enabled === true ? options.admin : undefined;
   const readiness = options.readiness ?? ALWAYS_READY;
   const events = options.events ?? NO_EVENTS;
   const created = Math.floor(Date.now() / 1000);
@@ -111,6 +117,9 @@ function getRoutes(
   const modelBodies = new Map(models.map((model) => [model.id, JSON.stringify(model)]));
   return (req, res, method, path) => {
     req.resume();
+    if (admin !== undefined && ADMIN_PATHS.has(path) && admin.authenticate(req.headers.authorization) === undefined) {
+      return sendRefusal(res, { 'www-authenticate': 'Bearer' }, 'invalid_admin_key');
+    }
     switch (path) {
       case '/v1/models':
         return sendBody(res, 200, modelsBody, {});
