@@ -15,6 +15,7 @@ import { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
+import { createRedactor, keysInHeaders } from './front-door/redact.js';
 import type { FrontDoorHandler } from './front-door/router.js';
 import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { createKeyPools, withKeyPools, withKeyDetail } from './key-pools.js';
@@ -43,7 +44,7 @@ export interface RelayAppOptions {
 
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
   const engine = engineFor(config.policies);
-  const metrics = createRelayMetrics();
+  const metrics = createRelayMetrics({ collectDefaults: true });
   const logger = createRelayLogger({
     ...config.logging,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
@@ -71,6 +72,8 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
       config.policies.streams.malformedEvent === 'skip'
         ? { ...ATTEMPT_OPTIONS, skipMalformed: skippedEventSink(metrics.registry, logger.logger) }
         : ATTEMPT_OPTIONS,
+    modelLabels: new Set([...Object.keys(config.models), ...(config.catchAll ?? []).flatMap((e) => e.model ?? [])]),
+    redact: createRedactor(knownProviderKeys(config, [...aliases.values()].flat())),
   });
   const checks = startHealthChecks(config, [...aliases.values()].flat(), engine, connectTimeoutMs);
 
@@ -144,4 +147,18 @@ function readinessOf(aliases: AliasTargets, engine: ChainEngine): Readiness {
     .filter(([, targets]) => !targets.some((t) => engine.isAvailable(t)))
     .map(([alias]) => alias ?? '*');
   return unavailable.length === 0 ? { ready: true } : { ready: false, detail: { unavailable } };
+}
+
+/**
+ * Every provider key this relay may send: those in its targets' auth headers, and the values of
+ * every key variable a provider names (`apiKeyEnv`, and each of `apiKeyEnvs` where a pool is configured).
+ */
+function knownProviderKeys(config: RelayConfig, targets: readonly RelayTarget[]): string[] {
+  const keys = targets.flatMap((target) => keysInHeaders(target.headers));
+  for (const provider of config.providers) {
+    const pool = (provider as { readonly apiKeyEnvs?: unknown }).apiKeyEnvs;
+    const names = [provider.apiKeyEnv, ...(Array.isArray(pool) ? pool : [])];
+    for (const name of names) if (typeof name === 'string' && process.env[name]) keys.push(process.env[name]);
+  }
+  return keys;
 }

@@ -3,9 +3,11 @@
  * (`relay-app.ts`) or injected parts, bound to the configured address.
  */
 import { createServer } from 'node:http';
-import type { RelayConfig } from './config.js';
+import type { AdminKeyConfig, ClientKeyConfig, RelayConfig } from './config.js';
+import { createAuthenticator } from './front-door/auth.js';
 import { Bulkhead } from './front-door/bulkhead.js';
 import { listen } from './front-door/listen.js';
+import { readTimeoutOptions } from './front-door/read-timeouts.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createFrontDoor, type FrontDoorOptions, type ModelEntry } from './front-door/router.js';
 import { createRelayApp } from './relay-app.js';
@@ -42,9 +44,14 @@ export async function startRelay(config: RelayConfig, wiring: RelayWiring = {}):
     readiness: wiring.readiness ?? app?.readiness,
     events: wiring.events ?? app?.events,
     metrics,
-    bulkhead: new Bulkhead({ limit: config.server.maxInFlight, retryAfterS: config.server.overloadRetryAfterS }),
+    admin: createAuthenticator(config.auth.adminKeys.map(adminKeyAsClientKey)),
+    bulkhead: new Bulkhead({
+      limit: config.server.maxInFlight,
+      retryAfterS: config.server.overloadRetryAfterS,
+      maxUnread: config.server.maxUnreadBodies,
+    }),
   });
-  const server = createServer(listener);
+  const server = createServer(readTimeoutOptions(config.server), listener);
   // Longer than any client's idle timeout, so the client, not us, closes idle keep-alive sockets.
   server.keepAliveTimeout = 65_000;
   const onClose = async (): Promise<void> => {
@@ -58,6 +65,19 @@ export async function startRelay(config: RelayConfig, wiring: RelayWiring = {}):
     await onClose();
     throw error;
   }
+}
+
+/** An admin key in the authenticator's shape: no budget, no rate (only its hash is ever used). */
+function adminKeyAsClientKey(key: AdminKeyConfig): ClientKeyConfig {
+  return {
+    id: key.id,
+    sha256: key.sha256,
+    budgetUsd: undefined,
+    budgetPeriod: 'total',
+    onBudgetExhausted: 'reject',
+    downgradeTo: undefined,
+    requestsPerMinute: undefined,
+  };
 }
 
 /** The aliases; for a legacy config, the catch-all chain's configured models (first entry wins). */

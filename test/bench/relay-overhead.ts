@@ -5,7 +5,8 @@
  * the open model at a fixed arrival rate, then in the closed model (autocannon, max throughput);
  * the order rotates from round to round so no target always runs first or last. Around every
  * segment the CPU of each process is read from /proc, so CPU per request is each server's own.
- * Raw figures per round, then medians [min - max], then the ratio lines (last).
+ * Raw figures per round, then medians [min - max], then the ratio lines; last, the overload row:
+ * how fast a relay at its in-flight limit sheds 3x its capacity (overload-segment.ts).
  *
  * Env: BENCH_RATE (req/s, 1000), BENCH_ROUNDS (5), BENCH_SEGMENT_S (10), BENCH_THROUGHPUT_S (8),
  * BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3), BENCH_SETTLE_MS (1000); BENCH_QUICK=1 for a smoke
@@ -18,6 +19,7 @@ import { renderRound, type RoundFigures } from './relay-overhead/round-table.js'
 import { clockTicksPerSecond } from './relay-overhead/proc-cpu.js';
 import { closedSegment } from './relay-overhead/closed-segment.js';
 import { openSegment } from './relay-overhead/open-segment.js';
+import { OVERLOAD_PLAN, overloadSegment, renderOverload } from './relay-overhead/overload-segment.js';
 import type { SegmentContext, SegmentFigures } from './relay-overhead/segment.js';
 import { startBenchServers, TARGETS, type BenchServers, type TargetName } from './relay-overhead/servers.js';
 import { plannedSeconds, readBenchSettings, type BenchSettings } from './relay-overhead/settings.js';
@@ -73,6 +75,12 @@ async function main(): Promise<number> {
     const warnings = renderWarnings(rounds, settings);
     if (warnings.length > 0) out(`${warnings.join('\n')}\n`);
     out(renderRatios(rounds, settings));
+    if (!stop.signal.aborted) {
+      log(
+        `overload row: ${OVERLOAD_PLAN.loadFactor}x capacity for ${OVERLOAD_PLAN.seconds} s (a relay and upstream of its own)`,
+      );
+      out(renderOverload(await overloadSegment(stop.signal)));
+    }
     return stop.signal.aborted ? 130 : 0;
   } finally {
     clearTimeout(watchdog);

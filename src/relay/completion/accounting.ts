@@ -27,13 +27,29 @@ export function countAttempts(deps: CompletionDeps, result: ChainResult): void {
   for (const [target, left] of unsettled) if (left > 0) metrics.attemptsBy(target, 'cancelled').inc(left);
 }
 
+/**
+ * The failures of a request cut by its deadline, plus one `deadline` entry per attempt that was
+ * still running then (launched, neither failed nor served), so the 504 names every attempt that ran.
+ */
+export function failuresAtDeadline(result: ChainResult): TargetFailure[] {
+  const failed = new Map<string, number>();
+  for (const failure of result.failures) failed.set(failure.target, (failed.get(failure.target) ?? 0) + 1);
+  const cut: TargetFailure[] = [];
+  for (const target of result.launched) {
+    const left = failed.get(target) ?? 0;
+    if (left > 0) failed.set(target, left - 1);
+    else cut.push({ target, kind: 'deadline', detail: 'still running at the deadline' });
+  }
+  return [...result.failures, ...cut];
+}
+
 /** Charges what `response` cost to the client's budget and the cost metric; returns the cost. */
 export function charge(deps: CompletionDeps, exchange: Exchange, target: RelayTarget, response: RelayResponse): number {
   const usage = response.kind === 'json' ? response.usage : response.usage();
   const cost = costUsd(usage, target.price);
   if (cost > 0) {
     deps.budgets.charge(exchange.client, cost);
-    deps.metrics.costBy(exchange.model).inc(cost);
+    deps.metrics.costBy(exchange.modelLabel).inc(cost);
   }
   return cost;
 }

@@ -15,7 +15,7 @@ export function answeredFromCache(deps: CompletionDeps, exchange: Exchange, requ
     const hit = cache.get(key);
     if (hit !== undefined) {
       metrics.cacheBy('hit').inc();
-      metrics.requestsBy(exchange.model, 200).inc();
+      metrics.requestsBy(exchange.modelLabel, 200).inc();
       sendBody(exchange.res, 200, hit.body, {
         'x-request-id': exchange.requestId,
         [CACHE_HEADER]: 'hit',

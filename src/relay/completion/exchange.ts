@@ -6,12 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ServerConfig } from '../config.js';
 import type { ChainEngine, RelayTarget } from '../contract.js';
+import type { Admission } from '../front-door/admission.js';
 import { ANONYMOUS_CLIENT, type Authenticator, type ClientKey } from '../front-door/auth.js';
 import type { BudgetLedger } from '../front-door/budget.js';
 import type { CacheStatus, ResponseCache } from '../front-door/cache.js';
 import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
 import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
+import type { Redactor } from '../front-door/redact.js';
 import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
 import type { AttemptOptions } from '../dialects/index.js';
 import type { UpstreamClient } from '../upstream/client.js';
@@ -32,14 +34,20 @@ export interface CompletionDeps {
   readonly logger: RelayLogger;
   /** How attempts are made (e.g. the malformed-event policy); default: run-chain's `ATTEMPT_OPTIONS`. */
   readonly attemptOptions?: AttemptOptions | undefined;
+  /** Scrubs credentials from upstream bodies passed to the client. */
+  readonly redact: Redactor;
+  /** The models metrics are labelled with (the aliases; a legacy config's configured models); any other is `unknown`. */
+  readonly modelLabels: ReadonlySet<string>;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */
 export class Exchange {
   /** Set by `authenticate`. */
   client: ClientKey = ANONYMOUS_CLIENT;
-  /** The requested model (alias) once the body is parsed; `''` before, as the metrics label. */
+  /** The requested model once the body is parsed; `''` before. */
   model = '';
+  /** `model` as a metrics label: a configured model, else `unknown` (a client cannot add series); `''` before parsing. */
+  modelLabel = '';
   stream = false;
   /** Set by `lookUpCache`: where a served JSON answer is stored, if anywhere. */
   cacheKey: string | undefined = undefined;
@@ -51,6 +59,8 @@ export class Exchange {
     /** `performance.now()` at arrival: anchors overhead and the deadline. */
     readonly startedAt: number,
     readonly requestId: string,
+    /** The request's bulkhead place; undefined when the relay is unbounded. */
+    readonly admission: Admission | undefined = undefined,
   ) {}
 }
 
@@ -69,6 +79,6 @@ export function refuse<N extends RefusalName>(
   ...args: RefusalArgs<N>
 ): void {
   headers['x-request-id'] = exchange.requestId;
-  deps.metrics.requestsBy(exchange.model, REFUSALS[name].status).inc();
+  deps.metrics.requestsBy(exchange.modelLabel, REFUSALS[name].status).inc();
   sendRefusal(exchange.res, headers, name, ...args);
 }

@@ -24,8 +24,8 @@ export type { AliasTargets, CompletionDeps } from './exchange.js';
 export type CompletionHandler = FrontDoorHandler;
 
 export function createCompletionHandler(deps: CompletionDeps): CompletionHandler {
-  return async (req, res, startedAt) => {
-    const exchange = new Exchange(req, res, startedAt, requestIdOf(req));
+  const { requestDuration } = deps.metrics;
+  const pipeline = async (exchange: Exchange): Promise<void> => {
     const client = authenticate(deps, exchange);
     if (client === undefined || !withinRate(deps, exchange, client)) return;
     const request = await readChatRequest(deps, exchange);
@@ -34,5 +34,10 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
     if (targets === undefined || answeredFromCache(deps, exchange, request)) return;
     const result = await runChain(deps, exchange, targets, request);
     await respond(deps, exchange, result);
+  };
+  return async (req, res, startedAt, admission) => {
+    await pipeline(new Exchange(req, res, startedAt, requestIdOf(req), admission));
+    // Every answer the pipeline gave (refusals included); the stream's last byte for a stream.
+    requestDuration.observe((performance.now() - startedAt) / 1000);
   };
 }

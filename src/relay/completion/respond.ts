@@ -8,7 +8,8 @@ import type { ChainResult } from '../contract.js';
 import { CACHE_HEADER } from '../front-door/cache.js';
 import { sendBody } from '../front-door/http-io.js';
 import { writeSseStream } from '../front-door/openai-sse.js';
-import { charge, countAttempts, logOutcome } from './accounting.js';
+import { redactBody } from '../front-door/redact.js';
+import { charge, countAttempts, failuresAtDeadline, logOutcome } from './accounting.js';
 import { refuse, type CompletionDeps, type Exchange } from './exchange.js';
 
 type Served = Extract<ChainResult, { kind: 'served' }>;
@@ -28,9 +29,10 @@ export async function respond(deps: CompletionDeps, exchange: Exchange, result: 
       return servedJson(deps, exchange, result, headers);
     case 'rejected':
       headers['x-relay-provider'] = result.target.provider;
-      deps.metrics.requestsBy(exchange.model, result.status).inc();
+      deps.metrics.requestsBy(exchange.modelLabel, result.status).inc();
       logOutcome(deps, exchange, result.status, attempts, result.target.name, undefined, undefined, failures);
-      return sendBody(exchange.res, result.status, result.body ?? '{}', headers);
+      // An upstream may echo the key it was sent: never pass a credential on to the client.
+      return sendBody(exchange.res, result.status, result.body ? redactBody(deps.redact, result.body) : '{}', headers);
     case 'exhausted':
       headers['retry-after'] = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
       logOutcome(deps, exchange, 503, attempts, undefined, undefined, undefined, failures);
@@ -40,7 +42,7 @@ export async function respond(deps: CompletionDeps, exchange: Exchange, result: 
       return refuse(deps, exchange, headers, 'deadline_exceeded', {
         deadlineMs: deps.server.deadlineMs,
         attempts,
-        failures,
+        failures: failuresAtDeadline(result),
       });
     case 'aborted':
       return; // the client is gone; there is nobody to answer
@@ -67,11 +69,13 @@ async function streamed(
   headers['x-relay-provider'] = target.provider;
   headers['x-relay-model'] = response.model;
   countFailover(deps, result);
-  headers['x-relay-overhead-ms'] = (performance.now() - exchange.startedAt - response.firstByteMs).toFixed(2);
+  const overheadMs = performance.now() - exchange.startedAt - response.firstByteMs;
+  headers['x-relay-overhead-ms'] = overheadMs.toFixed(2);
+  deps.metrics.overhead.observe(overheadMs / 1000);
   const end = await writeSseStream(exchange.res, response, headers);
   if (end.kind !== 'client_gone') deps.engine.recordStreamEnd(target, end.kind === 'done');
   const cost = charge(deps, exchange, target, response);
-  deps.metrics.requestsBy(exchange.model, end.kind === 'done' ? 200 : 502).inc();
+  deps.metrics.requestsBy(exchange.modelLabel, end.kind === 'done' ? 200 : 502).inc();
   logOutcome(deps, exchange, 200, result.attempts, target.name, response, cost, result.failures, end.kind);
 }
 
@@ -87,7 +91,7 @@ function servedJson(deps: CompletionDeps, exchange: Exchange, result: Served, he
   headers['x-relay-overhead-ms'] = overheadMs.toFixed(2);
   headers['x-relay-cost-usd'] = cost.toFixed(8);
   metrics.overhead.observe(overheadMs / 1000);
-  metrics.requestsBy(exchange.model, response.status).inc();
+  metrics.requestsBy(exchange.modelLabel, response.status).inc();
   if (exchange.cacheKey !== undefined) {
     const { body, model, usage } = response;
     deps.cache.set(exchange.cacheKey, { body, model, usage, target: target.provider });

@@ -15,6 +15,9 @@ export const relayConfigDefaults = deepFreeze({
     overloadRetryAfterS: 1,
     maxBodyBytes: 8 * 1024 * 1024,
     deadlineMs: 60_000,
+    headersTimeoutMs: 10_000,
+    bodyTimeoutMs: 30_000,
+    maxUnreadBodies: 4096,
   },
   /** The legacy form keeps its historical defaults: an ephemeral port and 10 s attempts. */
   legacy: { port: 0, attemptTimeoutMs: 10_000 },

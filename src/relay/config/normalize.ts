@@ -91,6 +91,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
         downgradeTo: key.downgradeTo,
         requestsPerMinute: key.requestsPerMinute,
       })),
+      adminKeys: input.auth.adminKeys,
     },
     providers: input.providers.map((provider) => ({
       ...provider,
@@ -111,7 +112,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
 function fromLegacy(input: LegacyConfigInput): RelayConfig {
   return {
     server: { ...D.server, host: input.host, port: input.port },
-    auth: { keys: [] },
+    auth: { keys: [], adminKeys: [] },
     providers: input.targets.map((target) => ({
       name: target.name,
       dialect: 'openai',

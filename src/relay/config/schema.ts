@@ -24,6 +24,9 @@ const serverSchema = z.strictObject({
   overloadRetryAfterS: int(0, 3600).default(D.server.overloadRetryAfterS),
   maxBodyBytes: int(1024, 1024 * 1024 * 1024).default(D.server.maxBodyBytes),
   deadlineMs: ms(1).default(D.server.deadlineMs),
+  headersTimeoutMs: ms(100, 600_000).default(D.server.headersTimeoutMs),
+  bodyTimeoutMs: ms(100, 600_000).default(D.server.bodyTimeoutMs),
+  maxUnreadBodies: int(1, 1_000_000).default(D.server.maxUnreadBodies),
 });
 
 const keySchema = z.strictObject({
@@ -39,6 +42,8 @@ const keySchema = z.strictObject({
   downgradeTo: z.string().min(1).optional(),
   requestsPerMinute: z.number().positive().optional(),
 });
+
+const adminKeySchema = z.strictObject({ id: name(), sha256: keySchema.shape.sha256 });
 
 const healthCheckSchema = z.strictObject({
   path: z.string().startsWith('/', 'expected a path starting with "/"').default(D.provider.healthCheck.path),
@@ -147,7 +152,9 @@ const policiesSchema = z.strictObject({
 /** The full form. */
 export const fullConfigSchema = z.strictObject({
   server: serverSchema.prefault({}),
-  auth: z.strictObject({ keys: z.array(keySchema).default([]) }).prefault({}),
+  auth: z
+    .strictObject({ keys: z.array(keySchema).default([]), adminKeys: z.array(adminKeySchema).default([]) })
+    .prefault({}),
   providers: z.array(providerSchema).min(1),
   models: z
     .record(

@@ -24,6 +24,18 @@ export interface ServerConfig {
   readonly maxBodyBytes: number;
   /** One deadline across all attempts of one request, from arrival. */
   readonly deadlineMs: number;
+  /** A request's headers must have arrived within this of its first byte; else 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /**
+   * Time a body gets after the headers deadline: the whole request must have arrived within
+   * `headersTimeoutMs + bodyTimeoutMs` of its first byte; else 408 and the connection closes.
+   */
+  readonly bodyTimeoutMs: number;
+  /**
+   * Requests whose body is still arriving, counted apart from `maxInFlight` (a slow body holds no
+   * in-flight slot); beyond this many a new request gets 503 + Retry-After at once.
+   */
+  readonly maxUnreadBodies: number;
 }
 
 /** What happens when a key has spent its budget. */
@@ -45,6 +57,14 @@ export interface ClientKeyConfig {
   readonly downgradeTo: string | undefined;
   /** Request rate allowed to this key (token bucket, bursts up to a minute's worth); beyond it 429 + Retry-After. */
   readonly requestsPerMinute: number | undefined;
+}
+
+/** One admin key: may read `/metrics` and `/relay/events` when any is configured. */
+export interface AdminKeyConfig {
+  /** Names the key in config errors. */
+  readonly id: string;
+  /** Lower-case hex sha256 of the bearer token (the token itself is never in the file). */
+  readonly sha256: string;
 }
 
 /** Active health check of a provider (a GET every `intervalMs`). */
@@ -212,8 +232,8 @@ export interface AliasConfig {
 /** The validated, defaulted, frozen relay configuration. */
 export interface RelayConfig {
   readonly server: ServerConfig;
-  /** Client keys; auth is off when empty. */
-  readonly auth: { readonly keys: readonly ClientKeyConfig[] };
+  /** Client keys (auth is off when empty); admin keys for `/metrics` and `/relay/events` (open when empty). */
+  readonly auth: { readonly keys: readonly ClientKeyConfig[]; readonly adminKeys: readonly AdminKeyConfig[] };
   readonly providers: readonly ProviderConfig[];
   /** Aliases clients may request, in file order. */
   readonly models: Readonly<Record<string, AliasConfig>>;

@@ -45,20 +45,39 @@ export async function listen(
   };
 }
 
-/** Status for node's parser errors: oversized headers get 431, everything else 400. */
+const CLIENT_ERRORS = {
+  header_overflow: {
+    status: '431 Request Header Fields Too Large',
+    message: 'request headers too large',
+    code: 'headers_too_large',
+  },
+  timeout: {
+    status: '408 Request Timeout',
+    message: 'request not received in time (headers or body too slow)',
+    code: 'request_timeout',
+  },
+  malformed: { status: '400 Bad Request', message: 'malformed HTTP request', code: 'bad_request' },
+} as const;
+
+/**
+ * Status for node's parser errors and read timeouts: oversized headers get 431, a request that did
+ * not arrive in time 408, everything else 400. Nothing is written once a response has started.
+ */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (error.code === 'ECONNRESET' || !socket.writable || started) return void socket.destroy();
+  const kind =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? CLIENT_ERRORS.header_overflow
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? CLIENT_ERRORS.timeout
+        : CLIENT_ERRORS.malformed;
   const body = JSON.stringify({
-    error: {
-      message: tooLarge ? 'request headers too large' : 'malformed HTTP request',
-      type: 'invalid_request_error',
-      param: null,
-      code: tooLarge ? 'headers_too_large' : 'bad_request',
-    },
+    error: { message: kind.message, type: 'invalid_request_error', param: null, code: kind.code },
   });
+  // A timed-out client is stalled: close at once once the answer is flushed, do not wait for its FIN.
+  if (kind === CLIENT_ERRORS.timeout) socket.once('finish', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${kind.status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The relay's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * several relays in one process, as in tests, do not collide). Label values are bounded: models
- * are configured aliases, targets configured names, statuses HTTP codes.
+ * are configured aliases (any other requested name counts as `unknown`), targets configured
+ * names, statuses HTTP codes.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { cachedCounter, type CounterChild } from './metric-children.js';
@@ -18,13 +19,17 @@ export interface RelayMetrics {
   readonly breakerTransitions: Counter<'target' | 'to'>;
   /** Spend in USD by requested model. */
   readonly costUsd: Counter<'model'>;
-  /** Time the relay itself added (total minus upstream time), seconds. */
+  /** Time the relay itself added (total minus upstream time; for streams, to the first byte), seconds. */
   readonly overhead: Histogram;
+  /** Completion requests from arrival to the end of the answer (a stream's last byte), seconds. */
+  readonly requestDuration: Histogram;
   /** Requests in flight. */
   readonly inFlight: Gauge;
+  /** Requests whose body is still arriving (they hold no in-flight slot). */
+  readonly unreadBodies: Gauge;
   /** Cache lookups by result (hit, miss, bypass). */
   readonly cache: Counter<'result'>;
-  /** Requests refused before any upstream attempt, by reason (overload, auth, budget). */
+  /** Requests refused before any upstream attempt, by reason (overload, unread_bodies, auth, budget). */
   readonly refused: Counter<'reason'>;
   /** The hot path's cached children of `requests`, `attempts`, `costUsd`, `cache` and `refused` (see metric-children.ts). */
   requestsBy(model: string, status: number): CounterChild;
@@ -36,6 +41,9 @@ export interface RelayMetrics {
   text(): Promise<string>;
   readonly contentType: string;
 }
+
+/** Request-duration buckets in seconds: 5 ms .. 2 min, LLM answers and streams. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 /** Overhead buckets in seconds: 0.1 ms .. 1 s, where relay overhead lives. */
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
@@ -67,7 +75,18 @@ export function createRelayMetrics(options: { readonly collectDefaults?: boolean
       buckets: OVERHEAD_BUCKETS,
       registers,
     }),
+    requestDuration: new Histogram({
+      name: 'relay_request_duration_seconds',
+      help: 'Completion requests from arrival to the end of the answer.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
     inFlight: new Gauge({ name: 'relay_in_flight', help: 'Requests in flight.', registers }),
+    unreadBodies: new Gauge({
+      name: 'relay_unread_bodies',
+      help: 'Requests whose body is still arriving.',
+      registers,
+    }),
     cache: cache.counter,
     refused: refused.counter,
     requestsBy: (model, status) => requests.children.child(model, status),

@@ -31,6 +31,12 @@ export const REFUSALS = Object.freeze({
     code: 'invalid_api_key',
     message: () => 'missing or unknown API key (Authorization: Bearer <key>)',
   },
+  invalid_admin_key: {
+    status: 401,
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    message: () => 'this route needs an admin key (Authorization: Bearer <admin key>)',
+  },
   key_rate_limited: {
     status: 429,
     type: 'rate_limit_exceeded',

@@ -8,14 +8,25 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Readiness } from '../contract.js';
+import { Admission } from './admission.js';
+import type { Authenticator } from './auth.js';
 import type { Bulkhead } from './bulkhead.js';
 import { sendBody } from './http-io.js';
 import type { RelayMetrics } from './metrics.js';
 import { sendRefusal } from './refusals.js';
 import { decodeModelId, internalError, isKnownGetPath, notAllowed, notFound, ready, sendMetrics } from './responses.js';
 
-/** Handles one chat completion; `startedAt` is `performance.now()` at arrival. Must not reject for upstream failures. */
-export type FrontDoorHandler = (req: IncomingMessage, res: ServerResponse, startedAt: number) => Promise<void>;
+/**
+ * Handles one chat completion; `startedAt` is `performance.now()` at arrival. Must not reject for
+ * upstream failures. With a bulkhead, `admission` says once the body is read whether the relay
+ * has room for it (`overloaded`: answer 503 + Retry-After instead).
+ */
+export type FrontDoorHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  startedAt: number,
+  admission?: Admission,
+) => Promise<void>;
 
 /** One entry of `GET /v1/models`. */
 export interface ModelEntry {
@@ -34,12 +45,16 @@ export interface FrontDoorOptions {
   readonly metrics?: RelayMetrics | undefined;
   /** In-flight bound on completions; unbounded without it. */
   readonly bulkhead?: Bulkhead | undefined;
+  /** Admin keys guarding `/metrics` and `/relay/events` (401 without one); open when absent or disabled. */
+  readonly admin?: Authenticator | undefined;
 }
 
 const HEALTH_BODY = JSON.stringify({ status: 'ok' });
 const ALWAYS_READY = (): Readiness => ({ ready: true });
 const NO_EVENTS = (): readonly unknown[] => [];
 const GET_ONLY = 'GET, HEAD';
+/** Routes that show the relay's internals: behind the admin keys when any are configured. */
+const ADMIN_PATHS: ReadonlySet<string> = new Set(['/metrics', '/relay/events']);
 
 /** The request listener (exported for tests and for embedding in another server). */
 export function createFrontDoor(options: FrontDoorOptions): RequestListener {
@@ -64,23 +79,27 @@ export function createFrontDoor(options: FrontDoorOptions): RequestListener {
   };
 }
 
-/** `POST /v1/chat/completions`: the bulkhead (503 when full), then the handler. */
+/**
+ * `POST /v1/chat/completions`: shed at once (503) when the in-flight slots or the unread-body
+ * places are full, decided before anything of the request is read; then the handler.
+ */
 function completionRoute(options: FrontDoorOptions): (req: IncomingMessage, res: ServerResponse, at: number) => void {
   const { handleCompletion, metrics, bulkhead } = options;
-  // Created once per server, not per request: the bulkhead slot is released when the response closes.
-  const release = (): void => {
-    bulkhead?.release();
-    metrics?.inFlight.dec();
-  };
+  if (bulkhead === undefined) {
+    return (req, res, startedAt) => {
+      handleCompletion(req, res, startedAt).catch((error: unknown) => internalError(res, error));
+    };
+  }
   return (req, res, startedAt) => {
-    if (bulkhead !== undefined && !bulkhead.tryAcquire()) {
-      metrics?.refusedBy('overload').inc();
+    const refusal = bulkhead.tryStartReading();
+    if (refusal !== undefined) {
+      metrics?.refusedBy(refusal).inc();
+      // Drained, not parsed, so the connection stays reusable; a slow drain is bounded by the read timeouts.
       req.resume();
       return sendRefusal(res, { 'retry-after': bulkhead.retryAfter }, 'overloaded');
     }
-    metrics?.inFlight.inc();
-    res.once('close', release);
-    handleCompletion(req, res, startedAt).catch((error: unknown) => internalError(res, error));
+    const admission = new Admission(bulkhead, metrics, req, res);
+    handleCompletion(req, res, startedAt, admission).catch((error: unknown) => internalError(res, error));
   };
 }
 
@@ -89,6 +108,7 @@ function getRoutes(
   options: FrontDoorOptions,
 ): (req: IncomingMessage, res: ServerResponse, method: string, path: string) => void {
   const { metrics } = options;
+  const admin = options.admin?.enabled === true ? options.admin : undefined;
   const readiness = options.readiness ?? ALWAYS_READY;
   const events = options.events ?? NO_EVENTS;
   const created = Math.floor(Date.now() / 1000);
@@ -97,6 +117,9 @@ function getRoutes(
   const modelBodies = new Map(models.map((model) => [model.id, JSON.stringify(model)]));
   return (req, res, method, path) => {
     req.resume();
+    if (admin !== undefined && ADMIN_PATHS.has(path) && admin.authenticate(req.headers.authorization) === undefined) {
+      return sendRefusal(res, { 'www-authenticate': 'Bearer' }, 'invalid_admin_key');
+    }
     switch (path) {
       case '/v1/models':
         return sendBody(res, 200, modelsBody, {});

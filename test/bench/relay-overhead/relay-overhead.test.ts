@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OVERLOAD_PLAN, renderOverload } from './overload-segment.js';
 import { processTicks, statTicks } from './proc-cpu.js';
 import { renderRatios } from './ratio-lines.js';
 import type { RoundFigures } from './round-table.js';
@@ -92,5 +93,27 @@ describe('renderRatios', () => {
     const none = renderRatios([round(1, 800, 2000, 5)], settings);
     expect(none).toContain('NONE clean');
     expect(none).toContain('not judged (no clean round)');
+  });
+});
+
+describe('renderOverload', () => {
+  it('shows shed p50/p99 and the share within 10 ms at the planned load', () => {
+    const text = renderOverload({
+      plan: OVERLOAD_PLAN,
+      capacityPerS: 200,
+      ratePerS: 600,
+      served: 1000,
+      shed: 2000,
+      other: 0,
+      shedP50Us: 1_500,
+      shedP99Us: 8_250,
+      shedWithin10ms: 0.995,
+      servedP50Us: 51_000,
+      servedP99Us: 60_000,
+      shedServiceP99Us: 7_000,
+      lagP99Ms: 1.2,
+    });
+    expect(text).toContain('## Overload: 3x capacity');
+    expect(text).toContain('| 1000 | 2000 | 0 | 1.50 ms | 8.25 ms | 99.5% | 7.00 ms | 51.00 ms | 60.00 ms | 1.2 ms |');
   });
 });

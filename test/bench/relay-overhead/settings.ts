@@ -58,7 +58,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
 export function plannedSeconds(s: BenchSettings, targets: number): number {
   const perSegment = s.settleMs / 1000 + 1; // settle, then ~1 s of draining and client set-up
   const warmup = s.warmupS > 0 ? targets * 2 * (s.warmupS + perSegment) : 0;
-  return 5 + warmup + s.rounds * targets * (s.segmentS + s.throughputS + 2 * perSegment);
+  const overloadRow = 15; // two processes started, 5 s of load, stopped
+  return 5 + overloadRow + warmup + s.rounds * targets * (s.segmentS + s.throughputS + 2 * perSegment);
 }
 
 interface Range {

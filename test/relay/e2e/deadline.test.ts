@@ -83,4 +83,26 @@ describe('request deadline', () => {
     await upstream.untilClosedEarly(1);
     expect(upstream.closedEarly).toBe(1);
   });
+
+  it('names the attempt still running when the deadline passed (not an empty list)', async () => {
+    const upstream = await startUpstream(stall);
+    const relay = await startTestRelay({
+      server: { deadlineMs: 400 },
+      providers: [
+        {
+          name: 'stall',
+          dialect: 'openai',
+          baseUrl: `${upstream.origin}/v1`,
+          attemptTimeoutMs: 5_000,
+          ttfbTimeoutMs: 5_000,
+        },
+      ],
+      models: { gpt: { chain: [{ provider: 'stall', model: 'm' }] } },
+    });
+    const reply = await relay.chat(chatBody('gpt'));
+    expect(reply.status).toBe(504);
+    expect(reply.json().error.message).toBe(
+      'deadline of 400 ms exceeded after 1 attempt(s): stall/m: deadline (still running at the deadline)',
+    );
+  });
 });

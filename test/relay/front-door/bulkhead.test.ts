@@ -23,7 +23,24 @@ describe('Bulkhead', () => {
     expect(bulkhead.tryAcquire()).toBe(false);
   });
 
+  it('counts unread bodies apart from in-flight slots and sheds at the start when either is full', () => {
+    const bulkhead = new Bulkhead({ limit: 1, retryAfterS: 1, maxUnread: 2 });
+    expect(bulkhead.tryStartReading()).toBeUndefined();
+    expect(bulkhead.tryStartReading()).toBeUndefined();
+    expect(bulkhead.tryStartReading()).toBe('unread_bodies');
+    expect([bulkhead.unread, bulkhead.inFlight]).toEqual([2, 0]);
+    expect(bulkhead.bodyRead()).toBe(true); // the first body arrived: it takes the only slot
+    expect(bulkhead.tryStartReading()).toBe('overload'); // in-flight full: shed before reading
+    expect(bulkhead.bodyRead()).toBe(false); // the second body arrived with no slot free
+    expect([bulkhead.unread, bulkhead.inFlight]).toEqual([0, 1]);
+    bulkhead.release();
+    expect(bulkhead.tryStartReading()).toBeUndefined();
+    bulkhead.abandonRead();
+    expect([bulkhead.unread, bulkhead.inFlight]).toEqual([0, 0]);
+  });
+
   it.each([
+    [{ limit: 1, retryAfterS: 1, maxUnread: 0 }, 'bulkhead maxUnread: expected an integer >= 1, got 0'],
     [{ limit: 0, retryAfterS: 1 }, 'bulkhead limit: expected an integer >= 1, got 0'],
     [{ limit: 1.5, retryAfterS: 1 }, 'bulkhead limit: expected an integer >= 1, got 1.5'],
     [{ limit: 1, retryAfterS: -1 }, 'bulkhead retryAfterS: expected an integer >= 0, got -1'],

@@ -25,6 +25,14 @@ const TABLE: { [N in RefusalName]: [RefusalArgs<N>, number, string, string, stri
     null,
     'missing or unknown API key (Authorization: Bearer <key>)',
   ],
+  invalid_admin_key: [
+    [],
+    401,
+    'invalid_request_error',
+    'invalid_api_key',
+    null,
+    'this route needs an admin key (Authorization: Bearer <admin key>)',
+  ],
   key_rate_limited: [
     [{ keyId: 'team-a', perMinute: 60 }],
     429,
