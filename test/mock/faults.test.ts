@@ -141,9 +141,10 @@ describe.each(DIALECTS)('HTTP faults in the %s dialect', (dialect) => {
     const res = await ask(provider, { stream: true, maxTokens: 6 });
     expect(res.broken).toBe(false);
     expect(terminated(dialect, res.text)).toBe(true);
-    // The largest gap between body chunks is the stall (timing with a generous tolerance).
-    const gaps = res.chunkTimes.slice(1).map((t, i) => t - res.chunkTimes[i]!);
-    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(400 * 0.9);
+    // The whole answer took the stall, and it fell between body chunks: some came before it, the
+    // rest after (generous tolerances: a loaded client may see the first chunk late).
+    expect(res.totalMs).toBeGreaterThanOrEqual(400 * 0.9);
+    expect(res.chunkTimes.at(-1)! - res.chunkTimes[0]!).toBeGreaterThanOrEqual(400 * 0.5);
     const log = await control(provider.url, 'GET', '/_mock/log');
     expect(log.json.entries.at(-1)).toMatchObject({ outcome: 'fault', faults: ['stream_stall'] });
   });

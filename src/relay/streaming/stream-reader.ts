@@ -10,6 +10,9 @@ import { classify, VERDICTS } from '../classify.js';
 import { StreamCutError, type SseEvent, type StreamFault, type StreamTranslator } from '../contract.js';
 import type { UpstreamStream } from '../upstream/client.js';
 import { SseParser } from './sse-parser.js';
+import { NO_LIMITS, StreamWatch, type LimitListener, type StreamLimits } from './stream-watch.js';
+
+export type { StreamLimits };
 
 type ReaderState =
   | { readonly kind: 'reading' }
@@ -18,24 +21,10 @@ type ReaderState =
   | { readonly kind: 'failed'; readonly fault: StreamFault; readonly error?: unknown }
   | { readonly kind: 'cancelled' };
 
-/** What bounds a served stream (the engine's timers stop at the first content chunk). */
-export interface StreamLimits {
-  /** Longest wait on upstream for the next network chunk, in ms; Infinity: none. */
-  readonly idleMs: number;
-  /** `performance.now()` ms by which the stream must have ended; Infinity: none. */
-  readonly deadline: number;
-  /** Set: unreadable events are dropped (and reported here) instead of failing the stream. */
-  readonly skipMalformed?: ((message: string) => void) | undefined;
-}
-
-const NO_LIMITS: StreamLimits = Object.freeze({ idleMs: Infinity, deadline: Infinity });
-/** setTimeout's largest delay; longer ones would fire at once. */
-const MAX_DELAY_MS = 2_147_483_647;
-
 const READING: ReaderState = Object.freeze({ kind: 'reading' });
 const CANCELLED: ReaderState = Object.freeze({ kind: 'cancelled' });
 
-export class StreamReader {
+export class StreamReader implements LimitListener {
   private state: ReaderState = READING;
   private readonly parser = new SseParser();
   /** Parsed SSE events of the current network chunk; reused across reads. */
@@ -43,19 +32,16 @@ export class StreamReader {
   /** Translated chunks not yet handed out. */
   private readonly pending: string[] = [];
   private closed = false;
-  /**
-   * One timer per served stream, re-armed only when it fires (every `idleMs` at most), never per
-   * chunk: a read records when it began waiting and the timer compares against that.
-   */
-  private timer: NodeJS.Timeout | undefined;
-  /** `performance.now()` when the pending upstream read began; NaN while none is pending. */
-  private waitingSince = NaN;
+  /** Idle and deadline limits from the first content chunk on. */
+  private readonly watch: StreamWatch;
 
   constructor(
     private readonly stream: UpstreamStream,
     readonly translator: StreamTranslator,
     private readonly limits: StreamLimits = NO_LIMITS,
-  ) {}
+  ) {
+    this.watch = new StreamWatch(limits, this);
+  }
 
   /**
    * Reads until the first content chunk, the end, or a failure. Returns the failure, if any
@@ -68,19 +54,13 @@ export class StreamReader {
       return this.state;
     }
     this.stream.firstContent();
-    if (this.state.kind === 'reading') this.watch(performance.now());
+    if (this.state.kind === 'reading') this.watch.start();
     return undefined;
   }
 
-  /** @internal The limits timer fired: ends the stream if a limit passed, else re-arms. */
-  checkLimits(): void {
-    this.timer = undefined;
-    if (this.state.kind !== 'reading') return;
-    const now = performance.now();
-    const { idleMs, deadline } = this.limits;
-    if (now >= deadline) return this.expire('the request deadline passed mid-stream');
-    if (now - this.waitingSince >= idleMs) return this.expire(`upstream sent nothing for ${idleMs} ms mid-stream`);
-    this.watch(now);
+  /** @internal LimitListener: a limit passed while reading. */
+  limitPassed(message: string): void {
+    if (this.state.kind === 'reading') this.expire(message);
   }
 
   /** The translated chunks: those read so far, then the rest; throws StreamCutError on a cut. */
@@ -119,15 +99,6 @@ export class StreamReader {
     this.close();
   }
 
-  /** Arms the limits timer for whichever limit is due first (a wait not yet begun counts from now). */
-  private watch(now: number): void {
-    const { idleMs, deadline } = this.limits;
-    const idleDue = (Number.isNaN(this.waitingSince) ? now : this.waitingSince) + idleMs;
-    const due = Math.min(idleDue, deadline);
-    if (due === Infinity) return;
-    this.timer = setTimeout(checkLimits, Math.min(MAX_DELAY_MS, Math.max(0, due - now)), this);
-  }
-
   /**
    * A limit passed: the pending read ends with the body, and the stream with it, as a timeout
    * unless only the terminal event was missing (the finish reason arrived): then it is done.
@@ -141,11 +112,11 @@ export class StreamReader {
   private async step(): Promise<void> {
     let read: IteratorResult<Buffer>;
     try {
-      this.waitingSince = performance.now();
+      this.watch.waiting();
       read = await this.stream.body.next();
-      this.waitingSince = NaN;
+      this.watch.settled();
     } catch (error) {
-      this.waitingSince = NaN;
+      this.watch.settled();
       if (this.state.kind !== 'reading') return; // cancelled meanwhile: the error is ours
       const verdict = classify({ error });
       const cut = verdict.kind === 'timeout' ? 'timeout' : 'reset';
@@ -199,15 +170,11 @@ export class StreamReader {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.watch.stop();
     // After a terminal event the body usually ends at once: read it out so the socket is reused.
     if (this.state.kind === 'done' && !this.state.eof) this.stream.release();
     else this.stream.destroy();
   }
-}
-
-function checkLimits(reader: StreamReader): void {
-  reader.checkLimits();
 }
 
 function describe(error: unknown): string {
