@@ -15,6 +15,7 @@ import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createRedactor, keysInHeaders } from './front-door/redact.js';
 import type { FrontDoorHandler } from './front-door/router.js';
+import { chainOutputLimit } from './completion/output-limit.js';
 import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
@@ -41,7 +42,13 @@ export interface RelayAppOptions {
 export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {}): RelayApp {
   const engine = engineFor(config.policies);
   const aliases: AliasTargets = new Map();
-  for (const [alias, chain] of chainsOf(config)) aliases.set(alias, prepareTargets(targetSpecs(config, chain)));
+  const outputLimits = new Map<readonly RelayTarget[], number>();
+  for (const [alias, chain] of chainsOf(config)) {
+    const targets = prepareTargets(targetSpecs(config, chain));
+    aliases.set(alias, targets);
+    const limit = chainOutputLimit(chain);
+    if (limit !== undefined) outputLimits.set(targets, limit);
+  }
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
   const metrics = createRelayMetrics({ collectDefaults: true });
@@ -62,6 +69,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     cache: new ResponseCache(config.policies.cache),
     metrics,
     logger,
+    outputLimits,
     modelLabels: new Set([...Object.keys(config.models), ...(config.catchAll ?? []).flatMap((e) => e.model ?? [])]),
     redact: createRedactor(knownProviderKeys(config, [...aliases.values()].flat())),
   });
