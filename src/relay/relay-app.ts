@@ -17,6 +17,7 @@ import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createRedactor, keysInHeaders } from './front-door/redact.js';
 import type { FrontDoorHandler } from './front-door/router.js';
+import { chainOutputLimit } from './completion/output-limit.js';
 import { chainsOf, targetSpecs } from './front-door/target-specs.js';
 import { createKeyPools, withKeyPools, withKeyDetail } from './key-pools.js';
 import { HealthChecker } from './policies/health-check.js';
@@ -51,8 +52,13 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   });
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
   const aliases: AliasTargets = new Map();
-  for (const [alias, chain] of chainsOf(config))
-    aliases.set(alias, prepareTargets(withKeyPools(targetSpecs(config, chain), pools)));
+  const outputLimits = new Map<readonly RelayTarget[], number>();
+  for (const [alias, chain] of chainsOf(config)) {
+    const targets = prepareTargets(withKeyPools(targetSpecs(config, chain), pools));
+    aliases.set(alias, targets);
+    const limit = chainOutputLimit(chain);
+    if (limit !== undefined) outputLimits.set(targets, limit);
+  }
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
@@ -72,6 +78,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
       config.policies.streams.malformedEvent === 'skip'
         ? { ...ATTEMPT_OPTIONS, skipMalformed: skippedEventSink(metrics.registry, logger.logger) }
         : ATTEMPT_OPTIONS,
+    outputLimits,
     modelLabels: new Set([...Object.keys(config.models), ...(config.catchAll ?? []).flatMap((e) => e.model ?? [])]),
     redact: createRedactor(knownProviderKeys(config, [...aliases.values()].flat())),
   });

@@ -38,6 +38,8 @@ export interface CompletionDeps {
   readonly redact: Redactor;
   /** The models metrics are labelled with (the aliases; a legacy config's configured models); any other is `unknown`. */
   readonly modelLabels: ReadonlySet<string>;
+  /** Most output tokens each chain (by its targets array) can serve, where every entry declares a limit. */
+  readonly outputLimits: ReadonlyMap<readonly RelayTarget[], number>;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */

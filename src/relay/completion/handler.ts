@@ -2,7 +2,8 @@
  * `POST /v1/chat/completions`, the request pipeline as a list of steps, each in its own module:
  *
  *   authenticate (401) -> within the key's rate (429) -> read + parse + validate the body (413,
- *   400) -> resolve the alias, apply the budget (404, 429 or downgrade) -> answer from the cache
+ *   400) -> resolve the alias, apply the budget (404, 429 or downgrade) -> the chain's output-token
+ *   limit (400) -> answer from the cache
  *   -> run the chain engine (failover, breaker, cooldown, retry, hedge, deadline) -> respond:
  *   JSON or SSE stream, pass-through 4xx, 503, 504 -> count attempts, charge, log.
  *
@@ -13,6 +14,7 @@ import type { FrontDoorHandler } from '../front-door/router.js';
 import { authenticate, withinRate } from './admission.js';
 import { answeredFromCache } from './cache-lookup.js';
 import { Exchange, requestIdOf, type CompletionDeps } from './exchange.js';
+import { withinOutputLimit } from './output-limit.js';
 import { readChatRequest } from './read-request.js';
 import { respond } from './respond.js';
 import { resolveTargets } from './route.js';
@@ -31,7 +33,8 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
     const request = await readChatRequest(deps, exchange);
     if (request === undefined) return;
     const targets = resolveTargets(deps, exchange, request);
-    if (targets === undefined || answeredFromCache(deps, exchange, request)) return;
+    if (targets === undefined || !withinOutputLimit(deps, exchange, request, targets)) return;
+    if (answeredFromCache(deps, exchange, request)) return;
     const result = await runChain(deps, exchange, targets, request);
     await respond(deps, exchange, result);
   };

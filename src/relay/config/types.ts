@@ -222,6 +222,11 @@ export interface ChainEntryConfig {
   readonly priority: number;
   /** For cost accounting and cost-aware routing; unknown when not configured. */
   readonly price: PriceConfig | undefined;
+  /**
+   * Most output tokens this model may be asked for. When every entry of a chain declares one, a
+   * request whose `max_tokens`/`max_completion_tokens` exceeds the largest is refused with 400.
+   */
+  readonly maxOutputTokens: number | undefined;
 }
 
 /** A model name clients ask for, and where it is served from. */

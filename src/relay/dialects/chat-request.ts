@@ -118,12 +118,12 @@ export function validateChatRequest(json: unknown): ChatRequest | ChatRequestInv
       );
     }
   }
-  const problem = checkStructured(body);
-  if (problem !== undefined) return problem;
+  // Before the structured checks: a schema nested too deep is reported as such, whatever its shape.
   if (nestedDeeperThan(body, MAX_NESTING)) {
     return new ChatRequestInvalid('body', `the request body nests objects or arrays deeper than ${MAX_NESTING} levels`);
   }
-  return body as ChatRequest;
+  const problem = checkStructured(body);
+  return problem ?? (body as ChatRequest);
 }
 
 /**
@@ -194,6 +194,9 @@ function checkMessage(message: unknown, at: string): ChatRequestInvalid | undefi
   ) {
     return invalid(`${at}.content`, content, 'must be a string or an array of content parts');
   }
+  const name = message['name'];
+  if (name !== undefined && name !== null && typeof name !== 'string')
+    return invalid(`${at}.name`, name, 'must be a string');
   if (message['role'] === 'tool' && typeof message['tool_call_id'] !== 'string') {
     return invalid(`${at}.tool_call_id`, message['tool_call_id'], 'must be a string (required for tool messages)');
   }
@@ -245,6 +248,9 @@ function checkStructured(body: Record<string, unknown>): ChatRequestInvalid | un
       const fn = isObject(tool) ? tool['function'] : undefined;
       if (!isObject(fn) || typeof fn['name'] !== 'string')
         return invalid(`tools[${i}].function.name`, isObject(fn) ? fn['name'] : fn, 'must be a string');
+      const parameters = fn['parameters'];
+      if (parameters !== undefined && parameters !== null && !isObject(parameters))
+        return invalid(`tools[${i}].function.parameters`, parameters, 'must be an object (a JSON Schema)');
     }
   }
   const choice = body['tool_choice'];
