@@ -1,0 +1,154 @@
+/**
+ * The scorecard runner: for each pace (single requests, under load) and each failure mode, play
+ * the mode's scenario through the ordinary pipeline (playScenario: mocks, fault plane, target,
+ * load, mock-log attribution), keep the records sent inside the fault window, and judge them.
+ * Modes run one after another, each with fresh processes, so one mode's breaker state never
+ * leaks into the next.
+ */
+import { join } from 'node:path';
+import { effectiveSpan } from '../metrics/fault-window.js';
+import type { RequestRecord } from '../metrics/record.js';
+import { playScenario, type RunOutcome } from '../scenario/run/play.js';
+import type { Scenario } from '../scenario/schema/scenario.js';
+import { DEFAULT_TIMING, FAULTED, modeScenario, type ModeTiming, type Pace } from './mode-scenario.js';
+import type { FailureMode } from './modes.js';
+import type { ScorecardTarget } from './scorecard-target.js';
+import { judgeMode, type ModeJudgement, type Verdict } from './verdict.js';
+
+export interface ScorecardOptions {
+  target: ScorecardTarget;
+  modes: readonly FailureMode[];
+  paces: readonly Pace[];
+  /** A clean error later than this is not bounded (default: 8 s, under the client's 10 s deadline). */
+  boundMs?: number;
+  timing?: ModeTiming;
+  /** Where each mode's run directory goes (`<dir>/<pace>/<mode>`); default: a temp directory per run. */
+  runDir?: string | undefined;
+  faultPlaneUrl?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ScorecardProgress) => void) | undefined;
+  /** Sees every mode's scenario before the first runs (reach, environment): a refusal must not come mid-card. */
+  check?: ((scenario: Scenario) => void) | undefined;
+}
+
+export type ScorecardProgress =
+  | { kind: 'mode-start'; pace: Pace; mode: FailureMode; index: number; total: number }
+  | { kind: 'mode-done'; result: ModeResult; index: number; total: number };
+
+export interface ModeResult extends Omit<ModeJudgement, 'verdict'> {
+  /** `error`: the harness could not run the mode (see `harnessError`); not a verdict on the gateway. */
+  verdict: Verdict | 'error';
+  harnessError?: string;
+  mode: string;
+  story: string;
+  pace: Pace['name'];
+  /** Requests sent inside the fault window (the ones judged). */
+  requests: number;
+  /** Latency of those requests from their intended start, ms. */
+  latency: { p50Ms: number; maxMs: number } | undefined;
+  /** Problems cleaning up the mode's run (processes or proxies possibly left behind). */
+  cleanupErrors: string[];
+}
+
+export interface ScorecardResult {
+  target: string;
+  startedAt: string;
+  finishedAt: string;
+  boundMs: number;
+  paces: Pace[];
+  results: ModeResult[];
+  interrupted: boolean;
+}
+
+export const DEFAULT_BOUND_MS = 8000;
+
+export async function runScorecard(options: ScorecardOptions): Promise<ScorecardResult> {
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
+  const startedAt = new Date().toISOString();
+  const results: ModeResult[] = [];
+  const plans = options.paces.flatMap((pace) =>
+    options.modes.map((mode) => ({ pace, mode, scenario: modeScenario(mode, pace, options.target, timing) })),
+  );
+  for (const plan of plans) options.check?.(plan.scenario);
+  let interrupted = false;
+  for (const [index, { pace, mode, scenario }] of plans.entries()) {
+    options.onProgress?.({ kind: 'mode-start', pace, mode, index, total: plans.length });
+    const runDir = options.runDir === undefined ? undefined : join(options.runDir, dirName(pace), mode.name);
+    let result: ModeResult;
+    try {
+      const outcome = await playScenario(scenario, {
+        signal: options.signal,
+        faultPlaneUrl: options.faultPlaneUrl,
+        runDir,
+      });
+      if (outcome.interrupted) {
+        interrupted = true;
+        break;
+      }
+      result = judgeOutcome(mode, pace, outcome, boundMs);
+    } catch (error) {
+      // The harness could not run this mode (a process that did not start on a loaded machine):
+      // no verdict on the gateway, and the other modes still run.
+      result = harnessErrorResult(mode, pace, error);
+    }
+    results.push(result);
+    options.onProgress?.({ kind: 'mode-done', result, index, total: plans.length });
+  }
+  return {
+    target: options.target.label,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    boundMs,
+    paces: [...options.paces],
+    results,
+    interrupted,
+  };
+}
+
+/** The records sent while the fault was on the primary, judged. */
+export function judgeOutcome(mode: FailureMode, pace: Pace, outcome: RunOutcome, boundMs: number): ModeResult {
+  const inWindow = windowRecords(outcome);
+  const latencies = inWindow.map((r) => r.endMs - r.intendedMs).sort((a, b) => a - b);
+  return {
+    mode: mode.name,
+    story: mode.story,
+    pace: pace.name,
+    requests: inWindow.length,
+    latency:
+      latencies.length === 0
+        ? undefined
+        : { p50Ms: latencies[Math.floor((latencies.length - 1) / 2)]!, maxMs: latencies[latencies.length - 1]! },
+    cleanupErrors: outcome.cleanupErrors,
+    ...judgeMode(inWindow, { faulted: FAULTED, boundMs, judge: mode.judge }),
+  };
+}
+
+function harnessErrorResult(mode: FailureMode, pace: Pace, error: unknown): ModeResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    mode: mode.name,
+    story: mode.story,
+    pace: pace.name,
+    verdict: 'error',
+    harnessError: message,
+    requests: 0,
+    latency: undefined,
+    cleanupErrors: [],
+    counts: {},
+    attempts: {},
+    hammered: 0,
+    evidence: [`harness error: ${message}`],
+  };
+}
+
+function windowRecords(outcome: RunOutcome): RequestRecord[] {
+  const spans = outcome.windows
+    .filter((w) => w.provider === FAULTED)
+    .map((w) => effectiveSpan(w, outcome.scenario.load.duration));
+  return outcome.records.filter((r) => spans.some((s) => r.intendedMs >= s.startMs && r.intendedMs < s.endMs));
+}
+
+function dirName(pace: Pace): string {
+  return pace.name.replace(' ', '-');
+}
