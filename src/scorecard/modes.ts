@@ -84,7 +84,7 @@ export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
   },
   {
     name: 'slow_stream',
-    story: 'tokens 150 ms apart (a complete but slow answer)',
+    story: 'tokens 150 ms apart: a complete but slow answer',
     faults: [{ type: 'drip', per_token: '150ms' }],
     stream: true,
   },
