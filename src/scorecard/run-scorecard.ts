@@ -6,14 +6,14 @@
  * leaks into the next.
  */
 import { join } from 'node:path';
-import { effectiveSpan } from '../metrics/fault-window.js';
-import type { RequestRecord } from '../metrics/record.js';
-import { playScenario, type RunOutcome } from '../scenario/run/play.js';
+import { playScenario } from '../scenario/run/play.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
-import { DEFAULT_TIMING, FAULTED, modeScenario, type ModeTiming, type Pace } from './mode-scenario.js';
+import { DEFAULT_TIMING, modeScenario, type ModeTiming, type Pace } from './mode-scenario.js';
 import type { FailureMode } from './modes.js';
 import type { ScorecardTarget } from './scorecard-target.js';
-import { judgeMode, type ModeJudgement, type Verdict } from './verdict.js';
+
+export type { ModeResult } from './mode-result.js';
+import { harnessErrorResult, judgeOutcome, type ModeResult } from './mode-result.js';
 
 export interface ScorecardOptions {
   target: ScorecardTarget;
@@ -34,21 +34,6 @@ export interface ScorecardOptions {
 export type ScorecardProgress =
   | { kind: 'mode-start'; pace: Pace; mode: FailureMode; index: number; total: number }
   | { kind: 'mode-done'; result: ModeResult; index: number; total: number };
-
-export interface ModeResult extends Omit<ModeJudgement, 'verdict'> {
-  /** `error`: the harness could not run the mode (see `harnessError`); not a verdict on the gateway. */
-  verdict: Verdict | 'error';
-  harnessError?: string;
-  mode: string;
-  story: string;
-  pace: Pace['name'];
-  /** Requests sent inside the fault window (the ones judged). */
-  requests: number;
-  /** Latency of those requests from their intended start, ms. */
-  latency: { p50Ms: number; maxMs: number } | undefined;
-  /** Problems cleaning up the mode's run (processes or proxies possibly left behind). */
-  cleanupErrors: string[];
-}
 
 export interface ScorecardResult {
   target: string;
@@ -104,49 +89,6 @@ export async function runScorecard(options: ScorecardOptions): Promise<Scorecard
     results,
     interrupted,
   };
-}
-
-/** The records sent while the fault was on the primary, judged. */
-export function judgeOutcome(mode: FailureMode, pace: Pace, outcome: RunOutcome, boundMs: number): ModeResult {
-  const inWindow = windowRecords(outcome);
-  const latencies = inWindow.map((r) => r.endMs - r.intendedMs).sort((a, b) => a - b);
-  return {
-    mode: mode.name,
-    story: mode.story,
-    pace: pace.name,
-    requests: inWindow.length,
-    latency:
-      latencies.length === 0
-        ? undefined
-        : { p50Ms: latencies[Math.floor((latencies.length - 1) / 2)]!, maxMs: latencies[latencies.length - 1]! },
-    cleanupErrors: outcome.cleanupErrors,
-    ...judgeMode(inWindow, { faulted: FAULTED, boundMs, judge: mode.judge }),
-  };
-}
-
-function harnessErrorResult(mode: FailureMode, pace: Pace, error: unknown): ModeResult {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    mode: mode.name,
-    story: mode.story,
-    pace: pace.name,
-    verdict: 'error',
-    harnessError: message,
-    requests: 0,
-    latency: undefined,
-    cleanupErrors: [],
-    counts: {},
-    attempts: {},
-    hammered: 0,
-    evidence: [`harness error: ${message}`],
-  };
-}
-
-function windowRecords(outcome: RunOutcome): RequestRecord[] {
-  const spans = outcome.windows
-    .filter((w) => w.provider === FAULTED)
-    .map((w) => effectiveSpan(w, outcome.scenario.load.duration));
-  return outcome.records.filter((r) => spans.some((s) => r.intendedMs >= s.startMs && r.intendedMs < s.endMs));
 }
 
 function dirName(pace: Pace): string {
