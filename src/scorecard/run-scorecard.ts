@@ -10,7 +10,7 @@ import { playScenario } from '../scenario/run/play.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import { DEFAULT_TIMING, modeScenario, type ModeTiming, type Pace } from './mode-scenario.js';
 import type { FailureMode } from './modes.js';
-import type { ScorecardTarget } from './scorecard-target.js';
+import { checkTargetAnswers, type ScorecardTarget } from './scorecard-target.js';
 
 export type { ModeResult } from './mode-result.js';
 import { harnessErrorResult, judgeOutcome, type ModeResult } from './mode-result.js';
@@ -56,6 +56,7 @@ export async function runScorecard(options: ScorecardOptions): Promise<Scorecard
     options.modes.map((mode) => ({ pace, mode, scenario: modeScenario(mode, pace, options.target, timing) })),
   );
   for (const plan of plans) options.check?.(plan.scenario);
+  await checkTargetAnswers(options.target);
   let interrupted = false;
   for (const [index, { pace, mode, scenario }] of plans.entries()) {
     options.onProgress?.({ kind: 'mode-start', pace, mode, index, total: plans.length });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { ConfigInvalidError } from '../errors.js';
 
@@ -45,4 +46,22 @@ export function parseScorecardTarget(value: string | undefined): ScorecardTarget
 
 function invalid(value: string, why: string): ConfigInvalidError {
   return new ConfigInvalidError(`--target: ${JSON.stringify(value)}: ${why}`);
+}
+
+/**
+ * A gateway at a URL must be running before the first mode: without this check a stopped gateway
+ * would be judged `fail` on every mode (connections refused) instead of named as the problem.
+ */
+export async function checkTargetAnswers(target: ScorecardTarget): Promise<void> {
+  if (target.kind !== 'url') return;
+  try {
+    const response = await request(target.url, { signal: AbortSignal.timeout(5000) });
+    await response.body.dump();
+  } catch (error) {
+    const cause = (error as { code?: string }).code ?? (error as Error).message;
+    throw invalid(
+      target.url,
+      `nothing answers there (${cause}); start the gateway first, with its providers at 127.0.0.1:${URL_TARGET_PROXY_PORTS.primary} (primary) and 127.0.0.1:${URL_TARGET_PROXY_PORTS.fallback} (fallback)`,
+    );
+  }
 }

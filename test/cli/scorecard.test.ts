@@ -38,6 +38,10 @@ describe('relaybench scorecard', () => {
       /--target: "gateway.json": expected builtin, an http\(s\) URL or a \.yaml target file/,
     ],
     [['--target', 'http://10.1.2.3:4000', '--under-load', 'off'], /10\.1\.2\.3/],
+    [
+      ['--target', 'http://127.0.0.1:9', '--under-load', 'off'],
+      /--target: "http:\/\/127\.0\.0\.1:9": nothing answers there \(ECONNREFUSED\); start the gateway first/,
+    ],
   ])('refuses %j with 104 and says why', async (args, message) => {
     const run = await relaybench(['scorecard', ...args]);
     expect(run.stderr).toMatch(message);
