@@ -6,7 +6,7 @@
  * leaks into the next.
  */
 import { join } from 'node:path';
-import { playScenario } from '../scenario/run/play.js';
+import { playScenario, type RunOutcome } from '../scenario/run/play.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import { DEFAULT_TIMING, modeScenario, type ModeTiming, type Pace } from './mode-scenario.js';
 import type { FailureMode } from './modes.js';
@@ -63,11 +63,7 @@ export async function runScorecard(options: ScorecardOptions): Promise<Scorecard
     const runDir = options.runDir === undefined ? undefined : join(options.runDir, dirName(pace), mode.name);
     let result: ModeResult;
     try {
-      const outcome = await playScenario(scenario, {
-        signal: options.signal,
-        faultPlaneUrl: options.faultPlaneUrl,
-        runDir,
-      });
+      const outcome = await playOne(scenario, options, runDir);
       if (outcome.interrupted) {
         interrupted = true;
         break;
@@ -90,6 +86,22 @@ export async function runScorecard(options: ScorecardOptions): Promise<Scorecard
     results,
     interrupted,
   };
+}
+
+/**
+ * One mode's run, on a signal of its own that follows the caller's: a run leaves listeners on
+ * the signal it is given, and a card of 28 runs on one signal would pile them up.
+ */
+async function playOne(scenario: Scenario, options: ScorecardOptions, runDir: string | undefined): Promise<RunOutcome> {
+  const own = new AbortController();
+  const follow = (): void => own.abort(options.signal?.reason);
+  if (options.signal?.aborted) follow();
+  options.signal?.addEventListener('abort', follow, { once: true });
+  try {
+    return await playScenario(scenario, { signal: own.signal, faultPlaneUrl: options.faultPlaneUrl, runDir });
+  } finally {
+    options.signal?.removeEventListener('abort', follow);
+  }
 }
 
 function dirName(pace: Pace): string {

@@ -7,8 +7,8 @@
  *   (4xx/5xx; only 4xx when the mode says the client's request was at fault) or an explicit
  *   in-band stream error event, known within `boundMs` of the request's intended start.
  * - `fail`: anything else: a hang (the client's deadline hit), a truncated answer presented as
- *   success (a stream that ended without `[DONE]` and without an error event, a 2xx with a bad
- *   body), a masked error (a status the mode does not allow), a dropped connection (no status,
+ *   success (a stream that ended without `[DONE]` and without an error event), an invalid success
+ *   (a 2xx whose body is no completion: an error or a page passed on as success), a masked error (a status the mode does not allow), a dropped connection (no status,
  *   no error event), an error later than `boundMs`, or the faulted provider hammered (more than
  *   `maxAttemptsOnFaulted` attempts for one request, from the mocks' logs).
  */
@@ -19,11 +19,20 @@ export type Verdict = 'pass' | 'safe' | 'fail';
 
 /** What one request in the window came to. */
 export type RequestJudgement =
-  'complete' | 'clean_error' | 'hang' | 'truncated' | 'masked_error' | 'connection_dropped' | 'slow_error' | 'not_sent';
+  | 'complete'
+  | 'clean_error'
+  | 'hang'
+  | 'truncated'
+  | 'invalid_success'
+  | 'masked_error'
+  | 'connection_dropped'
+  | 'slow_error'
+  | 'not_sent';
 
 const FAILING: ReadonlySet<RequestJudgement> = new Set([
   'hang',
   'truncated',
+  'invalid_success',
   'masked_error',
   'connection_dropped',
   'slow_error',
@@ -58,7 +67,8 @@ export function judgeRequest(record: RequestRecord, options: JudgeOptions): Requ
   if (record.outcome === 'dropped') return 'not_sent';
   const failure = record.failure ?? 'other';
   if (failure === 'timeout') return 'hang';
-  if (failure === 'stream_cut' || failure === 'bad_body') return 'truncated';
+  if (failure === 'stream_cut') return 'truncated';
+  if (failure === 'bad_body') return 'invalid_success';
   const status = failure.startsWith('status_') ? Number(failure.slice('status_'.length)) : undefined;
   if (status === undefined && failure !== 'stream_error') return 'connection_dropped';
   if (status !== undefined && !statusAllowed(status, options.judge?.errorStatus ?? JUDGING_DEFAULTS.errorStatus)) {

@@ -31,7 +31,7 @@ describe('judgeRequest', () => {
     ['an in-band stream error event', failed('stream_error', { stream: true }), 'clean_error'],
     ['the client deadline', failed('timeout', { endMs: 11_000 }), 'hang'],
     ['a stream ended without [DONE] or an error event', failed('stream_cut', { stream: true }), 'truncated'],
-    ['a 200 with a bad body', failed('bad_body', { status: 200 }), 'truncated'],
+    ['a 200 with a bad body', failed('bad_body', { status: 200 }), 'invalid_success'],
     ['a connection reset by the gateway', failed('reset'), 'connection_dropped'],
     ['an unclassified transport error', failed('other'), 'connection_dropped'],
     ['an error status later than the bound', failed('status_504', { endMs: 9500 }), 'slow_error'],
