@@ -32,7 +32,7 @@ export interface FailureMode {
 }
 
 export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
-  { name: 'refused', story: 'connections refused (host down)', faults: [{ type: 'down' }], stream: false },
+  { name: 'refused', story: 'connections refused: the host is down', faults: [{ type: 'down' }], stream: false },
   {
     name: 'reset',
     story: 'the connection is reset before any answer',

@@ -20,10 +20,12 @@ describe('relaybench scorecard', () => {
     const out = await mkdtemp(join(tmpdir(), 'relaybench-scorecard-cli-'));
     dirs.push(out);
     const run = await relaybench(['scorecard', '--modes', 'refused', '--under-load', 'off', '--out', out]);
-    expect(run.stderr).toContain('relaybench: [1/1] single (2/s): refused: connections refused (host down)');
+    expect(run.stderr).toContain('relaybench: [1/1] single (2/s): refused: connections refused: the host is down');
     expect(run.stderr).toMatch(/ {2}pass: \d+ in window; \d+ complete/);
     expect(run.stdout).toContain('### Single requests (2/s)');
-    expect(run.stdout).toMatch(/\| `refused` \(connections refused \(host down\)\) \| \*\*pass\*\* \| fallback \d+/);
+    expect(run.stdout).toMatch(
+      /\| `refused` \(connections refused: the host is down\) \| \*\*pass\*\* \| fallback \d+/,
+    );
     expect(run.code).toBe(0);
     const written = JSON.parse(await readFile(join(out, 'scorecard.json'), 'utf8')) as ScorecardResult;
     expect(written.results.map((r) => [r.mode, r.pace, r.verdict])).toEqual([['refused', 'single', 'pass']]);
