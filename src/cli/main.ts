@@ -12,6 +12,7 @@ import { cleanupCommand, cleanupOptions } from './cleanup-command.js';
 import { compareCommand } from './compare-command.js';
 import { listCommand, reportCommand } from './inspect-commands.js';
 import { runCommand } from './run-command.js';
+import { scorecardCommand, scorecardOptions } from './scorecard-command.js';
 import { serveMock, serveRelay, serveToxiproxy } from './serve-commands.js';
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -235,7 +236,25 @@ async function main(argv: string[]): Promise<number | undefined> {
     .command('cleanup', 'Remove fault-plane proxies that crashed runs left behind', cleanupOptions, async (args) => {
       exitCode = await cleanupCommand({ faultPlane: args.faultPlane, olderThan: args.olderThan, dryRun: args.dryRun });
     })
-    .demandCommand(1, 'name a command: run, validate, list, report, compare, relay, mock, toxiproxy or cleanup')
+    .command(
+      'scorecard',
+      'Judge a gateway on every provider failure mode (pass, safe, fail), with single requests and under load',
+      scorecardOptions,
+      async (args) => {
+        exitCode = await scorecardCommand({
+          target: args.target,
+          underLoad: args.underLoad,
+          modes: args.modes,
+          out: args.out,
+          faultPlane: args.faultPlane,
+          allowRemote: args.allowRemote,
+        });
+      },
+    )
+    .demandCommand(
+      1,
+      'name a command: run, validate, list, report, compare, relay, mock, toxiproxy, cleanup or scorecard',
+    )
     .strict()
     .help()
     .fail((message, error) => {

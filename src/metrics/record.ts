@@ -59,6 +59,8 @@ export interface RequestRecord {
   maxGapMs?: number;
   /** Token usage, if the response reported it. */
   usage?: TokenUsage;
+  /** Requests each provider saw for this one (its mock log): attempts and hedges, by provider name. */
+  attemptsByProvider?: Readonly<Record<string, number>>;
 }
 
 /** Latency from the intended start, in microseconds (coordinated-omission free). */

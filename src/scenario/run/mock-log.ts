@@ -47,6 +47,8 @@ export interface Served {
   provider: string | undefined;
   /** Requests the providers saw for this id: attempts, hedges included. */
   attempts: number;
+  /** The same, per provider: how hard each one was tried (a provider hammered by retries shows here). */
+  byProvider: Record<string, number>;
 }
 
 /** Per harness sequence number, who served it, from each provider's log entries. */
@@ -56,8 +58,9 @@ export function servedBySeq(logs: ReadonlyMap<string, readonly LogEntry[]>): Map
     for (const entry of entries) {
       const seq = harnessSeq(entry);
       if (seq === undefined) continue;
-      const served = out.get(seq) ?? { provider: undefined, attempts: 0, endedAt: Infinity };
+      const served = out.get(seq) ?? { provider: undefined, attempts: 0, byProvider: {}, endedAt: Infinity };
       served.attempts++;
+      served.byProvider[provider] = (served.byProvider[provider] ?? 0) + 1;
       const ok = entry.outcome === 'ok' && entry.status !== null && entry.status >= 200 && entry.status < 300;
       if (ok && (entry.endedAt ?? Infinity) <= served.endedAt) {
         served.provider = provider;
@@ -69,7 +72,10 @@ export function servedBySeq(logs: ReadonlyMap<string, readonly LogEntry[]>): Map
   return out;
 }
 
-/** Records with `provider` (and `attempts`) filled in where the target did not say; never overrides what it said. */
+/**
+ * Records with `provider` (and `attempts`) filled in where the target did not say; never overrides
+ * what it said. `attemptsByProvider` always comes from the logs: only they see every provider.
+ */
 export function attributeRecords(
   records: readonly RequestRecord[],
   served: ReadonlyMap<number, Served>,
@@ -80,6 +86,7 @@ export function attributeRecords(
     const out = { ...record };
     if (out.provider === undefined && s.provider !== undefined) out.provider = s.provider;
     if (out.attempts === undefined) out.attempts = s.attempts;
+    out.attemptsByProvider = { ...s.byProvider };
     return out;
   });
 }

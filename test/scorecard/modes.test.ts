@@ -1,0 +1,64 @@
+/** The mode table: every row builds a valid scenario for every kind of target, at both paces. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIMING, modeScenario, type Pace } from '../../src/scorecard/mode-scenario.js';
+import { FAILURE_MODES, selectModes } from '../../src/scorecard/modes.js';
+import { parseScorecardTarget, URL_TARGET_PROXY_PORTS } from '../../src/scorecard/scorecard-target.js';
+
+const PACES: Pace[] = [
+  { name: 'single', rate: 2 },
+  { name: 'under load', rate: 50 },
+];
+const TARGETS = ['builtin', 'http://127.0.0.1:4000', 'fixtures/targets/portkey.yaml'].map(parseScorecardTarget);
+
+describe('failure modes', () => {
+  it('have unique snake_case names', () => {
+    const names = FAILURE_MODES.map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+  });
+
+  it.each(FAILURE_MODES.map((m) => [m.name, m] as const))(
+    '%s builds a valid scenario for every target and pace',
+    (_n, mode) => {
+      for (const target of TARGETS) {
+        for (const pace of PACES) {
+          const scenario = modeScenario(mode, pace, target, DEFAULT_TIMING);
+          expect(scenario.target.chain).toEqual(['primary', 'fallback']);
+          expect(scenario.load.rate).toBe(pace.rate);
+          expect(scenario.faults.length).toBe(mode.faults.length);
+          expect(scenario.schedule.every((f) => f.provider === 'primary')).toBe(true);
+          expect(scenario.load.mix.streamRatio).toBe(mode.stream ? 1 : 0);
+        }
+      }
+    },
+  );
+
+  it('give a gateway at a URL fixed proxy ports, and a target file its own directory for relative paths', () => {
+    const mode = FAILURE_MODES[0]!;
+    const atUrl = modeScenario(mode, PACES[0]!, TARGETS[1]!, DEFAULT_TIMING);
+    expect(atUrl.target).toMatchObject({ kind: 'external', url: 'http://127.0.0.1:4000' });
+    expect(atUrl.providers.map((p) => p.proxy_port)).toEqual([
+      URL_TARGET_PROXY_PORTS.primary,
+      URL_TARGET_PROXY_PORTS.fallback,
+    ]);
+    const fromFile = modeScenario(mode, PACES[0]!, TARGETS[2]!, DEFAULT_TIMING);
+    expect(fromFile.file).toMatch(/fixtures\/targets\/scorecard-refused-single\.yaml$/);
+    expect(fromFile.target.command).toBeDefined();
+  });
+
+  it('are selected by name in table order, unknown names reported', () => {
+    expect(selectModes(['stream_cut', 'reset']).modes.map((m) => m.name)).toEqual(['reset', 'stream_cut']);
+    expect(selectModes(['reset', 'nope'])).toMatchObject({ unknown: ['nope'] });
+    expect(selectModes(undefined).modes).toHaveLength(FAILURE_MODES.length);
+  });
+});
+
+describe('--target', () => {
+  it.each([
+    ['foo.txt', /expected builtin, an http\(s\) URL or a \.yaml target file/],
+    ['missing.yaml', /"missing.yaml": cannot read it/],
+    ['fixtures/relay.example.yaml', /expected a YAML file with a 'target:' section/],
+  ])('%s is refused with the reason', (value, message) => {
+    expect(() => parseScorecardTarget(value)).toThrow(message);
+  });
+});
