@@ -106,6 +106,12 @@ export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
     faults: [{ type: 'malformed', after_chunks: 2 }],
     stream: true,
   },
+  {
+    name: 'no_done',
+    story: 'a complete stream whose terminal event never comes, the connection held open',
+    faults: [{ type: 'no_done', hold: '30s' }],
+    stream: true,
+  },
 ] satisfies FailureMode[]);
 
 /** The modes named in `names` (all without a list), in table order; an unknown name is reported with the known ones. */
