@@ -2,6 +2,7 @@
  * HTTP-level faults a mock provider can inject (the ones TCP toxics cannot express), and the
  * validation of a `POST /_mock/faults` body: every problem names the field and the value received.
  */
+import { REFUSAL_KINDS, type RefusalKind } from './refusals.js';
 
 export const FAULT_KINDS = [
   'http_status',
@@ -11,6 +12,7 @@ export const FAULT_KINDS = [
   'cut',
   'malformed',
   'wrong_content_type',
+  ...REFUSAL_KINDS,
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -29,7 +31,9 @@ export type FaultEffect =
   /** Send a truncated, unparseable event after `afterChunks` events (JSON: a truncated body). */
   | { readonly kind: 'malformed'; readonly afterChunks: number }
   /** Answer 200 with an HTML page, as a misconfigured gateway does. */
-  | { readonly kind: 'wrong_content_type' };
+  | { readonly kind: 'wrong_content_type' }
+  /** Refuse the request in the dialect's words: prompt too long, content policy, no such model (see refusals.ts). */
+  | { readonly kind: RefusalKind };
 
 /** A fault as requested: its effect, the share of requests it hits, and its window. */
 export interface FaultSpec {
@@ -48,6 +52,9 @@ const FIELDS: Readonly<Record<FaultKind, readonly string[]>> = Object.freeze({
   cut: ['afterChunks'],
   malformed: ['afterChunks'],
   wrong_content_type: [],
+  context_length: [],
+  content_filter: [],
+  model_not_found: [],
 });
 const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
@@ -115,6 +122,9 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
       return afterChunks === undefined ? undefined : { kind, afterChunks };
     }
     case 'wrong_content_type':
+    case 'context_length':
+    case 'content_filter':
+    case 'model_not_found':
       return { kind };
     default: {
       const unreachable: never = kind;

@@ -34,6 +34,8 @@ export interface TargetSpec {
   readonly connectTo?: string | undefined;
   /** PEM CA file trusted in addition to the system roots. */
   readonly caFile?: string | undefined;
+  /** The model's context window in tokens, if declared. */
+  readonly contextWindow?: number | undefined;
 }
 
 export const targetDefaults = Object.freeze({ weight: 1, attemptTimeoutMs: 10_000, ttfbTimeoutMs: 10_000 });
@@ -94,6 +96,16 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
       'a number > 0',
     ),
     dial: dialOf(base.origin, spec.connectTo, spec.caFile),
+    contextWindow:
+      spec.contextWindow === undefined
+        ? undefined
+        : check(
+            name,
+            'contextWindow',
+            spec.contextWindow,
+            (v) => Number.isInteger(v) && v > 0,
+            'an integer > 0 (tokens)',
+          ),
   };
   Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
   return target as RelayTarget;

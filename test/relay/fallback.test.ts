@@ -164,10 +164,10 @@ describe('relay fallback chain', () => {
   it('passes a 400 from the primary through without failing over', async () => {
     const error = {
       error: {
-        message: 'context too long',
+        message: "Invalid value for 'temperature': must be at most 2.",
         type: 'invalid_request_error',
-        param: 'messages',
-        code: 'context_length_exceeded',
+        param: 'temperature',
+        code: 'invalid_value',
       },
     };
     const primary = await stub(answer(400, error));

@@ -79,6 +79,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
         weight: entry.weight,
         priority: entry.priority ?? index,
         price: entry.price && { inputPerMTok: entry.price.input, outputPerMTok: entry.price.output },
+        contextWindow: entry.contextWindow,
       })),
     };
   }
@@ -130,6 +131,7 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       weight: D.chainEntry.weight,
       priority: index,
       price: undefined,
+      contextWindow: undefined,
     })),
     policies: D.policies,
     // The short form is for quick starts and harness runs: request lines only for problems.

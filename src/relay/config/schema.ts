@@ -69,6 +69,7 @@ const chainEntrySchema = z.strictObject({
   weight: z.number().positive().max(1_000_000).default(D.chainEntry.weight),
   priority: int(0, 1_000).optional(),
   price: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).optional(),
+  contextWindow: int(1, 1_000_000_000).optional(),
 });
 
 const aliasSchema = z.strictObject({ chain: z.array(chainEntrySchema).min(1) });

@@ -173,6 +173,11 @@ export interface ChainEntryConfig {
   readonly priority: number;
   /** For cost accounting and cost-aware routing; unknown when not configured. */
   readonly price: PriceConfig | undefined;
+  /**
+   * The model's context window in tokens. After a target refuses a prompt as too long, only
+   * entries declaring a larger window (or none) are tried. `undefined`: not declared.
+   */
+  readonly contextWindow: number | undefined;
 }
 
 /** A model name clients ask for, and where it is served from. */

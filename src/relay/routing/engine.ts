@@ -31,8 +31,16 @@ import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
 import { runRound, type HedgeControl } from './round.js';
 import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
 
-/** Failures another round cannot fix: the target will say the same (quota, auth) or was skipped. */
-const FUTILE_AGAIN: ReadonlySet<string> = new Set(['quota', 'auth', 'cooldown', 'circuit_open']);
+/** Failures another round cannot fix: the target will say the same (quota, auth, refusals) or was skipped. */
+const FUTILE_AGAIN: ReadonlySet<string> = new Set([
+  'quota',
+  'auth',
+  'cooldown',
+  'circuit_open',
+  'context_length',
+  'model_not_found',
+  'context_window',
+]);
 
 /** True when this round had at least one failure a later attempt on the same target may not repeat. */
 function worthAnotherRound(failures: readonly TargetFailure[], from: number): boolean {
@@ -110,6 +118,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       failovers: 0,
       hedges: 0,
       failures: [],
+      minContextWindow: 0,
       launched: [],
       done: false,
     };

@@ -29,6 +29,11 @@ export interface RequestState {
   failovers: number;
   hedges: number;
   readonly failures: TargetFailure[];
+  /**
+   * The largest context window (tokens) of a target that refused this prompt as too long: targets
+   * declaring a window no larger are skipped. 0 until such a refusal.
+   */
+  minContextWindow: number;
   /** Target name of every attempt sent, in order (hedge losers and deadline cuts included). */
   readonly launched: string[];
   /** Set when the engine has answered: late results still feed stats but no longer the answer. */
@@ -61,6 +66,12 @@ const COOLDOWN_STATUSES: ReadonlySet<number> = new Set([429, 503, 529]);
 /** Starts an attempt on `target`, or records why it was skipped and returns undefined. */
 export function launch(deps: LaunchDeps, request: RequestState, target: RelayTarget): Launch | undefined {
   const now = deps.now();
+  const window = target.contextWindow;
+  if (window !== undefined && window <= request.minContextWindow) {
+    const detail = `context window ${window} <= ${request.minContextWindow} tokens`;
+    request.failures.push({ target: target.name, kind: 'context_window', detail });
+    return undefined;
+  }
   const cooling = deps.cooldowns.remainingMs(target.name, now);
   if (cooling > 0) {
     request.failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
@@ -144,6 +155,8 @@ function settle(
     now,
   );
   breaker.release(ticket, result, now);
+  if (outcome.verdict.kind === 'context_length')
+    request.minContextWindow = Math.max(request.minContextWindow, entry.target.contextWindow ?? 0);
   if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status)) {
     const hinted = retryAfterMs(outcome.headers, deps.epochNow(), deps.cooldownMaxMs);
     const ms = hinted ?? (outcome.status === 429 ? deps.default429Ms : 0);
@@ -154,14 +167,19 @@ function settle(
 }
 
 /**
- * A 4xx means the target works (the request is at fault); a 429 is a rate limit, handled by the
- * cooldown, not a sign of ill health; an unknown error is more likely our bug than theirs.
+ * A 4xx means the target works (the request is at fault), and so does a prompt too long for it or
+ * a content-policy refusal; a 429 is a rate limit, handled by the cooldown, not a sign of ill
+ * health; a model this target does not have says nothing of its health; an unknown error is more
+ * likely our bug than theirs.
  */
 export function breakerResult(kind: AttemptOutcome['verdict']['kind']): BreakerResult {
   switch (kind) {
     case 'ok':
     case 'status_4xx':
+    case 'context_length':
+    case 'content_filter':
       return 'success';
+    case 'model_not_found':
     case 'status_429':
     case 'aborted':
     case 'unknown':

@@ -23,6 +23,10 @@ export interface HedgeControl {
 
 const FAILED: RoundEnd = Object.freeze({ kind: 'failed' });
 
+/** Refusals that send the request to the next target, and the skips they cause. */
+const REFUSALS: ReadonlySet<string> = new Set(['context_length', 'model_not_found']);
+const REFUSAL_SKIPS: ReadonlySet<string> = new Set([...REFUSALS, 'context_window']);
+
 /** Runs one pass; resolves when an answer is decided or every candidate is spent. */
 export function runRound(
   deps: LaunchDeps,
@@ -41,13 +45,18 @@ class Round {
   private hedgeDue = false;
   private hedgeTimer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
+  /** The latest refusal (prompt too long, no such model): the answer if no other target can serve. */
+  private refusal: Extract<RoundEnd, { kind: 'rejected' }> | undefined;
+  private readonly failedBefore: number;
 
   constructor(
     private readonly deps: LaunchDeps,
     private readonly request: RequestState,
     private readonly order: readonly RelayTarget[],
     private readonly hedge: HedgeControl | undefined,
-  ) {}
+  ) {
+    this.failedBefore = request.failures.length;
+  }
 
   async run(): Promise<RoundEnd> {
     if (!this.start()) return FAILED;
@@ -65,9 +74,11 @@ class Round {
         if (!outcome.verdict.retryable && outcome.status !== undefined && !entry.lost) {
           return this.finish({ kind: 'rejected', target: entry.target, outcome }, entry);
         }
+        if (REFUSALS.has(outcome.verdict.kind) && !entry.lost)
+          this.refusal = { kind: 'rejected', target: entry.target, outcome };
         if (this.request.timer.stopped) return this.finish(FAILED);
         if (this.active.length > 0) continue; // a hedge is still running: let it answer
-        if (!this.start()) return FAILED;
+        if (!this.start()) return this.spent();
         this.request.failovers++;
       }
     } finally {
@@ -93,6 +104,18 @@ class Round {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Every candidate is spent. When all that happened was refusals (and the skips of targets too
+   * small for the prompt), the client gets the latest refusal as it is (a 400 or 404 it can act
+   * on), not a 503 that invites it to send the same request again.
+   */
+  private spent(): RoundEnd {
+    if (this.refusal === undefined) return FAILED;
+    const { failures } = this.request;
+    for (let i = this.failedBefore; i < failures.length; i++) if (!REFUSAL_SKIPS.has(failures[i]!.kind)) return FAILED;
+    return this.refusal;
   }
 
   /** The hedge delay passed with no answer: start the next candidate in parallel, budget permitting. */
