@@ -94,6 +94,7 @@ const policiesSchema = z.strictObject({
       maxAttempts: int(1, 10).default(D.policies.retry.maxAttempts),
       baseMs: ms(0, 60_000).default(D.policies.retry.baseMs),
       maxBackoffMs: ms(0, 600_000).default(D.policies.retry.maxBackoffMs),
+      sameTarget: int(0, 5).default(D.policies.retry.sameTarget),
     })
     .prefault({}),
   retryBudget: z

@@ -28,7 +28,7 @@ import { RequestTimer } from '../policies/timeouts.js';
 import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
 import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
-import { runRound, type HedgeControl } from './round.js';
+import { runRound, type HedgeControl, type SameTargetRetry } from './round.js';
 import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
 
 /** Failures another round cannot fix: the target will say the same (quota, auth, refusals) or was skipped. */
@@ -64,6 +64,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   private readonly retryBudget: RetryBudget;
   private readonly hedgeBudget: RetryBudget;
   private readonly deps: LaunchDeps;
+  private readonly sameTarget: SameTargetRetry;
   /** A ring of recent events: fixed memory however long the relay runs. */
   private readonly history: PolicyEvent[] = [];
   private historyNext = 0;
@@ -100,6 +101,12 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       cooldownMaxMs: merged.cooldownMaxMs,
       default429Ms: merged.default429CooldownMs,
     };
+    const { retry, random, retryBudget } = this;
+    this.sameTarget = {
+      max: retry.sameTarget,
+      backoffMs: (n) => backoffMs(n, retry, random),
+      tryRetry: () => retryBudget.tryWithdraw(),
+    };
     const remember = (event: PolicyEvent): void => this.remember(event);
     this.events.on('breaker', remember);
     this.events.on('cooldown', remember);
@@ -128,7 +135,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
         if (timer.stopped) break;
         const order = orderCandidates(targets, this, this.random, this.now(), this.select);
         const failedBefore = request.failures.length;
-        const end = await runRound(this.deps, request, order, hedge);
+        const end = await runRound(this.deps, request, order, hedge, this.sameTarget);
         const { attempts, failures, failovers, launched } = request;
         if (end.kind === 'served')
           return {

@@ -21,6 +21,27 @@ export interface HedgeControl {
   tryHedge(): boolean;
 }
 
+/** Retrying the last candidate of a pass after a transient failure (`retry.sameTarget`). */
+export interface SameTargetRetry {
+  /** Extra attempts allowed on the last candidate (0: none). */
+  readonly max: number;
+  /** The backoff before the `n`-th extra attempt (from 1). */
+  backoffMs(n: number): number;
+  /** Takes one retry from the request-wide retry budget. */
+  tryRetry(): boolean;
+}
+
+/** Failures a second try of the same target a moment later may not repeat. */
+const TRANSIENT: ReadonlySet<string> = new Set([
+  'connect',
+  'reset',
+  'protocol',
+  'status_5xx',
+  'status_other',
+  'error_body',
+  'malformed',
+]);
+
 const FAILED: RoundEnd = Object.freeze({ kind: 'failed' });
 
 /** Refusals that send the request to the next target, and the skips they cause. */
@@ -33,8 +54,9 @@ export function runRound(
   request: RequestState,
   order: readonly RelayTarget[],
   hedge: HedgeControl | undefined,
+  sameTarget?: SameTargetRetry,
 ): Promise<RoundEnd> {
-  return new Round(deps, request, order, hedge).run();
+  return new Round(deps, request, order, hedge, sameTarget).run();
 }
 
 /** The state of one pass: attempts in flight, settled ones not yet looked at, the hedge timer. */
@@ -48,12 +70,14 @@ class Round {
   /** The latest refusal (prompt too long, no such model): the answer if no other target can serve. */
   private refusal: Extract<RoundEnd, { kind: 'rejected' }> | undefined;
   private readonly failedBefore: number;
+  private sameTargetRetries = 0;
 
   constructor(
     private readonly deps: LaunchDeps,
     private readonly request: RequestState,
     private readonly order: readonly RelayTarget[],
     private readonly hedge: HedgeControl | undefined,
+    private readonly sameTarget: SameTargetRetry | undefined,
   ) {
     this.failedBefore = request.failures.length;
   }
@@ -78,32 +102,52 @@ class Round {
           this.refusal = { kind: 'rejected', target: entry.target, outcome };
         if (this.request.timer.stopped) return this.finish(FAILED);
         if (this.active.length > 0) continue; // a hedge is still running: let it answer
-        if (!this.start()) return this.spent();
-        this.request.failovers++;
+        if (this.start()) this.request.failovers++;
+        else if (!(await this.retryLast(entry))) return this.spent();
       }
     } finally {
       if (this.hedgeTimer !== undefined) clearTimeout(this.hedgeTimer);
     }
   }
 
+  /**
+   * The last candidate failed and nothing is left: after a transient failure, try it again after
+   * a backoff, while `retry.sameTarget`, the retry budget and the deadline allow (a cooling
+   * target is left alone: its Retry-After decides). @returns false when it was not retried.
+   */
+  private async retryLast(failed: Launch): Promise<boolean> {
+    const retry = this.sameTarget;
+    const { deps, request } = this;
+    const { target, outcome } = failed;
+    if (retry === undefined || this.sameTargetRetries >= retry.max || failed.lost) return false;
+    if (!TRANSIENT.has(outcome!.verdict.kind) || deps.cooldowns.remainingMs(target.name, deps.now()) > 0) return false;
+    const wait = retry.backoffMs(++this.sameTargetRetries);
+    if (deps.now() + wait >= request.deadline || !retry.tryRetry()) return false;
+    if (!(await request.timer.pause(wait))) return false;
+    return this.begin(launch(deps, request, target));
+  }
+
   /** Starts the next candidate that admits an attempt (and arms its hedge delay); false when none is left. */
   private start(): boolean {
-    const { order, hedge } = this;
-    while (this.next < order.length) {
-      const entry = launch(this.deps, this.request, order[this.next++]!);
-      if (entry === undefined) continue;
-      this.active.push(entry);
-      void entry.settled.then(this.onSettled);
-      if (this.hedgeTimer !== undefined) clearTimeout(this.hedgeTimer);
-      this.hedgeDue = false;
-      const delay =
-        hedge !== undefined && this.next < order.length && this.active.length < hedge.maxParallel
-          ? hedge.delayMs(entry.target)
-          : undefined;
-      this.hedgeTimer = delay === undefined ? undefined : setTimeout(this.onHedgeTimer, delay);
-      return true;
-    }
+    while (this.next < this.order.length)
+      if (this.begin(launch(this.deps, this.request, this.order[this.next++]!))) return true;
     return false;
+  }
+
+  /** Tracks a launched attempt and arms its hedge delay; false when it was not launched (skipped). */
+  private begin(entry: Launch | undefined): boolean {
+    if (entry === undefined) return false;
+    const { order, hedge } = this;
+    this.active.push(entry);
+    void entry.settled.then(this.onSettled);
+    if (this.hedgeTimer !== undefined) clearTimeout(this.hedgeTimer);
+    this.hedgeDue = false;
+    const delay =
+      hedge !== undefined && this.next < order.length && this.active.length < hedge.maxParallel
+        ? hedge.delayMs(entry.target)
+        : undefined;
+    this.hedgeTimer = delay === undefined ? undefined : setTimeout(this.onHedgeTimer, delay);
+    return true;
   }
 
   /**
