@@ -28,7 +28,7 @@ export const relayConfigDefaults = deepFreeze({
   policies: {
     // The policies' own defaults, so the config and the engine cannot drift apart.
     breaker: { enabled: true, ...breakerDefaults },
-    retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000, sameTarget: 1 },
+    retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000, sameTarget: 1, maxRetryAfterWaitMs: 2_000 },
     retryBudget: { ...retryBudgetDefaults },
     hedge: { enabled: false, delayMs: 'p95', budgetRatio: 0.05 },
     cache: {

@@ -95,6 +95,7 @@ const policiesSchema = z.strictObject({
       baseMs: ms(0, 60_000).default(D.policies.retry.baseMs),
       maxBackoffMs: ms(0, 600_000).default(D.policies.retry.maxBackoffMs),
       sameTarget: int(0, 5).default(D.policies.retry.sameTarget),
+      maxRetryAfterWaitMs: ms(0, 600_000).default(D.policies.retry.maxRetryAfterWaitMs),
     })
     .prefault({}),
   retryBudget: z

@@ -88,7 +88,9 @@ export type BreakerConfig = BreakerOptions & { readonly enabled: boolean };
  * Retry rounds: when every target of a chain failed, the whole chain is tried again (up to
  * `maxAttempts` rounds in all; 1 = no retry), after exponential backoff with full jitter. Within a
  * round, the last candidate (the only one of a single-provider chain) is retried up to
- * `sameTarget` times after a transient failure, with the same backoff and budget.
+ * `sameTarget` times after a transient failure, with the same backoff and budget. When every
+ * target is cooling down and the soonest is back within `maxRetryAfterWaitMs` (and before the
+ * deadline), the request waits for it instead of answering 503.
  */
 export type RetryConfig = RetryOptions;
 

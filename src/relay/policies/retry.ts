@@ -16,6 +16,12 @@ export interface RetryOptions {
    * backoff, inside the deadline and the retry budget (0: none).
    */
   readonly sameTarget: number;
+  /**
+   * When every target of the chain is cooling down (a Retry-After, a 429) and the soonest is back
+   * within this many ms and before the deadline, the request waits for it instead of failing
+   * with 503 (at most twice per request; 0: never wait).
+   */
+  readonly maxRetryAfterWaitMs: number;
 }
 
 export const retryDefaults: RetryOptions = Object.freeze({
@@ -24,6 +30,7 @@ export const retryDefaults: RetryOptions = Object.freeze({
   maxBackoffMs: 2_000,
   // Off for the bare engine; the relay config turns it on (policies.retry.sameTarget: 1).
   sameTarget: 0,
+  maxRetryAfterWaitMs: 0,
 });
 
 /** Full jitter: uniform in [0, min(maxBackoffMs, baseMs * 2^(retry-1))). `retry` counts from 1. */
@@ -44,7 +51,7 @@ export function validateRetryOptions(options: RetryOptions): RetryOptions {
   if (!Number.isInteger(options.sameTarget) || options.sameTarget < 0) {
     throw new RangeError(`retry.sameTarget: expected an integer >= 0, got ${String(options.sameTarget)}`);
   }
-  for (const field of ['baseMs', 'maxBackoffMs'] as const) {
+  for (const field of ['baseMs', 'maxBackoffMs', 'maxRetryAfterWaitMs'] as const) {
     if (!(options[field] >= 0 && Number.isFinite(options[field]))) {
       throw new RangeError(`retry.${field}: expected a number >= 0, got ${String(options[field])}`);
     }

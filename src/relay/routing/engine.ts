@@ -48,6 +48,9 @@ function worthAnotherRound(failures: readonly TargetFailure[], from: number): bo
   return false;
 }
 
+/** Cooldowns a request waits out at most (each also takes from the retry budget). */
+const MAX_COOLDOWN_WAITS = 2;
+
 export class Engine implements ChainEngine, CandidateView, HedgeControl {
   readonly events: PolicyEvents = createPolicyEvents();
   readonly maxParallel: number;
@@ -131,7 +134,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     };
     const hedge = this.hedgeOptions.enabled ? this : undefined;
     try {
-      for (let round = 1; ; round++) {
+      for (let round = 1, waits = 0; ;) {
         if (timer.stopped) break;
         const order = orderCandidates(targets, this, this.random, this.now(), this.select);
         const failedBefore = request.failures.length;
@@ -151,11 +154,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
           const { status = 400, body, headers } = end.outcome;
           return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures, launched };
         }
-        if (round >= this.retry.maxAttempts || timer.stopped || !worthAnotherRound(request.failures, failedBefore))
-          break;
-        const wait = backoffMs(round, this.retry, this.random);
-        if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
-        if (!(await timer.pause(wait))) break;
+        const next = await this.nextPass(targets, request, round, waits, failedBefore);
+        if (next === 'stop') break;
+        if (next === 'wait') waits++;
+        else round++;
       }
       const { attempts, failures, launched } = request;
       if (timer.expired) return { kind: 'deadline', attempts, failures, launched };
@@ -166,6 +168,46 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       request.done = true;
       timer.dispose();
     }
+  }
+
+  /**
+   * After a failed pass: wait out a short cooldown when no target can take the request before it
+   * ends (`retry.maxRetryAfterWaitMs`), else another round after a backoff (`retry.maxAttempts`),
+   * else stop. Both take from the retry budget and end inside the deadline.
+   */
+  private async nextPass(
+    targets: readonly RelayTarget[],
+    request: RequestState,
+    round: number,
+    waits: number,
+    failedBefore: number,
+  ): Promise<'wait' | 'round' | 'stop'> {
+    const { timer, deadline } = request;
+    if (timer.stopped) return 'stop';
+    const cooling = waits < MAX_COOLDOWN_WAITS ? this.cooldownWaitMs(targets, deadline) : undefined;
+    if (cooling !== undefined && this.retryBudget.tryWithdraw()) return (await timer.pause(cooling)) ? 'wait' : 'stop';
+    if (round >= this.retry.maxAttempts || !worthAnotherRound(request.failures, failedBefore)) return 'stop';
+    const wait = backoffMs(round, this.retry, this.random);
+    if (this.now() + wait >= deadline || !this.retryBudget.tryWithdraw()) return 'stop';
+    return (await timer.pause(wait)) ? 'round' : 'stop';
+  }
+
+  /**
+   * How long until a cooling target is back, when every target is cooling down or open and the
+   * soonest is back within `retry.maxRetryAfterWaitMs` and before the deadline; else undefined.
+   */
+  private cooldownWaitMs(targets: readonly RelayTarget[], deadline: number): number | undefined {
+    const cap = this.retry.maxRetryAfterWaitMs;
+    if (cap <= 0) return undefined;
+    const now = this.now();
+    let soonest = Infinity;
+    for (const target of targets) {
+      const cooling = this.cooldowns.remainingMs(target.name, now);
+      if (cooling > 0) soonest = Math.min(soonest, cooling);
+      else if (this.breakerOf(target).wouldAdmit(now)) return undefined; // somewhere to go now: not a wait
+    }
+    const wait = Math.ceil(soonest);
+    return wait <= cap && now + wait < deadline ? wait : undefined;
   }
 
   isAvailable(target: RelayTarget): boolean {
