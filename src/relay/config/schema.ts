@@ -112,6 +112,7 @@ const policiesSchema = z.strictObject({
         .union([ms(0, 600_000), z.literal('p95')], { error: 'expected a number of milliseconds or "p95"' })
         .default(D.policies.hedge.delayMs),
       budgetRatio: ratio().default(D.policies.hedge.budgetRatio),
+      slowLoserFactor: z.number().min(1).max(1_000).default(D.policies.hedge.slowLoserFactor),
     })
     .prefault({}),
   cache: z

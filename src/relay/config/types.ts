@@ -107,6 +107,11 @@ export interface HedgeConfig {
   readonly delayMs: number | 'p95';
   /** Hedges allowed per request over the recent window (0.05 = at most 5% extra load). */
   readonly budgetRatio: number;
+  /**
+   * A target whose attempt loses a hedge race after running this many times its usual latency
+   * (or past its attempt timeout) is counted as failing, so a black-holed primary trips its breaker.
+   */
+  readonly slowLoserFactor: number;
 }
 
 /** Exact-match response cache. */

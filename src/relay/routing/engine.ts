@@ -103,6 +103,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       breakerOf: (target) => this.breakerOf(target),
       cooldownMaxMs: merged.cooldownMaxMs,
       default429Ms: merged.default429CooldownMs,
+      slowLoserFactor: this.hedgeOptions.slowLoserFactor,
     };
     const { retry, random, retryBudget } = this;
     this.sameTarget = {

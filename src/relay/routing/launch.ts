@@ -58,6 +58,15 @@ export interface LaunchDeps {
   readonly cooldownMaxMs: number;
   /** Cooldown after a 429 without any Retry-After hint (0: none). */
   readonly default429Ms: number;
+  /** A hedge loser that ran this many times its usual latency counts as a failure (hedge.slowLoserFactor). */
+  readonly slowLoserFactor: number;
+}
+
+/** The abort reason of an attempt that lost the race to another attempt of its request. */
+export class LostRaceError extends DOMException {
+  constructor() {
+    super('another attempt answered first', 'AbortError');
+  }
 }
 
 /** Statuses whose Retry-After means "this target, not the request": cool the target down. */
@@ -140,6 +149,13 @@ function settle(
     return;
   }
   const { signal } = entry.controller;
+  if (signal.reason instanceof LostRaceError && slowLoser(deps, entry, now - startedAt)) {
+    // Lost a hedge race long after it should have answered: evidence, or a black-holed target
+    // would never trip its breaker while hedges keep saving its requests.
+    deps.tracker.end(name, undefined, true, now);
+    breaker.release(ticket, 'failure', now);
+    return;
+  }
   // Aborted by us (hedge lost, deadline, client gone): no evidence about the target either way.
   if (signal.aborted && !(signal.reason instanceof AttemptTimeoutError)) {
     deps.tracker.end(name, undefined, undefined, now);
@@ -164,6 +180,16 @@ function settle(
   }
   if (!request.done && !entry.lost)
     request.failures.push({ target: name, kind: outcome.verdict.kind, detail: detailOf(outcome) });
+}
+
+/**
+ * A loser is slow when it ran past its attempt timeout, or past `slowLoserFactor` times its usual
+ * latency (a target never seen answering is given the benefit of the doubt).
+ */
+function slowLoser(deps: LaunchDeps, entry: Launch, elapsedMs: number): boolean {
+  if (elapsedMs >= entry.timeoutMs) return true;
+  const typical = deps.tracker.typicalMs(entry.target.name);
+  return typical !== undefined && elapsedMs >= deps.slowLoserFactor * typical;
 }
 
 /**

@@ -5,7 +5,7 @@
  * non-retryable answer (a 4xx) ends the pass for the client.
  */
 import { isServed, type FailedOutcome, type RelayTarget, type ServedOutcome } from '../contract.js';
-import { launch, type Launch, type LaunchDeps, type RequestState } from './launch.js';
+import { launch, LostRaceError, type Launch, type LaunchDeps, type RequestState } from './launch.js';
 
 export type RoundEnd =
   | { readonly kind: 'served'; readonly target: RelayTarget; readonly outcome: ServedOutcome }
@@ -179,8 +179,7 @@ class Round {
       if (entry === winner) continue;
       entry.lost = true;
       const { outcome } = entry;
-      if (outcome === undefined)
-        entry.controller.abort(new DOMException('another attempt answered first', 'AbortError'));
+      if (outcome === undefined) entry.controller.abort(new LostRaceError());
       // Settled in the same tick as the winner: its stream is settled too, and unwanted.
       else if (outcome.response?.kind === 'stream') outcome.response.cancel();
     }
