@@ -63,6 +63,27 @@ describe.each(DIALECTS)('a target that cannot serve the request (%s dialect upst
     expect(events.filter((event) => event['type'] === 'breaker')).toEqual([]);
   });
 
+  it('context length on a stream request: the stream is served by the larger window', async () => {
+    const small = await mock('small', dialect, 'context_length');
+    const large = await mock('large', 'openai');
+    const relay = await startTestRelay({
+      providers: [providerEntry('small', small), providerEntry('large', large)],
+      models: {
+        m: {
+          chain: [
+            { provider: 'small', model: 'small-model', contextWindow: 8_000 },
+            { provider: 'large', model: 'large-model', contextWindow: 200_000 },
+          ],
+        },
+      },
+    });
+    const reply = await relay.stream(chatBody('m', { stream: true }));
+    expect(reply.status).toBe(200);
+    expect(reply.header('x-relay-provider')).toBe('large');
+    expect(reply.events.at(-1)).toBe('[DONE]');
+    expect([requestsOf(small), requestsOf(large)]).toEqual([1, 1]);
+  });
+
   it('context length with no larger window left: the client gets the refusal as a 400, not a 503', async () => {
     const small = await mock('small', dialect, 'context_length');
     const same = await mock('same', dialect);

@@ -124,6 +124,13 @@ describe('fault kinds: syntax -> the request the timeline sends', () => {
       `type: wrong_content_type\n${common}`,
       { plane: 'mock', request: { kind: 'wrong_content_type', rate: 1 } },
     ],
+    ...(['context_length', 'content_filter', 'model_not_found'] as const).map(
+      (kind): [string, string, Record<string, unknown>] => [
+        kind,
+        `type: ${kind}\n${common}`,
+        { plane: 'mock', request: { kind, rate: 1 } },
+      ],
+    ),
   ])('%s', (_name, fault, expected) => {
     const { schedule } = parseScenario(withFault(fault), 'f.yaml');
     expect(schedule).toHaveLength(1);
