@@ -11,6 +11,7 @@ import type { MockDialect } from './dialect.js';
 import type { FaultDecision, ReplyEffect } from './fault-table.js';
 import { sendJson } from './http-io.js';
 import type { LatencyDraw } from './latency.js';
+import { refusalOf, type RefusalKind } from './refusals.js';
 import type { Outcome } from './request-log.js';
 import { SseWriter } from './sse-writer.js';
 import { isTerminalEvent, StreamStall } from './stream-stall.js';
@@ -141,11 +142,31 @@ async function replyFault(res: ServerResponse, d: Delivery, effect: ReplyEffect)
       res.end(GATEWAY_PAGE);
       return { outcome: 'fault', status: 200 };
     }
+    case 'context_length':
+    case 'content_filter':
+    case 'model_not_found':
+      return refuse(res, d, effect.kind);
     default: {
       const unreachable: never = effect;
       return unreachable;
     }
   }
+}
+
+/** A refusal in the dialect's words; one that comes as a 200 (Gemini's blocked prompt) is an SSE event on a stream. */
+async function refuse(res: ServerResponse, d: Delivery, kind: RefusalKind): Promise<Delivered> {
+  await wait(d.fault.stallMs, d.signal);
+  const { status, body } = refusalOf(d.dialect.name, kind, d.completion.model);
+  if (status !== 200 || !d.stream) {
+    sendJson(res, status, body, d.headers);
+    return { outcome: 'fault', status };
+  }
+  res.writeHead(200, { ...d.headers, ...SSE_HEADERS });
+  const writer = new SseWriter(res, d.dialect.eol, undefined, undefined);
+  writer.push({ data: JSON.stringify(body) });
+  writer.flush();
+  res.end();
+  return { outcome: 'fault', status };
 }
 
 /** Abortable wait; no timer for waits under a millisecond. */

@@ -2,6 +2,7 @@
  * HTTP-level faults a mock provider can inject (the ones TCP toxics cannot express), and the
  * validation of a `POST /_mock/faults` body: every problem names the field and the value received.
  */
+import { REFUSAL_KINDS, type RefusalKind } from './refusals.js';
 
 export const FAULT_KINDS = [
   'http_status',
@@ -15,6 +16,7 @@ export const FAULT_KINDS = [
   'no_done',
   'auth_error',
   'key_rate_limit',
+  ...REFUSAL_KINDS,
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -47,7 +49,9 @@ export type FaultEffect =
   /** Answer 401 (or 402/403) to requests whose API key ends with `key` only: a revoked or unpaid key. */
   | { readonly kind: 'auth_error'; readonly key: string; readonly status: number }
   /** Answer 429 (+ Retry-After `retryAfter` s) to requests whose API key ends with `key` only. */
-  | { readonly kind: 'key_rate_limit'; readonly key: string; readonly retryAfter?: number };
+  | { readonly kind: 'key_rate_limit'; readonly key: string; readonly retryAfter?: number }
+  /** Refuse the request in the dialect's words: prompt too long, content policy, no such model (see refusals.ts). */
+  | { readonly kind: RefusalKind };
 
 /** A fault as requested: its effect, the share of requests it hits, and its window. */
 export interface FaultSpec {
@@ -70,6 +74,9 @@ const FIELDS: Readonly<Record<FaultKind, readonly string[]>> = Object.freeze({
   no_done: ['holdMs'],
   auth_error: ['key', 'status'],
   key_rate_limit: ['key', 'retryAfter'],
+  context_length: [],
+  content_filter: [],
+  model_not_found: [],
 });
 const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
@@ -130,6 +137,9 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
       return afterChunks === undefined ? undefined : { kind, afterChunks };
     }
     case 'wrong_content_type':
+    case 'context_length':
+    case 'content_filter':
+    case 'model_not_found':
       return { kind };
     case 'stream_stall':
       return streamStallOf(b, problems);

@@ -16,7 +16,12 @@ export interface ActiveFault {
 }
 
 /** Faults that replace the answer entirely. */
-export type ReplyEffect = Extract<FaultEffect, { kind: 'http_status' | 'error_body' | 'wrong_content_type' }>;
+export type ReplyEffect = Extract<
+  FaultEffect,
+  {
+    kind: 'http_status' | 'error_body' | 'wrong_content_type' | 'context_length' | 'content_filter' | 'model_not_found';
+  }
+>;
 export type StreamStallEffect = Extract<FaultEffect, { kind: 'stream_stall' }>;
 
 /** What happens to one request; the fields combine (a stall and a cut can hit the same stream). */
@@ -104,6 +109,9 @@ export class FaultTable {
         case 'http_status':
         case 'error_body':
         case 'wrong_content_type':
+        case 'context_length':
+        case 'content_filter':
+        case 'model_not_found':
           if (reply !== undefined) continue;
           reply = effect;
           break;

@@ -4,6 +4,7 @@
  * attempt may help. Every policy decides from this.
  */
 import type { Classification, DialectName, FailureKind } from './contract.js';
+import { refusalOf } from './refusal.js';
 import { upstreamErrorOf } from './upstream-error.js';
 
 export type { Classification, FailureKind } from './contract.js';
@@ -38,6 +39,9 @@ export const VERDICTS = Object.freeze({
   error_body: verdict('error_body', true),
   malformed: verdict('malformed', true),
   unknown: verdict('unknown', false),
+  context_length: verdict('context_length', true),
+  model_not_found: verdict('model_not_found', true),
+  content_filter: verdict('content_filter', false),
 } satisfies Record<Classification['kind'], Classification>);
 
 /** Error codes by kind, listed explicitly (Node `syscall` errors and undici `UND_ERR_*`). */
@@ -88,7 +92,10 @@ function classifyStatus(status: number, body: unknown, dialect: DialectName): Cl
     // Anthropic reports an empty credit balance, Gemini an invalid key, as a plain 400.
     const error = upstreamErrorOf(body);
     if (error?.quota === true) return VERDICTS.quota;
-    return error?.auth === true ? VERDICTS.auth : VERDICTS.status_4xx;
+    if (error?.auth === true) return VERDICTS.auth;
+    // Too long for this model, or no such model here: another target may serve it.
+    const refusal = refusalOf(status, error);
+    return refusal === undefined ? VERDICTS.status_4xx : VERDICTS[refusal];
   }
   return VERDICTS.status_other;
 }

@@ -30,7 +30,13 @@ export type FailureKind =
   | 'status_other'
   | 'error_body'
   | 'malformed'
-  | 'unknown';
+  | 'unknown'
+  /** This target cannot take a prompt this long; one with a larger context window may. */
+  | 'context_length'
+  /** The model does not exist (or was retired) on this target; another target may serve it. */
+  | 'model_not_found'
+  /** The provider's content policy refused the request: no other target is asked. */
+  | 'content_filter';
 
 /** The classifier's verdict on one attempt (see `classify.ts`). */
 export interface Classification {
@@ -179,6 +185,11 @@ export interface RelayTarget {
   readonly streamIdleTimeoutMs: number;
   /** `undefined`: a plain dial to `origin` (the usual case). */
   readonly dial?: UpstreamDial | undefined;
+  /**
+   * The model's context window in tokens, as configured (`undefined`: not declared). After a
+   * context-length refusal only targets with a larger declared window (or none declared) are tried.
+   */
+  readonly contextWindow?: number | undefined;
   /** The provider's key pool (`apiKeyEnvs`); `undefined` for a single key (the usual case). */
   readonly keys?: TargetKeys | undefined;
 }

@@ -111,6 +111,7 @@ function engineFor(policies: RelayConfig['policies']): ChainEngine {
       useP95: policies.hedge.delayMs === 'p95',
       ...(typeof policies.hedge.delayMs === 'number' ? { delayMs: policies.hedge.delayMs } : {}),
       ratio: policies.hedge.budgetRatio,
+      slowLoserFactor: policies.hedge.slowLoserFactor,
     },
     select: { tolerance: policies.balancing.tolerance },
     cooldownMaxMs: policies.cooldown.maxMs,

@@ -38,6 +38,8 @@ export interface TargetSpec {
   readonly connectTo?: string | undefined;
   /** PEM CA file trusted in addition to the system roots. */
   readonly caFile?: string | undefined;
+  /** The model's context window in tokens, if declared. */
+  readonly contextWindow?: number | undefined;
 }
 
 export const targetDefaults = Object.freeze({
@@ -111,6 +113,16 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
       'a number > 0',
     ),
     dial: dialOf(base.origin, spec.connectTo, spec.caFile),
+    contextWindow:
+      spec.contextWindow === undefined
+        ? undefined
+        : check(
+            name,
+            'contextWindow',
+            spec.contextWindow,
+            (v) => Number.isInteger(v) && v > 0,
+            'an integer > 0 (tokens)',
+          ),
   };
   Object.defineProperty(target, 'headers', { value: Object.freeze(headersFor(dialect, key)), enumerable: false });
   if (spec.keyPool !== undefined) {

@@ -12,6 +12,8 @@ export interface UpstreamErrorInfo {
   /** The provider's error type or status name, e.g. `overloaded_error`, `RESOURCE_EXHAUSTED`. */
   readonly type: string | undefined;
   readonly message: string | undefined;
+  /** OpenAI's precise `code` (`context_length_exceeded`, `content_filter`...) when it sent one. */
+  readonly code: string | undefined;
   /** Out of credit or quota: another provider may serve, this one will not for a long while. */
   readonly quota: boolean;
   /** Our credentials were refused, whatever the status says (Gemini: 400 `API_KEY_INVALID`). */
@@ -98,7 +100,7 @@ function info(
     type === 'billing_error' ||
     (message !== undefined && QUOTA_MESSAGE.test(message));
   const auth = keyInvalid || (message !== undefined && AUTH_MESSAGE.test(message));
-  return { status, type: type ?? code, message, quota, auth };
+  return { status, type: type ?? code, message, code, quota, auth };
 }
 
 function str(value: unknown): string | undefined {

@@ -22,8 +22,141 @@ const table: Array<[string, Classifiable, Classification['kind'], boolean]> = [
   ['502', { status: 502 }, 'status_5xx', true],
   ['503', { status: 503 }, 'status_5xx', true],
   ['529 (overloaded)', { status: 529 }, 'status_5xx', true],
-  ['400', { status: 400, body: { error: { code: 'context_length_exceeded' } } }, 'status_4xx', false],
+  ['400 without a refusal marker', { status: 400, body: { error: { code: 'invalid_value' } } }, 'status_4xx', false],
   ['404', { status: 404 }, 'status_4xx', false],
+  // refusals about this target (issue 12 item 2): context length and missing model fail over, content policy does not
+  [
+    'openai 400 context_length_exceeded',
+    { status: 400, body: { error: { code: 'context_length_exceeded' } } },
+    'context_length',
+    true,
+  ],
+  [
+    'openai 400 maximum context length (no code: an OpenAI-compatible server)',
+    {
+      status: 400,
+      body: {
+        error: {
+          message:
+            "This model's maximum context length is 8192 tokens. However, your messages resulted in 8227 tokens.",
+          type: 'invalid_request_error',
+        },
+      },
+    },
+    'context_length',
+    true,
+  ],
+  [
+    'anthropic 400 prompt is too long',
+    {
+      status: 400,
+      body: anthropicError('invalid_request_error', 'prompt is too long: 208310 tokens > 200000 maximum'),
+      dialect: 'anthropic',
+    },
+    'context_length',
+    true,
+  ],
+  [
+    'gemini 400 input token count exceeds the maximum',
+    {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: 'The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).',
+          status: 'INVALID_ARGUMENT',
+        },
+      },
+      dialect: 'gemini',
+    },
+    'context_length',
+    true,
+  ],
+  [
+    'openai 404 model_not_found',
+    {
+      status: 404,
+      body: {
+        error: {
+          message: 'The model `gpt-9` does not exist or you do not have access to it.',
+          type: 'invalid_request_error',
+          code: 'model_not_found',
+        },
+      },
+    },
+    'model_not_found',
+    true,
+  ],
+  [
+    'openai-compatible 400 model decommissioned',
+    {
+      status: 400,
+      body: {
+        error: {
+          message: 'The model `mixtral-8x7b-32768` has been decommissioned and is no longer supported.',
+          type: 'invalid_request_error',
+        },
+      },
+    },
+    'model_not_found',
+    true,
+  ],
+  [
+    'anthropic 404 not_found_error model: NAME',
+    { status: 404, body: anthropicError('not_found_error', 'model: claude-2.0'), dialect: 'anthropic' },
+    'model_not_found',
+    true,
+  ],
+  [
+    'anthropic 400 "model: Field required" is the request at fault, not a missing model',
+    { status: 400, body: anthropicError('invalid_request_error', 'model: Field required'), dialect: 'anthropic' },
+    'status_4xx',
+    false,
+  ],
+  [
+    'gemini 404 models/NAME is not found',
+    {
+      status: 404,
+      body: {
+        error: {
+          code: 404,
+          message:
+            'models/gemini-1.0-pro is not found for API version v1beta, or is not supported for generateContent.',
+          status: 'NOT_FOUND',
+        },
+      },
+      dialect: 'gemini',
+    },
+    'model_not_found',
+    true,
+  ],
+  [
+    'azure 400 content_filter',
+    {
+      status: 400,
+      body: {
+        error: {
+          message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          type: null,
+          param: 'prompt',
+          code: 'content_filter',
+          status: 400,
+        },
+      },
+    },
+    'content_filter',
+    false,
+  ],
+  [
+    'anthropic 400 output blocked by content filtering policy',
+    {
+      status: 400,
+      body: anthropicError('invalid_request_error', 'Output blocked by content filtering policy'),
+      dialect: 'anthropic',
+    },
+    'content_filter',
+    false,
+  ],
   ['413', { status: 413 }, 'status_4xx', false],
   ['408 (upstream request timeout)', { status: 408 }, 'timeout', true],
   // auth: the relay's key for that target is wrong; another target may serve

@@ -164,10 +164,10 @@ describe('relay fallback chain', () => {
   it('passes a 400 from the primary through without failing over', async () => {
     const error = {
       error: {
-        message: 'context too long',
+        message: "Invalid value for 'temperature': must be at most 2.",
         type: 'invalid_request_error',
-        param: 'messages',
-        code: 'context_length_exceeded',
+        param: 'temperature',
+        code: 'invalid_value',
       },
     };
     const primary = await stub(answer(400, error));
@@ -197,13 +197,14 @@ describe('relay fallback chain', () => {
     const res = await chat(front.url);
     expect(res.status).toBe(503);
     expect(res.header('retry-after')).toBe('1');
-    expect(res.header('x-relay-attempts')).toBe('4');
+    // The last candidate's 500 is retried once on the same target (policies.retry.sameTarget: 1).
+    expect(res.header('x-relay-attempts')).toBe('5');
     expect(res.header('x-request-id')).toBe('test-rid');
     const body = res.json();
     expect(body.error).toMatchObject({ type: 'relay_unavailable', code: 'all_targets_failed' });
     expect(body.error.message).toBe(
       'all targets failed: refused: connect (ECONNREFUSED); reset: reset (UND_ERR_SOCKET); ' +
-        'stalled: timeout (TimeoutError); failing: status_5xx (HTTP 500)',
+        'stalled: timeout (TimeoutError); failing: status_5xx (HTTP 500); failing: status_5xx (HTTP 500)',
     );
   });
 

@@ -33,9 +33,9 @@ export const relayConfigDefaults = deepFreeze({
   policies: {
     // The policies' own defaults, so the config and the engine cannot drift apart.
     breaker: { enabled: true, ...breakerDefaults },
-    retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000 },
+    retry: { maxAttempts: 1, baseMs: 100, maxBackoffMs: 2_000, sameTarget: 1, maxRetryAfterWaitMs: 2_000 },
     retryBudget: { ...retryBudgetDefaults },
-    hedge: { enabled: false, delayMs: 'p95', budgetRatio: 0.05 },
+    hedge: { enabled: false, delayMs: 'p95', budgetRatio: 0.05, slowLoserFactor: 2 },
     cache: {
       enabled: false,
       ttlMs: 300_000,

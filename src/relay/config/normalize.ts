@@ -80,6 +80,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
         priority: entry.priority ?? index,
         price: entry.price && { inputPerMTok: entry.price.input, outputPerMTok: entry.price.output },
         maxOutputTokens: entry.maxOutputTokens,
+        contextWindow: entry.contextWindow,
       })),
     };
   }
@@ -137,6 +138,7 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       priority: index,
       price: undefined,
       maxOutputTokens: undefined,
+      contextWindow: undefined,
     })),
     policies: D.policies,
     // The short form is for quick starts and harness runs: request lines only for problems.

@@ -80,6 +80,7 @@ const chainEntrySchema = z.strictObject({
   priority: int(0, 1_000).optional(),
   price: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).optional(),
   maxOutputTokens: int(1, 100_000_000).optional(),
+  contextWindow: int(1, 1_000_000_000).optional(),
 });
 
 const aliasSchema = z.strictObject({ chain: z.array(chainEntrySchema).min(1) });
@@ -104,6 +105,8 @@ const policiesSchema = z.strictObject({
       maxAttempts: int(1, 10).default(D.policies.retry.maxAttempts),
       baseMs: ms(0, 60_000).default(D.policies.retry.baseMs),
       maxBackoffMs: ms(0, 600_000).default(D.policies.retry.maxBackoffMs),
+      sameTarget: int(0, 5).default(D.policies.retry.sameTarget),
+      maxRetryAfterWaitMs: ms(0, 600_000).default(D.policies.retry.maxRetryAfterWaitMs),
     })
     .prefault({}),
   retryBudget: z
@@ -120,6 +123,7 @@ const policiesSchema = z.strictObject({
         .union([ms(0, 600_000), z.literal('p95')], { error: 'expected a number of milliseconds or "p95"' })
         .default(D.policies.hedge.delayMs),
       budgetRatio: ratio().default(D.policies.hedge.budgetRatio),
+      slowLoserFactor: z.number().min(1).max(1_000).default(D.policies.hedge.slowLoserFactor),
     })
     .prefault({}),
   cache: z

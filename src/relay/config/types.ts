@@ -125,7 +125,11 @@ export type BreakerConfig = BreakerOptions & { readonly enabled: boolean };
 
 /**
  * Retry rounds: when every target of a chain failed, the whole chain is tried again (up to
- * `maxAttempts` rounds in all; 1 = no retry), after exponential backoff with full jitter.
+ * `maxAttempts` rounds in all; 1 = no retry), after exponential backoff with full jitter. Within a
+ * round, the last candidate (the only one of a single-provider chain) is retried up to
+ * `sameTarget` times after a transient failure, with the same backoff and budget. When every
+ * target is cooling down and the soonest is back within `maxRetryAfterWaitMs` (and before the
+ * deadline), the request waits for it instead of answering 503.
  */
 export type RetryConfig = RetryOptions;
 
@@ -142,6 +146,11 @@ export interface HedgeConfig {
   readonly delayMs: number | 'p95';
   /** Hedges allowed per request over the recent window (0.05 = at most 5% extra load). */
   readonly budgetRatio: number;
+  /**
+   * A target whose attempt loses a hedge race after running this many times its usual latency
+   * (or past its attempt timeout) is counted as failing, so a black-holed primary trips its breaker.
+   */
+  readonly slowLoserFactor: number;
 }
 
 /** Exact-match response cache. */
@@ -227,6 +236,11 @@ export interface ChainEntryConfig {
    * request whose `max_tokens`/`max_completion_tokens` exceeds the largest is refused with 400.
    */
   readonly maxOutputTokens: number | undefined;
+  /**
+   * The model's context window in tokens. After a target refuses a prompt as too long, only
+   * entries declaring a larger window (or none) are tried. `undefined`: not declared.
+   */
+  readonly contextWindow: number | undefined;
 }
 
 /** A model name clients ask for, and where it is served from. */

@@ -18,6 +18,7 @@ export function targetSpecs(config: RelayConfig, chain: readonly ChainEntryConfi
       weight: entry.weight,
       priority: entry.priority,
       price: entry.price,
+      contextWindow: entry.contextWindow,
       attemptTimeoutMs: provider.attemptTimeoutMs,
       ttfbTimeoutMs: provider.ttfbTimeoutMs,
       streamIdleTimeoutMs: provider.streamIdleTimeoutMs,

@@ -21,6 +21,11 @@ export interface HedgeOptions {
   readonly ratio: number;
   readonly minPerSecond: number;
   readonly windowMs: number;
+  /**
+   * A loser of a hedge race that had run this many times its target's usual latency when it was
+   * cancelled counts as a failure for that target's breaker (as does one past its attempt timeout).
+   */
+  readonly slowLoserFactor: number;
 }
 
 export const hedgeDefaults: HedgeOptions = Object.freeze({
@@ -33,6 +38,7 @@ export const hedgeDefaults: HedgeOptions = Object.freeze({
   ratio: 0.1,
   minPerSecond: 0.5,
   windowMs: 10_000,
+  slowLoserFactor: 2,
 });
 
 /** The hedge delay for an attempt on a target whose p95 latency is `p95` (undefined: unknown). */
@@ -54,6 +60,8 @@ export function validateHedgeOptions(options: HedgeOptions): HedgeOptions {
   if (!Number.isInteger(options.maxParallel) || options.maxParallel < 1) {
     throw new RangeError(`hedge.maxParallel: expected an integer >= 1, got ${String(options.maxParallel)}`);
   }
+  if (!(options.slowLoserFactor >= 1 && Number.isFinite(options.slowLoserFactor)))
+    throw new RangeError(`hedge.slowLoserFactor: expected a number >= 1, got ${String(options.slowLoserFactor)}`);
   if (!(options.windowMs > 0))
     throw new RangeError(`hedge.windowMs: expected a number > 0, got ${String(options.windowMs)}`);
   return options;

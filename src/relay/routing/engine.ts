@@ -29,17 +29,28 @@ import { poolUnavailable } from './key-attempt.js';
 import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
 import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
-import { runRound, type HedgeControl } from './round.js';
+import { runRound, type HedgeControl, type SameTargetRetry } from './round.js';
 import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
 
-/** Failures another round cannot fix: the target will say the same (quota, auth) or was skipped. */
-const FUTILE_AGAIN: ReadonlySet<string> = new Set(['quota', 'auth', 'cooldown', 'circuit_open']);
+/** Failures another round cannot fix: the target will say the same (quota, auth, refusals) or was skipped. */
+const FUTILE_AGAIN: ReadonlySet<string> = new Set([
+  'quota',
+  'auth',
+  'cooldown',
+  'circuit_open',
+  'context_length',
+  'model_not_found',
+  'context_window',
+]);
 
 /** True when this round had at least one failure a later attempt on the same target may not repeat. */
 function worthAnotherRound(failures: readonly TargetFailure[], from: number): boolean {
   for (let i = from; i < failures.length; i++) if (!FUTILE_AGAIN.has(failures[i]!.kind)) return true;
   return false;
 }
+
+/** Cooldowns a request waits out at most (each also takes from the retry budget). */
+const MAX_COOLDOWN_WAITS = 2;
 
 export class Engine implements ChainEngine, CandidateView, HedgeControl {
   readonly events: PolicyEvents = createPolicyEvents();
@@ -57,6 +68,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   private readonly retryBudget: RetryBudget;
   private readonly hedgeBudget: RetryBudget;
   private readonly deps: LaunchDeps;
+  private readonly sameTarget: SameTargetRetry;
   /** A ring of recent events: fixed memory however long the relay runs. */
   private readonly history: PolicyEvent[] = [];
   private historyNext = 0;
@@ -92,6 +104,13 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       breakerOf: (target) => this.breakerOf(target),
       cooldownMaxMs: merged.cooldownMaxMs,
       default429Ms: merged.default429CooldownMs,
+      slowLoserFactor: this.hedgeOptions.slowLoserFactor,
+    };
+    const { retry, random, retryBudget } = this;
+    this.sameTarget = {
+      max: retry.sameTarget,
+      backoffMs: (n) => backoffMs(n, retry, random),
+      tryRetry: () => retryBudget.tryWithdraw(),
     };
     const remember = (event: PolicyEvent): void => this.remember(event);
     this.events.on('breaker', remember);
@@ -111,16 +130,17 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       failovers: 0,
       hedges: 0,
       failures: [],
+      minContextWindow: 0,
       launched: [],
       done: false,
     };
     const hedge = this.hedgeOptions.enabled ? this : undefined;
     try {
-      for (let round = 1; ; round++) {
+      for (let round = 1, waits = 0; ;) {
         if (timer.stopped) break;
         const order = orderCandidates(targets, this, this.random, this.now(), this.select);
         const failedBefore = request.failures.length;
-        const end = await runRound(this.deps, request, order, hedge);
+        const end = await runRound(this.deps, request, order, hedge, this.sameTarget);
         const { attempts, failures, failovers, launched } = request;
         if (end.kind === 'served')
           return {
@@ -136,11 +156,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
           const { status = 400, body, headers } = end.outcome;
           return { kind: 'rejected', target: end.target, status, body, headers, attempts, failures, launched };
         }
-        if (round >= this.retry.maxAttempts || timer.stopped || !worthAnotherRound(request.failures, failedBefore))
-          break;
-        const wait = backoffMs(round, this.retry, this.random);
-        if (this.now() + wait >= options.deadline || !this.retryBudget.tryWithdraw()) break;
-        if (!(await timer.pause(wait))) break;
+        const next = await this.nextPass(targets, request, round, waits, failedBefore);
+        if (next === 'stop') break;
+        if (next === 'wait') waits++;
+        else round++;
       }
       const { attempts, failures, launched } = request;
       if (timer.expired) return { kind: 'deadline', attempts, failures, launched };
@@ -151,6 +170,46 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       request.done = true;
       timer.dispose();
     }
+  }
+
+  /**
+   * After a failed pass: wait out a short cooldown when no target can take the request before it
+   * ends (`retry.maxRetryAfterWaitMs`), else another round after a backoff (`retry.maxAttempts`),
+   * else stop. Both take from the retry budget and end inside the deadline.
+   */
+  private async nextPass(
+    targets: readonly RelayTarget[],
+    request: RequestState,
+    round: number,
+    waits: number,
+    failedBefore: number,
+  ): Promise<'wait' | 'round' | 'stop'> {
+    const { timer, deadline } = request;
+    if (timer.stopped) return 'stop';
+    const cooling = waits < MAX_COOLDOWN_WAITS ? this.cooldownWaitMs(targets, deadline) : undefined;
+    if (cooling !== undefined && this.retryBudget.tryWithdraw()) return (await timer.pause(cooling)) ? 'wait' : 'stop';
+    if (round >= this.retry.maxAttempts || !worthAnotherRound(request.failures, failedBefore)) return 'stop';
+    const wait = backoffMs(round, this.retry, this.random);
+    if (this.now() + wait >= deadline || !this.retryBudget.tryWithdraw()) return 'stop';
+    return (await timer.pause(wait)) ? 'round' : 'stop';
+  }
+
+  /**
+   * How long until a cooling target is back, when every target is cooling down or open and the
+   * soonest is back within `retry.maxRetryAfterWaitMs` and before the deadline; else undefined.
+   */
+  private cooldownWaitMs(targets: readonly RelayTarget[], deadline: number): number | undefined {
+    const cap = this.retry.maxRetryAfterWaitMs;
+    if (cap <= 0) return undefined;
+    const now = this.now();
+    let soonest = Infinity;
+    for (const target of targets) {
+      const cooling = this.cooldowns.remainingMs(target.name, now);
+      if (cooling > 0) soonest = Math.min(soonest, cooling);
+      else if (this.breakerOf(target).wouldAdmit(now)) return undefined; // somewhere to go now: not a wait
+    }
+    const wait = Math.ceil(soonest);
+    return wait <= cap && now + wait < deadline ? wait : undefined;
   }
 
   isAvailable(target: RelayTarget): boolean {

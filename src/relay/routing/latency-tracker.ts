@@ -98,6 +98,12 @@ export class LatencyTracker {
     return stats.latencyMs * (stats.inFlight + 1) * (1 + this.options.errorPenalty * this.errorRate(stats, now));
   }
 
+  /** The target's usual latency (the moving average of its answers), or undefined before any. */
+  typicalMs(target: string): number | undefined {
+    const stats = this.stats.get(target);
+    return stats === undefined || stats.samples === 0 ? undefined : stats.latencyMs;
+  }
+
   /** The p95 latency estimate, or undefined until enough samples. */
   p95(target: string): number | undefined {
     const stats = this.stats.get(target);

@@ -30,6 +30,11 @@ export interface RequestState {
   failovers: number;
   hedges: number;
   readonly failures: TargetFailure[];
+  /**
+   * The largest context window (tokens) of a target that refused this prompt as too long: targets
+   * declaring a window no larger are skipped. 0 until such a refusal.
+   */
+  minContextWindow: number;
   /** Target name of every attempt sent, in order (hedge losers and deadline cuts included). */
   readonly launched: string[];
   /** Set when the engine has answered: late results still feed stats but no longer the answer. */
@@ -54,6 +59,15 @@ export interface LaunchDeps {
   readonly cooldownMaxMs: number;
   /** Cooldown after a 429 without any Retry-After hint (0: none). */
   readonly default429Ms: number;
+  /** A hedge loser that ran this many times its usual latency counts as a failure (hedge.slowLoserFactor). */
+  readonly slowLoserFactor: number;
+}
+
+/** The abort reason of an attempt that lost the race to another attempt of its request. */
+export class LostRaceError extends DOMException {
+  constructor() {
+    super('another attempt answered first', 'AbortError');
+  }
 }
 
 /** Statuses whose Retry-After means "this target, not the request": cool the target down. */
@@ -62,6 +76,12 @@ const COOLDOWN_STATUSES: ReadonlySet<number> = new Set([429, 503, 529]);
 /** Starts an attempt on `target`, or records why it was skipped and returns undefined. */
 export function launch(deps: LaunchDeps, request: RequestState, target: RelayTarget): Launch | undefined {
   const now = deps.now();
+  const window = target.contextWindow;
+  if (window !== undefined && window <= request.minContextWindow) {
+    const detail = `context window ${window} <= ${request.minContextWindow} tokens`;
+    request.failures.push({ target: target.name, kind: 'context_window', detail });
+    return undefined;
+  }
   const cooling = deps.cooldowns.remainingMs(target.name, now);
   if (cooling > 0) {
     request.failures.push({ target: target.name, kind: 'cooldown', detail: `${Math.ceil(cooling)} ms left` });
@@ -142,6 +162,13 @@ function settle(
     return;
   }
   const { signal } = entry.controller;
+  if (signal.reason instanceof LostRaceError && slowLoser(deps, entry, now - startedAt)) {
+    // Lost a hedge race long after it should have answered: evidence, or a black-holed target
+    // would never trip its breaker while hedges keep saving its requests.
+    deps.tracker.end(name, undefined, true, now);
+    breaker.release(ticket, 'failure', now);
+    return;
+  }
   // Aborted by us (hedge lost, deadline, client gone): no evidence about the target either way.
   if (signal.aborted && !(signal.reason instanceof AttemptTimeoutError)) {
     deps.tracker.end(name, undefined, undefined, now);
@@ -157,6 +184,8 @@ function settle(
     now,
   );
   breaker.release(ticket, result, now);
+  if (outcome.verdict.kind === 'context_length')
+    request.minContextWindow = Math.max(request.minContextWindow, entry.target.contextWindow ?? 0);
   // A pool's 429 cooled that key down (and the target only once every key was cooling).
   const keyed429 = outcome.status === 429 && entry.target.keys !== undefined;
   if (outcome.status !== undefined && COOLDOWN_STATUSES.has(outcome.status) && !keyed429) {
@@ -169,14 +198,29 @@ function settle(
 }
 
 /**
- * A 4xx means the target works (the request is at fault); a 429 is a rate limit, handled by the
- * cooldown, not a sign of ill health; an unknown error is more likely our bug than theirs.
+ * A loser is slow when it ran past its attempt timeout, or past `slowLoserFactor` times its usual
+ * latency (a target never seen answering is given the benefit of the doubt).
+ */
+function slowLoser(deps: LaunchDeps, entry: Launch, elapsedMs: number): boolean {
+  if (elapsedMs >= entry.timeoutMs) return true;
+  const typical = deps.tracker.typicalMs(entry.target.name);
+  return typical !== undefined && elapsedMs >= deps.slowLoserFactor * typical;
+}
+
+/**
+ * A 4xx means the target works (the request is at fault), and so does a prompt too long for it or
+ * a content-policy refusal; a 429 is a rate limit, handled by the cooldown, not a sign of ill
+ * health; a model this target does not have says nothing of its health; an unknown error is more
+ * likely our bug than theirs.
  */
 export function breakerResult(kind: AttemptOutcome['verdict']['kind']): BreakerResult {
   switch (kind) {
     case 'ok':
     case 'status_4xx':
+    case 'context_length':
+    case 'content_filter':
       return 'success';
+    case 'model_not_found':
     case 'status_429':
     case 'aborted':
     case 'unknown':

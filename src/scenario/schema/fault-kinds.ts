@@ -160,6 +160,12 @@ const KINDS = {
     mock: 'no_done',
     attributes: { hold: { parse: durationIn(1, 'milliseconds', 600_000), wire: 'holdMs', default: 30_000 } },
   },
+  /** The provider refuses the prompt as longer than the model's context window (in its dialect's shape). */
+  context_length: { plane: 'mock', mock: 'context_length', attributes: {} },
+  /** The provider refuses the request on content-policy grounds (Gemini: a 200 with a blocked prompt). */
+  content_filter: { plane: 'mock', mock: 'content_filter', attributes: {} },
+  /** The provider does not have the requested model (404, as when a model is retired). */
+  model_not_found: { plane: 'mock', mock: 'model_not_found', attributes: {} },
 } satisfies Record<string, FaultKindDef>;
 
 export type FaultKindName = keyof typeof KINDS;

@@ -104,7 +104,12 @@ describe('failover between OpenAI-dialect upstreams', () => {
   });
 
   it('does not fail over on a 400: the client error is passed through', async () => {
-    const body = openaiError('context too long', 'invalid_request_error', 'context_length_exceeded');
+    // A plain client error (a context-length refusal is not one: it fails over, see refusals.test.ts).
+    const body = openaiError(
+      "Invalid value for 'temperature': must be at most 2.",
+      'invalid_request_error',
+      'invalid_value',
+    );
     const [primary, secondary] = await Promise.all([
       startUpstream(status(400, body)),
       startUpstream(openaiJson('unused')),

@@ -164,6 +164,7 @@ describe('the official openai SDK through the relay', () => {
     expect(apiError.status).toBe(503);
     expect(apiError.code).toBe('all_targets_failed');
     expect(apiError.headers?.get('retry-after')).toBe('1');
-    expect(upstream.count).toBe(1); // maxRetries: 0 on the SDK, one round at the relay
+    // maxRetries: 0 on the SDK; one round at the relay, plus its one same-target retry (retry.sameTarget: 1)
+    expect(upstream.count).toBe(2);
   });
 });

@@ -19,6 +19,9 @@ describe('validateRetryOptions', () => {
       /retry\.maxAttempts: expected an integer >= 1, got 0/,
     );
     expect(() => validateRetryOptions({ ...retryDefaults, baseMs: -1 })).toThrow(/retry\.baseMs/);
+    expect(() => validateRetryOptions({ ...retryDefaults, sameTarget: 1.5 })).toThrow(
+      /retry\.sameTarget: expected an integer >= 0, got 1\.5/,
+    );
   });
 });
 

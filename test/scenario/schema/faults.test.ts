@@ -139,6 +139,13 @@ describe('fault kinds: syntax -> the request the timeline sends', () => {
       `type: no_done\n${common}`,
       { plane: 'mock', request: { kind: 'no_done', holdMs: 30_000, rate: 1 } },
     ],
+    ...(['context_length', 'content_filter', 'model_not_found'] as const).map(
+      (kind): [string, string, Record<string, unknown>] => [
+        kind,
+        `type: ${kind}\n${common}`,
+        { plane: 'mock', request: { kind, rate: 1 } },
+      ],
+    ),
   ])('%s', (_name, fault, expected) => {
     const { schedule } = parseScenario(withFault(fault), 'f.yaml');
     expect(schedule).toHaveLength(1);
