@@ -112,6 +112,19 @@ export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
     faults: [{ type: 'no_done', hold: '30s' }],
     stream: true,
   },
+  {
+    name: 'model_not_found',
+    story: 'the primary no longer serves the model (retired)',
+    faults: [{ type: 'model_not_found' }],
+    stream: false,
+  },
+  {
+    name: 'content_filter',
+    story: 'a content-policy refusal: the reason must reach the client, no failover',
+    faults: [{ type: 'content_filter' }],
+    stream: false,
+    judge: { errorStatus: '4xx' },
+  },
 ] satisfies FailureMode[]);
 
 /** The modes named in `names` (all without a list), in table order; an unknown name is reported with the known ones. */
