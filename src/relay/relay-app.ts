@@ -164,9 +164,10 @@ function readinessOf(aliases: AliasTargets, engine: ChainEngine): Readiness {
 function knownProviderKeys(config: RelayConfig, targets: readonly RelayTarget[]): string[] {
   const keys = targets.flatMap((target) => keysInHeaders(target.headers));
   for (const provider of config.providers) {
-    const pool = (provider as { readonly apiKeyEnvs?: unknown }).apiKeyEnvs;
-    const names = [provider.apiKeyEnv, ...(Array.isArray(pool) ? pool : [])];
-    for (const name of names) if (typeof name === 'string' && process.env[name]) keys.push(process.env[name]);
+    for (const name of [provider.apiKeyEnv, ...(provider.apiKeyEnvs ?? [])]) {
+      const value = name === undefined ? undefined : process.env[name];
+      if (value) keys.push(value);
+    }
   }
   return keys;
 }

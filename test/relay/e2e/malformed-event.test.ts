@@ -7,25 +7,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatBody, closeAll, startTestRelay, streamedText } from './support.js';
-import { applyFault, baseUrlOf, startMock } from './support-mock.js';
+import { applyFault, primaryFallbackConfig, startMock } from './support-mock.js';
 
 afterEach(closeAll);
 
 async function primaryAndFallback(malformedEvent?: 'fail' | 'skip') {
   const [primary, fallback] = await Promise.all([startMock('primary'), startMock('fallback')]);
   const relay = await startTestRelay({
-    providers: [
-      { name: 'primary', dialect: 'openai', baseUrl: baseUrlOf(primary) },
-      { name: 'fallback', dialect: 'openai', baseUrl: baseUrlOf(fallback) },
-    ],
-    models: {
-      gpt: {
-        chain: [
-          { provider: 'primary', model: 'p' },
-          { provider: 'fallback', model: 'f' },
-        ],
-      },
-    },
+    ...primaryFallbackConfig(primary, fallback),
     ...(malformedEvent === undefined ? {} : { policies: { streams: { malformedEvent } } }),
   });
   return { primary, fallback, relay };

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatBody, closeAll, startTestRelay, streamedText } from './support.js';
-import { applyFault, baseUrlOf, startMock } from './support-mock.js';
+import { applyFault, primaryFallbackConfig, startMock } from './support-mock.js';
 
 afterEach(closeAll);
 
@@ -17,18 +17,7 @@ const STALL_MS = 10_000;
 async function primaryAndFallback(relayExtra: Record<string, any> = {}) {
   const [primary, fallback] = await Promise.all([startMock('primary'), startMock('fallback')]);
   const relay = await startTestRelay({
-    providers: [
-      { name: 'primary', dialect: 'openai', baseUrl: baseUrlOf(primary), streamIdleTimeoutMs: IDLE_MS },
-      { name: 'fallback', dialect: 'openai', baseUrl: baseUrlOf(fallback) },
-    ],
-    models: {
-      gpt: {
-        chain: [
-          { provider: 'primary', model: 'p' },
-          { provider: 'fallback', model: 'f' },
-        ],
-      },
-    },
+    ...primaryFallbackConfig(primary, fallback, { streamIdleTimeoutMs: IDLE_MS }),
     policies: { breaker: { consecutiveFailures: 1, openMs: 60_000 } },
     ...relayExtra,
   });

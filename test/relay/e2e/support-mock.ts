@@ -26,3 +26,28 @@ export function applyFault(mock: RunningMockProvider, fault: FaultEffect & { rat
 export function baseUrlOf(mock: RunningMockProvider): string {
   return mock.dialect === 'gemini' ? `${mock.url}/v1beta` : `${mock.url}/v1`;
 }
+
+/**
+ * The providers and model of a relay config with one alias `gpt` over two openai-dialect mocks,
+ * `primary` (model `p`, with `primaryExtra` settings) first and `fallback` (model `f`) second.
+ */
+export function primaryFallbackConfig(
+  primary: RunningMockProvider,
+  fallback: RunningMockProvider,
+  primaryExtra: Record<string, unknown> = {},
+): { providers: Record<string, unknown>[]; models: Record<string, unknown> } {
+  return {
+    providers: [
+      { name: 'primary', dialect: 'openai', baseUrl: baseUrlOf(primary), ...primaryExtra },
+      { name: 'fallback', dialect: 'openai', baseUrl: baseUrlOf(fallback) },
+    ],
+    models: {
+      gpt: {
+        chain: [
+          { provider: 'primary', model: 'p' },
+          { provider: 'fallback', model: 'f' },
+        ],
+      },
+    },
+  };
+}
