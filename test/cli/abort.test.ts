@@ -30,7 +30,9 @@ gates:
     const started = Date.now();
     const run = spawnSync(process.execPath, [CLI, 'run', file, '--out', out], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(99);
-    expect(Date.now() - started).toBeLessThan(20_000); // not the 30 s of load
+    // A load that was not stopped takes its 30 s plus start-up; start-up alone took up to ~21 s on a
+    // loaded 2-core machine, so the bound is the load's own length, not a guess at start-up time.
+    expect(Date.now() - started).toBeLessThan(30_000);
     const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
     expect(result.abortedBy).toMatch(/success_rate.*rate >= 90%/);
     expect(result.interrupted).toBe(false);
