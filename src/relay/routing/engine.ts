@@ -187,7 +187,8 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     const { timer, deadline } = request;
     if (timer.stopped) return 'stop';
     const cooling = waits < MAX_COOLDOWN_WAITS ? this.cooldownWaitMs(targets, deadline) : undefined;
-    if (cooling !== undefined && this.retryBudget.tryWithdraw()) return (await timer.pause(cooling)) ? 'wait' : 'stop';
+    if (cooling !== undefined && this.retryBudget.tryWithdraw())
+      return (await pauseFully(timer, cooling, this.now)) ? 'wait' : 'stop';
     if (round >= this.retry.maxAttempts || !worthAnotherRound(request.failures, failedBefore)) return 'stop';
     const wait = backoffMs(round, this.retry, this.random);
     if (this.now() + wait >= deadline || !this.retryBudget.tryWithdraw()) return 'stop';
@@ -305,4 +306,16 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     else this.history[this.historyNext] = event;
     this.historyNext = (this.historyNext + 1) % this.historySize;
   }
+}
+
+/**
+ * Pauses until `ms` have passed by the engine's clock. A timer can fire early by as much as the
+ * event loop's cached time is stale (tens of ms on a busy machine), and a cooldown wait that ends
+ * before the cooldown does finds the target still cooling and spends the request's last chance.
+ */
+async function pauseFully(timer: RequestTimer, ms: number, now: () => number): Promise<boolean> {
+  const until = now() + ms;
+  let running = await timer.pause(ms);
+  for (let tries = 0; running && now() < until && tries < 3; tries++) running = await timer.pause(until - now());
+  return running;
 }
