@@ -12,6 +12,8 @@ export interface ModelPrice {
   output: number;
   source?: string;
   date?: string;
+  /** Other names people write for this model (`claude-sonnet-4.5` for `claude-sonnet-4-5`). */
+  aliases?: string[];
 }
 
 /** `direct`: what a provider charges you; `relay`: what a relay or reseller says it charges for the same model. */
@@ -23,6 +25,8 @@ export interface PriceBook {
   /** Where the prices come from and what they assume; shown under the cost tables. */
   description?: string;
   models: Readonly<Record<string, ModelPrice>>;
+  /** Alias → the model name it prices as, from the entries' `aliases`. */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 export interface ModelCost {
@@ -69,26 +73,52 @@ export function parsePriceBook(value: unknown, describe: string): PriceBook {
     }
     models[model] = { ...(price as ModelPrice) };
   }
+  const aliases = aliasesOf(models, describe);
   return {
     name: typeof book.name === 'string' ? book.name : describe,
     kind: book.kind ?? 'direct',
     ...(typeof book.description === 'string' ? { description: book.description } : {}),
     models,
+    ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
   };
 }
 
+/** The entries' `aliases` as one map; an alias must be a string naming no other entry or alias. */
+function aliasesOf(models: Record<string, ModelPrice>, describe: string): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const [model, price] of Object.entries(models)) {
+    const list: unknown = price.aliases;
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((alias) => typeof alias !== 'string' || alias === '')) {
+      throw new Error(
+        `${describe}: models.${model}.aliases: expected a list of model names, got ${JSON.stringify(list)}`,
+      );
+    }
+    for (const alias of list as string[]) {
+      const taken = alias in models ? alias : aliases[alias];
+      if (taken !== undefined && taken !== model) {
+        throw new Error(`${describe}: models.${model}.aliases: '${alias}' already names ${taken}`);
+      }
+      aliases[alias] = model;
+    }
+  }
+  return aliases;
+}
+
 /**
- * The price of a model: an exact match, else the longest listed name the model starts with
- * followed by `-` (dated snapshots such as `gpt-4.1-mini-2025-04-14` price as `gpt-4.1-mini`).
+ * The price of a model: an exact match (a listed name or one of its aliases), else the longest
+ * listed name or alias the model starts with followed by `-` (dated snapshots such as
+ * `gpt-4.1-mini-2025-04-14` price as `gpt-4.1-mini`).
  */
 export function priceFor(book: PriceBook, model: string): ModelPrice | undefined {
-  const exact = book.models[model];
+  const aliases = book.aliases ?? {};
+  const exact = book.models[model] ?? book.models[aliases[model] ?? ''];
   if (exact) return exact;
   let best: string | undefined;
-  for (const name of Object.keys(book.models)) {
+  for (const name of [...Object.keys(book.models), ...Object.keys(aliases)]) {
     if (model.startsWith(`${name}-`) && (best === undefined || name.length > best.length)) best = name;
   }
-  return best === undefined ? undefined : book.models[best];
+  return best === undefined ? undefined : (book.models[best] ?? book.models[aliases[best]!]);
 }
 
 /** Tokens the run's successes used, per serving model: what any price book can price later. */

@@ -138,15 +138,24 @@ export function penaltySection(a: Aggregates): string[] {
 /** Cost lines, when the run's successes could be priced. */
 export function costSection(a: Aggregates): string[] {
   const c = a.cost;
-  if (!c || c.priced === 0 || a.costUsd === undefined || a.costPer1k === undefined) return [];
-  const unpriced =
-    c.unpriced > 0
-      ? `; ${c.unpriced} successes not priced${c.unpricedModels.length > 0 ? ` (no price for ${c.unpricedModels.join(', ')})` : ' (no usage reported)'}`
-      : '';
-  return [
-    `Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes${unpriced}`,
-    '',
-  ];
+  if (!c) return [];
+  const lines: string[] = [];
+  if (c.priced > 0 && a.costUsd !== undefined && a.costPer1k !== undefined)
+    lines.push(
+      `Cost (${c.book} prices): ${usd(a.costPer1k)} per 1K requests, ${usd(a.costUsd)} in total for ${c.priced} priced successes`,
+      '',
+    );
+  if (c.unpriced > 0) lines.push(unpricedWarning(c), '');
+  return lines;
+}
+
+/** Unpriced successes are left out of every cost figure: say so where nobody can miss it. */
+function unpricedWarning(c: NonNullable<Aggregates['cost']>): string {
+  const why =
+    c.unpricedModels.length > 0
+      ? `no price in ${c.book} for ${c.unpricedModels.join(', ')} (add the name, or an alias, to the book)`
+      : 'the responses reported no usage';
+  return `> **Warning: ${c.unpriced} of ${c.priced + c.unpriced} successes could not be priced** (${why}); the cost figures leave them out.`;
 }
 
 /** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */

@@ -55,6 +55,34 @@ describe('report sections', () => {
       costSection(aggregate({ records, scheduled: 20, windows: [], primary: 'primary', durationMs: 1000 })),
     ).toEqual([]);
   });
+
+  it('warns about unpriced successes, even when none could be priced', () => {
+    const unknownFallback = { primary: 'm', fallback: 'claude-nobody-lists' };
+    const some = aggregate({
+      records,
+      scheduled: 20,
+      windows: [],
+      primary: 'primary',
+      durationMs: 1000,
+      prices: book,
+      providerModels: unknownFallback,
+    });
+    expect(costSection(some).join('\n')).toMatch(
+      /15 priced successes\n\n> \*\*Warning: 5 of 20 successes could not be priced\*\* \(no price in list for claude-nobody-lists/,
+    );
+    const none = aggregate({
+      records,
+      scheduled: 20,
+      windows: [],
+      primary: 'primary',
+      durationMs: 1000,
+      prices: book,
+      providerModels: { primary: 'x', fallback: 'x' },
+    });
+    expect(costSection(none).join('\n')).toMatch(
+      /^> \*\*Warning: 20 of 20 successes could not be priced\*\* \(no price in list for x/,
+    );
+  });
 });
 
 describe('baseline regression gates', () => {
