@@ -157,6 +157,19 @@ describe('renderHtml of a single run', async () => {
     expect(latency).toContain('per 250 ms slice');
   });
 
+  it('says PASSED only when gates ran and held, "no gates" when none ran', async () => {
+    const base = result('verdicts');
+    const verdictOf = async (r: RunResult): Promise<string> =>
+      /<span class="verdict (\w+)">([^<]+)<\/span>/
+        .exec(await renderHtml(r))!
+        .slice(1)
+        .join(' ');
+    expect(await verdictOf({ ...base, gates: [], passed: true })).toBe('none no gates');
+    const held = base.gates.map((g) => ({ ...g, passed: true }));
+    expect(await verdictOf({ ...base, gates: held, passed: true })).toBe('pass PASSED');
+    expect(await verdictOf({ ...base, gates: [], passed: false, interrupted: true })).toBe('fail FAILED');
+  });
+
   it('shows the header facts and the gates with their measured values', () => {
     expect(html).toContain('<span class="verdict fail">FAILED</span>');
     expect(html).toContain(`<dt>Seed</dt><dd>${scenario.seed}</dd>`);

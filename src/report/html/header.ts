@@ -10,9 +10,7 @@ import { htmlTable } from './html-table.js';
 
 export function headerHtml(result: RunResult): string {
   const { scenario, machine } = result;
-  const verdict = result.passed
-    ? '<span class="verdict pass">PASSED</span>'
-    : '<span class="verdict fail">FAILED</span>';
+  const verdict = verdictHtml(result);
   const facts: Array<[string, string]> = [
     ['Scenario file', scenario.file],
     ['Started', result.startedAt],
@@ -51,6 +49,16 @@ export function headerHtml(result: RunResult): string {
   ]
     .filter((line) => line !== '')
     .join('\n');
+}
+
+/**
+ * PASSED only when gates ran and held: a run without gates checked nothing, so it says so
+ * (unless it was interrupted or stopped, which fails it whatever its gates).
+ */
+function verdictHtml(result: RunResult): string {
+  if (!result.passed) return '<span class="verdict fail">FAILED</span>';
+  if (result.gates.length === 0) return '<span class="verdict none">no gates</span>';
+  return '<span class="verdict pass">PASSED</span>';
 }
 
 export function gatesHtml(result: RunResult): string {

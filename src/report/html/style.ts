@@ -11,6 +11,7 @@ h2 a, h3 a, h4 a { color: inherit; text-decoration: none; }
 .verdict { font-size: 13px; font-weight: 600; padding: 2px 8px; border-radius: 10px; vertical-align: middle; }
 .verdict.pass { background: #dafbe1; color: #116329; }
 .verdict.fail { background: #ffebe9; color: #a40e26; }
+.verdict.none { background: #eaeef2; color: #424a53; }
 .description { white-space: pre-line; }
 .warning { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; border-radius: 4px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0; }
