@@ -20,6 +20,7 @@ import { runScenario } from '../scenario/run/run-scenario.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import { loadPriceBooksFlag } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
+import { consoleSummary } from '../report/console-summary.js';
 import { writeReportFiles } from './report-files.js';
 import { readResultFile } from './result-file.js';
 
@@ -142,9 +143,8 @@ async function runOne(
     onRecord: (record) => printer.observe(record),
     runDir: dir,
   });
-  const { markdown, files } = await writeReportFiles(dir, result);
-  process.stdout.write(`\n${markdown}\n`);
-  process.stdout.write(`wrote ${files.join(', ')}\n`);
+  const { files } = await writeReportFiles(dir, result);
+  process.stdout.write(`\n${consoleSummary(result, files)}\n`);
   return result;
 }
 

@@ -8,7 +8,7 @@ import { effectiveSpan, type FaultWindow } from './fault-window.js';
 import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
 import { UNATTRIBUTED, type FailureKind, type RequestRecord } from './record.js';
-import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
+import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, servedNothingBefore, sliceAvailability } from './recovery.js';
 import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
 import { TimingsRecorder, type Timings } from './timings.js';
@@ -47,7 +47,14 @@ export interface Aggregates extends Timings {
    * their timings. Failures the relay did not attribute are in the overall figures only.
    */
   providers: Record<string, ProviderStats>;
-  windows: Array<WindowAnalysis & { disruptionMs: number | undefined; recoveryMs: number | undefined }>;
+  windows: Array<
+    WindowAnalysis & {
+      disruptionMs: number | undefined;
+      recoveryMs: number | undefined;
+      /** Set when the provider served nothing before its first fault: no share to regain, recovery n/a. */
+      servedNothingBefore?: true;
+    }
+  >;
   /** Successes that needed a fallback vs those that did not (see failover-penalty.ts). */
   failoverPenalty: FailoverPenalty;
   slices: Slice[];
@@ -145,6 +152,9 @@ export function aggregate(input: AggregateInput): Aggregates {
       w.endMs >= input.durationMs
         ? undefined
         : recoveryMs(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, w.endMs, firstOnsetOn(w.provider)),
+    ...(servedNothingBefore(fine, RECOVERY_DEFAULTS.sliceMs, w.provider, w.startMs, firstOnsetOn(w.provider))
+      ? { servedNothingBefore: true as const }
+      : {}),
   }));
   const timings = overallTimings.finish();
   const providers: Record<string, ProviderStats> = {};

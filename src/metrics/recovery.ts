@@ -48,6 +48,21 @@ export function recoveryMs(
   return undefined;
 }
 
+/**
+ * True when `provider` served nothing before its first fault (before `firstOnsetMs`): it has no
+ * share to regain, so "not recovered" would be false; reports say "n/a" instead.
+ */
+export function servedNothingBefore(
+  slices: readonly Slice[],
+  sliceMs: number,
+  provider: string,
+  onsetMs: number,
+  firstOnsetMs = onsetMs,
+): boolean {
+  const before = shareOf(slices.slice(0, Math.floor(Math.min(onsetMs, firstOnsetMs) / sliceMs)), provider);
+  return before === undefined || before === 0;
+}
+
 /** Share of time slices (with traffic) whose success ratio is >= 99%. */
 export function sliceAvailability(slices: readonly Slice[]): number | undefined {
   const withTraffic = slices.filter((s) => s.offered > 0);

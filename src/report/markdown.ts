@@ -29,22 +29,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const vendorTables =
     options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
-  if (a.windows.length > 0) {
-    lines.push('### Fault windows', '');
-    const windowRows = a.windows.map((w) => [
-      `${w.type} on ${w.provider}`,
-      `${(w.startMs / 1000).toFixed(2)}–${(w.endMs / 1000).toFixed(2)} s`,
-      String(w.requests),
-      String(w.failed + w.dropped),
-      w.onPrimary ? optionalMs(w.failoverMs, 'none') : 'n/a',
-      optionalMs(w.disruptionMs, 'not within the run'),
-      optionalMs(w.recoveryMs, 'not within the run'),
-    ]);
-    lines.push(
-      table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows),
-      '',
-    );
-  }
+  lines.push(...faultWindowsSection(a));
 
   if (result.faults.length > 0) {
     lines.push('### Outcomes by phase', '');
@@ -76,20 +61,12 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 
   for (const t of vendorTables) lines.push(markdownReportTable(t));
 
-  if (result.gates.length > 0) {
-    lines.push('### Gates', '');
-    const rows = result.gates.map((g) => [
-      `\`${g.key ?? g.metric}: ${g.expression}\`${g.origin === 'baseline' ? ' (baseline)' : ''}`,
-      gateActual(g.metric, g.actual, g.note),
-      g.passed ? 'pass' : '**FAIL**',
-    ]);
-    lines.push(table(['Gate', 'Actual', 'Result'], rows), '');
-  }
+  lines.push(...gatesSection(result));
   if (result.cleanupErrors.length > 0) lines.push(`**Cleanup problems**: ${result.cleanupErrors.join('; ')}`, '');
   return lines.join('\n');
 }
 
-function configuration(result: RunResult): string {
+export function configuration(result: RunResult): string {
   const chain = result.scenario.target.chain;
   const shape = chain.length === 1 ? 'single provider' : `${chain.length}-provider chain`;
   return `${result.scenario.target.kind} relay, ${shape} (${chain.join(' → ')})`;
@@ -179,4 +156,37 @@ function optionalMs(ms: number | undefined, missing: string): string {
 function servedBy(counts: Record<string, number>): string {
   const entries = Object.entries(counts).sort((x, y) => y[1] - x[1]);
   return entries.length === 0 ? '—' : entries.map(([p, n]) => `${p} ${n}`).join(', ');
+}
+
+/** Each fault window: its requests, failures, failover, disruption and recovery. */
+export function faultWindowsSection(a: Aggregates): string[] {
+  if (a.windows.length === 0) return [];
+  const lines = ['### Fault windows', ''];
+  const windowRows = a.windows.map((w) => [
+    `${w.type} on ${w.provider}`,
+    `${(w.startMs / 1000).toFixed(2)}–${(w.endMs / 1000).toFixed(2)} s`,
+    String(w.requests),
+    String(w.failed + w.dropped),
+    w.onPrimary ? optionalMs(w.failoverMs, 'none') : 'n/a',
+    optionalMs(w.disruptionMs, 'not within the run'),
+    w.servedNothingBefore ? 'n/a (served nothing before)' : optionalMs(w.recoveryMs, 'not within the run'),
+  ]);
+  lines.push(
+    table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows),
+    '',
+  );
+  return lines;
+}
+
+/** Every gate with its measured value and verdict. */
+export function gatesSection(result: RunResult): string[] {
+  if (result.gates.length === 0) return [];
+  const lines = ['### Gates', ''];
+  const rows = result.gates.map((g) => [
+    `\`${g.key ?? g.metric}: ${g.expression}\`${g.origin === 'baseline' ? ' (baseline)' : ''}`,
+    gateActual(g.metric, g.actual, g.note),
+    g.passed ? 'pass' : '**FAIL**',
+  ]);
+  lines.push(table(['Gate', 'Actual', 'Result'], rows), '');
+  return lines;
 }

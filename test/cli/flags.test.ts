@@ -87,7 +87,15 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
       'failed: count >= 0',
     ]);
     expect(findAll(xml, 'failure')).toEqual([]);
-    expect(run.stdout).toContain('### By provider');
+    // The console has the short summary; report.md keeps everything.
+    expect(run.stdout).toMatch(/^## \S+: PASSED$/m);
+    expect(run.stdout).toContain('| Configuration | Success Rate |');
+    expect(run.stdout).toContain('### Gates');
+    expect(run.stdout).toContain(
+      `Full report (by phase, by provider, relay events, cost tables): ${join(out, 'result.json')}`,
+    );
+    expect(run.stdout).not.toContain('### By provider');
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('### By provider');
   });
 
   it('--baseline adds regression gates to the report and JUnit, and exits 99 on a regression', async () => {

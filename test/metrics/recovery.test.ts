@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import { disruptionMs, recoveryMs, sliceAvailability } from '../../src/metrics/recovery.js';
+import { disruptionMs, recoveryMs, servedNothingBefore, sliceAvailability } from '../../src/metrics/recovery.js';
 import { buildSlices } from '../../src/metrics/slices.js';
 
 /**
@@ -39,6 +39,11 @@ describe('disruption and recovery', () => {
   it('recovery runs from the fault end to the first slice where the primary has half its pre-fault share', () => {
     expect(recoveryMs(fine, 250, 'primary', 3000, 5000)).toBe(1500);
     expect(recoveryMs(fine, 250, 'fallback', 3000, 5000)).toBeUndefined(); // it had no pre-fault share
+  });
+
+  it('tells a provider that served nothing before its fault (recovery n/a) from one that did not recover', () => {
+    expect(servedNothingBefore(fine, 250, 'fallback', 3000)).toBe(true);
+    expect(servedNothingBefore(fine, 250, 'primary', 3000)).toBe(false);
   });
 
   it('a later window is held to the share from before the first one, not one lowered by an earlier outage', () => {

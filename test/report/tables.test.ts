@@ -180,6 +180,16 @@ describe('a variants run: direct vs relay', () => {
     expect(rows[0]![4]).toBe('99.00% (direct 99.00%)');
   });
 
+  it('flags the overhead instead of subtracting when a side failed more than 1% (its errors would read as speed)', () => {
+    const failingDirect = combineVariants([
+      { name: 'direct', result: run('direct', 20, 25) },
+      { name: 'relay', result: run('builtin', 23, 100) },
+    ]);
+    const rows = byId(reportTables(failingDirect), 'overhead').rows;
+    expect(rows.map((r) => r[3])).toEqual(Array(3).fill('not comparable (direct failed 4.00%)'));
+    expect(rows[0]![4]).toBe('99.00% (direct 96.00%)');
+  });
+
   it('the configurations table has one row per variant, and the model chain table only the chain', () => {
     expect(byId(tables, 'configurations').rows.map((r) => r[0])).toEqual(['direct', 'relay']);
     const chain = byId(tables, 'model-chain').rows;

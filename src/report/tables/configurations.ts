@@ -63,10 +63,12 @@ export function failoverCell(a: Aggregates): string {
 
 /**
  * The worst recovery time over the windows on the primary (recovery is the primary regaining its
- * share); `not within the run` when one of them did not recover before the end.
+ * share); `not within the run` when one of them did not recover before the end; windows on a
+ * primary that served nothing before them are left out.
  */
 export function recoveryCell(a: Aggregates): string {
-  const windows = a.windows.filter((w) => w.onPrimary);
+  // A primary that served nothing before its fault has no share to regain: no recovery to time.
+  const windows = a.windows.filter((w) => w.onPrimary && w.servedNothingBefore !== true);
   if (windows.length === 0) return 'n/a';
   if (windows.some((w) => w.recoveryMs === undefined)) return 'not within the run';
   return formatMs(Math.max(...windows.map((w) => w.recoveryMs!)));
