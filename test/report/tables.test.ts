@@ -190,6 +190,23 @@ describe('a variants run: direct vs relay', () => {
     expect(rows[0]![4]).toBe('99.00% (direct 96.00%)');
   });
 
+  it("with another load on one side, flags the overhead and states each configuration's load in the method", () => {
+    const relayRun = run('builtin', 23, 100);
+    const busier = { ...relayRun, scenario: { ...relayRun.scenario, load: { ...relayRun.scenario.load, rate: 300 } } };
+    const mixed = combineVariants([
+      { name: 'direct', result: run('direct', 20, 100) },
+      { name: 'relay', result: busier },
+    ]);
+    const table = byId(reportTables(mixed), 'overhead');
+    expect(table.rows.map((r) => r[3])).toEqual(Array(3).fill('not comparable (different load or faults)'));
+    expect(table.method).toMatch(
+      /same seed but their own load or faults: direct: open-model 100 req\/s .* \| relay: open-model 300 req\/s/,
+    );
+    expect(byId(tables, 'overhead').method).toMatch(
+      /^2 configurations run in turn with the same load, faults and seed; open-model 100 req\/s/,
+    );
+  });
+
   it('the configurations table has one row per variant, and the model chain table only the chain', () => {
     expect(byId(tables, 'configurations').rows.map((r) => r[0])).toEqual(['direct', 'relay']);
     const chain = byId(tables, 'model-chain').rows;

@@ -7,7 +7,7 @@
 import { configurationsOf } from '../configurations.js';
 import { micros, signedMs } from '../format.js';
 import { percent } from '../../units.js';
-import { method } from '../method.js';
+import { method, sameLoadAndFaults } from '../method.js';
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../../scenario/result/result.js';
 
@@ -37,7 +37,9 @@ export function overheadTable(result: RunResult): ReportTable | undefined {
   const d = direct.result.aggregates;
   const rows = relays.flatMap(({ name, result: run }) => {
     const r = run.aggregates;
-    const unlike = incomparable(d.successRate, r.successRate);
+    const unlike = sameLoadAndFaults(direct.result, run)
+      ? incomparable(d.successRate, r.successRate)
+      : 'not comparable (different load or faults)';
     return PERCENTILES.map(([label, key]) => {
       const overheadMs = (r.latency[key] - d.latency[key]) / 1000;
       const cells = [`${name}, ${label}`, micros(d.latency[key]), micros(r.latency[key])];

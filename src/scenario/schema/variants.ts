@@ -13,9 +13,10 @@
  *     chain: [primary, secondary]   # the same shorthand
  * ```
  *
- * A variant may change `target`, `chain` and `providers` only: seed, load and faults stay the same
- * so the rows compare. Each override comes with a provenance layer, so a problem in a variant is
- * reported where the variant wrote it.
+ * A variant may change `target`, `chain`, `providers`, `faults` (a list replaces the scenario's)
+ * and `load` (deep-merged); the seed stays the same. When variants differ in load or faults, the
+ * report's method line says so per configuration. Each override comes with a provenance layer, so
+ * a problem in a variant is reported where the variant wrote it.
  */
 import type { IssuePath } from '../../yaml-errors.js';
 import { isPlainMap, type Plain } from './deep-merge.js';
@@ -33,7 +34,11 @@ const MATRIX_PATHS: Readonly<Record<string, IssuePath>> = Object.freeze({
   chain: ['target', 'chain'],
   target: ['target'],
   providers: ['providers'],
+  faults: ['faults'],
+  load: ['load'],
 });
+/** What a named variant may set besides `name` and the `chain` shorthand. */
+const OVERRIDABLE = new Set(['target', 'providers', 'faults', 'load']);
 const MAX_VARIANTS = 64;
 
 export type VariantProblem = (path: IssuePath, message: string) => void;
@@ -69,15 +74,15 @@ function fromList(
   if (list.length === 0) problem(['variants'], 'an empty list; give at least one variant or omit variants');
   return list.flatMap((entry, i): VariantOverride[] => {
     if (!isPlainMap(entry)) {
-      problem(['variants', i], 'expected { name, target?, chain?, providers? }');
+      problem(['variants', i], 'expected { name, target?, chain?, providers?, faults?, load? }');
       return [];
     }
     const { name, chain, ...rest } = entry;
     for (const key of Object.keys(rest)) {
-      if (key !== 'target' && key !== 'providers')
+      if (!OVERRIDABLE.has(key))
         problem(
           ['variants', i, key],
-          `a variant may set name, target, chain and providers only (seed, load and faults stay the same so the rows compare)`,
+          `a variant may set name, target, chain, providers, faults and load only (the seed stays the same so the rows compare)`,
         );
     }
     if (name !== undefined && (typeof name !== 'string' || !/^[^\n|]{1,80}$/.test(name)))
@@ -105,12 +110,12 @@ function fromMatrix(
   problem: VariantProblem,
 ): VariantOverride[] {
   const keys = Object.keys(matrix);
-  if (keys.length === 0) problem(['variants'], 'an empty matrix; give chain, target or providers lists');
+  if (keys.length === 0) problem(['variants'], 'an empty matrix; give chain, target, providers, faults or load lists');
   for (const key of keys) {
     if (!(key in MATRIX_PATHS))
       problem(
         ['variants', key],
-        `not a matrix dimension (allowed: ${Object.keys(MATRIX_PATHS).join(', ')}; seed, load and faults stay the same so the rows compare)`,
+        `not a matrix dimension (allowed: ${Object.keys(MATRIX_PATHS).join(', ')}; the seed stays the same so the rows compare)`,
       );
     else if (!Array.isArray(matrix[key]) || (matrix[key] as unknown[]).length === 0)
       problem(['variants', key], 'expected a non-empty list of values, one per variant');
@@ -158,12 +163,20 @@ function memberName(member: unknown): string {
   return isPlainMap(member) && typeof member.provider === 'string' ? member.provider : String(member);
 }
 
-/** A row label: `primary → secondary` for a chain, `direct` for a target, `providers #2` otherwise. */
+/**
+ * A row label: `primary → secondary` for a chain, `direct` for a target, `load 200/s`, the faults'
+ * `type on provider`, `providers #2` otherwise.
+ */
 function label(key: string, value: unknown, index: number): string {
   if (key === 'chain' && Array.isArray(value)) return value.map(memberName).join(' → ');
   if (key === 'target' && isPlainMap(value)) {
     const chain = Array.isArray(value.chain) ? ` (${value.chain.map(memberName).join(' → ')})` : '';
     return `${typeof value.kind === 'string' ? value.kind : 'builtin'}${chain}`;
   }
+  if (key === 'load' && isPlainMap(value) && value.rate !== undefined) return `load ${String(value.rate)}`;
+  if (key === 'faults' && Array.isArray(value))
+    return value.length === 0
+      ? 'no faults'
+      : value.map((f) => (isPlainMap(f) ? `${String(f.type)} on ${String(f.provider)}` : String(f))).join(' + ');
   return `${key} #${index + 1}`;
 }

@@ -64,9 +64,14 @@ describe('variants in the loader', () => {
       /n\.yaml:8:23: field 'target\.chain\[0\]': unknown provider 'ghost'.* \(variant 'x'\)/,
     ],
     [
-      'a variant changing the load',
-      'variants:\n  - { name: x, load: { rate: 5/s } }\n',
-      /field 'variants\[0\]\.load': a variant may set name, target, chain and providers only/,
+      'a variant changing the seed',
+      'variants:\n  - { name: x, seed: 3 }\n',
+      /field 'variants\[0\]\.seed': a variant may set name, target, chain, providers, faults and load only/,
+    ],
+    [
+      "a bad rate in a variant's load",
+      'variants:\n  - { name: x, load: { rate: fast } }\n',
+      /n\.yaml:7:30: field 'load\.rate'.*\(variant 'x'\)/,
     ],
     ['a bad matrix dimension', 'variants:\n  seed: [1, 2]\n', /field 'variants\.seed': not a matrix dimension/],
     [
@@ -86,6 +91,31 @@ describe('variants in the loader', () => {
     ],
   ])('reports %s where it is written', (_what, tail, expected) => {
     expect(() => parseScenario(`${PROVIDERS}${tail}`, 'n.yaml')).toThrow(expected);
+  });
+
+  it('lets a variant change the load (deep-merged) and the faults (the list replaced)', () => {
+    const s = parseScenario(
+      `${PROVIDERS}faults: [{ provider: primary, type: down, at: 1s, for: 500ms }]\nvariants:\n` +
+        `  - { name: calm, faults: [] }\n  - { name: busy, load: { rate: 40/s } }\n` +
+        `  - { name: slow, faults: [{ provider: secondary, type: latency, latency: 200ms, at: 0s, for: 1s }] }\n`,
+      'v.yaml',
+    );
+    const shape = s.variants.map((v) => [
+      v.name,
+      v.scenario.load.rate,
+      v.scenario.load.duration,
+      v.scenario.schedule.map((f) => `${f.type} on ${f.provider}`),
+    ]);
+    expect(shape).toEqual([
+      ['calm', 10, 2000, []],
+      ['busy', 40, 2000, ['down on primary']],
+      ['slow', 10, 2000, ['latency on secondary']],
+    ]);
+    const matrix = parseScenario(`${PROVIDERS}variants:\n  load: [{ rate: 5/s }, { rate: 20/s }]\n`, 'm.yaml');
+    expect(matrix.variants.map((v) => [v.name, v.scenario.load.rate])).toEqual([
+      ['load 5/s', 5],
+      ['load 20/s', 20],
+    ]);
   });
 
   it('loads the published chains comparison', async () => {
