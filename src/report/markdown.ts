@@ -7,6 +7,7 @@ import { formatMs, percent } from '../units.js';
 import { budgetLine } from './budget-line.js';
 import { formatGateValue, micros, signedMs, table, usd } from './format.js';
 import { markdownReportTable } from './report-table.js';
+import { method } from './method.js';
 import { reportTables } from './tables/index.js';
 import { configurationsTable } from './tables/configurations.js';
 import type { RunResult } from '../scenario/result/result.js';
@@ -59,7 +60,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       '',
     );
 
-  for (const t of vendorTables) lines.push(markdownReportTable(t));
+  for (const t of vendorTables) lines.push(markdownReportTable(t, method(result)));
 
   lines.push(...gatesSection(result));
   if (result.cleanupErrors.length > 0) lines.push(`**Cleanup problems**: ${result.cleanupErrors.join('; ')}`, '');

@@ -14,8 +14,15 @@ export interface ReportTable {
   method: string;
 }
 
-/** GitHub-flavoured Markdown: `### title`, the table, then `Method: ...`. Pipes in cells are escaped. */
-export function markdownReportTable(t: ReportTable): string {
+/**
+ * GitHub-flavoured Markdown: `### title`, the table, then `Method: ...`. Pipes in cells are
+ * escaped. `stated`: the run's method already printed above (under the first table), so a table
+ * whose method begins with it prints only its own definitions instead of the paragraph again.
+ */
+export function markdownReportTable(t: ReportTable, stated?: string): string {
   const escape = (cells: readonly string[]): string[] => cells.map((c) => c.replace(/\|/g, '\\|'));
-  return [`### ${t.title}`, '', table(escape(t.header), t.rows.map(escape)), '', `Method: ${t.method}`, ''].join('\n');
+  const own =
+    stated !== undefined && t.method.startsWith(`${stated}. `) ? t.method.slice(stated.length + 2) : undefined;
+  const method = own === undefined ? `Method: ${t.method}` : `Method as above. ${own}`;
+  return [`### ${t.title}`, '', table(escape(t.header), t.rows.map(escape)), '', method, ''].join('\n');
 }

@@ -6,6 +6,7 @@ import { budgetLine } from './budget-line.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from '../scenario/result/result.js';
 import { markdownReportTable } from './report-table.js';
+import { method } from './method.js';
 import { reportTables } from './tables/index.js';
 
 export function renderVariantsMarkdown(result: RunResult): string {
@@ -18,7 +19,8 @@ export function renderVariantsMarkdown(result: RunResult): string {
   if (scenario.description) lines.push(scenario.description.trim(), '');
   const budget = budgetLine(result);
   if (budget !== undefined) lines.push(budget, '');
-  for (const t of reportTables(result)) lines.push(markdownReportTable(t));
+  // The run's method under the first table only; the others state their own definitions.
+  reportTables(result).forEach((t, i) => lines.push(markdownReportTable(t, i === 0 ? undefined : method(result))));
   for (const run of runs) {
     const titled: RunResult = {
       ...run.result,

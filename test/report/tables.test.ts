@@ -224,10 +224,13 @@ describe('a variants run: direct vs relay', () => {
     expect(rows[1]![4]).toBe('2 (model-a, model-b)');
   });
 
-  it('the Markdown report carries every table once, each with its method line', () => {
+  it("the Markdown report carries every table once, the run's method once and each table's own definitions", () => {
     const md = reportMarkdown(result);
     for (const t of tables)
       expect(md.match(new RegExp(`^### ${t.title.replace(/[()]/g, '\\$&')}$`, 'gm'))).toHaveLength(1);
-    expect(md.match(/^Method: /gm)!.length).toBeGreaterThanOrEqual(tables.length);
+    const common = md.match(/^Method: (2 configurations run in turn[^.]*)/m)![1]!;
+    expect(md.split(common).length - 1).toBe(1); // the comparison's method paragraph, once
+    expect(md.match(/^Method as above\. /gm)).toHaveLength(tables.length - 1);
+    expect(md).toMatch(/^Method as above\. Overhead = relay latency − direct latency/m);
   });
 });
