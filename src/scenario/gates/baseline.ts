@@ -1,12 +1,14 @@
 /**
  * Regression against a baseline result, shared by `run --baseline` (as gates) and `compare`
- * (as flags): p99 latency not worse than the baseline's by more than `tolerance` (default 10%),
- * success rate not lower than the baseline's minus 0.1 percentage point.
+ * (as flags): p99 latency not worse than the baseline's by more than `tolerance` (default 10%)
+ * nor beyond what the baseline's own sample could give (its p99's 95% sampling interval), success
+ * rate not lower than the baseline's minus 0.1 percentage point.
  */
 import { ConfigInvalidError } from '../../errors.js';
 import type { Aggregates } from '../../metrics/aggregate.js';
 import { canonicalKey, type Gate } from './grammar.js';
 import { formatMs, percent } from '../../units.js';
+import { percentileInterval } from '../../metrics/percentile-interval.js';
 
 export const REGRESSION_DEFAULTS = Object.freeze({ latencyTolerance: 0.1, successRateDropPp: 0.1 });
 
@@ -17,10 +19,28 @@ export function parseTolerance(text: string | number, flag = '--baseline-toleran
   return Number(match[1]) / 100;
 }
 
-/** The p99 ceiling (ms) and success-rate floor (fraction) a run must meet against `baseline`. */
-export function regressionLimits(baseline: Aggregates, tolerance: number): { p99Ms?: number; successRate?: number } {
-  const limits: { p99Ms?: number; successRate?: number } = {};
-  if (baseline.latency.count > 0) limits.p99Ms = (baseline.latency.p99Us / 1000) * (1 + tolerance);
+export interface RegressionLimits {
+  /** The p99 ceiling, ms: the baseline's p99 + tolerance, or its sampling bound when that is higher. */
+  p99Ms?: number;
+  /** True when the baseline's own sampling noise, not the tolerance, set `p99Ms`. */
+  p99FromNoise?: boolean;
+  successRate?: number;
+}
+
+/**
+ * The p99 ceiling (ms) and success-rate floor (fraction) a run must meet against `baseline`. The
+ * ceiling is never below the upper end of the baseline p99's 95% sampling interval
+ * (percentile-interval.ts): a p99 that sampling alone could give is no regression.
+ */
+export function regressionLimits(baseline: Aggregates, tolerance: number): RegressionLimits {
+  const limits: RegressionLimits = {};
+  if (baseline.latency.count > 0) {
+    const byTolerance = (baseline.latency.p99Us / 1000) * (1 + tolerance);
+    const noise = baseline.latencyHistogram ? percentileInterval(baseline.latencyHistogram, 99) : undefined;
+    const byNoise = noise === undefined ? 0 : noise.highUs / 1000;
+    limits.p99Ms = Math.max(byTolerance, byNoise);
+    if (byNoise > byTolerance) limits.p99FromNoise = true;
+  }
   if (baseline.scheduled > 0) limits.successRate = baseline.successRate - REGRESSION_DEFAULTS.successRateDropPp / 100;
   return limits;
 }
@@ -35,7 +55,7 @@ export function baselineGates(baseline: Aggregates, tolerance: number): Gate[] {
       metric: 'latency',
       key: canonicalKey('latency', {}),
       scope: {},
-      source: `p(99) <= ${round(limits.p99Ms)}ms (baseline ${formatMs(baseline.latency.p99Us / 1000)} +${pct})`,
+      source: `p(99) <= ${round(limits.p99Ms)}ms (baseline ${formatMs(baseline.latency.p99Us / 1000)} ${limits.p99FromNoise ? `and its sampling bound` : `+${pct}`})`,
       aggregation: { kind: 'percentile', percentile: 99 },
       operator: '<=',
       threshold: limits.p99Ms,
