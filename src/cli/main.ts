@@ -66,6 +66,11 @@ async function main(argv: string[]): Promise<number | undefined> {
             describe:
               'allow traffic to hosts beyond this machine (real APIs, a remote fault plane or relay); without it such a run exits 104 naming them',
           })
+          .option('repeat', {
+            type: 'number',
+            describe:
+              'run each scenario N times with the same seed (run-1..N/ in --out) and report each headline figure as the median with its confidence interval (repeat.md, repeat.json)',
+          })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
           .example(
             '$0 run scenarios/gates/*.yaml --junit reports/junit.xml',
@@ -78,6 +83,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example(
             '$0 run scenarios/smoke.yaml --seed 42 --duration-scale 0.25',
             'another seed, a quarter of the length (faults move with it)',
+          )
+          .example(
+            '$0 run scenarios/compare/chains.yaml --repeat 6 --out reports/chains',
+            'six same-seed runs: medians with 95% intervals in reports/chains/repeat.md',
           )
           .example(
             'TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml',
@@ -95,6 +104,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           prices: args.prices as string[] | undefined,
           faultPlane: args.faultPlane,
           allowRemote: args.allowRemote,
+          repeat: args.repeat,
         });
       },
     )

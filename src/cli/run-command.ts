@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EXIT } from '../errors.js';
+import { ConfigInvalidError, EXIT } from '../errors.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
 import { parseTolerance, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
@@ -21,11 +21,13 @@ import type { Scenario } from '../scenario/schema/scenario.js';
 import { loadPriceBooksFlag } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
 import { consoleSummary } from '../report/console-summary.js';
+import { renderRepeatMarkdown, summarizeRepeats } from '../report/repeat-summary.js';
 import { writeReportFiles } from './report-files.js';
 import { readResultFile } from './result-file.js';
 
 /** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
 const FORCED_CLEANUP_MS = 3000;
+const MAX_REPEAT = 50;
 
 export interface RunCommandOptions {
   scenarios: string[];
@@ -46,6 +48,8 @@ export interface RunCommandOptions {
   faultPlane?: string;
   /** Allow traffic to hosts beyond this machine. */
   allowRemote?: boolean;
+  /** Run each scenario this many times (same seed) and summarise the spread (repeat.md, repeat.json). */
+  repeat?: number;
 }
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
@@ -61,6 +65,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // Validate every file and flag before starting anything: a typo in the third file should not cost a run.
   const plan = { seed: options.seed, durationScale: options.durationScale };
   validatePlanOptions(plan);
+  const repeat = repeatCount(options.repeat);
   const tolerance =
     options.baselineTolerance === undefined
       ? REGRESSION_DEFAULTS.latencyTolerance
@@ -108,10 +113,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     for (const scenario of scenarios) {
       // Several scenarios with one --out: each gets its own folder in it, named after the scenario.
       const out = options.out !== undefined && scenarios.length > 1 ? join(options.out, scenario.name) : options.out;
-      const result = await runOne(scenario, controller.signal, out, extras);
-      results.push(result);
-      exitCode = Math.max(exitCode, exitCodeOf(result));
-      if (result.interrupted) break;
+      if (repeat === 1) {
+        const result = await runOne(scenario, controller.signal, out, extras);
+        results.push(result);
+        exitCode = Math.max(exitCode, exitCodeOf(result));
+        if (result.interrupted) break;
+        continue;
+      }
+      const repeated = await runRepeated(scenario, repeat, controller.signal, out ?? defaultOut(scenario), extras);
+      results.push(...repeated);
+      exitCode = Math.max(exitCode, ...repeated.map(exitCodeOf));
+      if (repeated.some((r) => r.interrupted)) break;
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -128,13 +140,49 @@ async function writeJUnit(file: string, results: readonly RunResult[]): Promise<
   process.stdout.write(`wrote ${file}\n`);
 }
 
+function defaultOut(scenario: Scenario): string {
+  return join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+}
+
+/** --repeat: 1 when absent; else a whole number from 1 to 50. @throws ConfigInvalidError naming the flag. */
+function repeatCount(value: number | undefined): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_REPEAT)
+    throw new ConfigInvalidError(`--repeat: expected a whole number from 1 to ${MAX_REPEAT}, got ${String(value)}`);
+  return value;
+}
+
+/** The scenario `times` times into dir/run-<i>/, then repeat.json and repeat.md in dir. */
+async function runRepeated(
+  scenario: Scenario,
+  times: number,
+  signal: AbortSignal,
+  dir: string,
+  extras: RunExtras,
+): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (let i = 1; i <= times && !signal.aborted; i++) {
+    process.stderr.write(`relaybench: run ${i} of ${times} (seed ${scenario.seed})\n`);
+    const result = await runOne(scenario, signal, join(dir, `run-${i}`), extras);
+    results.push(result);
+    if (result.interrupted) break;
+  }
+  const summary = summarizeRepeats(results);
+  const markdown = renderRepeatMarkdown(summary);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'repeat.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(join(dir, 'repeat.md'), `${markdown}\n`);
+  process.stdout.write(`\n${markdown}\nwrote ${join(dir, 'repeat.json')}, ${join(dir, 'repeat.md')}\n`);
+  return results;
+}
+
 async function runOne(
   scenario: Scenario,
   signal: AbortSignal,
   out: string | undefined,
   extras: RunExtras,
 ): Promise<RunResult> {
-  const dir = out ?? join('reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const dir = out ?? defaultOut(scenario);
   const printer = progressPrinter(process.stderr);
   const result = await runScenario(scenario, {
     ...extras,

@@ -8,6 +8,7 @@ import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { micros, table, usd } from './format.js';
 import { percentileInterval } from '../metrics/percentile-interval.js';
+import { worstWindow } from './worst-window.js';
 import { regressionLimits, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
 import type { RunResult } from '../scenario/result/result.js';
 
@@ -142,22 +143,22 @@ function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof re
   });
   rows.push({
     metric: 'Failover time (worst)',
-    a: worst(a, 'failoverMs'),
-    b: worst(b, 'failoverMs'),
+    a: worstWindow(a, 'failoverMs'),
+    b: worstWindow(b, 'failoverMs'),
     format: formatMs,
     delta: msDelta,
   });
   rows.push({
     metric: 'Disruption (worst)',
-    a: worst(a, 'disruptionMs'),
-    b: worst(b, 'disruptionMs'),
+    a: worstWindow(a, 'disruptionMs'),
+    b: worstWindow(b, 'disruptionMs'),
     format: formatMs,
     delta: msDelta,
   });
   rows.push({
     metric: 'Recovery time (worst)',
-    a: worst(a, 'recoveryMs'),
-    b: worst(b, 'recoveryMs'),
+    a: worstWindow(a, 'recoveryMs'),
+    b: worstWindow(b, 'recoveryMs'),
     format: formatMs,
     delta: msDelta,
   });
@@ -176,14 +177,6 @@ function headlineRows(a: Aggregates, b: Aggregates, limits: ReturnType<typeof re
 /** The low end of a run's p99 95% sampling interval, µs (its point value without a histogram). */
 function p99LowUs(run: Aggregates, pointUs: number): number {
   return (run.latencyHistogram ? percentileInterval(run.latencyHistogram, 99)?.lowUs : undefined) ?? pointUs;
-}
-
-/** The worst value over fault windows; undefined without windows or when one has none. */
-function worst(a: Aggregates, field: 'failoverMs' | 'disruptionMs' | 'recoveryMs'): number | undefined {
-  const windows = field === 'failoverMs' ? a.windows.filter((w) => w.onPrimary) : a.windows;
-  const values = windows.map((w) => w[field]);
-  if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
-  return Math.max(...(values as number[]));
 }
 
 function signed(value: number, format: (v: number) => string): string {
