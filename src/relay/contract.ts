@@ -50,6 +50,13 @@ export interface Classification {
 /** The wire dialect a provider speaks. */
 export type DialectName = 'openai' | 'anthropic' | 'gemini';
 
+/**
+ * How a target is asked to continue an answer from text already sent (`dialects/prefill.ts`):
+ * `none` (never asked), `assistant` (a final assistant turn), `prefix` (DeepSeek's `prefix: true`),
+ * `continue_final_message` (vLLM's flag).
+ */
+export type PrefillMode = 'none' | 'assistant' | 'prefix' | 'continue_final_message';
+
 /** Response headers as undici and node:http give them (lower-case names). */
 export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -192,6 +199,8 @@ export interface RelayTarget {
   readonly contextWindow?: number | undefined;
   /** The provider's key pool (`apiKeyEnvs`); `undefined` for a single key (the usual case). */
   readonly keys?: TargetKeys | undefined;
+  /** How this target continues a cut answer; `undefined`: its dialect's default. */
+  readonly prefill?: PrefillMode | undefined;
 }
 
 /**

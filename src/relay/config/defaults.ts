@@ -46,7 +46,7 @@ export const relayConfigDefaults = deepFreeze({
     },
     cooldown: { defaultMs: 1_000, maxMs: 60_000 },
     balancing: { tolerance: 0.2 },
-    streams: { malformedEvent: 'fail' },
+    streams: { malformedEvent: 'fail', continueOnCut: false },
   },
   logging: { level: 'info', logPrompts: false },
 } as const);
