@@ -28,15 +28,25 @@ async function mock(name: string, dialect: DialectName): Promise<RunningMockProv
   return started;
 }
 
-/** Relay over an OpenAI-dialect primary and an Anthropic fallback (a native prefill). */
-async function relayOver(primaryUrl: string, fallback: RunningMockProvider, continueOnCut: boolean | undefined) {
+/** Relay over an OpenAI-dialect primary and a fallback (Anthropic: a native prefill). */
+async function relayOver(
+  primaryUrl: string,
+  fallback: RunningMockProvider,
+  continueOnCut: boolean | undefined,
+  extra: {
+    primary?: Record<string, unknown>;
+    alias?: Record<string, unknown>;
+    fallback?: Record<string, unknown>;
+  } = {},
+) {
   return startTestRelay({
     providers: [
-      { name: 'primary', dialect: 'openai', baseUrl: primaryUrl },
-      { name: 'fallback', dialect: fallback.dialect, baseUrl: baseUrlOf(fallback) },
+      { name: 'primary', dialect: 'openai', baseUrl: primaryUrl, ...extra.primary },
+      { name: 'fallback', dialect: fallback.dialect, baseUrl: baseUrlOf(fallback), ...extra.fallback },
     ],
     models: {
       gpt: {
+        ...extra.alias,
         chain: [
           { provider: 'primary', model: 'p', price: PRICE_P },
           { provider: 'fallback', model: 'f', price: PRICE_F },
@@ -187,5 +197,36 @@ describe('continueOnCut: a stream cut mid-answer goes on on the next target', ()
     // The mock goes on with " word ...": the client's trailing space is not doubled.
     expect(text.startsWith('Once upon ')).toBe(true);
     expect(text).not.toContain('  ');
+  });
+
+  it('continues a stream cut by the idle timeout (a stall), and an alias can switch it on alone', async () => {
+    const [primary, fallback] = await Promise.all([mock('primary', 'openai'), mock('fallback', 'gemini')]);
+    const relay = await relayOver(baseUrlOf(primary), fallback, false, {
+      primary: { streamIdleTimeoutMs: 300 },
+      alias: { continueOnCut: true },
+    });
+    await applyFault(primary, { kind: 'stream_stall', afterChunks: 1 + WORDS_BEFORE_CUT, ms: 10_000, close: false });
+    const reply = await relay.stream(chatBody('gpt', STREAM));
+    expect(reply.events.at(-1)).toBe('[DONE]');
+    expect(reply.ms).toBeLessThan(5_000); // not the 10 s stall
+    const words = streamedText(reply.events).split(' ');
+    expect(words.length).toBeGreaterThan(WORDS_BEFORE_CUT);
+    // Gemini continues from a final model turn holding the words sent.
+    expect(fallback.control.log.entries()[0]?.prefillChars).toBe(words.slice(0, WORDS_BEFORE_CUT).join(' ').length);
+  });
+
+  it('never asks an OpenAI-compatible target without a prefill mode; asks one with prefill: prefix', async () => {
+    const [primary, plain] = await Promise.all([mock('primary', 'openai'), mock('plain', 'openai')]);
+    const off = await relayOver(baseUrlOf(primary), plain, true);
+    await applyFault(primary, { kind: 'cut', afterChunks: 1 + WORDS_BEFORE_CUT });
+    const cut = await off.stream(chatBody('gpt', STREAM));
+    expect(errorOf(cut.events)?.code).toBe('upstream_stream_cut');
+    expect(plain.control.log.entries()).toHaveLength(0);
+
+    const deepseek = await mock('deepseek', 'openai');
+    const on = await relayOver(baseUrlOf(primary), deepseek, true, { fallback: { prefill: 'prefix' } });
+    const reply = await on.stream(chatBody('gpt', STREAM));
+    expect(reply.events.at(-1)).toBe('[DONE]');
+    expect(deepseek.control.log.entries()[0]?.prefillChars).toBeGreaterThan(0);
   });
 });
