@@ -107,15 +107,25 @@ export type RelayResponse =
       cancel(): void;
     };
 
+/**
+ * The `code` of the error event that ends a client's stream: `upstream_stream_cut` (the upstream
+ * broke, reset or reported an error), `upstream_stream_stalled` (it sent nothing for
+ * `streamIdleTimeoutMs`), `deadline_exceeded` (the request's deadline passed mid-stream).
+ */
+export type StreamCutCode = 'upstream_stream_cut' | 'upstream_stream_stalled' | 'deadline_exceeded';
+
 /** An upstream stream broke after its first content byte: the client gets an error event. */
 export class StreamCutError extends Error {
+  readonly code: StreamCutCode;
+
   constructor(
     message: string,
     readonly kind: 'reset' | 'timeout' | 'in_band_error' | 'malformed',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: StreamCutCode | undefined },
   ) {
     super(message, options);
     this.name = 'StreamCutError';
+    this.code = options?.code ?? 'upstream_stream_cut';
   }
 }
 
@@ -130,6 +140,8 @@ export interface StreamFault {
   readonly body?: Buffer;
   /** The HTTP status the in-band error type stands for (for a pass-through before the first byte). */
   readonly status?: number;
+  /** The client's error event code; default `upstream_stream_cut`. */
+  readonly code?: StreamCutCode;
 }
 
 /** `more`: keep reading; `done`: the upstream's terminal event arrived. */
