@@ -122,6 +122,7 @@ function engineFor(policies: RelayConfig['policies']): ChainEngine {
     select: { tolerance: policies.balancing.tolerance },
     cooldownMaxMs: policies.cooldown.maxMs,
     default429CooldownMs: policies.cooldown.defaultMs,
+    modelNotFoundCooldownMs: policies.cooldown.modelNotFoundMs,
   });
 }
 

@@ -44,7 +44,7 @@ export const relayConfigDefaults = deepFreeze({
       optIn: 'header',
       shared: false,
     },
-    cooldown: { defaultMs: 1_000, maxMs: 60_000 },
+    cooldown: { defaultMs: 1_000, maxMs: 60_000, modelNotFoundMs: 60_000 },
     balancing: { tolerance: 0.2 },
     streams: { malformedEvent: 'fail', continueOnCut: false },
   },

@@ -145,6 +145,7 @@ const policiesSchema = z.strictObject({
     .strictObject({
       defaultMs: ms(0).default(D.policies.cooldown.defaultMs),
       maxMs: ms(0, 86_400_000).default(D.policies.cooldown.maxMs),
+      modelNotFoundMs: ms(0, 86_400_000).default(D.policies.cooldown.modelNotFoundMs),
     })
     .prefault({}),
   balancing: z

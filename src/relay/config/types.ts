@@ -182,6 +182,11 @@ export interface CooldownConfig {
   readonly defaultMs: number;
   /** A Retry-After asking for longer is capped to this. */
   readonly maxMs: number;
+  /**
+   * A target that answered "no such model" is tried after every other target of its chain for this
+   * long (its breaker untouched; a chain with nowhere else to go still asks it). 0: never demoted.
+   */
+  readonly modelNotFoundMs: number;
 }
 
 /** Choice within an equal-priority group: power of two choices by latency score and weight. */
