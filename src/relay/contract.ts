@@ -232,8 +232,10 @@ export interface KeyPoolView {
   pick(now: number, exclude?: number): number;
   release(index: number): void;
   coolDown(index: number, ms: number, now: number): void;
-  /** Takes the key out of the pool (logged once). */
-  revoke(index: number, reason: string): void;
+  /** Takes the key out of the pool (logged once); `now` starts its wait for a probe. */
+  revoke(index: number, reason: string, now?: number): void;
+  /** The attempt with this key ended without blaming it: a probe `served` re-admits a revoked key. */
+  probeEnded(index: number, served: boolean): void;
   /** 0 when a key is usable now; ms to the soonest cooling key; Infinity when every key is revoked. */
   waitMs(now: number): number;
 }

@@ -27,6 +27,7 @@ export const relayConfigDefaults = deepFreeze({
     ttfbTimeoutMs: 10_000,
     streamIdleTimeoutMs: 15_000,
     keySelection: 'least-used',
+    keyProbeAfterMs: 300_000,
     healthCheck: { path: '/models', intervalMs: 10_000, timeoutMs: 2_000 },
   },
   chainEntry: { weight: 1 },

@@ -124,6 +124,7 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       apiKeyEnv: target.apiKeyEnv,
       apiKeyEnvs: undefined,
       keySelection: D.provider.keySelection,
+      keyProbeAfterMs: D.provider.keyProbeAfterMs,
       attemptTimeoutMs: input.attemptTimeoutMs,
       ttfbTimeoutMs: input.attemptTimeoutMs,
       streamIdleTimeoutMs: D.provider.streamIdleTimeoutMs,

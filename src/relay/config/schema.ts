@@ -59,6 +59,7 @@ const providerSchema = z.strictObject({
   apiKeyEnv: envName().optional(),
   apiKeyEnvs: z.array(envName()).min(1).max(MAX_POOL_KEYS).optional(),
   keySelection: z.enum(KEY_SELECTIONS).default(D.provider.keySelection),
+  keyProbeAfterMs: ms(0, 86_400_000).default(D.provider.keyProbeAfterMs),
   attemptTimeoutMs: ms(1, 600_000).default(D.provider.attemptTimeoutMs),
   ttfbTimeoutMs: ms(1, 600_000).default(D.provider.ttfbTimeoutMs),
   streamIdleTimeoutMs: ms(1, 600_000).default(D.provider.streamIdleTimeoutMs),

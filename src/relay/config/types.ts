@@ -92,6 +92,11 @@ export interface ProviderConfig {
   readonly apiKeyEnvs: readonly string[] | undefined;
   /** How a pool's next key is chosen. Default `least-used` (fewest in flight, then longest unused). */
   readonly keySelection: KeySelection;
+  /**
+   * A pool key taken out by a 401/402/403 is let in for one probe request this long after its last
+   * refusal: served, it is back in the pool; refused, out for another period. 0: out until restart.
+   */
+  readonly keyProbeAfterMs: number;
   /** Budget of one JSON (non-stream) attempt, from send to the last body byte. Streams: see below. */
   readonly attemptTimeoutMs: number;
   /**
