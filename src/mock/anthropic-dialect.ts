@@ -5,7 +5,7 @@
  * message } }` (529 `overloaded_error`); limits as `anthropic-ratelimit-*` headers (RFC 3339 resets).
  */
 import { randomBytes } from 'node:crypto';
-import { tokenText, type Completion } from './completion-plan.js';
+import { answerText, tokenText, type Completion } from './completion-plan.js';
 import type { MockDialect, SseEvent } from './dialect.js';
 import { anthropicErrorBody, parseMessagesRequest } from './anthropic-request.js';
 
@@ -55,7 +55,7 @@ export const anthropicDialect: MockDialect = Object.freeze<MockDialect>({
     type: 'message',
     role: 'assistant',
     model: c.model,
-    content: [{ type: 'text', text: c.words.join(' ') }],
+    content: [{ type: 'text', text: answerText(c) }],
     stop_reason: 'end_turn',
     stop_sequence: null,
     usage: usageOf(c, c.completionTokens),

@@ -31,12 +31,17 @@ export function parseMessagesRequest(raw: Buffer): ParsedRequest {
   if (messages.length === 0) return invalid('messages: at least one message is required');
   let chars = textOf(body['system']).length;
   let lastUser = '';
+  let prefill: string | undefined;
   for (const message of messages) {
     if (!isObject(message)) continue;
     const text = textOf(message['content']);
     chars += text.length;
     if (message['role'] === 'user') lastUser = text;
+    prefill = message['role'] === 'assistant' && text !== '' ? text : undefined;
   }
+  // Anthropic's own rule for a prefill (a final assistant turn).
+  if (prefill !== undefined && /\s$/.test(prefill))
+    return invalid('messages: final assistant content cannot end with trailing whitespace');
   return {
     ok: true,
     request: {
@@ -46,6 +51,7 @@ export function parseMessagesRequest(raw: Buffer): ParsedRequest {
       stream: body['stream'] === true,
       includeUsage: true,
       lastUserText: lastUser,
+      prefill,
     },
   };
 }

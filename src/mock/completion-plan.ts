@@ -22,6 +22,11 @@ export interface MockRequest {
   readonly includeUsage: boolean;
   /** For attribution markers. */
   readonly lastUserText: string;
+  /**
+   * The text of a final assistant (Gemini: `model`) turn: a prefill the answer must continue.
+   * Undefined when the conversation ends with another role or the turn has no text.
+   */
+  readonly prefill?: string | undefined;
 }
 
 /** One answer: one word per completion token. */
@@ -33,6 +38,8 @@ export interface Completion {
   readonly words: readonly string[];
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** The answer continues a prefill: its first word, too, is preceded by a space. */
+  readonly continues?: boolean;
 }
 
 /** Draws between half and all of the requested limit (bounded by {@link COMPLETION_TOKENS}). */
@@ -55,7 +62,13 @@ export function planCompletion(request: MockRequest, id: string, defaultModel: s
 /** The text of token `index`: words are space-separated. */
 export function tokenText(completion: Completion, index: number): string {
   const word = completion.words[index] ?? '';
-  return index === 0 ? word : ` ${word}`;
+  return index === 0 && completion.continues !== true ? word : ` ${word}`;
+}
+
+/** The whole answer's text, as JSON answers carry it. */
+export function answerText(completion: Completion): string {
+  const text = completion.words.join(' ');
+  return completion.continues === true ? ` ${text}` : text;
 }
 
 /** Prompt tokens for `chars` characters of text: ~4 characters per token, at least 1. */

@@ -7,6 +7,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Completion } from './completion-plan.js';
+import { prefillRefusal } from './continuation.js';
 import type { MockDialect } from './dialect.js';
 import type { FaultDecision, ReplyEffect } from './fault-table.js';
 import { sendJson } from './http-io.js';
@@ -146,6 +147,12 @@ async function replyFault(res: ServerResponse, d: Delivery, effect: ReplyEffect)
     case 'content_filter':
     case 'model_not_found':
       return refuse(res, d, effect.kind);
+    case 'prefill_unsupported': {
+      await wait(d.fault.stallMs, d.signal);
+      const { status, body } = prefillRefusal(d.dialect.name);
+      sendJson(res, status, body, d.headers);
+      return { outcome: 'fault', status };
+    }
     default: {
       const unreachable: never = effect;
       return unreachable;

@@ -17,6 +17,7 @@ export const FAULT_KINDS = [
   'auth_error',
   'key_rate_limit',
   ...REFUSAL_KINDS,
+  'prefill_unsupported',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -51,7 +52,9 @@ export type FaultEffect =
   /** Answer 429 (+ Retry-After `retryAfter` s) to requests whose API key ends with `key` only. */
   | { readonly kind: 'key_rate_limit'; readonly key: string; readonly retryAfter?: number }
   /** Refuse the request in the dialect's words: prompt too long, content policy, no such model (see refusals.ts). */
-  | { readonly kind: RefusalKind };
+  | { readonly kind: RefusalKind }
+  /** Refuse a continuation (a request ending with an assistant turn) with the dialect's 400; others are served. */
+  | { readonly kind: 'prefill_unsupported' };
 
 /** A fault as requested: its effect, the share of requests it hits, and its window. */
 export interface FaultSpec {
@@ -77,6 +80,7 @@ const FIELDS: Readonly<Record<FaultKind, readonly string[]>> = Object.freeze({
   context_length: [],
   content_filter: [],
   model_not_found: [],
+  prefill_unsupported: [],
 });
 const COMMON = ['kind', 'rate', 'for'];
 /** A stall or drip longer than this is a mistake, not a drill (clients time out long before). */
@@ -140,6 +144,7 @@ function effectOf(kind: FaultKind, b: Record<string, unknown>, problems: string[
     case 'context_length':
     case 'content_filter':
     case 'model_not_found':
+    case 'prefill_unsupported':
       return { kind };
     case 'stream_stall':
       return streamStallOf(b, problems);

@@ -19,7 +19,14 @@ export interface ActiveFault {
 export type ReplyEffect = Extract<
   FaultEffect,
   {
-    kind: 'http_status' | 'error_body' | 'wrong_content_type' | 'context_length' | 'content_filter' | 'model_not_found';
+    kind:
+      | 'http_status'
+      | 'error_body'
+      | 'wrong_content_type'
+      | 'context_length'
+      | 'content_filter'
+      | 'model_not_found'
+      | 'prefill_unsupported';
   }
 >;
 export type StreamStallEffect = Extract<FaultEffect, { kind: 'stream_stall' }>;
@@ -89,8 +96,9 @@ export class FaultTable {
   /**
    * Draws this request's faults. The first reply fault to hit wins; stream effects combine.
    * `credential` is the request's API key: per-key faults hit only the key they name.
+   * `prefill`: the request continues an assistant turn (only such requests meet `prefill_unsupported`).
    */
-  decide(credential = ''): FaultDecision {
+  decide(credential = '', prefill = false): FaultDecision {
     if (this.faults.size === 0) return NO_FAULT;
     this.expire(this.now());
     let reply: ReplyEffect | undefined;
@@ -137,6 +145,10 @@ export class FaultTable {
         case 'key_rate_limit':
           if (reply !== undefined || !credential.endsWith(effect.key)) continue;
           reply = keyReply(effect);
+          break;
+        case 'prefill_unsupported':
+          if (reply !== undefined || !prefill) continue;
+          reply = effect;
           break;
         default: {
           const unreachable: never = effect;

@@ -6,7 +6,7 @@
  * a RetryInfo detail, not in headers (Gemini sends no rate-limit headers).
  */
 import { randomBytes } from 'node:crypto';
-import { tokenText, type Completion } from './completion-plan.js';
+import { answerText, tokenText, type Completion } from './completion-plan.js';
 import type { MockDialect, SseEvent } from './dialect.js';
 import { geminiErrorBody, geminiRoute, parseGenerateRequest } from './gemini-request.js';
 
@@ -47,7 +47,7 @@ export const geminiDialect: MockDialect = Object.freeze<MockDialect>({
   newId: () => randomBytes(16).toString('base64url').slice(0, 22),
   responseHeaders: () => ({}),
   json: (c) => ({
-    candidates: [{ content: { parts: [{ text: c.words.join(' ') }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+    candidates: [{ content: { parts: [{ text: answerText(c) }], role: 'model' }, finishReason: 'STOP', index: 0 }],
     usageMetadata: usageOf(c, true),
     modelVersion: c.model,
     responseId: c.id,

@@ -52,11 +52,13 @@ export function parseGenerateRequest(raw: Buffer, route: Extract<Route, { kind: 
   }
   let chars = partsText(isObject(body['systemInstruction']) ? body['systemInstruction']['parts'] : undefined).length;
   let lastUser = '';
+  let prefill: string | undefined;
   for (const content of contents) {
     if (!isObject(content)) continue;
     const text = partsText(content['parts']);
     chars += text.length;
     if (content['role'] === undefined || content['role'] === 'user') lastUser = text;
+    prefill = content['role'] === 'model' && text !== '' ? text : undefined;
   }
   return {
     ok: true,
@@ -67,6 +69,7 @@ export function parseGenerateRequest(raw: Buffer, route: Extract<Route, { kind: 
       stream: route.stream === true,
       includeUsage: true,
       lastUserText: lastUser,
+      prefill,
     },
   };
 }

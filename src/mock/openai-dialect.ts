@@ -4,7 +4,7 @@
  * `{ error: { message, type, param, code } }`, limits as `x-ratelimit-*` headers.
  */
 import { randomBytes } from 'node:crypto';
-import { tokenText, type Completion } from './completion-plan.js';
+import { answerText, tokenText, type Completion } from './completion-plan.js';
 import type { MockDialect, SseEvent } from './dialect.js';
 import { openAIErrorBody } from './http-io.js';
 import { parseChatRequest } from './openai-request.js';
@@ -56,7 +56,7 @@ export const openAIDialect: MockDialect = Object.freeze<MockDialect>({
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: c.words.join(' '), refusal: null },
+        message: { role: 'assistant', content: answerText(c), refusal: null },
         logprobs: null,
         finish_reason: 'stop',
       },

@@ -45,8 +45,17 @@ export function parseChatRequest(raw: Buffer): ParsedRequest {
       stream: body['stream'] === true,
       includeUsage: isObject(options) && options['include_usage'] === true,
       lastUserText: lastUserText(messages),
+      prefill: prefillOf(messages),
     },
   };
+}
+
+/** The text of a final assistant message (DeepSeek's `prefix: true`, vLLM's `continue_final_message`). */
+function prefillOf(messages: readonly unknown[]): string | undefined {
+  const last = messages[messages.length - 1];
+  if (!isObject(last) || last['role'] !== 'assistant') return undefined;
+  const text = textOf(last['content']);
+  return text === '' ? undefined : text;
 }
 
 function lastUserText(messages: readonly unknown[]): string {

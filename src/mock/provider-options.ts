@@ -32,11 +32,21 @@ export interface MockProviderOptions {
   rateLimitPerKey?: RateLimitOptions;
   /** Seed for token counts, latency draws and fault rates. Default 0. */
   seed?: number;
+  /**
+   * What seeds an answer's length and words: `provider` (this provider's own stream, the default)
+   * or `prompt` (the seed and the last user message: every mock with the same seed answers the
+   * same conversation with the same words, so a continuation on another mock can be checked).
+   */
+  answerSeed?: AnswerSeed;
   /** Serve HTTPS (completions and the control API, same port) with this certificate and key. Default: HTTP. */
   tls?: MockTlsFiles;
 }
 
+export const ANSWER_SEEDS = ['provider', 'prompt'] as const;
+export type AnswerSeed = (typeof ANSWER_SEEDS)[number];
+
 export const mockProviderDefaults = Object.freeze({
+  answerSeed: 'provider' as AnswerSeed,
   dialect: 'openai' as DialectName,
   host: '127.0.0.1',
   port: 0,
@@ -57,6 +67,7 @@ export interface ResolvedMockOptions {
   readonly rateLimit: RateLimitOptions;
   readonly rateLimitPerKey: RateLimitOptions;
   readonly seed: number;
+  readonly answerSeed: AnswerSeed;
   /** Read and checked at resolve time; `undefined`: plain HTTP. */
   readonly tls: MockTlsPem | undefined;
 }
@@ -85,6 +96,9 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
     problems.push(`port: expected an integer in 0..65535, received ${port}`);
   const seed = options.seed ?? mockProviderDefaults.seed;
   if (!Number.isFinite(seed)) problems.push(`seed: expected a number, received ${seed}`);
+  const answerSeed = options.answerSeed ?? mockProviderDefaults.answerSeed;
+  if (!ANSWER_SEEDS.includes(answerSeed))
+    problems.push(`answerSeed: expected one of ${ANSWER_SEEDS.join(', ')}, received ${JSON.stringify(answerSeed)}`);
   if (
     options.models !== undefined &&
     (!Array.isArray(options.models) || options.models.some((m) => typeof m !== 'string' || m === ''))
@@ -108,6 +122,7 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
     rateLimit: options.rateLimit ?? {},
     rateLimitPerKey: options.rateLimitPerKey ?? {},
     seed,
+    answerSeed,
     tls,
   };
 }

@@ -10,7 +10,7 @@ import { ServiceStartError } from '../errors.js';
 import { deriveSeed, seededRandom } from '../random.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { attribute } from './attribution.js';
-import { planCompletion } from './completion-plan.js';
+import { planAnswer } from './continuation.js';
 import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control-api.js';
 import { deliver } from './deliver.js';
 import type { DialectName, Route } from './dialect.js';
@@ -93,12 +93,15 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
       return log.end(entry, 'invalid_request', parsed.status);
     }
     const { request } = parsed;
-    const plan = planCompletion(request, dialect.newId(), o.model, tokenRandom);
+    // Seeded by the prompt: every mock with this seed answers this conversation with the same words.
+    const random = o.answerSeed === 'prompt' ? seededRandom(deriveSeed(o.seed, request.lastUserText)) : tokenRandom;
+    const plan = planAnswer(request, dialect.newId(), o.model, random);
     entry.promptTokens = plan.promptTokens;
     entry.completionTokens = plan.completionTokens;
+    entry.prefillChars = request.prefill?.length ?? 0;
     const credential = credentialOf(req.headers, query);
     if (credential !== '') entry.keyTail = credential.slice(-4);
-    const fault = faults.decide(credential);
+    const fault = faults.decide(credential, request.prefill !== undefined);
     entry.faults = fault.kinds;
     const latency = drawLatency();
     if (fault.reply === undefined && (limiter.active || keyLimits.active)) {

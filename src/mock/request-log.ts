@@ -34,6 +34,8 @@ export interface LogEntry {
   completionTokens: number;
   /** The last 4 characters of the API key the request carried (never the whole key); undefined: none. */
   keyTail: string | undefined;
+  /** Characters of the prefill the request asked to continue (a final assistant turn); 0: none. */
+  prefillChars: number;
 }
 
 /** Entries kept; older ones are evicted (tallies still count them). */
@@ -71,6 +73,7 @@ export class RequestLog {
       promptTokens: 0,
       completionTokens: 0,
       keyTail: undefined,
+      prefillChars: 0,
     };
     if (this.ring.length < CAPACITY) this.ring.push(entry);
     else {

@@ -50,6 +50,13 @@ export interface Classification {
 /** The wire dialect a provider speaks. */
 export type DialectName = 'openai' | 'anthropic' | 'gemini';
 
+/**
+ * How a target is asked to continue an answer from text already sent (`dialects/prefill.ts`):
+ * `none` (never asked), `assistant` (a final assistant turn), `prefix` (DeepSeek's `prefix: true`),
+ * `continue_final_message` (vLLM's flag).
+ */
+export type PrefillMode = 'none' | 'assistant' | 'prefix' | 'continue_final_message';
+
 /** Response headers as undici and node:http give them (lower-case names). */
 export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -100,15 +107,25 @@ export type RelayResponse =
       cancel(): void;
     };
 
+/**
+ * The `code` of the error event that ends a client's stream: `upstream_stream_cut` (the upstream
+ * broke, reset or reported an error), `upstream_stream_stalled` (it sent nothing for
+ * `streamIdleTimeoutMs`), `deadline_exceeded` (the request's deadline passed mid-stream).
+ */
+export type StreamCutCode = 'upstream_stream_cut' | 'upstream_stream_stalled' | 'deadline_exceeded';
+
 /** An upstream stream broke after its first content byte: the client gets an error event. */
 export class StreamCutError extends Error {
+  readonly code: StreamCutCode;
+
   constructor(
     message: string,
     readonly kind: 'reset' | 'timeout' | 'in_band_error' | 'malformed',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: StreamCutCode | undefined },
   ) {
     super(message, options);
     this.name = 'StreamCutError';
+    this.code = options?.code ?? 'upstream_stream_cut';
   }
 }
 
@@ -123,6 +140,8 @@ export interface StreamFault {
   readonly body?: Buffer;
   /** The HTTP status the in-band error type stands for (for a pass-through before the first byte). */
   readonly status?: number;
+  /** The client's error event code; default `upstream_stream_cut`. */
+  readonly code?: StreamCutCode;
 }
 
 /** `more`: keep reading; `done`: the upstream's terminal event arrived. */
@@ -192,6 +211,8 @@ export interface RelayTarget {
   readonly contextWindow?: number | undefined;
   /** The provider's key pool (`apiKeyEnvs`); `undefined` for a single key (the usual case). */
   readonly keys?: TargetKeys | undefined;
+  /** How this target continues a cut answer; `undefined`: its dialect's default. */
+  readonly prefill?: PrefillMode | undefined;
 }
 
 /**
@@ -211,8 +232,10 @@ export interface KeyPoolView {
   pick(now: number, exclude?: number): number;
   release(index: number): void;
   coolDown(index: number, ms: number, now: number): void;
-  /** Takes the key out of the pool (logged once). */
-  revoke(index: number, reason: string): void;
+  /** Takes the key out of the pool (logged once); `now` starts its wait for a probe. */
+  revoke(index: number, reason: string, now?: number): void;
+  /** The attempt with this key ended without blaming it: a probe `served` re-admits a revoked key. */
+  probeEnded(index: number, served: boolean): void;
   /** 0 when a key is usable now; ms to the soonest cooling key; Infinity when every key is revoked. */
   waitMs(now: number): number;
 }

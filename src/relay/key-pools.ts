@@ -17,16 +17,27 @@ export function createKeyPools(config: RelayConfig, logger: RelayLogger, metrics
   const pools = new Map<string, KeyPool>();
   for (const provider of config.providers) {
     if (provider.apiKeyEnvs === undefined) continue;
-    const pool = new KeyPool(provider.name, provider.apiKeyEnvs, provider.keySelection, {
-      revoked: (name, key, env, reason) => {
-        logger.logger.warn(
-          { provider: name, keyIndex: key, keyEnv: env, reason },
-          `provider ${name}: key #${key} (${env}) taken out of the pool after ${reason}`,
-        );
-        metrics.revoked(name, key);
+    const pool = new KeyPool(
+      provider.name,
+      provider.apiKeyEnvs,
+      provider.keySelection,
+      {
+        revoked: (name, key, env, reason) => {
+          logger.logger.warn(
+            { provider: name, keyIndex: key, keyEnv: env, reason },
+            `provider ${name}: key #${key} (${env}) taken out of the pool after ${reason}`,
+          );
+          metrics.revoked(name, key);
+        },
+        rateLimited: (name, key) => metrics.rateLimited(name, key),
+        readmitted: (name, key, env) =>
+          logger.logger.info(
+            { provider: name, keyIndex: key, keyEnv: env },
+            `provider ${name}: key #${key} (${env}) back in the pool after a successful probe`,
+          ),
       },
-      rateLimited: (name, key) => metrics.rateLimited(name, key),
-    });
+      provider.keyProbeAfterMs,
+    );
     pools.set(provider.name, pool);
   }
   metrics.watch(pools.values());

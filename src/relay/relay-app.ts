@@ -24,6 +24,7 @@ import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
 import { skippedEventSink } from './streaming/malformed-events.js';
+import { continuationCounter } from './streaming/continuation-metrics.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { dialedHealthFetch, type DialedHealthFetch } from './upstream/dialed-health-fetch.js';
 
@@ -53,9 +54,12 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
   const aliases: AliasTargets = new Map();
   const outputLimits = new Map<readonly RelayTarget[], number>();
+  const continueOnCut = new Set<readonly RelayTarget[]>();
   for (const [alias, chain] of chainsOf(config)) {
     const targets = prepareTargets(withKeyPools(targetSpecs(config, chain), pools));
     aliases.set(alias, targets);
+    const aliasSetting = alias === undefined ? undefined : config.models[alias]?.continueOnCut;
+    if (aliasSetting ?? config.policies.streams.continueOnCut) continueOnCut.add(targets);
     const limit = chainOutputLimit(chain);
     if (limit !== undefined) outputLimits.set(targets, limit);
   }
@@ -79,6 +83,8 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
         ? { ...ATTEMPT_OPTIONS, skipMalformed: skippedEventSink(metrics.registry, logger.logger) }
         : ATTEMPT_OPTIONS,
     outputLimits,
+    continueOnCut,
+    continuations: continueOnCut.size > 0 ? continuationCounter(metrics.registry) : undefined,
     modelLabels: new Set([...Object.keys(config.models), ...(config.catchAll ?? []).flatMap((e) => e.model ?? [])]),
     redact: createRedactor(knownProviderKeys(config, [...aliases.values()].flat())),
   });
@@ -116,6 +122,7 @@ function engineFor(policies: RelayConfig['policies']): ChainEngine {
     select: { tolerance: policies.balancing.tolerance },
     cooldownMaxMs: policies.cooldown.maxMs,
     default429CooldownMs: policies.cooldown.defaultMs,
+    modelNotFoundCooldownMs: policies.cooldown.modelNotFoundMs,
   });
 }
 

@@ -2,7 +2,7 @@
  * Targets as the hot path uses them: one provider+model pair of a chain, with its URL split and
  * its auth headers built once at startup, so an attempt only adds its request id.
  */
-import type { DialectName, Price, RelayTarget, TargetKeys, UpstreamDial } from './contract.js';
+import type { DialectName, PrefillMode, Price, RelayTarget, TargetKeys, UpstreamDial } from './contract.js';
 import type { KeyPool } from './policies/key-pool.js';
 
 export type { Price, RelayTarget } from './contract.js';
@@ -40,6 +40,8 @@ export interface TargetSpec {
   readonly caFile?: string | undefined;
   /** The model's context window in tokens, if declared. */
   readonly contextWindow?: number | undefined;
+  /** How the target continues a cut answer; default: its dialect's (`dialects/prefill.ts`). */
+  readonly prefill?: PrefillMode | undefined;
 }
 
 export const targetDefaults = Object.freeze({
@@ -113,6 +115,7 @@ function prepareTarget(spec: TargetSpec, index: number, env: NodeJS.ProcessEnv, 
       'a number > 0',
     ),
     dial: dialOf(base.origin, spec.connectTo, spec.caFile),
+    prefill: spec.prefill,
     contextWindow:
       spec.contextWindow === undefined
         ? undefined

@@ -2,7 +2,7 @@
  * The pipeline's bookkeeping after the chain answered: attempts counted by outcome, the cost
  * charged to the key's budget, and the request's log line.
  */
-import type { ChainResult, RelayResponse, RelayTarget, TargetFailure } from '../contract.js';
+import type { ChainResult, NormalizedUsage, RelayResponse, RelayTarget, TargetFailure } from '../contract.js';
 import { costUsd } from '../front-door/cost.js';
 import type { CompletionDeps, Exchange } from './exchange.js';
 
@@ -45,7 +45,16 @@ export function failuresAtDeadline(result: ChainResult): TargetFailure[] {
 
 /** Charges what `response` cost to the client's budget and the cost metric; returns the cost. */
 export function charge(deps: CompletionDeps, exchange: Exchange, target: RelayTarget, response: RelayResponse): number {
-  const usage = response.kind === 'json' ? response.usage : response.usage();
+  return chargeUsage(deps, exchange, target, response.kind === 'json' ? response.usage : response.usage());
+}
+
+/** Charges `usage` at `target`'s price (one attempt of a continued stream); returns the cost. */
+export function chargeUsage(
+  deps: CompletionDeps,
+  exchange: Exchange,
+  target: RelayTarget,
+  usage: NormalizedUsage | undefined,
+): number {
   const cost = costUsd(usage, target.price);
   if (cost > 0) {
     deps.budgets.charge(exchange.client, cost);

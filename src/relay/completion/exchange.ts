@@ -15,7 +15,7 @@ import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
 import type { Redactor } from '../front-door/redact.js';
 import { REFUSALS, sendRefusal, type RefusalArgs, type RefusalName } from '../front-door/refusals.js';
-import type { AttemptOptions } from '../dialects/index.js';
+import type { AttemptOptions, ChatRequest } from '../dialects/index.js';
 import type { UpstreamClient } from '../upstream/client.js';
 
 /** Targets per alias; the `undefined` key is the catch-all chain of a legacy config. */
@@ -40,6 +40,10 @@ export interface CompletionDeps {
   readonly modelLabels: ReadonlySet<string>;
   /** Most output tokens each chain (by its targets array) can serve, where every entry declares a limit. */
   readonly outputLimits: ReadonlyMap<readonly RelayTarget[], number>;
+  /** The chains (by targets array) whose cut streams are continued elsewhere (`continueOnCut`). */
+  readonly continueOnCut?: ReadonlySet<readonly RelayTarget[]> | undefined;
+  /** `relay_stream_continuations_total{outcome}`: cut streams continued, or ended with the original cut. */
+  readonly continuations?: { inc(labels: { outcome: string }): void } | undefined;
 }
 
 /** One chat completion request in the pipeline (a class: one shape for every request). */
@@ -54,6 +58,8 @@ export class Exchange {
   /** Set by `lookUpCache`: where a served JSON answer is stored, if anywhere. */
   cacheKey: string | undefined = undefined;
   cacheStatus: CacheStatus = 'bypass';
+  /** Set for a stream whose chain continues cut answers: what a continuation needs. */
+  continuable: { readonly request: ChatRequest; readonly targets: readonly RelayTarget[] } | undefined = undefined;
 
   constructor(
     readonly req: IncomingMessage,

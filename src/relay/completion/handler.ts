@@ -35,6 +35,7 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
     const targets = resolveTargets(deps, exchange, request);
     if (targets === undefined || !withinOutputLimit(deps, exchange, request, targets)) return;
     if (answeredFromCache(deps, exchange, request)) return;
+    if (exchange.stream && deps.continueOnCut?.has(targets) === true) exchange.continuable = { request, targets };
     const result = await runChain(deps, exchange, targets, request);
     await respond(deps, exchange, result);
   };

@@ -7,9 +7,10 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { ChainResult } from '../contract.js';
 import { CACHE_HEADER } from '../front-door/cache.js';
 import { sendBody } from '../front-door/http-io.js';
-import { writeSseStream } from '../front-door/openai-sse.js';
+import { writeSseStream, type StreamEnd } from '../front-door/openai-sse.js';
 import { redactBody } from '../front-door/redact.js';
-import { charge, countAttempts, failuresAtDeadline, logOutcome } from './accounting.js';
+import { charge, chargeUsage, countAttempts, failuresAtDeadline, logOutcome } from './accounting.js';
+import { ContinuingStream } from './continue-on-cut.js';
 import { refuse, type CompletionDeps, type Exchange } from './exchange.js';
 
 type Served = Extract<ChainResult, { kind: 'served' }>;
@@ -72,11 +73,42 @@ async function streamed(
   const overheadMs = performance.now() - exchange.startedAt - response.firstByteMs;
   headers['x-relay-overhead-ms'] = overheadMs.toFixed(2);
   deps.metrics.overhead.observe(overheadMs / 1000);
-  const end = await writeSseStream(exchange.res, response, headers);
+  const continuing =
+    exchange.continuable === undefined
+      ? undefined
+      : new ContinuingStream(deps, exchange, { ...result, response }, exchange.continuable);
+  const end = await writeSseStream(exchange.res, continuing?.response ?? response, headers);
+  deps.metrics.requestsBy(exchange.modelLabel, end.kind === 'done' ? 200 : 502).inc();
+  if (continuing?.cut !== undefined) return continuedEnd(deps, exchange, result, continuing, end.kind);
   if (end.kind !== 'client_gone') deps.engine.recordStreamEnd(target, end.kind === 'done');
   const cost = charge(deps, exchange, target, response);
-  deps.metrics.requestsBy(exchange.modelLabel, end.kind === 'done' ? 200 : 502).inc();
   logOutcome(deps, exchange, 200, result.attempts, target.name, response, cost, result.failures, end.kind);
+}
+
+/**
+ * The books of a stream whose first target cut it (continued or not): the cut counts against that
+ * target's breaker as any cut does; each attempt is charged at its own target's price.
+ */
+function continuedEnd(
+  deps: CompletionDeps,
+  exchange: Exchange,
+  result: Served,
+  continuing: ContinuingStream,
+  end: StreamEnd['kind'],
+): void {
+  const { target } = result;
+  const cut = continuing.cut!;
+  deps.engine.recordStreamEnd(target, false);
+  let cost = chargeUsage(deps, exchange, target, continuing.firstUsage());
+  const failures = [...result.failures, { target: target.name, kind: 'stream_cut', detail: cut.message }];
+  const next = continuing.continuation;
+  if (next !== undefined) {
+    if (end !== 'client_gone') deps.engine.recordStreamEnd(next.target, end === 'done');
+    cost += chargeUsage(deps, exchange, next.target, next.response.usage());
+    failures.push(...next.failures);
+  }
+  const served = next?.target.name ?? target.name;
+  logOutcome(deps, exchange, 200, result.attempts, served, continuing.response, cost, failures, end);
 }
 
 function servedJson(deps: CompletionDeps, exchange: Exchange, result: Served, headers: OutgoingHttpHeaders): void {

@@ -3,6 +3,7 @@
  * names are unique, bounds are ordered. Each problem names the offending field's path.
  */
 import type { IssuePath } from '../../yaml-errors.js';
+import { PREFILL_MODES_BY_DIALECT } from '../dialects/prefill.js';
 import type { FullConfigInput } from './schema.js';
 
 export interface CrossCheckProblem {
@@ -21,6 +22,13 @@ export function crossCheck(config: FullConfigInput): CrossCheckProblem[] {
       add(['providers', index, 'name'], `duplicate provider name '${provider.name}' (also providers[${first}])`);
     else providers.set(provider.name, index);
     problems.push(...keyPoolProblems(provider, index));
+    const sendable = PREFILL_MODES_BY_DIALECT[provider.dialect];
+    if (provider.prefill !== undefined && !sendable.includes(provider.prefill)) {
+      add(
+        ['providers', index, 'prefill'],
+        `'${provider.prefill}' is an OpenAI-compatible extension; a ${provider.dialect} provider takes ${sendable.join(' or ')}`,
+      );
+    }
     if (provider.ttfbTimeoutMs > provider.attemptTimeoutMs) {
       add(
         ['providers', index, 'ttfbTimeoutMs'],

@@ -70,8 +70,9 @@ export function validateRelayConfig(
 
 function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
   const models: Record<string, AliasConfig> = Object.create(null) as Record<string, AliasConfig>;
-  for (const [alias, { chain }] of Object.entries(input.models)) {
+  for (const [alias, { chain, continueOnCut }] of Object.entries(input.models)) {
     models[alias] = {
+      continueOnCut,
       chain: chain.map((entry, index): ChainEntryConfig => ({
         name: entry.name ?? `${entry.provider}/${entry.model}`,
         provider: entry.provider,
@@ -102,6 +103,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
       healthCheck: provider.healthCheck,
       connectTo: provider.connectTo,
       caFile: provider.caFile === undefined ? undefined : resolveCaFile(provider.caFile, baseDir),
+      prefill: provider.prefill,
     })),
     models,
     catchAll: undefined,
@@ -122,12 +124,14 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
       apiKeyEnv: target.apiKeyEnv,
       apiKeyEnvs: undefined,
       keySelection: D.provider.keySelection,
+      keyProbeAfterMs: D.provider.keyProbeAfterMs,
       attemptTimeoutMs: input.attemptTimeoutMs,
       ttfbTimeoutMs: input.attemptTimeoutMs,
       streamIdleTimeoutMs: D.provider.streamIdleTimeoutMs,
       healthCheck: undefined,
       connectTo: undefined,
       caFile: undefined,
+      prefill: undefined,
     })),
     models: Object.create(null) as Record<string, AliasConfig>,
     catchAll: input.targets.map((target, index) => ({

@@ -3,6 +3,7 @@
  * and the legacy skeleton form. Defaults come from the frozen `relayConfigDefaults`.
  */
 import { MALFORMED_EVENT_POLICIES } from '../streaming/malformed-events.js';
+import { PREFILL_MODES } from '../dialects/prefill.js';
 import { z } from 'zod';
 import { relayConfigDefaults as D } from './defaults.js';
 import { isDialAddress } from './dial-fields.js';
@@ -58,6 +59,7 @@ const providerSchema = z.strictObject({
   apiKeyEnv: envName().optional(),
   apiKeyEnvs: z.array(envName()).min(1).max(MAX_POOL_KEYS).optional(),
   keySelection: z.enum(KEY_SELECTIONS).default(D.provider.keySelection),
+  keyProbeAfterMs: ms(0, 86_400_000).default(D.provider.keyProbeAfterMs),
   attemptTimeoutMs: ms(1, 600_000).default(D.provider.attemptTimeoutMs),
   ttfbTimeoutMs: ms(1, 600_000).default(D.provider.ttfbTimeoutMs),
   streamIdleTimeoutMs: ms(1, 600_000).default(D.provider.streamIdleTimeoutMs),
@@ -67,6 +69,7 @@ const providerSchema = z.strictObject({
     .refine(isDialAddress, 'expected host:port to open the socket to (a fault-plane proxy), e.g. 127.0.0.1:26001')
     .optional(),
   caFile: z.string().min(1, 'expected the path of a PEM CA file').optional(),
+  prefill: z.enum(PREFILL_MODES).optional(),
 });
 
 const chainEntrySchema = z.strictObject({
@@ -83,7 +86,10 @@ const chainEntrySchema = z.strictObject({
   contextWindow: int(1, 1_000_000_000).optional(),
 });
 
-const aliasSchema = z.strictObject({ chain: z.array(chainEntrySchema).min(1) });
+const aliasSchema = z.strictObject({
+  chain: z.array(chainEntrySchema).min(1),
+  continueOnCut: z.boolean().optional(),
+});
 
 const policiesSchema = z.strictObject({
   breaker: z
@@ -140,6 +146,7 @@ const policiesSchema = z.strictObject({
     .strictObject({
       defaultMs: ms(0).default(D.policies.cooldown.defaultMs),
       maxMs: ms(0, 86_400_000).default(D.policies.cooldown.maxMs),
+      modelNotFoundMs: ms(0, 86_400_000).default(D.policies.cooldown.modelNotFoundMs),
     })
     .prefault({}),
   balancing: z
@@ -150,6 +157,7 @@ const policiesSchema = z.strictObject({
   streams: z
     .strictObject({
       malformedEvent: z.enum(MALFORMED_EVENT_POLICIES).default(D.policies.streams.malformedEvent),
+      continueOnCut: z.boolean().default(D.policies.streams.continueOnCut),
     })
     .prefault({}),
 });

@@ -6,6 +6,7 @@ import type { BreakerOptions } from '../policies/circuit-breaker.js';
 import type { KeySelection } from '../policies/key-pool.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import type { RetryOptions } from '../policies/retry.js';
+import type { PrefillMode } from '../contract.js';
 import type { MalformedEventPolicy } from '../streaming/malformed-events.js';
 
 /** The wire dialect a provider speaks. */
@@ -91,6 +92,11 @@ export interface ProviderConfig {
   readonly apiKeyEnvs: readonly string[] | undefined;
   /** How a pool's next key is chosen. Default `least-used` (fewest in flight, then longest unused). */
   readonly keySelection: KeySelection;
+  /**
+   * A pool key taken out by a 401/402/403 is let in for one probe request this long after its last
+   * refusal: served, it is back in the pool; refused, out for another period. 0: out until restart.
+   */
+  readonly keyProbeAfterMs: number;
   /** Budget of one JSON (non-stream) attempt, from send to the last body byte. Streams: see below. */
   readonly attemptTimeoutMs: number;
   /**
@@ -118,6 +124,13 @@ export interface ProviderConfig {
    * private CA); checked at load. Certificate verification is never switched off.
    */
   readonly caFile: string | undefined;
+  /**
+   * How this provider is asked to continue a cut answer (`policies.streams.continueOnCut`):
+   * `none`, `assistant` (a final assistant turn), `prefix` (DeepSeek) or `continue_final_message`
+   * (vLLM); the last two for OpenAI-compatible providers only. `undefined`: the dialect's default
+   * (Anthropic and Gemini `assistant`; OpenAI-compatible `none`, as OpenAI ignores a prefill).
+   */
+  readonly prefill: PrefillMode | undefined;
 }
 
 /** Circuit breaker per target: closed -> open -> half-open (probes) -> closed with a slow-start ramp. */
@@ -174,6 +187,11 @@ export interface CooldownConfig {
   readonly defaultMs: number;
   /** A Retry-After asking for longer is capped to this. */
   readonly maxMs: number;
+  /**
+   * A target that answered "no such model" is tried after every other target of its chain for this
+   * long (its breaker untouched; a chain with nowhere else to go still asks it). 0: never demoted.
+   */
+  readonly modelNotFoundMs: number;
 }
 
 /** Choice within an equal-priority group: power of two choices by latency score and weight. */
@@ -189,6 +207,13 @@ export interface StreamsConfig {
    * content chunk the chain fails over instead), `skip` drops it (logged, counted) and goes on.
    */
   readonly malformedEvent: MalformedEventPolicy;
+  /**
+   * A stream cut mid-answer (reset, stall, upstream error) whose answer so far is plain text is
+   * continued by the chain's next target able to (its `prefill`), from the text already sent:
+   * the client's stream goes on seamlessly. Off by default: the client gets the cut's error event.
+   * Never for tool calls; an alias's `continueOnCut` overrides this.
+   */
+  readonly continueOnCut: boolean;
 }
 
 export interface PoliciesConfig {
@@ -246,6 +271,8 @@ export interface ChainEntryConfig {
 /** A model name clients ask for, and where it is served from. */
 export interface AliasConfig {
   readonly chain: readonly ChainEntryConfig[];
+  /** Overrides `policies.streams.continueOnCut` for this alias; `undefined`: the policy's. */
+  readonly continueOnCut: boolean | undefined;
 }
 
 /** The validated, defaulted, frozen relay configuration. */

@@ -4,7 +4,7 @@
  * WITHOUT `[DONE]`, so no client mistakes a truncated answer for a complete one.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { StreamCutError, type RelayResponse } from '../contract.js';
+import { StreamCutError, type RelayResponse, type StreamCutCode } from '../contract.js';
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
@@ -20,9 +20,9 @@ export function sseData(json: string): string {
   return `data: ${json}\n\n`;
 }
 
-/** The error event that ends a cut stream. */
-export function sseStreamCut(message: string): string {
-  return sseData(JSON.stringify({ error: { message, type: 'stream_error', code: 'upstream_stream_cut' } }));
+/** The error event that ends a cut stream; `code` says why (see `StreamCutCode`). */
+export function sseStreamCut(message: string, code: StreamCutCode = 'upstream_stream_cut'): string {
+  return sseData(JSON.stringify({ error: { message, type: 'stream_error', code } }));
 }
 
 /** How a written stream ended. */
@@ -61,7 +61,7 @@ export async function writeSseStream(
       if (res.destroyed) return { kind: 'client_gone' };
       const cut =
         error instanceof StreamCutError ? error : new StreamCutError(describe(error), 'reset', { cause: error });
-      res.end(sseStreamCut(cut.message));
+      res.end(sseStreamCut(cut.message, cut.code));
       return { kind: 'cut', error: cut };
     }
     if (res.destroyed) return { kind: 'client_gone' };

@@ -24,6 +24,7 @@ export function targetSpecs(config: RelayConfig, chain: readonly ChainEntryConfi
       streamIdleTimeoutMs: provider.streamIdleTimeoutMs,
       connectTo: provider.connectTo,
       caFile: provider.caFile,
+      prefill: provider.prefill,
     };
   });
 }

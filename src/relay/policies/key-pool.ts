@@ -1,6 +1,8 @@
 /**
  * A provider's API keys as a pool (`apiKeyEnvs`): each attempt takes one key, a 429 cools that key
- * alone down, and a 401/402/403 takes it out of the pool for good (until restart). The pool holds
+ * alone down, and a 401/402/403 takes it out of the pool. `probeAfterMs` later the key is let in
+ * for one request (a probe): served, it is back in the pool; refused again, it is out for another
+ * period; anything else (a 5xx, a timeout) leaves it out and ready to be probed again. The pool holds
  * no key values, only indices and variable names, so it is safe to log, serialise and export;
  * the values live in the per-key target views' non-enumerable headers (see `target.ts`).
  * State is typed arrays of numbers: a pick allocates nothing.
@@ -24,6 +26,8 @@ export interface KeyStatus {
   readonly remainingMs?: number;
   /** Revoked: why (`HTTP 401`). */
   readonly reason?: string;
+  /** Revoked, with probes on: ms until it is let in for one probe request (0: at the next pick). */
+  readonly probeInMs?: number;
 }
 
 /** Hooks for logs and metrics; neither ever sees a key value. */
@@ -32,6 +36,8 @@ export interface KeyPoolListeners {
   readonly revoked?: (provider: string, key: number, env: string, reason: string) => void;
   /** Called on every 429 that cools a key down. */
   readonly rateLimited?: (provider: string, key: number) => void;
+  /** Called when a probe of a revoked key was served: the key is back in the pool. */
+  readonly readmitted?: (provider: string, key: number, env: string) => void;
 }
 
 export class KeyPool implements KeyPoolView {
@@ -40,6 +46,10 @@ export class KeyPool implements KeyPoolView {
   private readonly lastPicked: Float64Array;
   private readonly coolUntil: Float64Array;
   private readonly revoked: (string | undefined)[];
+  /** When each revoked key was (last) refused, on the `now` clock. */
+  private readonly revokedAt: Float64Array;
+  /** 1 while a revoked key's probe is in flight. */
+  private readonly probing: Uint8Array;
   private cursor = 0;
   private picks = 0;
 
@@ -49,6 +59,8 @@ export class KeyPool implements KeyPoolView {
     readonly envNames: readonly string[],
     readonly selection: KeySelection,
     private readonly listeners: KeyPoolListeners = {},
+    /** A revoked key is probed this long after its last refusal; 0: never (out until restart). */
+    private readonly probeAfterMs = 0,
   ) {
     this.size = envNames.length;
     if (this.size < 1 || this.size > MAX_POOL_KEYS)
@@ -57,6 +69,8 @@ export class KeyPool implements KeyPoolView {
     this.lastPicked = new Float64Array(this.size);
     this.coolUntil = new Float64Array(this.size);
     this.revoked = new Array<string | undefined>(this.size).fill(undefined);
+    this.revokedAt = new Float64Array(this.size);
+    this.probing = new Uint8Array(this.size);
   }
 
   /**
@@ -76,6 +90,7 @@ export class KeyPool implements KeyPoolView {
       if (best === -1 || this.better(i, best)) best = i;
     }
     if (best === -1) return -1;
+    if (this.revoked[best] !== undefined) this.probing[best] = 1; // a revoked key due for its probe
     this.cursor = (best + 1) % this.size;
     this.inFlight[best]!++;
     this.lastPicked[best] = ++this.picks;
@@ -88,23 +103,37 @@ export class KeyPool implements KeyPoolView {
 
   /** Cools key `index` down for `ms` after a 429; a shorter cooldown never cuts a longer one. */
   coolDown(index: number, ms: number, now: number): void {
+    this.probing[index] = 0; // a probe answered 429: not refused, not proven either
     this.coolUntil[index] = Math.max(this.coolUntil[index]!, now + ms);
     this.listeners.rateLimited?.(this.provider, index);
   }
 
-  /** Takes key `index` out of the pool; the listener hears of it once. */
-  revoke(index: number, reason: string): void {
+  /** Takes key `index` out of the pool (a failed probe: out for another period); the listener hears of it once. */
+  revoke(index: number, reason: string, now = 0): void {
+    this.revokedAt[index] = now;
+    this.probing[index] = 0;
     if (this.revoked[index] !== undefined) return;
     this.revoked[index] = reason;
     this.listeners.revoked?.(this.provider, index, this.envNames[index]!, reason);
   }
 
-  /** 0 when a key is usable now, else ms until the soonest cooling key is back; Infinity when all are revoked. */
+  /**
+   * The attempt with key `index` ended without blaming the key. A probe that was `served` puts the
+   * key back in the pool; an inconclusive one (5xx, timeout, cancelled) leaves it out, probed again next.
+   */
+  probeEnded(index: number, served: boolean): void {
+    if (this.probing[index] === 0) return;
+    this.probing[index] = 0;
+    if (!served) return;
+    this.revoked[index] = undefined;
+    this.listeners.readmitted?.(this.provider, index, this.envNames[index]!);
+  }
+
+  /** 0 when a key is usable now, else ms until the soonest key is back (cooled or due a probe); Infinity: never. */
   waitMs(now: number): number {
     let soonest = Infinity;
     for (let i = 0; i < this.size; i++) {
-      if (this.revoked[i] !== undefined) continue;
-      const left = this.coolUntil[i]! - now;
+      const left = this.revoked[i] === undefined ? this.coolUntil[i]! - now : this.probeInMs(i, now);
       if (left <= 0) return 0;
       soonest = Math.min(soonest, left);
     }
@@ -115,14 +144,26 @@ export class KeyPool implements KeyPoolView {
   status(now: number): KeyStatus[] {
     return this.envNames.map((env, key): KeyStatus => {
       const reason = this.revoked[key];
-      if (reason !== undefined) return { key, env, state: 'revoked', reason };
+      if (reason !== undefined) {
+        const probe = this.probeInMs(key, now);
+        return probe === Infinity
+          ? { key, env, state: 'revoked', reason }
+          : { key, env, state: 'revoked', reason, probeInMs: Math.max(0, Math.ceil(probe)) };
+      }
       const left = this.coolUntil[key]! - now;
       return left > 0 ? { key, env, state: 'cooling', remainingMs: Math.ceil(left) } : { key, env, state: 'active' };
     });
   }
 
   private usable(i: number, now: number): boolean {
-    return this.revoked[i] === undefined && this.coolUntil[i]! <= now;
+    if (this.revoked[i] !== undefined) return this.probeInMs(i, now) <= 0;
+    return this.coolUntil[i]! <= now;
+  }
+
+  /** Ms until revoked key `i` may be probed; Infinity with probes off or one in flight. */
+  private probeInMs(i: number, now: number): number {
+    if (this.probeAfterMs <= 0 || this.probing[i] === 1) return Infinity;
+    return Math.max(this.revokedAt[i]! + this.probeAfterMs, this.coolUntil[i]!) - now;
   }
 
   private better(i: number, best: number): boolean {

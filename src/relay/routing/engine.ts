@@ -28,6 +28,7 @@ import { RequestTimer } from '../policies/timeouts.js';
 import { poolUnavailable } from './key-attempt.js';
 import type { LaunchDeps, RequestState } from './launch.js';
 import { LatencyTracker, trackerDefaults, validateTrackerOptions } from './latency-tracker.js';
+import { ModelAbsence } from './model-absence.js';
 import { chainEngineDefaults, type ChainEngineOptions } from './options.js';
 import { runRound, type HedgeControl, type SameTargetRetry } from './round.js';
 import { orderCandidates, selectDefaults, type CandidateView, type SelectOptions } from './select.js';
@@ -65,6 +66,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
   private readonly breakers = new Map<string, { readonly breaker: CircuitBreaker; readonly provider: string }>();
   private readonly tracker: LatencyTracker;
   private readonly cooldowns: CooldownRegistry;
+  private readonly absence: ModelAbsence;
   private readonly retryBudget: RetryBudget;
   private readonly hedgeBudget: RetryBudget;
   private readonly deps: LaunchDeps;
@@ -85,7 +87,14 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     if (!(this.select.tolerance >= 0))
       throw new RangeError(`select.tolerance: expected a number >= 0, got ${String(this.select.tolerance)}`);
     const merged = { ...chainEngineDefaults, ...options };
-    for (const field of ['cooldownMaxMs', 'default429CooldownMs', 'exhaustedRetryAfterMs', 'eventHistory'] as const) {
+    const numbers = [
+      'cooldownMaxMs',
+      'default429CooldownMs',
+      'exhaustedRetryAfterMs',
+      'eventHistory',
+      'modelNotFoundCooldownMs',
+    ] as const;
+    for (const field of numbers) {
       if (!(merged[field] >= 0 && Number.isFinite(merged[field])))
         throw new RangeError(`${field}: expected a number >= 0, got ${String(merged[field])}`);
     }
@@ -93,6 +102,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     this.historySize = Math.floor(merged.eventHistory);
     this.tracker = new LatencyTracker(validateTrackerOptions({ ...trackerDefaults, ...options.tracker }), this.now);
     this.cooldowns = new CooldownRegistry({ now: this.now, events: this.events });
+    this.absence = new ModelAbsence(merged.modelNotFoundCooldownMs);
     this.retryBudget = new RetryBudget({ ...retryBudgetDefaults, ...options.retryBudget }, this.now);
     const { ratio, minPerSecond, windowMs } = this.hedgeOptions;
     this.hedgeBudget = new RetryBudget({ ratio, minPerSecond, windowMs }, this.now);
@@ -105,6 +115,7 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
       cooldownMaxMs: merged.cooldownMaxMs,
       default429Ms: merged.default429CooldownMs,
       slowLoserFactor: this.hedgeOptions.slowLoserFactor,
+      absence: this.absence,
     };
     const { retry, random, retryBudget } = this;
     this.sameTarget = {
@@ -138,7 +149,8 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     try {
       for (let round = 1, waits = 0; ;) {
         if (timer.stopped) break;
-        const order = orderCandidates(targets, this, this.random, this.now(), this.select);
+        const now = this.now();
+        const order = this.absence.reorder(orderCandidates(targets, this, this.random, now, this.select), now);
         const failedBefore = request.failures.length;
         const end = await runRound(this.deps, request, order, hedge, this.sameTarget);
         const { attempts, failures, failovers, launched } = request;

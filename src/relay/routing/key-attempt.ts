@@ -57,7 +57,10 @@ export async function attemptWithKeys(
     } finally {
       pool.release(key);
     }
-    if (isServed(outcome) || signal.aborted || !blameKey(deps, keys, key, outcome)) return outcome;
+    if (isServed(outcome) || signal.aborted || !blameKey(deps, keys, key, outcome)) {
+      pool.probeEnded(key, isServed(outcome));
+      return outcome;
+    }
     const now = deps.now();
     const next = request.timer.stopped ? -1 : pool.pick(now, tried);
     if (next < 0) {
@@ -87,7 +90,7 @@ function blameKey(deps: KeyAttemptDeps, keys: TargetKeys, key: number, outcome: 
     }
     case 'auth':
     case 'quota':
-      keys.pool.revoke(key, detailOf(outcome));
+      keys.pool.revoke(key, detailOf(outcome), deps.now());
       return true;
     default:
       return false;

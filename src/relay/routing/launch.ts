@@ -17,6 +17,7 @@ import type { CooldownRegistry } from '../policies/cooldown.js';
 import { retryAfterMs } from '../policies/retry-after.js';
 import { AttemptTimeoutError, type RequestTimer, type TimedAttempt } from '../policies/timeouts.js';
 import { attemptWithKeys, poolUnavailable } from './key-attempt.js';
+import type { ModelAbsence } from './model-absence.js';
 import type { LatencyTracker } from './latency-tracker.js';
 
 /** One request's progress through the engine. */
@@ -61,6 +62,8 @@ export interface LaunchDeps {
   readonly default429Ms: number;
   /** A hedge loser that ran this many times its usual latency counts as a failure (hedge.slowLoserFactor). */
   readonly slowLoserFactor: number;
+  /** Where "no such model" answers demote their target (its breaker untouched). */
+  readonly absence?: ModelAbsence | undefined;
 }
 
 /** The abort reason of an attempt that lost the race to another attempt of its request. */
@@ -184,6 +187,7 @@ function settle(
     now,
   );
   breaker.release(ticket, result, now);
+  if (outcome.verdict.kind === 'model_not_found') deps.absence?.note(entry.target, now);
   if (outcome.verdict.kind === 'context_length')
     request.minContextWindow = Math.max(request.minContextWindow, entry.target.contextWindow ?? 0);
   // A pool's 429 cooled that key down (and the target only once every key was cooling).

@@ -29,6 +29,8 @@ export interface ChainEngineOptions {
   readonly exhaustedRetryAfterMs: number;
   /** How many recent events `recentEvents()` keeps. */
   readonly eventHistory: number;
+  /** A target that answered "no such model" is tried after every other candidate for this long (0: never). */
+  readonly modelNotFoundCooldownMs: number;
 }
 
 /** Engine options that are plain numbers. */
@@ -37,4 +39,5 @@ export const chainEngineDefaults = Object.freeze({
   default429CooldownMs: 1_000,
   exhaustedRetryAfterMs: 1_000,
   eventHistory: 200,
+  modelNotFoundCooldownMs: 60_000,
 });

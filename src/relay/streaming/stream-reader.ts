@@ -10,7 +10,7 @@ import { classify, VERDICTS } from '../classify.js';
 import { StreamCutError, type SseEvent, type StreamFault, type StreamTranslator } from '../contract.js';
 import type { UpstreamStream } from '../upstream/client.js';
 import { SseParser } from './sse-parser.js';
-import { NO_LIMITS, StreamWatch, type LimitListener, type StreamLimits } from './stream-watch.js';
+import { NO_LIMITS, StreamWatch, type LimitCode, type LimitListener, type StreamLimits } from './stream-watch.js';
 
 export type { StreamLimits };
 
@@ -59,8 +59,8 @@ export class StreamReader implements LimitListener {
   }
 
   /** @internal LimitListener: a limit passed while reading. */
-  limitPassed(message: string): void {
-    if (this.state.kind === 'reading') this.expire(message);
+  limitPassed(message: string, code: LimitCode): void {
+    if (this.state.kind === 'reading') this.expire(message, code);
   }
 
   /** The translated chunks: those read so far, then the rest; throws StreamCutError on a cut. */
@@ -81,6 +81,7 @@ export class StreamReader implements LimitListener {
           case 'failed':
             throw new StreamCutError(state.fault.message, state.fault.cut, {
               cause: state.error ?? state.fault.body?.toString('utf8'),
+              code: state.fault.code,
             });
           default: {
             const unreachable: never = state;
@@ -103,8 +104,9 @@ export class StreamReader implements LimitListener {
    * A limit passed: the pending read ends with the body, and the stream with it, as a timeout
    * unless only the terminal event was missing (the finish reason arrived): then it is done.
    */
-  private expire(message: string): void {
-    if (!this.finish()) this.state = { kind: 'failed', fault: { verdict: VERDICTS.timeout, cut: 'timeout', message } };
+  private expire(message: string, code: LimitCode): void {
+    if (!this.finish())
+      this.state = { kind: 'failed', fault: { verdict: VERDICTS.timeout, cut: 'timeout', message, code } };
     this.stream.destroy();
   }
 

@@ -18,9 +18,12 @@ export interface StreamLimits {
 
 export const NO_LIMITS: StreamLimits = Object.freeze({ idleMs: Infinity, deadline: Infinity });
 
+/** Which limit passed, as the client's error event names it. */
+export type LimitCode = 'upstream_stream_stalled' | 'deadline_exceeded';
+
 /** Told when a limit passed (once); the watch stops then. */
 export interface LimitListener {
-  limitPassed(message: string): void;
+  limitPassed(message: string, code: LimitCode): void;
 }
 
 /** setTimeout's largest delay; longer ones would fire at once. */
@@ -66,15 +69,15 @@ export class StreamWatch {
     const now = performance.now();
     const { idleMs, deadline } = this.limits;
     // NaN (no read pending) never compares as idle.
-    const passed =
-      now >= deadline
-        ? 'the request deadline passed mid-stream'
-        : now - this.waitingSince >= idleMs
-          ? `upstream sent nothing for ${idleMs} ms mid-stream`
-          : undefined;
-    if (passed === undefined) return this.arm(now);
+    if (now >= deadline) return this.pass('the request deadline passed mid-stream', 'deadline_exceeded');
+    if (now - this.waitingSince >= idleMs)
+      return this.pass(`upstream sent nothing for ${idleMs} ms mid-stream`, 'upstream_stream_stalled');
+    this.arm(now);
+  }
+
+  private pass(message: string, code: LimitCode): void {
     this.stop();
-    this.listener.limitPassed(passed);
+    this.listener.limitPassed(message, code);
   }
 
   /** Arms the timer for whichever limit is due first (a wait not yet begun counts from now). */

@@ -12,7 +12,7 @@ import { startMockProvider, type RunningMockProvider } from '../../../src/mock/p
 import { parseRelayConfig } from '../../../src/relay/config.js';
 import { createRelayApp } from '../../../src/relay/relay-app.js';
 import { startRelay } from '../../../src/relay/server.js';
-import { closeAll, onCleanup } from './support.js';
+import { closeAll, onCleanup, sleep } from './support.js';
 
 afterEach(closeAll);
 
@@ -42,12 +42,24 @@ interface Reply {
 }
 
 /** The real relay with a pooled primary and a single-key fallback; its log lines are captured. */
-async function relayOver(primary: RunningMockProvider, fallback: RunningMockProvider, keySelection = 'least-used') {
+async function relayOver(
+  primary: RunningMockProvider,
+  fallback: RunningMockProvider,
+  keySelection = 'least-used',
+  keyProbeAfterMs?: number,
+) {
   const config = parseRelayConfig({
     server: { host: '127.0.0.1', port: 0 },
-    logging: { level: 'warn' },
+    logging: { level: 'info' },
     providers: [
-      { name: 'primary', dialect: 'openai', baseUrl: `${primary.url}/v1`, apiKeyEnvs: Object.keys(KEYS), keySelection },
+      {
+        name: 'primary',
+        dialect: 'openai',
+        baseUrl: `${primary.url}/v1`,
+        apiKeyEnvs: Object.keys(KEYS),
+        keySelection,
+        ...(keyProbeAfterMs === undefined ? {} : { keyProbeAfterMs }),
+      },
       { name: 'fallback', dialect: 'openai', baseUrl: `${fallback.url}/v1`, apiKeyEnv: 'KEYPOOL_T_F' },
     ],
     models: {
@@ -172,7 +184,7 @@ describe('key pools', () => {
     expect(JSON.parse(ready.text).keys.primary).toEqual([
       { key: 0, env: 'KEYPOOL_T_A', state: 'active' },
       { key: 1, env: 'KEYPOOL_T_B', state: 'active' },
-      { key: 2, env: 'KEYPOOL_T_C', state: 'revoked', reason: 'HTTP 401' },
+      { key: 2, env: 'KEYPOOL_T_C', state: 'revoked', reason: 'HTTP 401', probeInMs: expect.any(Number) },
     ]);
     const metrics = (await relay.get('/metrics')).text;
     expect(metric(metrics, 'relay_provider_key_revoked_total{provider="primary",key="2"}')).toBe(1);
@@ -217,5 +229,41 @@ describe('key pools', () => {
         .sort(),
     ).toEqual(['aaaa', 'bbbb', 'cccc']);
     expect(log).toHaveLength(9);
+  });
+
+  it('a revoked key is probed after keyProbeAfterMs: refused, out again; served, back in the pool', async () => {
+    const [primary, fallback] = await Promise.all([mock('kp-probe'), mock('kp-probe-fallback')]);
+    primary.control.faults.add({ effect: { kind: 'auth_error', key: 'cccc', status: 401 }, rate: 1, forMs: undefined });
+    const relay = await relayOver(primary, fallback, 'round-robin', 300);
+    const cOf = async (): Promise<number> => (await tails(primary)).filter((tail) => tail === 'cccc').length;
+    for (let i = 0; i < 6; i++) expect((await relay.chat()).status).toBe(200);
+    expect(await cOf()).toBe(1); // revoked at its first use, then left alone
+    await sleep(400);
+    // Due for a probe: one request tries it (401 again, served by another key), then it is out again.
+    for (let i = 0; i < 6; i++) expect((await relay.chat()).status).toBe(200);
+    expect(await cOf()).toBe(2);
+    primary.control.faults.clear(); // the key is paid up again
+    await sleep(400);
+    for (let i = 0; i < 6; i++) expect((await relay.chat()).status).toBe(200);
+    // The probe was served: the key is back and takes its turn again.
+    expect(await cOf()).toBeGreaterThanOrEqual(4);
+    expect(fallback.served()).toBe(0);
+    expect(relay.lines.filter((line) => line.includes('taken out of the pool'))).toHaveLength(1);
+    expect(relay.lines.filter((line) => line.includes('back in the pool after a successful probe'))).toHaveLength(1);
+    const keys = JSON.parse((await relay.get('/ready')).text).keys.primary as Array<{ state: string }>;
+    expect(keys.map((k) => k.state)).toEqual(['active', 'active', 'active']);
+  });
+
+  it('with keyProbeAfterMs 0 a revoked key stays out', async () => {
+    const [primary, fallback] = await Promise.all([mock('kp-noprobe'), mock('kp-noprobe-fallback')]);
+    primary.control.faults.add({ effect: { kind: 'auth_error', key: 'cccc', status: 401 }, rate: 1, forMs: undefined });
+    const relay = await relayOver(primary, fallback, 'round-robin', 0);
+    for (let i = 0; i < 3; i++) await relay.chat();
+    primary.control.faults.clear();
+    await sleep(300);
+    for (let i = 0; i < 6; i++) expect((await relay.chat()).status).toBe(200);
+    expect((await tails(primary)).filter((tail) => tail === 'cccc')).toHaveLength(1);
+    const keys = JSON.parse((await relay.get('/ready')).text).keys.primary as Array<Record<string, unknown>>;
+    expect(keys[2]).toEqual({ key: 2, env: 'KEYPOOL_T_C', state: 'revoked', reason: 'HTTP 401' });
   });
 });

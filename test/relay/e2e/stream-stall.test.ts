@@ -43,6 +43,7 @@ describe('a stream that stalls after its first token', () => {
     expect(streamedText(cut.events.slice(0, -1)).length).toBeGreaterThan(0); // the first token arrived
     expect(cut.events).not.toContain('[DONE]');
     expect(errorOf(cut.events)?.message).toMatch(/nothing for 500 ms/);
+    expect(errorOf(cut.events)?.code).toBe('upstream_stream_stalled'); // not a cut: its own code
     // Cut at the idle timeout, far from the 10 s stall (generous bound for a loaded machine).
     expect(cut.ms).toBeGreaterThanOrEqual(IDLE_MS * 0.9);
     expect(cut.ms).toBeLessThan(IDLE_MS + 2_500);
@@ -72,6 +73,7 @@ describe('a stream that stalls after its first token', () => {
     expect(reply.status).toBe(200);
     expect(reply.events).not.toContain('[DONE]');
     expect(errorOf(reply.events)?.message).toMatch(/deadline/);
+    expect(errorOf(reply.events)?.code).toBe('deadline_exceeded');
     expect(reply.ms).toBeLessThan(1_000 + 2_000);
   });
 });

@@ -52,6 +52,9 @@ describe('OpenAI SSE writer', () => {
     expect(JSON.parse(sseStreamCut('gone').slice(6))).toEqual({
       error: { message: 'gone', type: 'stream_error', code: 'upstream_stream_cut' },
     });
+    // Stalls and deadline cuts carry their own codes (a cut's code stays for real cuts).
+    for (const code of ['upstream_stream_stalled', 'deadline_exceeded'] as const)
+      expect(JSON.parse(sseStreamCut('slow', code).slice(6)).error.code).toBe(code);
   });
 
   it('writes every event then [DONE]', async () => {

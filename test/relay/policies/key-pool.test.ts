@@ -69,6 +69,28 @@ describe('KeyPool', () => {
     ]);
   });
 
+  it('probes a revoked key once after probeAfterMs: refused, out again; inconclusive, probed again; served, back', () => {
+    const readmitted: number[] = [];
+    const pool = new KeyPool('p', ['A', 'B'], 'round-robin', { readmitted: (_p, key) => readmitted.push(key) }, 100);
+    pool.revoke(1, 'HTTP 401', 0);
+    pool.revoke(0, 'HTTP 401', 0);
+    expect(pool.waitMs(50)).toBe(50); // the soonest probe
+    expect(pool.pick(99)).toBe(-1);
+    const probe = pool.pick(100);
+    expect(probe).toBe(0);
+    expect(pool.pick(100, 1 << probe)).toBe(1); // key 1 is due too
+    pool.revoke(1, 'HTTP 401', 100); // its probe was refused: out for another period
+    expect(pool.pick(150, 1 << probe)).toBe(-1); // key 0's probe is still in flight: not handed out twice
+    pool.release(probe);
+    pool.probeEnded(probe, false); // a 5xx: proves nothing, probed again at the next pick
+    expect(pool.pick(150)).toBe(0);
+    pool.release(0);
+    pool.probeEnded(0, true);
+    expect(readmitted).toEqual([0]);
+    expect(pool.status(150).map((k) => k.state)).toEqual(['active', 'revoked']);
+    expect(pool.status(150)[1]).toMatchObject({ probeInMs: 50 });
+  });
+
   it('refuses an empty or oversized pool, naming the provider', () => {
     expect(() => new KeyPool('acme', [], 'least-used')).toThrow(/provider acme: apiKeyEnvs: expected 1\.\.31/);
     const many = Array.from({ length: 32 }, (_, i) => `K${i}`);
