@@ -154,6 +154,7 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html serving 
   const dir = join(OUT, '../html-browser-serving-test');
   let browser: Browser | undefined;
   let sections: Array<{ id: string; height: number; title: string; header: string[]; rows: string[][] }> = [];
+  let spectrum: { width: number; height: number; drawnMarks: number; legend: string } | undefined;
 
   beforeAll(async () => {
     if (CHROMIUM === undefined) throw new Error(`CI is set but no chromium was found: ${INSTALL}`);
@@ -188,10 +189,24 @@ slo: { ttft: 1s, itl: 500ms }
         ),
       })),
     );
+    spectrum = await page.$eval('figure.chart[data-chart="serving-spectrum"]', (figure) => {
+      const svg = figure.querySelector('svg')!;
+      const box = svg.getBoundingClientRect();
+      const marks = [...svg.querySelectorAll('g.role-mark path')].filter((m) => m.getBoundingClientRect().width > 0);
+      return { width: box.width, height: box.height, drawnMarks: marks.length, legend: svg.textContent ?? '' };
+    });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('draws the ITL and TPOT percentile spectrum', () => {
+    expect(spectrum!.width).toBeGreaterThan(300);
+    expect(spectrum!.height).toBeGreaterThan(150);
+    expect(spectrum!.drawnMarks).toBeGreaterThanOrEqual(2);
+    expect(spectrum!.legend).toContain('ITL');
+    expect(spectrum!.legend).toContain('TPOT');
   });
 
   it('renders the LLM serving metrics table with the paced ITL and the goodput', () => {
