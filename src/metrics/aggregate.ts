@@ -14,6 +14,7 @@ import { buildSlices, type Slice } from './slices.js';
 import { TimingsRecorder, type Timings } from './timings.js';
 import type { EncodedItl } from './itl-histograms.js';
 import type { ScheduleLag } from './schedule-lag-summary.js';
+import { phaseDurationsMs } from './phase-spans.js';
 import { servingStats, type ServingStats } from './serving.js';
 import type { ServingSlo } from './slo.js';
 
@@ -205,6 +206,7 @@ export function aggregate(input: AggregateInput): Aggregates {
       records: input.records,
       phaseOf,
       durationMs: input.durationMs,
+      phaseDurationsMs: phaseDurationsMs(spans, input.durationMs),
       slo: input.slo,
       itl: input.itl,
     }),

@@ -1,6 +1,7 @@
 /**
  * The run's LLM serving metrics: ITL, TPOT, output tokens/s, token throughput and goodput, for the
- * whole run, per phase and per serving provider (a variant is a run of its own). Pure: records,
+ * whole run, per phase and per serving provider (a variant is a run of its own). Rates are per
+ * second of the load (of the phase, for a phase's figures). Pure: records,
  * the generator's ITL histograms and the SLO in, figures out.
  */
 import type { EncodedItl } from './itl-histograms.js';
@@ -26,6 +27,8 @@ export interface ServingInput {
   /** The phase a record belongs to (by its intended start), as the aggregation decides it. */
   phaseOf(intendedMs: number): Phase;
   durationMs: number;
+  /** Each phase's own length (phase-spans.ts): per-phase rates divide by it. */
+  phaseDurationsMs?: Readonly<Record<Phase, number>> | undefined;
   slo?: ServingSlo | undefined;
   /** The generator's pooled gaps; absent (closed model, partial aggregates): no ITL figures. */
   itl?: EncodedItl | undefined;
@@ -53,6 +56,7 @@ export function servingStats(input: ServingInput): ServingStats {
     Object.entries(bySlot)
       .filter(([slot]) => input.phaseOf((Number(slot) + 0.5) * slotMs) === phase)
       .map(([, encoded]) => encoded);
+  const phaseMs = (phase: Phase): number => input.phaseDurationsMs?.[phase] ?? input.durationMs;
   const byName: Record<string, ServingFigures> = {};
   for (const [name, group] of [...providers].sort((a, b) => a[0].localeCompare(b[0]))) {
     byName[name] = group.finish(input.durationMs, byProvider[name] === undefined ? [] : [byProvider[name]]);
@@ -62,9 +66,9 @@ export function servingStats(input: ServingInput): ServingStats {
     ...(slo ? { slo } : {}),
     ...(input.itl ? { itlSlotMs: slotMs } : {}),
     phases: {
-      baseline: phases.baseline.finish(input.durationMs, slotsOf('baseline')),
-      fault: phases.fault.finish(input.durationMs, slotsOf('fault')),
-      recovery: phases.recovery.finish(input.durationMs, slotsOf('recovery')),
+      baseline: phases.baseline.finish(phaseMs('baseline'), slotsOf('baseline')),
+      fault: phases.fault.finish(phaseMs('fault'), slotsOf('fault')),
+      recovery: phases.recovery.finish(phaseMs('recovery'), slotsOf('recovery')),
     },
     providers: byName,
   };

@@ -55,6 +55,9 @@ faults:
     const baseline = serving.phases.baseline.goodput!;
     expect(baseline.good).toBeGreaterThanOrEqual(baseline.requests - 1);
     expect(baseline.requests).toBeGreaterThanOrEqual(9);
+    // Per-phase rates divide by the phase's own time (baseline: the first ~1 s), not the whole load.
+    expect(baseline.ratePerSecond).toBeGreaterThan(8);
+    expect(baseline.ratePerSecond).toBeLessThan(11.5);
     // The generator's schedule lag reaches the aggregates (result.json) in full, not only as a flag.
     const lag = a.scheduleLag!;
     expect(lag.p50Ms).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@ import { ItlRecorder, itlSlotMs, mergeItl } from '../../src/metrics/itl-histogra
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { sloMisses, tpotMs, type ServingSlo } from '../../src/metrics/slo.js';
 import { outputTokens } from '../../src/metrics/tokens.js';
+import { phaseDurationsMs } from '../../src/metrics/phase-spans.js';
 
 const stream = (over: Partial<RequestRecord> = {}): RequestRecord => ({
   seq: 0,
@@ -79,5 +80,27 @@ describe('ITL histograms', () => {
     expect(itlSlotMs(60_000)).toBe(1000);
     expect(itlSlotMs(undefined)).toBe(1000);
     expect(itlSlotMs(3_600_000)).toBe(30_000);
+  });
+});
+
+describe('phaseDurationsMs', () => {
+  it.each<[string, Array<{ startMs: number; endMs: number }>, Record<string, number>]>([
+    ['no faults: all baseline', [], { baseline: 10_000, fault: 0, recovery: 0 }],
+    ['one window', [{ startMs: 2000, endMs: 5000 }], { baseline: 2000, fault: 3000, recovery: 5000 }],
+    [
+      'overlapping windows count once',
+      [
+        { startMs: 2000, endMs: 5000 },
+        { startMs: 4000, endMs: 6000 },
+      ],
+      { baseline: 2000, fault: 4000, recovery: 4000 },
+    ],
+    [
+      'a window past the end is clipped',
+      [{ startMs: 8000, endMs: 12_000 }],
+      { baseline: 8000, fault: 2000, recovery: 0 },
+    ],
+  ])('%s', (_, spans, expected) => {
+    expect(phaseDurationsMs(spans, 10_000)).toEqual(expected);
   });
 });
