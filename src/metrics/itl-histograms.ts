@@ -78,7 +78,7 @@ export function mergeItl(parts: readonly EncodedItl[]): EncodedItl {
   };
 }
 
-/** Adds the encoded histograms of `tables` key by key, or all of them into `into`. */
+/** Adds every encoded histogram into `into` (exact) and returns it. */
 export function addEncoded(into: LatencyHistogram, encoded: Iterable<string>): LatencyHistogram {
   for (const text of encoded) {
     const part = decodeHistogram(text);
