@@ -55,5 +55,5 @@ describe('ITL from worker threads', () => {
     // Generous: timers on a shared machine run late, never early.
     expect(perProvider.getValueAtPercentile(50) / 1000).toBeGreaterThan(GAP_MS * 0.9);
     expect(perProvider.getValueAtPercentile(50) / 1000).toBeLessThan(GAP_MS * 3);
-  }, 30_000);
+  }, 90_000);
 });

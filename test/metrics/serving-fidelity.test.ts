@@ -66,5 +66,5 @@ faults:
     expect(lag.histogram.length).toBeGreaterThan(0);
     expect(result.aggregates.scheduleLag?.warning).toBe(lag.p99Ms > lag.thresholdMs);
     expect(serving.phases.baseline.itl!.p50Us / 1000).toBeCloseTo(PACE_MS, -0.5);
-  }, 30_000);
+  }, 90_000);
 });
