@@ -2,9 +2,11 @@
  * Progress for long runs: a live line on a TTY, plain periodic lines elsewhere (CI logs).
  * Writes to stderr so stdout carries only the report. The line shows elapsed/total, offered vs
  * achieved rate (completions per second over the last few progress ticks), success, the current
- * p99 (from `observe`d records of the last 5 s; shown once the runner feeds records) and faults.
+ * p99 (from `observe`d records of the last 5 s; shown once the runner feeds records), faults, and
+ * the schedule lag (p99, max) of the recent completions.
  */
 import type { RequestRecord } from '../metrics/record.js';
+import { RecentLag } from '../metrics/recent-lag.js';
 import { RecentLatency } from '../metrics/recent-latency.js';
 import type { RunEvent } from '../scenario/run/events.js';
 import { formatMs } from '../units.js';
@@ -59,12 +61,19 @@ export function progressPrinter(
       }
     }
   };
-  return Object.assign(handle, { observe: (record: RequestRecord) => rate.recent.observe(record) });
+  return Object.assign(handle, {
+    observe: (record: RequestRecord) => {
+      rate.recent.observe(record);
+      rate.lag.observe(record);
+    },
+  });
 }
 
 /** One configuration's offered rate, recent ticks (achieved rate) and recent latencies (p99). */
 class RateWindow {
   readonly recent: RecentLatency;
+  /** Schedule lag of the recent completions (open model: how late the generator sent them). */
+  readonly lag: RecentLag;
   private readonly ticks: Array<{ elapsedMs: number; done: number }> = [];
 
   constructor(
@@ -72,6 +81,7 @@ class RateWindow {
     private readonly windowMs: number,
   ) {
     this.recent = new RecentLatency(windowMs);
+    this.lag = new RecentLag(windowMs);
   }
 
   line(event: Extract<RunEvent, { kind: 'progress' }>): string {
@@ -79,7 +89,8 @@ class RateWindow {
     const ticks = this.ticks;
     ticks.push({ elapsedMs: event.elapsedMs, done });
     while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - this.windowMs) ticks.shift();
-    return progressLine(event, done, achievedRate(ticks), this.offered, this.recent.percentile(99, event.elapsedMs));
+    const p99 = this.recent.percentile(99, event.elapsedMs);
+    return progressLine(event, done, achievedRate(ticks), this.offered, p99, this.lag.summary(event.elapsedMs));
   }
 }
 
@@ -130,12 +141,14 @@ export function progressLine(
   achieved: number | undefined,
   offered: number | undefined,
   p99Us: number | undefined,
+  lag?: { p99Ms: number; maxMs: number },
 ): string {
   const success = done === 0 ? '—' : `${((event.ok / done) * 100).toFixed(1)}%`;
   const faults = event.activeFaults.length > 0 ? event.activeFaults.join(', ') : 'none';
   const rate = `rate ${offered === undefined ? '—' : `${round(offered)}/s`} offered, ${achieved === undefined ? '—' : `${round(achieved)}/s`} achieved`;
   const p99 = p99Us === undefined ? '' : `  p99 ${formatMs(p99Us / 1000)}`;
-  return `  ${(event.elapsedMs / 1000).toFixed(0)}/${(event.totalMs / 1000).toFixed(0)} s  ${rate}  sent ${event.scheduled}  ok ${success}  failed ${event.failed}  dropped ${event.dropped}${p99}  faults: ${faults}`;
+  const lagText = lag === undefined ? '' : `  schedule lag p99 ${formatMs(lag.p99Ms)} max ${formatMs(lag.maxMs)}`;
+  return `  ${(event.elapsedMs / 1000).toFixed(0)}/${(event.totalMs / 1000).toFixed(0)} s  ${rate}  sent ${event.scheduled}  ok ${success}  failed ${event.failed}  dropped ${event.dropped}${p99}  faults: ${faults}${lagText}`;
 }
 
 function round(perSecond: number): string {

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { ItlRecorder, itlSlotMs, type EncodedItl } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { connectorFor, type DialOptions } from '../net/dial.js';
 import type { ArrivalSchedule } from './arrivals.js';
@@ -41,6 +42,8 @@ export interface OpenModelOptions {
   seed?: number;
   /** p99 schedule lag above this sets `lagWarning` (default 5 ms). */
   lagThresholdMs?: number;
+  /** Width of the ITL histograms' time slots (default from the load's length: itl-histograms.ts). */
+  itlSlotMs?: number;
   /**
    * `timer` (default): wake with setTimeout (~1 ms granularity) and send every arrival that is due;
    * latency still counts from each intended start. `poll`: busy-poll the last 2 ms before an
@@ -77,6 +80,8 @@ export interface OpenModelRun extends LagReport {
   /** Requests that were due before the end (or the interrupt): ok + failed + dropped. */
   scheduled: number;
   interrupted: boolean;
+  /** Inter-token gaps of every stream, pooled (itl-histograms.ts). */
+  itl: EncodedItl;
 }
 
 /** setTimeout cannot wake sooner than 1 ms and often overshoots: closer than this, poll instead. */
@@ -95,6 +100,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   });
   const inFlight = new Set<Promise<void>>();
   const lag = new LagMonitor(options.lagThresholdMs);
+  const itl = new ItlRecorder(options.itlSlotMs ?? itlSlotMs(options.durationMs ?? scheduleSpan(options.schedule)));
   // performance.timeOrigin is epoch ms, so an epoch origin maps onto this thread's clock exactly.
   const startedAt =
     options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
@@ -106,6 +112,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     controllers: new Set(),
     chatPath: options.chatPath ?? CHAT_PATH,
     providerHeader: options.providerHeader,
+    itl,
   };
   options.onStart?.(startedAt);
   let scheduled = 0;
@@ -175,7 +182,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     });
     await settle(inFlight, ctx, options);
     const interrupted = options.signal?.aborted ?? false;
-    return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish() };
+    return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish(), itl: itl.finish() };
   } finally {
     await pool.destroy();
   }
@@ -200,6 +207,13 @@ async function settle(inFlight: Set<Promise<void>>, ctx: SendContext, options: O
     clearTimeout(grace);
     options.signal?.removeEventListener('abort', cutOff);
   }
+}
+
+/** The schedule's length when its spec states one (for the ITL slot width). */
+function scheduleSpan(schedule: OpenModelOptions['schedule']): number | undefined {
+  if (schedule === undefined || Symbol.iterator in schedule) return undefined;
+  if (schedule.kind === 'ramping') return schedule.stages.reduce((sum, stage) => sum + stage.duration, 0);
+  return schedule.durationMs;
 }
 
 function resolveSchedule(options: OpenModelOptions): ArrivalSchedule {

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
+import type { ItlRecorder } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { classifyClientError, parseCompletion } from './classify-response.js';
 import { requestBody, requestHeaders, type RequestPlan } from './request-mix.js';
@@ -22,6 +23,8 @@ export interface SendContext {
   readonly chatPath: string;
   /** A gateway's response header naming the serving provider, lower case. */
   readonly providerHeader?: string | undefined;
+  /** The run's inter-token-latency histograms: every stream's gaps are recorded as they arrive. */
+  readonly itl?: ItlRecorder | undefined;
 }
 
 export const CHAT_PATH = '/v1/chat/completions';
@@ -78,6 +81,7 @@ export async function sendRequest(
     const ok2xx = response.statusCode >= 200 && response.statusCode < 300;
     if (ok2xx && headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
       meter = new StreamMeter();
+      meter.gaps = ctx.itl?.sinkFor(intendedMs, provider);
       for await (const chunk of response.body) meter.push(chunk as Buffer, now());
       meter.end();
       const verdict = meter.verdict();

@@ -1,10 +1,11 @@
 /**
  * Measures one streamed chat completion as it arrives: first content chunk, content chunk count,
- * largest gap between content chunks, usage, and validity. A stream succeeds only if it ends with
+ * largest gap between content chunks (each gap also goes to the run's ITL sink), usage, and validity. A stream succeeds only if it ends with
  * `data: [DONE]` and carried no error event (`data: {"error":...}` or `event: error`); otherwise
  * it failed as `stream_error`, `bad_body` (unparseable chunk) or `stream_cut` (no [DONE]).
  */
 import type { FailureKind, TokenUsage } from '../metrics/record.js';
+import type { GapSink } from '../metrics/itl-histograms.js';
 import { usageOf } from './classify-response.js';
 import { SseParser } from './sse-parser.js';
 
@@ -22,6 +23,8 @@ export class StreamMeter {
   chunks = 0;
   maxGapMs = 0;
   usage: TokenUsage | undefined;
+  /** Where each gap between content chunks goes as it happens (the run's ITL histograms). */
+  gaps: GapSink | undefined;
   private lastTokenMs = 0;
   private now = 0;
   private done = false;
@@ -67,7 +70,11 @@ export class StreamMeter {
     this.usage = usageOf(chunk.usage) ?? this.usage;
     if (!hasContent(chunk)) return;
     if (this.firstTokenMs === undefined) this.firstTokenMs = this.now;
-    else this.maxGapMs = Math.max(this.maxGapMs, this.now - this.lastTokenMs);
+    else {
+      const gap = this.now - this.lastTokenMs;
+      if (gap > this.maxGapMs) this.maxGapMs = gap;
+      this.gaps?.record(gap);
+    }
     this.lastTokenMs = this.now;
     this.chunks++;
   }

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, createHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { mergeItl } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { LoadOptionError } from './load-errors.js';
 import type { OpenModelRun } from './open-model.js';
@@ -105,6 +106,7 @@ function merge(runs: readonly OpenModelRun[], startedAt: number): OpenModelRun {
     eventLoopDelayMaxMs: Math.max(...runs.map((r) => r.eventLoopDelayMaxMs)),
     lagThresholdMs: threshold,
     lagWarning: p99 > threshold,
+    itl: mergeItl(runs.map((r) => r.itl)),
   };
   lag.destroy();
   return merged;

@@ -12,6 +12,11 @@ import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, servedNothingBefore, slice
 import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
 import { TimingsRecorder, type Timings } from './timings.js';
+import type { EncodedItl } from './itl-histograms.js';
+import type { ScheduleLag } from './schedule-lag-summary.js';
+import { phaseDurationsMs } from './phase-spans.js';
+import { servingStats, type ServingStats } from './serving.js';
+import type { ServingSlo } from './slo.js';
 
 export type Phase = 'baseline' | 'fault' | 'recovery';
 
@@ -71,6 +76,10 @@ export interface Aggregates extends Timings {
   costPer1k?: number;
   /** The relay's breaker/cooldown events on load time (empty when the target exposes none). */
   relayEvents: RelayTimelineEvent[];
+  /** ITL, TPOT, tokens/s, token throughput and goodput: overall, per phase, per provider (serving.ts). */
+  serving?: ServingStats;
+  /** How far behind its schedule the open-model generator sent (absent: closed model, or not measured). */
+  scheduleLag?: ScheduleLag;
 }
 
 export interface ProviderStats extends Timings {
@@ -93,6 +102,12 @@ export interface AggregateInput {
   providerModels?: Readonly<Record<string, string>>;
   /** Relay events already on load time (relayEventsOnLoadTime). */
   relayEvents?: readonly RelayTimelineEvent[];
+  /** The scenario's per-request objectives, for goodput. */
+  slo?: ServingSlo | undefined;
+  /** The generator's pooled inter-token gaps (open model). */
+  itl?: EncodedItl | undefined;
+  /** The generator's schedule lag (open model). */
+  scheduleLag?: ScheduleLag | undefined;
 }
 
 export function aggregate(input: AggregateInput): Aggregates {
@@ -113,6 +128,12 @@ export function aggregate(input: AggregateInput): Aggregates {
   const happened = input.windows.filter((w) => w.appliedMs !== undefined);
   const spans = happened.map((w) => effectiveSpan(w, input.durationMs));
   const firstOnset = Math.min(...spans.map((s) => s.startMs));
+  const phaseOf = (intendedMs: number): Phase =>
+    spans.some((s) => intendedMs >= s.startMs && intendedMs < s.endMs)
+      ? 'fault'
+      : intendedMs < firstOnset
+        ? 'baseline'
+        : 'recovery';
 
   for (const record of input.records) {
     overallTimings.record(record);
@@ -120,8 +141,7 @@ export function aggregate(input: AggregateInput): Aggregates {
       const kind = record.failure ?? 'other';
       failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
     }
-    const inFault = spans.some((s) => record.intendedMs >= s.startMs && record.intendedMs < s.endMs);
-    const phase: Phase = inFault ? 'fault' : record.intendedMs < firstOnset ? 'baseline' : 'recovery';
+    const phase = phaseOf(record.intendedMs);
     count(overall, record);
     count(phases[phase], record);
     phaseRecorders[phase].record(record);
@@ -192,6 +212,15 @@ export function aggregate(input: AggregateInput): Aggregates {
     ...(cost ? { cost } : {}),
     ...(cost && cost.priced > 0 ? { costUsd: cost.totalUsd, costPer1k: cost.per1k } : {}),
     relayEvents: [...(input.relayEvents ?? [])],
+    serving: servingStats({
+      records: input.records,
+      phaseOf,
+      durationMs: input.durationMs,
+      phaseDurationsMs: phaseDurationsMs(spans, input.durationMs),
+      slo: input.slo,
+      itl: input.itl,
+    }),
+    ...(input.scheduleLag ? { scheduleLag: input.scheduleLag } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ const DURATION_METRICS: ReadonlySet<string> = new Set([
   'failover_time',
   'disruption',
   'recovery_time',
+  'itl',
+  'tpot',
 ]);
 const RATE_METRICS: ReadonlySet<string> = new Set(['success_rate', 'slice_availability']);
 

@@ -14,6 +14,7 @@ import { runOpenModel, type OpenModelRun } from '../../src/load/open-model.js';
 import { runOpenModelInWorkers } from '../../src/load/worker-load.js';
 import { StreamMeter } from '../../src/load/stream-meter.js';
 import { createHistogram, recordMicros } from '../../src/metrics/histogram.js';
+import { ItlRecorder } from '../../src/metrics/itl-histograms.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { evaluateGate, parseGate } from '../../src/scenario/gates/grammar.js';
 
@@ -44,6 +45,7 @@ async function microBenchmarks(): Promise<string> {
   let i = 0;
   const latencyGate = parseGate('latency', 'p(99) < 1500ms');
   const rateGate = parseGate('success_rate', 'rate >= 99.9%');
+  const itl = new ItlRecorder(1000);
   const bench = new Bench({ time: 500, warmupTime: 100 });
   bench
     .add('HDR recordMicros', () => recordMicros(histogram, 1000 + (i++ % 50_000)))
@@ -51,6 +53,13 @@ async function microBenchmarks(): Promise<string> {
     .add('meter SSE stream (11 events, per-event chunks)', () => {
       const meter = new StreamMeter();
       for (let k = 0; k < SSE.length; k++) meter.push(SSE[k]!, k);
+      meter.end();
+      if (meter.verdict() !== 'ok') throw new Error('bad verdict');
+    })
+    .add('meter SSE stream, each gap into the ITL histograms (slot + provider)', () => {
+      const meter = new StreamMeter();
+      meter.gaps = itl.sinkFor(i++ % 60_000, 'primary');
+      for (let k = 0; k < SSE.length; k++) meter.push(SSE[k]!, k * 20);
       meter.end();
       if (meter.verdict() !== 'ok') throw new Error('bad verdict');
     })

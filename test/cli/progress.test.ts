@@ -39,3 +39,23 @@ describe('progressPrinter', () => {
     expect(lines).toHaveLength(5);
   });
 });
+
+describe('progress line schedule lag', () => {
+  it('shows p99 and max schedule lag of the requests completed in the window', () => {
+    const { stream, text } = plainStream();
+    const printer = progressPrinter(stream, { offeredPerSecond: 100 });
+    for (let i = 0; i < 100; i++) {
+      // 99 sent on time (0.2 ms late), one 40 ms late; all completed within the last second.
+      const lag = i === 50 ? 40 : 0.2;
+      printer.observe({ seq: i, intendedMs: i * 10, sentMs: i * 10 + lag, endMs: i * 10 + 50, outcome: 'ok' });
+    }
+    printer(tick(1000, 100));
+    expect(text()).toMatch(/schedule lag p99 0\.20 ms max 40 ms\n$/);
+  });
+
+  it('leaves the lag out before any request completed', () => {
+    const { stream, text } = plainStream();
+    progressPrinter(stream)(tick(1000, 0));
+    expect(text()).not.toContain('schedule lag');
+  });
+});

@@ -13,6 +13,7 @@ import { latencyTimelineChart } from './charts/latency-timeline.js';
 import { outcomesChart } from './charts/outcomes.js';
 import { percentileSpectrumChart } from './charts/percentile-spectrum.js';
 import { servedByChart } from './charts/served-by.js';
+import { servingSpectrumChart } from './charts/serving-spectrum.js';
 import { escapeHtml, slug } from './escape.js';
 import { figureHtml } from './figure.js';
 import { gatesHtml, headerHtml } from './header.js';
@@ -66,6 +67,7 @@ async function chartsHtml(result: RunResult): Promise<string> {
   const across = [
     percentileSpectrumChart(runs.map((r) => ({ name: r.name, aggregates: r.result.aggregates }))),
     costByBookChart(costByBook(result)),
+    servingSpectrumChart(runs.map((r) => ({ name: r.name, serving: r.result.aggregates.serving }))),
   ].filter((c): c is Chart => c !== undefined);
   const parts = ['<section id="charts">', '<h2><a href="#charts">Charts</a></h2>'];
   if (variants.length === 0) {

@@ -11,6 +11,8 @@ import { modelPricesTable } from './model-prices.js';
 import { monthlyCostTable } from './monthly-cost.js';
 import { overheadTable } from './overhead.js';
 import { providersTable } from './providers.js';
+import { scheduleLagTable } from './schedule-lag.js';
+import { servingTable } from './serving.js';
 import { uptimeLevelsTable } from './uptime-levels.js';
 
 export function reportTables(result: RunResult): ReportTable[] {
@@ -23,6 +25,8 @@ export function reportTables(result: RunResult): ReportTable[] {
     modelPricesTable(result),
     monthlyCostTable(result),
     costByBookTable(result),
+    servingTable(result),
+    scheduleLagTable(result),
   ];
   return tables.filter((t): t is ReportTable => t !== undefined);
 }

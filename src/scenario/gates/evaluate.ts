@@ -4,6 +4,7 @@
  */
 import type { Aggregates } from '../../metrics/aggregate.js';
 import { decodeHistogram, type LatencyHistogram } from '../../metrics/histogram.js';
+import type { Goodput, ServingFigures } from '../../metrics/serving.js';
 import type { Timings } from '../../metrics/timings.js';
 import {
   evaluateGate,
@@ -70,12 +71,33 @@ export function gateValues(aggregates: Aggregates, variants?: VariantAggregates)
         );
       case 'cost_per_1k':
         return a.costPer1k;
+      case 'itl':
+        return durationOf(histogram(servingFor(a, scope)?.itlHistogram), aggregation);
+      case 'tpot':
+        return durationOf(histogram(servingFor(a, scope)?.tpotHistogram), aggregation);
+      case 'goodput':
+        return goodputValue(servingFor(a, scope)?.goodput, aggregation);
       default: {
         const unreachable: never = metric;
         return unreachable;
       }
     }
   };
+}
+
+/** Serving figures for a scope: the run, a phase, or a provider. */
+function servingFor(a: Aggregates, scope: GateScope): ServingFigures | undefined {
+  if (scope.phase !== undefined) return a.serving?.phases[scope.phase];
+  if (scope.provider !== undefined) return a.serving?.providers[scope.provider];
+  return a.serving;
+}
+
+/** `rate`: the share of requests that met every objective; `count`: how many; `value`: per second. */
+function goodputValue(goodput: Goodput | undefined, aggregation: Aggregation): number | undefined {
+  if (!goodput || goodput.requests === 0) return undefined;
+  if (aggregation.kind === 'count') return goodput.good;
+  if (aggregation.kind === 'value') return goodput.ratePerSecond;
+  return goodput.share;
 }
 
 /** Fault windows for a scope: all, or (`{provider:x}`) those of faults on that provider. */

@@ -12,12 +12,16 @@
  *     slice_availability:        ['rate >= 99%']
  *     failed:                    ['count == 0']
  *     cost_per_1k:               ['value < 0.50']  (USD per 1,000 successful requests)
+ *     itl:                       ['p(99) < 50ms']  (pooled gaps between content chunks of streams)
+ *     tpot:                      ['p(50) < 20ms']  (time per output token after the first, per stream)
+ *     goodput:                   ['rate >= 95%']   (share meeting every `slo:` objective; count; value = good req/s)
  *
  * Grammar (whitespace between tokens is optional):
  *
  *   key         := metric scope?
  *   metric      := 'latency' | 'ttft' | 'success_rate' | 'slice_availability' | 'failover_time'
  *                | 'disruption' | 'recovery_time' | 'dropped' | 'failed' | 'cost_per_1k'
+ *                | 'itl' | 'tpot' | 'goodput'
  *   scope       := '{' tag ':' name (',' tag ':' name)* '}'
  *   tag         := 'phase' | 'provider' | 'variant'   (phase: baseline | fault | recovery)
  *   entry       := expression | { threshold: expression, abort_on_fail?: bool, delay_abort_eval?: duration }
@@ -77,6 +81,17 @@ export const GATE_METRICS = Object.freeze({
   failed: { aggregations: ['count', 'rate'], duration: false, scopes: ['phase', 'variant'] },
   dropped: { aggregations: ['count', 'rate'], duration: false, scopes: ['phase', 'variant'] },
   cost_per_1k: { aggregations: ['value'], duration: false, scopes: ['variant'] },
+  itl: {
+    aggregations: ['percentile', 'avg', 'min', 'med', 'max'],
+    duration: true,
+    scopes: ['phase', 'provider', 'variant'],
+  },
+  tpot: {
+    aggregations: ['percentile', 'avg', 'min', 'med', 'max'],
+    duration: true,
+    scopes: ['phase', 'provider', 'variant'],
+  },
+  goodput: { aggregations: ['rate', 'count', 'value'], duration: false, scopes: ['phase', 'provider', 'variant'] },
 } as const);
 export type GateMetric = keyof typeof GATE_METRICS;
 

@@ -7,7 +7,9 @@
 import { runClosedModel } from '../../load/closed-model.js';
 import { runOpenModelInWorkers } from '../../load/worker-load.js';
 import { runOpenModel } from '../../load/open-model.js';
+import type { EncodedItl } from '../../metrics/itl-histograms.js';
 import type { RequestRecord } from '../../metrics/record.js';
+import { scheduleLagOf, type ScheduleLag } from '../../metrics/schedule-lag-summary.js';
 import type { DialOptions } from '../../net/dial.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 import type { BudgetGuard } from './budget-guard.js';
@@ -37,6 +39,10 @@ export interface DriveResult {
   abandoned?: number;
   /** Open model: p99 schedule lag and whether it crossed the threshold. */
   lagWarning?: boolean;
+  /** Open model: the generator's schedule lag (p50, p99, max, histogram). */
+  scheduleLag?: ScheduleLag;
+  /** Open model: every stream's inter-token gaps, pooled. */
+  itl?: EncodedItl;
 }
 
 export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
@@ -72,6 +78,7 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     schedule: load.schedule!,
     timeoutMs: load.timeout,
     maxInFlight: load.max_in_flight,
+    durationMs: load.duration,
     ...(options.onStart ? { onStart: options.onStart } : {}),
   };
   const run =
@@ -83,7 +90,14 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
           ...(budget ? { spendLimit: budget.sharedLimit() } : {}),
         })
       : await runOpenModel(open);
-  return { mode: run.mode, scheduled: run.scheduled, interrupted: run.interrupted, lagWarning: run.lagWarning };
+  return {
+    mode: run.mode,
+    scheduled: run.scheduled,
+    interrupted: run.interrupted,
+    lagWarning: run.lagWarning,
+    scheduleLag: scheduleLagOf(run),
+    itl: run.itl,
+  };
 }
 
 function withoutMayContinue<T extends { mayContinue?: unknown }>(options: T): Omit<T, 'mayContinue'> {

@@ -7,7 +7,9 @@
  */
 import type { FaultTimeline } from '../../chaos/timeline.js';
 import { systemClock, type Clock } from '../../clock.js';
+import type { EncodedItl } from '../../metrics/itl-histograms.js';
 import type { RequestRecord } from '../../metrics/record.js';
+import type { ScheduleLag } from '../../metrics/schedule-lag-summary.js';
 import { driveLoad } from './drive-load.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 import type { RunEvent } from './events.js';
@@ -34,6 +36,9 @@ export interface LoadPhaseResult {
   abortedBy?: string;
   /** The load's origin on the performance clock (ms): load time 0. */
   loadStart: number;
+  /** Open model: the generator's schedule lag and the streams' pooled inter-token gaps. */
+  scheduleLag?: ScheduleLag;
+  itl?: EncodedItl;
 }
 
 export async function runLoadPhase(
@@ -81,6 +86,8 @@ export async function runLoadPhase(
     // A gate that stopped the load is a verdict, not an interruption.
     result.interrupted = run.interrupted && result.abortedBy === undefined;
     result.mode = run.mode;
+    if (run.scheduleLag) result.scheduleLag = run.scheduleLag;
+    if (run.itl) result.itl = run.itl;
   } finally {
     clock.clearInterval(progress);
     options.signal?.removeEventListener('abort', onAbort);

@@ -38,7 +38,7 @@ export async function measureScenario(
   variant?: string,
 ): Promise<RunResult> {
   const gates = gatesFor(scenario, options.baseline, variant);
-  const abortCheck = abortCheckFor(gates, scenario.target.chain[0]!, variant);
+  const abortCheck = abortCheckFor(gates, scenario.target.chain[0]!, variant, scenario.slo);
   const books = options.prices ?? scenario.priceBooks ?? defaultPriceBooks();
   const warn = (message: string): void => options.onEvent?.({ kind: 'phase', message });
   const budget = budgetGuardFor(scenario, books[0], options.spentBefore, warn);
@@ -68,12 +68,13 @@ function abortCheckFor(
   gates: readonly Gate[],
   primary: string,
   variant: string | undefined,
+  slo: Scenario['slo'],
 ): PlayOptions['abortCheck'] | undefined {
   const abortGates = gates.filter((gate) => gate.abortOnFail !== undefined);
   if (abortGates.length === 0) return undefined;
   return (records: readonly RequestRecord[], elapsedMs: number) => {
     const durationMs = Math.max(1, elapsedMs);
-    const partial = aggregate({ records, scheduled: records.length, windows: [], primary, durationMs });
+    const partial = aggregate({ records, scheduled: records.length, windows: [], primary, durationMs, slo });
     const failed = shouldAbort(abortGates, partial, elapsedMs, byVariant(variant, partial));
     return failed === undefined ? undefined : `gate ${failed.gate.key}: ${failed.gate.source} failed (abort_on_fail)`;
   };
@@ -95,6 +96,9 @@ function aggregateOutcome(outcome: RunOutcome, book: PriceBook | undefined): Agg
     prices: book,
     providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
     ...(outcome.relayEvents ? { relayEvents: outcome.relayEvents } : {}),
+    slo: scenario.slo,
+    itl: outcome.itl,
+    scheduleLag: outcome.scheduleLag,
   });
 }
 

@@ -8,8 +8,10 @@
 import type { Clock } from '../../clock.js';
 import { RunInterruptedError } from '../../errors.js';
 import type { FaultWindow } from '../../metrics/fault-window.js';
+import type { EncodedItl } from '../../metrics/itl-histograms.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
+import type { ScheduleLag } from '../../metrics/schedule-lag-summary.js';
 import { warmUp } from './drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
 import { attributeDirect, attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
@@ -67,12 +69,24 @@ export interface RunOutcome {
   processes: Array<{ name: string; pid: number }>;
   /** Problems met while cleaning up; a non-empty list means something may be left behind. */
   cleanupErrors: string[];
+  /** Open model: how far behind schedule the generator sent (load-phase.ts). */
+  scheduleLag?: ScheduleLag;
+  /** Open model: the streams' pooled inter-token gaps. */
+  itl?: EncodedItl;
 }
 
 /** What the load and attribution produced; absent parts stay at their empty values. */
 type Played = Pick<
   RunOutcome,
-  'records' | 'scheduled' | 'mode' | 'attributedFromLogs' | 'abortedBy' | 'relayEvents' | 'interrupted'
+  | 'records'
+  | 'scheduled'
+  | 'mode'
+  | 'attributedFromLogs'
+  | 'abortedBy'
+  | 'relayEvents'
+  | 'interrupted'
+  | 'scheduleLag'
+  | 'itl'
 >;
 
 export async function playScenario(scenario: Scenario, options: PlayOptions = {}): Promise<RunOutcome> {
@@ -130,5 +144,7 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
     interrupted: loaded.interrupted,
     ...(loaded.abortedBy === undefined ? {} : { abortedBy: loaded.abortedBy }),
     ...(relayEvents === undefined ? {} : { relayEvents }),
+    ...(loaded.scheduleLag === undefined ? {} : { scheduleLag: loaded.scheduleLag }),
+    ...(loaded.itl === undefined ? {} : { itl: loaded.itl }),
   };
 }

@@ -16,6 +16,7 @@ import { loadSchema } from './load-schema.js';
 import { faultPlaneSchema } from './fault-plane-schema.js';
 import { providerSchema } from './provider-schema.js';
 import { reportSchema } from './report-schema.js';
+import { sloSchema } from './slo-schema.js';
 import { name } from './units.js';
 import { targetSchema, type TargetSpec } from './target-schema.js';
 
@@ -57,6 +58,8 @@ export const scenarioSchema = z
     budget: budgetSchema.optional(),
     /** A matrix or a list of named overrides, each run in turn with the same seed, load and faults (variants.ts). */
     variants: z.unknown().optional(),
+    /** Per-request objectives goodput is judged against: `{ ttft, itl, tpot, latency }` (slo-schema.ts). */
+    slo: sloSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     const known = new Set(scenario.providers.map((p) => p.name));
@@ -103,6 +106,13 @@ export const scenarioSchema = z
         });
       }
     });
+    const goodputGate = scenario.gates.find((g) => g.metric === 'goodput');
+    if (goodputGate && scenario.slo === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gates', goodputGate.key],
+        message: `'${goodputGate.source}': goodput counts requests meeting the scenario's slo, but it states none; add slo: { ttft: 500ms, itl: 50ms, latency: 5s } (any of ttft, itl, tpot, latency)`,
+      });
     const names = scenario.providers.map((p) => p.name);
     names.forEach((n, index) => {
       if (names.indexOf(n) !== index)

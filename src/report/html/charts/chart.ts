@@ -1,7 +1,8 @@
 /** A chart of the HTML report: what the figure shows and how it is defined, and its vega-lite spec. */
 import type { TopLevelSpec } from 'vega-lite';
 
-export type ChartId = 'latency-timeline' | 'served-by' | 'outcomes' | 'percentile-spectrum' | 'cost-by-book';
+export type ChartId =
+  'latency-timeline' | 'served-by' | 'outcomes' | 'percentile-spectrum' | 'cost-by-book' | 'serving-spectrum';
 
 export interface Chart {
   /** Stable id: the figure's `data-chart`, which tests and anchors use. */

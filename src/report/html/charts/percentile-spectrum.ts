@@ -59,7 +59,7 @@ export function percentileSpectrumChart(runs: readonly SpectrumRun[]): Chart | u
 }
 
 /** Latency (ms) at percentiles sampled evenly on log(1 / (1 − p)), from p = 0 up to the last recorded value. */
-function spectrum(
+export function spectrum(
   name: string,
   encoded: string,
 ): Array<{ variant: string; x: number; percentile: number; ms: number }> {
@@ -77,6 +77,6 @@ function spectrum(
   }
 }
 
-function nineLabel(x: number): string {
+export function nineLabel(x: number): string {
   return `${+(100 - 100 / x).toFixed(6)}%`;
 }
