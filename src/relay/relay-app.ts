@@ -50,6 +50,10 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     ...config.logging,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  if (config.state.redis !== undefined) {
+    const { url, keyPrefix, commandTimeoutMs } = config.state.redis;
+    logger.logger.info({ url: redactedUrl(url), keyPrefix, commandTimeoutMs }, 'state: shared through Redis');
+  }
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
   const aliases: AliasTargets = new Map();
   const outputLimits = new Map<readonly RelayTarget[], number>();
@@ -170,4 +174,11 @@ function knownProviderKeys(config: RelayConfig, targets: readonly RelayTarget[])
     }
   }
   return keys;
+}
+
+/** The URL without any user name (a password is refused at load). */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  return parsed.toString();
 }
