@@ -8,7 +8,10 @@ import type { TestRelay } from '../e2e/support.js';
 let fleets = 0;
 
 /** `state.redis` for a new fleet on `url`: a prefix no other test uses. */
-export function fleetState(url: string, commandTimeoutMs = 200): Record<string, unknown> {
+export function fleetState(
+  url: string,
+  commandTimeoutMs = 200,
+): { redis: { url: string; keyPrefix: string; commandTimeoutMs: number } } {
   fleets += 1;
   return { redis: { url, keyPrefix: `t${process.pid}-${fleets}-${Date.now()}:`, commandTimeoutMs } };
 }
