@@ -57,6 +57,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   }
   const state = createRelayState(config, logger.logger, metrics.registry);
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
+  state.attachPools(pools);
   const aliases: AliasTargets = new Map();
   const outputLimits = new Map<readonly RelayTarget[], number>();
   for (const [alias, chain] of chainsOf(config)) {

@@ -1,7 +1,7 @@
 /**
  * Where the relay keeps the state that outlives requests: in memory (the default, exactly as a
  * single process always did) or, with `state.redis`, shared by a fleet of replicas through Redis
- * (breakers and cooldowns per target, key rates, budgets). The relay app asks this module for its
+ * (breakers and cooldowns per target, key rates, budgets, key-pool cooldowns). The relay app asks this module for its
  * rate limiter and budget ledger and attaches its engine; nothing else knows which store is used.
  */
 import type { Logger } from 'pino';
@@ -10,7 +10,9 @@ import type { RelayConfig } from '../config.js';
 import type { ChainEngine, Readiness, RelayTarget } from '../contract.js';
 import { BudgetLedger } from '../front-door/budget.js';
 import { KeyRateLimiter, type KeyRateCheck } from '../front-door/key-rate-limit.js';
+import type { KeyPools } from '../key-pools.js';
 import { RedisLink } from './redis-link.js';
+import { SharedKeyPools } from './shared-key-pools.js';
 import { SharedBudgetLedger } from './shared-budget.js';
 import { SharedKeyRateLimiter } from './shared-key-rate.js';
 import { SharedTargets } from './shared-targets.js';
@@ -21,6 +23,8 @@ export interface RelayState {
   readonly budgets: BudgetLedger;
   /** Shares the engine's breaker and cooldown transitions for these targets (no-op in memory). */
   attach(engine: ChainEngine, targets: readonly RelayTarget[]): void;
+  /** Shares the pools' key cooldowns and revocations (no-op in memory). */
+  attachPools(pools: KeyPools): void;
   /** `/ready` with the store's detail (`state`); Redis trouble never makes the relay unready. */
   readiness(readiness: Readiness): Readiness;
   /** Connects and reads the shared state before the relay listens (at most ~2 s without Redis). */
@@ -39,6 +43,7 @@ export function createRelayState(config: RelayConfig, logger: Logger, registry: 
     rateLimiter: new SharedKeyRateLimiter(link),
     budgets: new SharedBudgetLedger(link, config.auth.keys, metrics),
     attach: (engine, targets) => void new SharedTargets(link, engine, targets, openMs, metrics),
+    attachPools: (pools) => void new SharedKeyPools(link, pools, metrics),
     readiness: (readiness) => ({ ...readiness, detail: { ...readiness.detail, state: link.status() } }),
     start: () => link.start(),
     close: () => link.close(),
@@ -50,6 +55,7 @@ function memoryState(): RelayState {
     rateLimiter: new KeyRateLimiter(),
     budgets: new BudgetLedger(),
     attach: () => undefined,
+    attachPools: () => undefined,
     readiness: (readiness) => readiness,
     start: () => Promise.resolve(),
     close: () => undefined,
