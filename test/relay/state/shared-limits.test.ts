@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../../src/relay/front-door/auth.js';
 import { redisSkipReason, startTestRedis, type TestRedis } from '../../support/redis.js';
 import { chatBody, closeAll, openaiAny, sleep, startTestRelay, startUpstream } from '../e2e/support.js';
-import { fleetState } from './support.js';
+import { fleetState, sample } from './support.js';
 
 afterEach(closeAll);
 
@@ -45,6 +45,8 @@ describe.skipIf(redisSkipReason('shared-limits.test.ts'))('key rates and budgets
     if (refill === 0) expect(passed).toBe(60);
     expect(statuses.filter((s) => s === 429).length).toBe(90 - passed);
     expect(upstream.count).toBe(passed);
+    // Exact only while Redis answers: no replica fell back to its local bucket.
+    for (const relay of fleet) expect(await sample(relay, 'relay_state_fallbacks_total{op="key_rate"}')).toBe(0);
   });
 
   it('a budget stops spend across relays and survives a relay restart', async () => {

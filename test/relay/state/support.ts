@@ -7,10 +7,13 @@ import type { TestRelay } from '../e2e/support.js';
 
 let fleets = 0;
 
-/** `state.redis` for a new fleet on `url`: a prefix no other test uses. */
+/**
+ * `state.redis` for a new fleet on `url`: a prefix no other test uses. The default command timeout
+ * is generous, so only the trouble a test makes on purpose (not a loaded machine) degrades a link.
+ */
 export function fleetState(
   url: string,
-  commandTimeoutMs = 200,
+  commandTimeoutMs = 2_000,
 ): { redis: { url: string; keyPrefix: string; commandTimeoutMs: number } } {
   fleets += 1;
   return { redis: { url, keyPrefix: `t${process.pid}-${fleets}-${Date.now()}:`, commandTimeoutMs } };
