@@ -10,7 +10,6 @@ import type { RelayConfig } from './config.js';
 import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
 import { createKeyPoolMetrics } from './front-door/key-metrics.js';
-import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createRedactor, keysInHeaders } from './front-door/redact.js';
@@ -79,7 +78,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     auth: createAuthenticator(config.auth.keys),
     budgets: state.budgets,
     rateLimiter: state.rateLimiter,
-    cache: new ResponseCache(config.policies.cache),
+    cache: state.cache,
     metrics,
     logger,
     attemptOptions:

@@ -36,7 +36,8 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
     if (request === undefined) return;
     const targets = resolveTargets(deps, exchange, request);
     if (targets === undefined || !withinOutputLimit(deps, exchange, request, targets)) return;
-    if (answeredFromCache(deps, exchange, request)) return;
+    const cached = answeredFromCache(deps, exchange, request);
+    if (cached === true || (cached !== false && (await cached))) return;
     const result = await runChain(deps, exchange, targets, request);
     await respond(deps, exchange, result);
   };

@@ -50,5 +50,5 @@ export const relayConfigDefaults = deepFreeze({
   },
   logging: { level: 'info', logPrompts: false },
   // A Redis command slower than this counts as Redis trouble: the replica falls back to local state.
-  state: { redis: { keyPrefix: 'relaybench:', commandTimeoutMs: 50 } },
+  state: { redis: { keyPrefix: 'relaybench:', commandTimeoutMs: 50, cache: false } },
 } as const);

@@ -172,6 +172,7 @@ const stateSchema = z.strictObject({
         .default(D.state.redis.keyPrefix),
       commandTimeoutMs: ms(1, 60_000).default(D.state.redis.commandTimeoutMs),
       passwordEnv: envName().optional(),
+      cache: z.boolean().default(D.state.redis.cache),
     })
     .optional(),
 });

@@ -221,6 +221,11 @@ export interface RedisStateConfig {
   readonly commandTimeoutMs: number;
   /** Environment variable holding the Redis password; `undefined`: none. */
   readonly passwordEnv: string | undefined;
+  /**
+   * Share the exact-match cache (`policies.cache`, when enabled) through Redis too: a local miss
+   * asks Redis (one GET), a fresh answer is stored there with the cache's TTL. Default false.
+   */
+  readonly cache: boolean;
 }
 
 /** Where relay state lives. */

@@ -26,10 +26,16 @@ describe('relay config: state.redis', () => {
 
   it('fills keyPrefix and commandTimeoutMs defaults, in the full and the legacy form', () => {
     const redis = { url: 'redis://127.0.0.1:6379/0' };
-    const expected = { url: redis.url, keyPrefix: 'relaybench:', commandTimeoutMs: 50, passwordEnv: undefined };
+    const expected = {
+      url: redis.url,
+      keyPrefix: 'relaybench:',
+      commandTimeoutMs: 50,
+      passwordEnv: undefined,
+      cache: false,
+    };
     expect(parseRelayConfig({ ...FULL, state: { redis } }).state.redis).toEqual(expected);
     expect(parseRelayConfig({ ...LEGACY, state: { redis } }).state.redis).toEqual(expected);
-    expect(relayConfigDefaults.state.redis).toEqual({ keyPrefix: 'relaybench:', commandTimeoutMs: 50 });
+    expect(relayConfigDefaults.state.redis).toEqual({ keyPrefix: 'relaybench:', commandTimeoutMs: 50, cache: false });
   });
 
   it('keeps given values', () => {
@@ -38,6 +44,7 @@ describe('relay config: state.redis', () => {
       keyPrefix: 'fleet-a:',
       commandTimeoutMs: 200,
       passwordEnv: 'RP',
+      cache: true,
     };
     expect(parseRelayConfig({ ...FULL, state: { redis } }).state.redis).toEqual(redis);
   });
