@@ -10,9 +10,6 @@ import type { RelayConfig } from './config.js';
 import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
 import { createKeyPoolMetrics } from './front-door/key-metrics.js';
-import { BudgetLedger } from './front-door/budget.js';
-import { KeyRateLimiter } from './front-door/key-rate-limit.js';
-import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
 import { createRedactor, keysInHeaders } from './front-door/redact.js';
@@ -23,6 +20,7 @@ import { createKeyPools, withKeyPools, withKeyDetail } from './key-pools.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
+import { createRelayState } from './state/relay-state.js';
 import { skippedEventSink } from './streaming/malformed-events.js';
 import { continuationCounter } from './streaming/continuation-metrics.js';
 import { createUpstreamClient } from './upstream/client.js';
@@ -33,7 +31,9 @@ export interface RelayApp {
   readonly handleCompletion: FrontDoorHandler;
   readonly readiness: () => Readiness;
   readonly events: () => readonly PolicyEvent[];
-  /** Stops health checks, flushes logs, closes upstream pools. */
+  /** Connects shared state (`state.redis`) before the relay listens; resolves at once without it. */
+  readonly start: () => Promise<void>;
+  /** Stops health checks, flushes logs, closes upstream pools and the shared-state link. */
   readonly onClose: () => Promise<void>;
   readonly metrics: RelayMetrics;
   readonly engine: ChainEngine;
@@ -51,7 +51,13 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     ...config.logging,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  if (config.state.redis !== undefined) {
+    const { url, keyPrefix, commandTimeoutMs } = config.state.redis;
+    logger.logger.info({ url: redactedUrl(url), keyPrefix, commandTimeoutMs }, 'state: shared through Redis');
+  }
+  const state = createRelayState(config, logger.logger, metrics.registry);
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
+  state.attachPools(pools);
   const aliases: AliasTargets = new Map();
   const outputLimits = new Map<readonly RelayTarget[], number>();
   const continueOnCut = new Set<readonly RelayTarget[]>();
@@ -66,6 +72,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
+  state.attach(engine, [...aliases.values()].flat());
 
   const handleCompletion = createCompletionHandler({
     engine,
@@ -73,9 +80,9 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     aliases,
     server: config.server,
     auth: createAuthenticator(config.auth.keys),
-    budgets: new BudgetLedger(),
-    rateLimiter: new KeyRateLimiter(),
-    cache: new ResponseCache(config.policies.cache),
+    budgets: state.budgets,
+    rateLimiter: state.rateLimiter,
+    cache: state.cache,
     metrics,
     logger,
     attemptOptions:
@@ -92,10 +99,12 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
 
   return {
     handleCompletion,
-    readiness: () => withKeyDetail(readinessOf(aliases, engine), pools),
+    readiness: () => state.readiness(withKeyDetail(readinessOf(aliases, engine), pools)),
     events: () => engine.recentEvents(),
+    start: () => state.start(),
     onClose: async () => {
       checks.checkers.forEach((checker) => checker.stop());
+      state.close();
       logger.flush();
       await Promise.all([upstream.close(), ...checks.fetchers.map((fetcher) => fetcher.close())]);
     },
@@ -177,4 +186,11 @@ function knownProviderKeys(config: RelayConfig, targets: readonly RelayTarget[])
     }
   }
   return keys;
+}
+
+/** The URL without any user name (a password is refused at load). */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  return parsed.toString();
 }

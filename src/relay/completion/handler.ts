@@ -29,12 +29,15 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
   const { requestDuration } = deps.metrics;
   const pipeline = async (exchange: Exchange): Promise<void> => {
     const client = authenticate(deps, exchange);
-    if (client === undefined || !withinRate(deps, exchange, client)) return;
+    if (client === undefined) return;
+    const withinKeyRate = withinRate(deps, exchange, client);
+    if (withinKeyRate === false || (withinKeyRate !== true && !(await withinKeyRate))) return;
     const request = await readChatRequest(deps, exchange);
     if (request === undefined) return;
     const targets = resolveTargets(deps, exchange, request);
     if (targets === undefined || !withinOutputLimit(deps, exchange, request, targets)) return;
-    if (answeredFromCache(deps, exchange, request)) return;
+    const cached = answeredFromCache(deps, exchange, request);
+    if (cached === true || (cached !== false && (await cached))) return;
     if (exchange.stream && deps.continueOnCut?.has(targets) === true) exchange.continuable = { request, targets };
     const result = await runChain(deps, exchange, targets, request);
     await respond(deps, exchange, result);

@@ -50,4 +50,6 @@ export const relayConfigDefaults = deepFreeze({
     streams: { malformedEvent: 'fail', continueOnCut: false },
   },
   logging: { level: 'info', logPrompts: false },
+  // A Redis command slower than this counts as Redis trouble: the replica falls back to local state.
+  state: { redis: { keyPrefix: 'relaybench:', commandTimeoutMs: 50, cache: false } },
 } as const);

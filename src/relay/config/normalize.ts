@@ -109,6 +109,7 @@ function fromFull(input: FullConfigInput, baseDir: string): RelayConfig {
     catchAll: undefined,
     policies: input.policies,
     logging: input.logging,
+    state: stateOf(input.state),
   };
 }
 
@@ -147,7 +148,13 @@ function fromLegacy(input: LegacyConfigInput): RelayConfig {
     policies: D.policies,
     // The short form is for quick starts and harness runs: request lines only for problems.
     logging: { ...D.logging, level: 'warn' },
+    state: stateOf(input.state),
   };
+}
+
+function stateOf(input: FullConfigInput['state']): RelayConfig['state'] {
+  const redis = input.redis;
+  return { redis: redis && { ...redis, passwordEnv: redis.passwordEnv } };
 }
 
 function checkOverrides(overrides: Overrides): string[] {

@@ -7,6 +7,7 @@ import { PREFILL_MODES } from '../dialects/prefill.js';
 import { z } from 'zod';
 import { relayConfigDefaults as D } from './defaults.js';
 import { isDialAddress } from './dial-fields.js';
+import { isRedisUrl, redisUrlHasPassword } from './redis-url.js';
 import { KEY_SELECTIONS, MAX_POOL_KEYS } from '../policies/key-pool.js';
 
 const NAME = /^[A-Za-z0-9._:-]+$/;
@@ -162,6 +163,28 @@ const policiesSchema = z.strictObject({
     .prefault({}),
 });
 
+/** `redis://` or `rediss://`, credentials only through `passwordEnv` (the file never holds a secret). */
+const redisUrl = () =>
+  z
+    .string()
+    .refine(isRedisUrl, 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0')
+    .refine((text) => !redisUrlHasPassword(text), 'the URL carries a password; name its variable with passwordEnv');
+
+const stateSchema = z.strictObject({
+  redis: z
+    .strictObject({
+      url: redisUrl(),
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._:{}-]{1,64}$/, 'expected 1-64 letters, digits, ".", "_", ":", "{", "}" or "-"')
+        .default(D.state.redis.keyPrefix),
+      commandTimeoutMs: ms(1, 60_000).default(D.state.redis.commandTimeoutMs),
+      passwordEnv: envName().optional(),
+      cache: z.boolean().default(D.state.redis.cache),
+    })
+    .optional(),
+});
+
 /** The full form. */
 export const fullConfigSchema = z.strictObject({
   server: serverSchema.prefault({}),
@@ -182,6 +205,7 @@ export const fullConfigSchema = z.strictObject({
       logPrompts: z.boolean().default(D.logging.logPrompts),
     })
     .prefault({}),
+  state: stateSchema.prefault({}),
 });
 
 /** The legacy skeleton form `{ host, port, attemptTimeoutMs, targets }`. */
@@ -199,6 +223,8 @@ export const legacyConfigSchema = z.strictObject({
       }),
     )
     .min(1),
+  // The harness generates this form; a fleet's replicas share state through it.
+  state: stateSchema.prefault({}),
 });
 
 export type FullConfigInput = z.output<typeof fullConfigSchema>;

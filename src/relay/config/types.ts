@@ -233,6 +233,32 @@ export interface LoggingConfig {
   readonly logPrompts: boolean;
 }
 
+/**
+ * Redis shared by a fleet of relay replicas: breaker state and cooldowns per target, key rates,
+ * budgets, key-pool usage and (optionally) the cache. Redis trouble never fails a request.
+ */
+export interface RedisStateConfig {
+  /** `redis://host:port/db` or `rediss://...`; no password in it (see `passwordEnv`). */
+  readonly url: string;
+  /** Prepended to every key (and channel), so several fleets can share one Redis. Default `relaybench:`. */
+  readonly keyPrefix: string;
+  /** A command slower than this counts as Redis trouble: the replica falls back to local state. Default 50. */
+  readonly commandTimeoutMs: number;
+  /** Environment variable holding the Redis password; `undefined`: none. */
+  readonly passwordEnv: string | undefined;
+  /**
+   * Share the exact-match cache (`policies.cache`, when enabled) through Redis too: a local miss
+   * asks Redis (one GET), a fresh answer is stored there with the cache's TTL. Default false.
+   */
+  readonly cache: boolean;
+}
+
+/** Where relay state lives. */
+export interface StateConfig {
+  /** `undefined`: in memory, per process (the default; nothing needs Redis). */
+  readonly redis: RedisStateConfig | undefined;
+}
+
 /** USD per million tokens, as price books list them. */
 export interface PriceConfig {
   readonly inputPerMTok: number;
@@ -287,6 +313,7 @@ export interface RelayConfig {
   readonly catchAll: readonly ChainEntryConfig[] | undefined;
   readonly policies: PoliciesConfig;
   readonly logging: LoggingConfig;
+  readonly state: StateConfig;
 }
 
 /** One target of the legacy skeleton form (`targets:`), still accepted and used by `prepareTargets`. */

@@ -86,11 +86,19 @@ export class ResponseCache {
     return entry.value;
   }
 
+  /**
+   * What the pipeline asks: the live entry for `key`. A fleet's shared cache (`state/shared-cache.ts`)
+   * answers a local miss asynchronously from Redis; this one always at once.
+   */
+  lookup(key: string): CachedCompletion | undefined | Promise<CachedCompletion | undefined> {
+    return this.get(key);
+  }
+
   /** Stores `value` for `ttlMs`; false (not stored) when it is larger than `maxEntryBytes`. */
-  set(key: string, value: CachedCompletion): boolean {
+  set(key: string, value: CachedCompletion, ttlMs = this.options.ttlMs): boolean {
     const bytes = typeof value.body === 'string' ? Buffer.byteLength(value.body) : value.body.length;
     if (bytes > this.options.maxEntryBytes) return false;
-    this.lru.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+    this.lru.set(key, { value, expiresAt: this.now() + ttlMs });
     return true;
   }
 

@@ -40,6 +40,12 @@ export interface KeyPoolListeners {
   readonly readmitted?: (provider: string, key: number, env: string) => void;
 }
 
+/** Told of this pool's own cooldowns and revocations (a fleet's shared state spreads them); never a key value. */
+export interface KeyPoolSharer {
+  cooled(pool: KeyPool, index: number, ms: number): void;
+  revoked(pool: KeyPool, index: number, reason: string): void;
+}
+
 export class KeyPool implements KeyPoolView {
   readonly size: number;
   private readonly inFlight: Int32Array;
@@ -52,6 +58,7 @@ export class KeyPool implements KeyPoolView {
   private readonly probing: Uint8Array;
   private cursor = 0;
   private picks = 0;
+  private sharer: KeyPoolSharer | undefined;
 
   /** @throws RangeError naming the provider when the pool is empty or too large. */
   constructor(
@@ -97,6 +104,11 @@ export class KeyPool implements KeyPoolView {
     return best;
   }
 
+  /** Tells `sharer` of every cooldown and revocation this pool sees itself (not of shared ones). */
+  shareWith(sharer: KeyPoolSharer): void {
+    this.sharer = sharer;
+  }
+
   release(index: number): void {
     this.inFlight[index]!--;
   }
@@ -106,6 +118,12 @@ export class KeyPool implements KeyPoolView {
     this.probing[index] = 0; // a probe answered 429: not refused, not proven either
     this.coolUntil[index] = Math.max(this.coolUntil[index]!, now + ms);
     this.listeners.rateLimited?.(this.provider, index);
+    this.sharer?.cooled(this, index, ms);
+  }
+
+  /** Another replica's 429 on key `index`: cools it here too, without counting a 429 of ours. */
+  coolDownShared(index: number, ms: number, now: number): void {
+    if (index >= 0 && index < this.size) this.coolUntil[index] = Math.max(this.coolUntil[index]!, now + ms);
   }
 
   /** Takes key `index` out of the pool (a failed probe: out for another period); the listener hears of it once. */
@@ -113,6 +131,13 @@ export class KeyPool implements KeyPoolView {
     this.revokedAt[index] = now;
     this.probing[index] = 0;
     if (this.revoked[index] !== undefined) return;
+    this.revokeShared(index, reason);
+    this.sharer?.revoked(this, index, reason);
+  }
+
+  /** Takes key `index` out because another replica did (logged here too, once). */
+  revokeShared(index: number, reason: string): void {
+    if (index < 0 || index >= this.size || this.revoked[index] !== undefined) return;
     this.revoked[index] = reason;
     this.listeners.revoked?.(this.provider, index, this.envNames[index]!, reason);
   }
