@@ -11,6 +11,7 @@ import type { PriceBook } from '../../metrics/cost.js';
 import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
 import { FAULT_KINDS } from './fault-kinds.js';
 import { faultSchema } from './fault-schema.js';
+import { checkKeyPools } from './key-checks.js';
 import { parseGateTable, type Gate } from '../gates/grammar.js';
 import { loadSchema } from './load-schema.js';
 import { faultPlaneSchema } from './fault-plane-schema.js';
@@ -62,7 +63,8 @@ export const scenarioSchema = z
     const known = new Set(scenario.providers.map((p) => p.name));
     const unknown = (p: string): string => `unknown provider '${p}'; providers: ${[...known].join(', ')}`;
     scenario.target.chain?.forEach((member, index) => {
-      if (!known.has(member))
+      // An entry that is no name was reported by the target's schema already.
+      if (typeof member === 'string' && !known.has(member))
         ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
     });
     if (scenario.target.kind === 'direct') {
@@ -103,6 +105,13 @@ export const scenarioSchema = z
         });
       }
     });
+    checkKeyPools(
+      scenario.providers,
+      scenario.target.chain,
+      scenario.target.members,
+      scenario.faults,
+      (path, message) => ctx.addIssue({ code: 'custom', path, message }),
+    );
     const names = scenario.providers.map((p) => p.name);
     names.forEach((n, index) => {
       if (names.indexOf(n) !== index)
