@@ -6,6 +6,7 @@
  */
 import type { FailureKind, TokenUsage } from '../metrics/record.js';
 import { usageOf } from './classify-response.js';
+import { errorShapeOfText, errorShapeOfValue, type ErrorShape } from './error-shape.js';
 import { SseParser } from './sse-parser.js';
 
 export type StreamVerdict = 'ok' | Extract<FailureKind, 'stream_cut' | 'stream_error' | 'bad_body'>;
@@ -22,6 +23,8 @@ export class StreamMeter {
   chunks = 0;
   maxGapMs = 0;
   usage: TokenUsage | undefined;
+  /** The shape of the first error event, once one came. */
+  errorShape: ErrorShape | undefined;
   private lastTokenMs = 0;
   private now = 0;
   private done = false;
@@ -47,7 +50,10 @@ export class StreamMeter {
   }
 
   private onEvent(data: string, event: string | undefined): void {
-    if (event === 'error') this.errored = true;
+    if (event === 'error') {
+      this.errored = true;
+      this.errorShape ??= errorShapeOfText(data);
+    }
     if (data === '[DONE]') {
       this.done = true;
       return;
@@ -63,7 +69,10 @@ export class StreamMeter {
       this.malformed = true;
       return;
     }
-    if (chunk.error !== undefined && chunk.error !== null) this.errored = true;
+    if (chunk.error !== undefined && chunk.error !== null) {
+      this.errored = true;
+      this.errorShape ??= errorShapeOfValue(chunk);
+    }
     this.usage = usageOf(chunk.usage) ?? this.usage;
     if (!hasContent(chunk)) return;
     if (this.firstTokenMs === undefined) this.firstTokenMs = this.now;
