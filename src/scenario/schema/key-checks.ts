@@ -39,7 +39,7 @@ export function checkKeyPools(
     if (member.key_selection !== undefined && provider?.keys === undefined && provider?.api_key_envs === undefined)
       issue(
         ['target', 'chain', chain?.indexOf(name) ?? 0, 'key_selection'],
-        `'${name}' has no key pool to pick from (give it 'keys: N' or 'api_key_envs')`,
+        `'${member.key_selection}' picks among keys, but '${name}' has no key pool (give it 'keys: N' or 'api_key_envs')`,
       );
   }
   const seen = new Map<string, string>();

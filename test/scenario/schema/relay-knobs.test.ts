@@ -128,7 +128,7 @@ describe('relay knobs in a scenario', () => {
     [
       'a key selection without a pool',
       'providers: [{ name: a }]\ntarget: { chain: [{ provider: a, key_selection: round-robin }] }\n',
-      /field 'target\.chain\[0\]\.key_selection': 'a' has no key pool to pick from/,
+      /field 'target\.chain\[0\]\.key_selection': 'round-robin' picks among keys, but 'a' has no key pool/,
     ],
     [
       'an unknown chain entry key',
