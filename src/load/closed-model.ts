@@ -15,6 +15,7 @@ import { classifyClientError, parseCompletion } from './classify-response.js';
 import { LoadOptionError } from './load-errors.js';
 import { createRequestMix, requestBody, requestHeaders, type RequestMixSpec, type RequestPlan } from './request-mix.js';
 import { CHAT_PATH, planFields } from './send-request.js';
+import { errorShapeOfText } from './error-shape.js';
 import { StreamMeter } from './stream-meter.js';
 
 export interface ClosedModelOptions {
@@ -204,14 +205,20 @@ function recordFor(
       header('x-mock-provider'),
     attempts: attempts === undefined ? undefined : Number(attempts),
   };
-  if (status < 200 || status >= 300) return { ...base, failure: `status_${status}` };
+  if (status < 200 || status >= 300)
+    return { ...base, failure: `status_${status}`, errorShape: errorShapeOfText(body) };
   if (header('content-type')?.includes('text/event-stream')) {
     // The body arrives whole here: validity, chunks and usage are exact; TTFT and gaps are not measured.
     const meter = new StreamMeter();
     meter.push(body, endMs);
     meter.end();
     const verdict = meter.verdict();
-    const streamed: RequestRecord = { ...base, chunks: meter.chunks, ...(meter.usage ? { usage: meter.usage } : {}) };
+    const streamed: RequestRecord = {
+      ...base,
+      chunks: meter.chunks,
+      ...(meter.usage ? { usage: meter.usage } : {}),
+      ...(meter.errorShape === undefined ? {} : { errorShape: meter.errorShape }),
+    };
     return verdict === 'ok' ? { ...streamed, outcome: 'ok' } : { ...streamed, failure: verdict };
   }
   const completion = parseCompletion(body);

@@ -9,6 +9,7 @@ import type { Pool } from 'undici';
 import type { ItlRecorder } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { classifyClientError, parseCompletion } from './classify-response.js';
+import { errorShapeOfText } from './error-shape.js';
 import { requestBody, requestHeaders, type RequestPlan } from './request-mix.js';
 import { StreamMeter } from './stream-meter.js';
 
@@ -97,7 +98,8 @@ export async function sendRequest(
     }
     const text = await response.body.text();
     const endMs = now();
-    if (!ok2xx) return { ...served, endMs, failure: `status_${response.statusCode}` };
+    if (!ok2xx)
+      return { ...served, endMs, failure: `status_${response.statusCode}`, errorShape: errorShapeOfText(text) };
     const completion = parseCompletion(text);
     const done = { ...served, endMs, usage: completion.usage };
     return completion.wellFormed ? { ...done, outcome: 'ok' } : { ...done, failure: 'bad_body' };
@@ -127,6 +129,7 @@ function withStream(record: RequestRecord, meter: StreamMeter): RequestRecord {
   if (meter.firstTokenMs !== undefined) out.firstTokenMs = meter.firstTokenMs;
   if (meter.chunks >= 2) out.maxGapMs = meter.maxGapMs;
   if (meter.usage) out.usage = meter.usage;
+  if (meter.errorShape !== undefined) out.errorShape = meter.errorShape;
   if (out.failure === undefined) delete out.failure;
   return out;
 }

@@ -7,6 +7,7 @@
 import type { FailureKind, TokenUsage } from '../metrics/record.js';
 import type { GapSink } from '../metrics/itl-histograms.js';
 import { usageOf } from './classify-response.js';
+import { errorShapeOfText, errorShapeOfValue, type ErrorShape } from './error-shape.js';
 import { SseParser } from './sse-parser.js';
 
 export type StreamVerdict = 'ok' | Extract<FailureKind, 'stream_cut' | 'stream_error' | 'bad_body'>;
@@ -25,6 +26,8 @@ export class StreamMeter {
   usage: TokenUsage | undefined;
   /** Where each gap between content chunks goes as it happens (the run's ITL histograms). */
   gaps: GapSink | undefined;
+  /** The shape of the first error event, once one came. */
+  errorShape: ErrorShape | undefined;
   private lastTokenMs = 0;
   private now = 0;
   private done = false;
@@ -50,7 +53,10 @@ export class StreamMeter {
   }
 
   private onEvent(data: string, event: string | undefined): void {
-    if (event === 'error') this.errored = true;
+    if (event === 'error') {
+      this.errored = true;
+      this.errorShape ??= errorShapeOfText(data);
+    }
     if (data === '[DONE]') {
       this.done = true;
       return;
@@ -66,7 +72,10 @@ export class StreamMeter {
       this.malformed = true;
       return;
     }
-    if (chunk.error !== undefined && chunk.error !== null) this.errored = true;
+    if (chunk.error !== undefined && chunk.error !== null) {
+      this.errored = true;
+      this.errorShape ??= errorShapeOfValue(chunk);
+    }
     this.usage = usageOf(chunk.usage) ?? this.usage;
     if (!hasContent(chunk)) return;
     if (this.firstTokenMs === undefined) this.firstTokenMs = this.now;

@@ -61,6 +61,11 @@ export interface RequestRecord {
   usage?: TokenUsage;
   /** Requests each provider saw for this one (its mock log): attempts and hedges, by provider name. */
   attemptsByProvider?: Readonly<Record<string, number>>;
+  /**
+   * A failed answer's error (an error status's body, or a stream's first error event): in OpenAI's
+   * shape `{"error": {"message", "type", "code"}}` or not (load/error-shape.ts).
+   */
+  errorShape?: 'openai' | 'other';
 }
 
 /** Latency from the intended start, in microseconds (coordinated-omission free). */

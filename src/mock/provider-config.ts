@@ -12,6 +12,7 @@
  *     latency: { ttft: { p50: 300, p99: 1500 }, per_token: { mean: 12, sd: 3 } }   # or latency_ms: 200
  *     rate_limit: { rpm: 500, tpm: 200000 }
  *     rate_limit_per_key: { rpm: 60 }   # each API key a request carries has its own buckets
+ *     api_keys_env: MOCK_OPENAI_KEYS    # accept only these keys (comma-separated in the variable); others get 401
  *     tls: { cert: certs/openai.pem, key: certs/openai.key }   # HTTPS for this one; overrides the top-level tls
  * tls: { cert: certs/mock.pem, key: certs/mock.key }   # optional: every provider serves HTTPS
  * ```
@@ -56,6 +57,10 @@ const provider = z.strictObject({
     .optional(),
   seed: z.number().int().optional(),
   tls: tls.optional(),
+  api_keys_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the NAME of an environment variable holding comma-separated keys')
+    .optional(),
 });
 
 export const providersFileSchema = z.strictObject({
@@ -65,8 +70,15 @@ export const providersFileSchema = z.strictObject({
   tls: tls.optional(),
 });
 
-/** Parses providers YAML text; `file` names the source in messages. @throws ConfigInvalidError */
-export function parseProvidersConfig(text: string, file: string): MockProviderOptions[] {
+/**
+ * Parses providers YAML text; `file` names the source in messages; `env` holds the variables
+ * `api_keys_env` names. @throws ConfigInvalidError
+ */
+export function parseProvidersConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): MockProviderOptions[] {
   const parsed = parseYamlSource(text, file);
   if (!parsed.ok) throw new ConfigInvalidError(`invalid mock providers file ${file}\n${parsed.errors.join('\n')}`);
   const result = providersFileSchema.safeParse(parsed.value);
@@ -91,6 +103,14 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
       );
     if (p.latency !== undefined && p.latency_ms !== undefined)
       problems.push(describeAt(parsed.source, ['providers', i, 'latency_ms'], 'give latency or latency_ms, not both'));
+    if (p.api_keys_env !== undefined && keysIn(env[p.api_keys_env]).length === 0)
+      problems.push(
+        describeAt(
+          parsed.source,
+          ['providers', i, 'api_keys_env'],
+          `environment variable ${p.api_keys_env} is not set or holds no key (expected comma-separated keys)`,
+        ),
+      );
     names.add(p.name);
     ports.add(p.port);
   });
@@ -107,9 +127,17 @@ export function parseProvidersConfig(text: string, file: string): MockProviderOp
     ...(p.latency === undefined ? {} : { latency: latencyOf(p.latency) }),
     ...(p.rate_limit === undefined ? {} : { rateLimit: p.rate_limit }),
     ...(p.rate_limit_per_key === undefined ? {} : { rateLimitPerKey: p.rate_limit_per_key }),
+    ...(p.api_keys_env === undefined ? {} : { apiKeys: keysIn(env[p.api_keys_env]) }),
     seed: p.seed ?? config.seed,
     ...(providerTls[i] === undefined ? {} : { tls: providerTls[i] }),
   }));
+}
+
+function keysIn(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
 }
 
 /** Reads and parses a providers file. @throws ConfigInvalidError */

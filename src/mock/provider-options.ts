@@ -30,6 +30,11 @@ export interface MockProviderOptions {
   rateLimit?: RateLimitOptions;
   /** The same buckets per API key the request carries (as providers meter keys). Default unlimited. */
   rateLimitPerKey?: RateLimitOptions;
+  /**
+   * The API keys this provider accepts; a request carrying any other key (or none) gets the
+   * dialect's 401, as a real provider answers. Default: any key, or none, is accepted.
+   */
+  apiKeys?: readonly string[];
   /** Seed for token counts, latency draws and fault rates. Default 0. */
   seed?: number;
   /**
@@ -66,6 +71,8 @@ export interface ResolvedMockOptions {
   readonly latency: LatencyModel;
   readonly rateLimit: RateLimitOptions;
   readonly rateLimitPerKey: RateLimitOptions;
+  /** `undefined`: every request is accepted whatever key it carries. */
+  readonly apiKeys: ReadonlySet<string> | undefined;
   readonly seed: number;
   readonly answerSeed: AnswerSeed;
   /** Read and checked at resolve time; `undefined`: plain HTTP. */
@@ -105,6 +112,15 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
   ) {
     problems.push(`models: expected a list of model names, received ${JSON.stringify(options.models)}`);
   }
+  if (
+    options.apiKeys !== undefined &&
+    (!Array.isArray(options.apiKeys) ||
+      options.apiKeys.length === 0 ||
+      options.apiKeys.some((k) => typeof k !== 'string' || !/^[\x21-\x7e]+$/.test(k)))
+  ) {
+    // Never the keys themselves: they may be real ones.
+    problems.push(`apiKeys: expected a non-empty list of keys (visible ASCII, no spaces)`);
+  }
   if (problems.length > 0 || dialect === undefined) {
     throw new ConfigInvalidError(`mock provider ${JSON.stringify(name)}: ${problems.join('; ')}`);
   }
@@ -121,6 +137,7 @@ export function resolveMockOptions(options: MockProviderOptions): ResolvedMockOp
     latency: options.latency ?? {},
     rateLimit: options.rateLimit ?? {},
     rateLimitPerKey: options.rateLimitPerKey ?? {},
+    apiKeys: options.apiKeys === undefined ? undefined : new Set(options.apiKeys),
     seed,
     answerSeed,
     tls,

@@ -101,6 +101,11 @@ export async function startMockProvider(options: MockProviderOptions): Promise<R
     entry.prefillChars = request.prefill?.length ?? 0;
     const credential = credentialOf(req.headers, query);
     if (credential !== '') entry.keyTail = credential.slice(-4);
+    if (o.apiKeys !== undefined && !o.apiKeys.has(credential)) {
+      // A key this provider never issued: its own 401, before any fault or limit.
+      sendJson(res, 401, dialect.errorBody(401), headers);
+      return log.end(entry, 'invalid_request', 401);
+    }
     const fault = faults.decide(credential, request.prefill !== undefined);
     entry.faults = fault.kinds;
     const latency = drawLatency();

@@ -43,15 +43,16 @@ export function modeScenario(mode: FailureMode, pace: Pace, target: ScorecardTar
   const name = `scorecard-${mode.name}-${pace.name.replace(' ', '-')}`;
   const proxy = (role: 'primary' | 'fallback'): object =>
     target.kind === 'url' ? { proxy_port: URL_TARGET_PROXY_PORTS[role] } : {};
+  const window = { at: `${timing.faultAtMs}ms`, for: `${timing.faultForMs}ms` };
   const text = stringify({
     name,
     description: `relaybench scorecard: ${mode.story} (${mode.name}), ${pace.name} at ${pace.rate}/s`,
     seed: 1,
     providers: [
-      { name: FAULTED, model: 'gpt-4.1-mini', latency: '20ms', ...proxy('primary') },
-      { name: 'fallback', model: 'deepseek-chat', latency: '30ms', ...proxy('fallback') },
+      { name: FAULTED, model: 'gpt-4.1-mini', latency: '20ms', ...proxy('primary'), ...mode.providers?.primary },
+      { name: 'fallback', model: 'deepseek-chat', latency: '30ms', ...proxy('fallback'), ...mode.providers?.fallback },
     ],
-    target: targetSection(target),
+    target: targetSection(target, mode),
     load: {
       rate: `${pace.rate}/s`,
       duration: `${timing.durationMs}ms`,
@@ -61,23 +62,33 @@ export function modeScenario(mode: FailureMode, pace: Pace, target: ScorecardTar
       max_tokens: 16,
       mix: { stream_ratio: mode.stream ? 1 : 0 },
     },
-    faults: mode.faults.map((fault) => ({
-      ...fault,
-      provider: FAULTED,
-      at: `${timing.faultAtMs}ms`,
-      for: `${timing.faultForMs}ms`,
-    })),
+    faults: [
+      ...mode.faults.map((fault) => ({ ...fault, provider: FAULTED, ...window })),
+      ...(mode.fallbackFaults ?? []).map((fault) => ({ ...fault, provider: 'fallback', ...window })),
+    ],
   });
   // A target file's relative paths (its command) resolve from its own directory, as in a scenario.
   const file = target.kind === 'file' ? join(dirname(target.file), `${name}.yaml`) : `${name}.yaml`;
   return parseScenario(text, file);
 }
 
-function targetSection(target: ScorecardTarget): Record<string, unknown> {
+/**
+ * Our relay as a user would configure it in front of a client with a 10 s deadline: 2 s per
+ * attempt, and at most 5 s of silence inside a served stream (its default, 15 s, is for clients
+ * that wait longer). Documented with the scorecard in the README.
+ */
+export const BUILTIN_TARGET = Object.freeze({ attempt_timeout: '2s', stream_idle_timeout: '5s' });
+
+function targetSection(target: ScorecardTarget, mode: FailureMode): Record<string, unknown> {
   const chain = [FAULTED, 'fallback'];
   switch (target.kind) {
-    case 'builtin':
-      return { kind: 'builtin', chain, attempt_timeout: '2s' };
+    case 'builtin': {
+      const entries = chain.map((role) => {
+        const settings = mode.relay?.[role as 'primary' | 'fallback'];
+        return settings === undefined ? role : { provider: role, ...settings };
+      });
+      return { kind: 'builtin', chain: entries, ...BUILTIN_TARGET };
+    }
     case 'url':
       return { kind: 'external', chain, url: target.url };
     case 'file':

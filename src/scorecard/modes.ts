@@ -19,6 +19,12 @@ export interface ModeJudging {
   readonly errorStatus?: 'any' | '4xx';
 }
 
+/** A provider's extra scenario settings in one mode, by role. */
+export type ModeRoles = Readonly<{
+  primary?: Readonly<Record<string, unknown>>;
+  fallback?: Readonly<Record<string, unknown>>;
+}>;
+
 export interface FailureMode {
   /** Short snake_case name, the table's first column and `--modes` value. */
   readonly name: string;
@@ -29,6 +35,15 @@ export interface FailureMode {
   /** Whether every request streams (`stream: true`) or none does. */
   readonly stream: boolean;
   readonly judge?: ModeJudging;
+  /** Settings of the providers (`providers:` entries), e.g. a key pool the harness makes. */
+  readonly providers?: ModeRoles;
+  /**
+   * Our relay's chain-entry settings (builtin only), e.g. the context windows a user declares;
+   * another gateway is judged on the same providers and faults without them.
+   */
+  readonly relay?: ModeRoles;
+  /** Fault(s) on the fallback in the same window: the primary's own means must serve. */
+  readonly fallbackFaults?: readonly ModeFault[];
 }
 
 export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
@@ -124,6 +139,35 @@ export const FAILURE_MODES: readonly FailureMode[] = Object.freeze([
     faults: [{ type: 'content_filter' }],
     stream: false,
     judge: { errorStatus: '4xx' },
+  },
+  {
+    name: 'stream_stall',
+    story: 'a stream that goes silent for 20 s after its first events',
+    faults: [{ type: 'stream_stall', after_chunks: 2, duration: '20s' }],
+    stream: true,
+  },
+  {
+    name: 'context_length',
+    story: "the prompt exceeds the primary's context window; the fallback's is larger",
+    faults: [{ type: 'context_length' }],
+    stream: false,
+    relay: { primary: { context_window: 8000 }, fallback: { context_window: 128_000 } },
+  },
+  {
+    name: 'key_revoked',
+    story: "one of the primary's 2 keys answers 401 (revoked) and the fallback is down: the other key must serve",
+    faults: [{ type: 'auth_error', key: 1 }],
+    stream: false,
+    providers: { primary: { keys: 2 } },
+    fallbackFaults: [{ type: 'down' }],
+  },
+  {
+    name: 'key_exhausted',
+    story: "one of the primary's 2 keys answers 429 (quota spent) and the fallback is down: the other key must serve",
+    faults: [{ type: 'key_rate_limit', key: 1, retry_after: '30s' }],
+    stream: false,
+    providers: { primary: { keys: 2 } },
+    fallbackFaults: [{ type: 'down' }],
   },
 ] satisfies FailureMode[]);
 

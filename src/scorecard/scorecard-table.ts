@@ -20,8 +20,8 @@ export function renderScorecardMarkdown(result: ScorecardResult): string {
     `${result.results.length} mode run(s): ${count(result, 'pass')} pass, ${count(result, 'safe')} safe, ${count(result, 'fail')} fail${errors(result)}.`,
     '',
     `Judged on the requests sent while the fault was on the primary. pass: every one got a complete, correct answer. ` +
-      `safe: the others got a clean error (an HTTP 4xx/5xx or an in-band stream error event) within ${formatMs(result.boundMs)}. ` +
-      `fail: a hang (client deadline), a truncated stream presented as complete, a 2xx that is no completion, a masked error, a dropped connection, ` +
+      `safe: the others got a clean error (an HTTP 4xx/5xx or an in-band stream error event, in OpenAI's error shape) within ${formatMs(result.boundMs)}. ` +
+      `fail: a hang (client deadline), a truncated stream presented as complete, a 2xx that is no completion, a masked error, an error not in OpenAI's shape, a dropped connection, ` +
       `a slower error, or the primary hammered (attempts per request above the threshold, from the mocks' logs).`,
   );
   return lines.join('\n');

@@ -5,10 +5,11 @@
  * - `pass`: every request got a complete, correct answer.
  * - `safe`: some did not, but each such failure was clean and bounded: an HTTP error status
  *   (4xx/5xx; only 4xx when the mode says the client's request was at fault) or an explicit
- *   in-band stream error event, known within `boundMs` of the request's intended start.
+ *   in-band stream error event, in OpenAI's error shape (`{"error": {"message", "type", "code"}}`,
+ *   as the body or the event's data), known within `boundMs` of the request's intended start.
  * - `fail`: anything else: a hang (the client's deadline hit), a truncated answer presented as
  *   success (a stream that ended without `[DONE]` and without an error event), an invalid success
- *   (a 2xx whose body is no completion: an error or a page passed on as success), a masked error (a status the mode does not allow), a dropped connection (no status,
+ *   (a 2xx whose body is no completion: an error or a page passed on as success), a masked error (a status the mode does not allow), an error not in OpenAI's shape (SDKs cannot read its reason), a dropped connection (no status,
  *   no error event), an error later than `boundMs`, or the faulted provider hammered (more than
  *   `maxAttemptsOnFaulted` attempts for one request, from the mocks' logs).
  */
@@ -27,7 +28,8 @@ export type RequestJudgement =
   | 'masked_error'
   | 'connection_dropped'
   | 'slow_error'
-  | 'not_sent';
+  | 'not_sent'
+  | 'unshaped_error';
 
 const FAILING: ReadonlySet<RequestJudgement> = new Set([
   'hang',
@@ -37,6 +39,7 @@ const FAILING: ReadonlySet<RequestJudgement> = new Set([
   'connection_dropped',
   'slow_error',
   'not_sent',
+  'unshaped_error',
 ]);
 
 export const JUDGING_DEFAULTS = Object.freeze({ maxAttemptsOnFaulted: 3, errorStatus: 'any' as const });
@@ -74,6 +77,8 @@ export function judgeRequest(record: RequestRecord, options: JudgeOptions): Requ
   if (status !== undefined && !statusAllowed(status, options.judge?.errorStatus ?? JUDGING_DEFAULTS.errorStatus)) {
     return 'masked_error';
   }
+  // An SDK reads the reason only from OpenAI's shape; a record that did not say is not held against it.
+  if (record.errorShape === 'other') return 'unshaped_error';
   return record.endMs - record.intendedMs <= options.boundMs ? 'clean_error' : 'slow_error';
 }
 

@@ -5,8 +5,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/schema/loader.js';
-import { FAILURE_MODES } from '../../src/scorecard/modes.js';
+import { stringify } from 'yaml';
+import { loadScenario, parseScenario } from '../../src/scenario/schema/loader.js';
+import { FAILURE_MODES, type FailureMode } from '../../src/scorecard/modes.js';
 
 const DIR = 'scenarios/failure-modes';
 const files = readdirSync(DIR)
@@ -14,8 +15,8 @@ const files = readdirSync(DIR)
   .sort();
 
 describe('failure-modes library', () => {
-  it('has a drill for every mode that existed when it was written', () => {
-    expect(files.length).toBeGreaterThanOrEqual(14);
+  it('has a drill for every mode of the scorecard', () => {
+    expect(files).toEqual(FAILURE_MODES.map((m) => `${m.name}.yaml`).sort());
   });
 
   it.each(files)('%s is the drill of the mode it is named after', async (file) => {
@@ -23,8 +24,37 @@ describe('failure-modes library', () => {
     expect(mode, `${file}: no scorecard mode named ${file.replace('.yaml', '')}`).toBeDefined();
     const scenario = await loadScenario(join(DIR, file));
     expect(scenario.gates.length).toBeGreaterThan(0);
-    expect(scenario.faults.map((f) => [f.type, f.providers])).toEqual(mode!.faults.map((f) => [f.type, ['primary']]));
+    expect(scenario.faults.map((f) => [f.type, f.providers])).toEqual([
+      ...mode!.faults.map((f) => [f.type, ['primary']]),
+      ...(mode!.fallbackFaults ?? []).map((f) => [f.type, ['fallback']]),
+    ]);
+    // The same setting of the fault's own attributes (a key's number, an after_chunks).
+    expect(scenario.faults.map((f) => f.attributes)).toEqual(
+      parseScenario(modeLike(mode!), 'mode.yaml').faults.map((f) => f.attributes),
+    );
+    // The same providers' settings (a key pool) and our relay's chain entries (context windows).
+    for (const role of ['primary', 'fallback'] as const) {
+      const provider = scenario.providers.find((p) => p.name === role)!;
+      expect(provider).toMatchObject(mode!.providers?.[role] ?? {});
+      expect(scenario.target.members[role] ?? {}).toEqual(mode!.relay?.[role] ?? {});
+    }
     expect(scenario.load.mix.streamRatio).toBe(mode!.stream ? 1 : 0);
     expect(scenario.load.warmup + scenario.load.duration).toBeLessThanOrEqual(60_000);
   });
 });
+
+/** The mode's faults as a scenario of its own, to compare attributes in one form. */
+function modeLike(mode: FailureMode): string {
+  const window = { at: '1s', for: '1s' };
+  return stringify({
+    providers: [
+      { name: 'primary', ...mode.providers?.primary },
+      { name: 'fallback', ...mode.providers?.fallback },
+    ],
+    load: { rate: '1/s', duration: '3s' },
+    faults: [
+      ...mode.faults.map((f) => ({ ...f, provider: 'primary', ...window })),
+      ...(mode.fallbackFaults ?? []).map((f) => ({ ...f, provider: 'fallback', ...window })),
+    ],
+  });
+}

@@ -25,8 +25,10 @@ describe('failure modes', () => {
           const scenario = modeScenario(mode, pace, target, DEFAULT_TIMING);
           expect(scenario.target.chain).toEqual(['primary', 'fallback']);
           expect(scenario.load.rate).toBe(pace.rate);
-          expect(scenario.faults.length).toBe(mode.faults.length);
-          expect(scenario.schedule.every((f) => f.provider === 'primary')).toBe(true);
+          expect(scenario.faults.map((f) => f.providers)).toEqual([
+            ...mode.faults.map(() => ['primary']),
+            ...(mode.fallbackFaults ?? []).map(() => ['fallback']),
+          ]);
           expect(scenario.load.mix.streamRatio).toBe(mode.stream ? 1 : 0);
         }
       }
@@ -44,6 +46,28 @@ describe('failure modes', () => {
     const fromFile = modeScenario(mode, PACES[0]!, TARGETS[2]!, DEFAULT_TIMING);
     expect(fromFile.file).toMatch(/fixtures\/targets\/scorecard-refused-single\.yaml$/);
     expect(fromFile.target.command).toBeDefined();
+  });
+
+  it("give our relay its documented settings and a mode's chain entries; other gateways the same providers without them", () => {
+    const byName = (name: string) => FAILURE_MODES.find((m) => m.name === name)!;
+    const contextLength = modeScenario(byName('context_length'), PACES[0]!, TARGETS[0]!, DEFAULT_TIMING);
+    expect(contextLength.target).toMatchObject({ attempt_timeout: 2000, stream_idle_timeout: 5000 });
+    expect(contextLength.target.members).toEqual({
+      primary: { context_window: 8000 },
+      fallback: { context_window: 128_000 },
+    });
+    for (const target of TARGETS.slice(1)) {
+      const elsewhere = modeScenario(byName('context_length'), PACES[0]!, target, DEFAULT_TIMING);
+      expect(elsewhere.target.members).toEqual({});
+    }
+    for (const target of TARGETS) {
+      const revoked = modeScenario(byName('key_revoked'), PACES[1]!, target, DEFAULT_TIMING);
+      expect(revoked.providers.find((p) => p.name === 'primary')!.keys).toBe(2);
+      expect(revoked.schedule.map((f) => [f.provider, f.plane === 'mock' ? f.request.kind : f.request.type])).toEqual([
+        ['primary', 'auth_error'],
+        ['fallback', 'down'],
+      ]);
+    }
   });
 
   it('are selected by name in table order, unknown names reported', () => {

@@ -37,6 +37,9 @@ describe('judgeRequest', () => {
     ['an error status later than the bound', failed('status_504', { endMs: 9500 }), 'slow_error'],
     ['a stream error event later than the bound', failed('stream_error', { endMs: 9500 }), 'slow_error'],
     ['a request the harness could not send', ok({ outcome: 'dropped' }), 'not_sent'],
+    ["an error status in OpenAI's shape", failed('status_502', { errorShape: 'openai' }), 'clean_error'],
+    ['an error status in another shape', failed('status_502', { errorShape: 'other' }), 'unshaped_error'],
+    ['a stream error event in another shape', failed('stream_error', { errorShape: 'other' }), 'unshaped_error'],
   ] as const)('%s is %s', (_name, record, expected) => {
     expect(judgeRequest(record, OPTIONS)).toBe(expected);
   });
@@ -50,6 +53,15 @@ describe('judgeRequest', () => {
 });
 
 describe('judgeMode', () => {
+  it("is fail when an error is clean in every other way but not in OpenAI's shape, and says so", () => {
+    const judged = judgeMode(
+      [ok(), failed('status_502', { errorShape: 'openai' }), failed('status_502', { errorShape: 'other' })],
+      OPTIONS,
+    );
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence).toContain('1 unshaped error');
+  });
+
   it('is pass when every request in the window got a complete answer', () => {
     const judged = judgeMode([ok(), ok(), ok()], OPTIONS);
     expect(judged.verdict).toBe('pass');

@@ -75,7 +75,13 @@ function entry(base: PlannedBase, fault: FaultSpec, attributes: Record<string, n
     return {
       ...base,
       plane: 'proxy',
-      request: { type: def.toxic, stream: fault.stream, toxicity: fault.rate, attributes: wire },
+      // Toxics take numbers only: no proxy kind's attribute has a `toWire`.
+      request: {
+        type: def.toxic,
+        stream: fault.stream,
+        toxicity: fault.rate,
+        attributes: wire as Record<string, number>,
+      },
     };
   }
   return { ...base, plane: 'mock', request: { kind: def.mock, rate: fault.rate, ...wire } as MockFaultRequest };

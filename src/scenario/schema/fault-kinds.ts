@@ -5,6 +5,8 @@
  */
 import type { FaultEffect } from '../../mock/fault-spec.js';
 import { parseDurationMs } from '../../units.js';
+import { keyTail } from '../fixture/provider-keys.js';
+import { MAX_PROVIDER_KEYS } from './provider-schema.js';
 
 /** A parsed attribute value, or why the input is not one. */
 export type AttributeParse = { ok: true; value: number } | { ok: false; problem: string };
@@ -18,6 +20,8 @@ export interface AttributeDef {
   readonly optional?: true;
   /** Name on the wire: the Toxiproxy attribute or the mock control API field. */
   readonly wire: string;
+  /** The value on the wire when it is not the number itself (a key's number -> its last characters). */
+  readonly toWire?: (value: number) => string;
 }
 
 interface KindBase {
@@ -82,6 +86,16 @@ const afterChunks = (fallback: number): AttributeDef => ({
   wire: 'afterChunks',
   default: fallback,
 });
+
+function oneOf(allowed: readonly number[]): AttributeParser {
+  return (value) =>
+    typeof value === 'number' && allowed.includes(value)
+      ? { ok: true, value }
+      : { ok: false, problem: `expected one of ${allowed.join(', ')}, got ${show(value)}` };
+}
+
+/** A key of the provider's pool by number, from 1; the mock is told its last characters. */
+const poolKey: AttributeDef = { parse: integer(1, MAX_PROVIDER_KEYS), wire: 'key', toWire: keyTail };
 
 const KINDS = {
   latency: {
@@ -166,6 +180,24 @@ const KINDS = {
   content_filter: { plane: 'mock', mock: 'content_filter', attributes: {} },
   /** The provider does not have the requested model (404, as when a model is retired). */
   model_not_found: { plane: 'mock', mock: 'model_not_found', attributes: {} },
+  /** Key number `key` of the provider's pool (`keys: N`) is revoked or unpaid: 401, 402 or 403 to it only. */
+  auth_error: {
+    plane: 'mock',
+    mock: 'auth_error',
+    attributes: {
+      key: poolKey,
+      status: { parse: oneOf([401, 402, 403]), wire: 'status', default: 401 },
+    },
+  },
+  /** Key number `key` of the provider's pool has run out of quota: 429 with Retry-After to it only. */
+  key_rate_limit: {
+    plane: 'mock',
+    mock: 'key_rate_limit',
+    attributes: {
+      key: poolKey,
+      retry_after: { parse: durationIn(1000, 'seconds', 86_400), wire: 'retryAfter', optional: true },
+    },
+  },
 } satisfies Record<string, FaultKindDef>;
 
 export type FaultKindName = keyof typeof KINDS;
@@ -181,11 +213,11 @@ export const FAULT_KIND_ALIASES: Readonly<Record<string, FaultKindName>> = Objec
 export function wireAttributes(
   def: FaultKindDef,
   attributes: Readonly<Record<string, number>>,
-): Record<string, number> {
-  const wire: Record<string, number> = {};
-  for (const [name, attribute] of Object.entries(def.attributes)) {
+): Record<string, number | string> {
+  const wire: Record<string, number | string> = {};
+  for (const [name, attribute] of Object.entries(def.attributes) as Array<[string, AttributeDef]>) {
     const value = attributes[name];
-    if (value !== undefined) wire[attribute.wire] = value;
+    if (value !== undefined) wire[attribute.wire] = attribute.toWire === undefined ? value : attribute.toWire(value);
   }
   return wire;
 }

@@ -11,6 +11,7 @@ import type { PriceBook } from '../../metrics/cost.js';
 import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
 import { FAULT_KINDS } from './fault-kinds.js';
 import { faultSchema } from './fault-schema.js';
+import { checkKeyPools } from './key-checks.js';
 import { parseGateTable, type Gate } from '../gates/grammar.js';
 import { loadSchema } from './load-schema.js';
 import { faultPlaneSchema } from './fault-plane-schema.js';
@@ -65,7 +66,8 @@ export const scenarioSchema = z
     const known = new Set(scenario.providers.map((p) => p.name));
     const unknown = (p: string): string => `unknown provider '${p}'; providers: ${[...known].join(', ')}`;
     scenario.target.chain?.forEach((member, index) => {
-      if (!known.has(member))
+      // An entry that is no name was reported by the target's schema already.
+      if (typeof member === 'string' && !known.has(member))
         ctx.addIssue({ code: 'custom', path: ['target', 'chain', index], message: unknown(member) });
     });
     if (scenario.target.kind === 'direct') {
@@ -113,6 +115,13 @@ export const scenarioSchema = z
         path: ['gates', goodputGate.key],
         message: `'${goodputGate.source}': goodput counts requests meeting the scenario's slo, but it states none; add slo: { ttft: 500ms, itl: 50ms, latency: 5s } (any of ttft, itl, tpot, latency)`,
       });
+    checkKeyPools(
+      scenario.providers,
+      scenario.target.chain,
+      scenario.target.members,
+      scenario.faults,
+      (path, message) => ctx.addIssue({ code: 'custom', path, message }),
+    );
     const names = scenario.providers.map((p) => p.name);
     names.forEach((n, index) => {
       if (names.indexOf(n) !== index)

@@ -10,6 +10,15 @@
  *   and is written to the run directory; `{{config}}` in the command is that file's path.
  *
  * ```yaml
+ * target:                                # builtin: our relay, with its per-provider settings
+ *   chain:
+ *     - { provider: small, context_window: 8000, max_output_tokens: 4096 }
+ *     - { provider: large, context_window: 128000, stream_idle_timeout: 10s, key_selection: round-robin }
+ *   attempt_timeout: 2s
+ *   stream_idle_timeout: 5s              # every provider's, unless its chain entry says otherwise
+ * ```
+ *
+ * ```yaml
  * target:
  *   kind: external
  *   chain: [openai, anthropic]           # for templates (`{{chain.0.url}}`) and failover analysis
@@ -21,14 +30,15 @@
  */
 import { z } from 'zod';
 import { extraHeaderProblem } from '../../load/extra-headers.js';
-import { duration, name } from './units.js';
+import { KEY_SELECTIONS } from '../../relay/policies/key-pool.js';
+import { duration, name, wholeNumber } from './units.js';
 
 export const TARGET_KINDS = ['builtin', 'direct', 'external'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** Fields only some kinds take; anything else is reported as not an attribute of the kind. */
 const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.freeze({
-  builtin: ['attempt_timeout', 'policies'],
+  builtin: ['attempt_timeout', 'stream_idle_timeout', 'policies'],
   direct: [],
   external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers', 'provider_header'],
 });
@@ -39,10 +49,47 @@ const chainMember = z.strictObject({
   priority: z.number().int().nonnegative().optional(),
   /** Share within its priority group. Default 1. */
   weight: z.number().positive().optional(),
+  /** Tokens the model takes in (the relay's `contextWindow`): a context-length refusal fails over only to larger ones. */
+  context_window: wholeNumber(1, 1_000_000_000, 'tokens').optional(),
+  /** Most tokens the model answers with (the relay's `maxOutputTokens`): a larger `max_tokens` is a 400. */
+  max_output_tokens: wholeNumber(1, 100_000_000, 'tokens').optional(),
+  /** Longest gap between two stream events before the relay ends the stream (`streamIdleTimeoutMs`). */
+  stream_idle_timeout: duration().optional(),
+  /** How the relay picks among a key pool's keys (`keySelection`): `least-used` (its default) or `round-robin`. */
+  key_selection: z.enum(KEY_SELECTIONS).optional(),
 });
 
-/** Priority and weight of chain members that set them (builtin only), by provider name. */
-export type ChainMembers = Record<string, { priority?: number; weight?: number }>;
+/**
+ * A name or a `{ provider, ... }` entry. Not a zod union: a union hides which field of the entry
+ * is wrong behind "Invalid input"; this reports the entry's own issues, field by field.
+ */
+const chainEntry = z.unknown().transform((value, ctx): string | z.output<typeof chainMember> => {
+  const parsed = typeof value === 'string' ? name.safeParse(value) : chainMember.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    if (issue.code !== 'unrecognized_keys') ctx.addIssue({ ...issue, path: [...issue.path] } as never);
+    // Named here: the error printer cannot see through this transform to the entry's allowed keys.
+    else
+      for (const key of issue.keys)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown key (allowed: ${Object.keys(chainMember.shape).join(', ')})`,
+        });
+  }
+  return z.NEVER;
+});
+
+/** Our relay's settings of one chain member (builtin only), by provider name; only those set. */
+export interface ChainMember {
+  priority?: number | undefined;
+  weight?: number | undefined;
+  context_window?: number | undefined;
+  max_output_tokens?: number | undefined;
+  stream_idle_timeout?: number | undefined;
+  key_selection?: (typeof KEY_SELECTIONS)[number] | undefined;
+}
+export type ChainMembers = Record<string, ChainMember>;
 
 export const targetSchema = z
   .strictObject({
@@ -53,12 +100,14 @@ export const targetSchema = z
      * calls the first. builtin: an entry may be `{ provider, priority, weight }`, as in the relay's
      * config: equal priorities form one balanced group, weighted within it.
      */
-    chain: z
-      .array(z.union([name, chainMember]))
-      .min(1)
-      .optional(),
+    chain: z.array(chainEntry).min(1).optional(),
     /** builtin: per-attempt upstream timeout inside the relay. Default 2s. */
     attempt_timeout: duration().optional(),
+    /**
+     * builtin: longest gap between two events of a served stream before the relay ends it with an
+     * error event (the relay's per-provider `streamIdleTimeoutMs`; its own default is 15s).
+     */
+    stream_idle_timeout: duration().optional(),
     /** builtin: the relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
     policies: z.record(z.string(), z.unknown()).optional(),
     /**
@@ -110,7 +159,7 @@ export const targetSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['chain', index],
-            message: `priority and weight are our relay's settings (kind builtin); a ${t.kind} target takes provider names only`,
+            message: `${settingsNamed(member)} our relay's settings (kind builtin); a ${t.kind} target takes provider names only`,
           });
       });
     }
@@ -143,7 +192,7 @@ export const targetSchema = z
     chain: t.chain?.map((member) => (typeof member === 'string' ? member : member.provider)),
     members: Object.fromEntries(
       (t.chain ?? []).flatMap((member) =>
-        typeof member === 'string' ? [] : [[member.provider, { priority: member.priority, weight: member.weight }]],
+        typeof member === 'string' ? [] : [[member.provider, memberSettings(member)]],
       ),
     ) as ChainMembers,
     attempt_timeout: t.attempt_timeout ?? 2000,
@@ -151,3 +200,15 @@ export const targetSchema = z
   }));
 
 export type TargetSpec = z.output<typeof targetSchema>;
+
+/** `priority and weight are`, `context_window is`: what a chain entry sets besides its provider. */
+function settingsNamed(member: object): string {
+  const fields = Object.keys(member).filter((k) => k !== 'provider');
+  if (fields.length === 0) return 'priority and weight are';
+  if (fields.every((f) => f === 'priority' || f === 'weight')) return 'priority and weight are';
+  return fields.length === 1 ? `${fields[0]} is one of` : `${fields.join(', ')} are`;
+}
+
+function memberSettings({ provider: _provider, ...settings }: z.output<typeof chainMember>): ChainMember {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ChainMember;
+}

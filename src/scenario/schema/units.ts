@@ -57,3 +57,12 @@ export function distribution() {
       .refine((d) => d.p50 > 0 && d.p99 >= d.p50, { message: 'needs 0 < p50 <= p99' }),
   ]);
 }
+
+/** A whole number in `min..max` whose error quotes the value received (`keys`, `context_window`). */
+export function wholeNumber(min: number, max: number, what: string) {
+  // The error printer quotes the value of a type issue itself.
+  const error = (issue: { code?: string; input?: unknown }): string =>
+    `expected ${what}, a whole number from ${min} to ${max}` +
+    (issue.code === 'invalid_type' ? '' : `, got ${JSON.stringify(issue.input)}`);
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
