@@ -34,7 +34,11 @@ export interface MockKind extends KindBase {
   readonly plane: 'mock';
   readonly mock: FaultEffect['kind'];
 }
-export type FaultKindDef = ProxyKind | MockKind;
+/** A fault on one relay process of a fleet (`target.replicas`), not on a provider. */
+export interface ReplicaKind extends KindBase {
+  readonly plane: 'replica';
+}
+export type FaultKindDef = ProxyKind | MockKind | ReplicaKind;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -166,6 +170,8 @@ const KINDS = {
   content_filter: { plane: 'mock', mock: 'content_filter', attributes: {} },
   /** The provider does not have the requested model (404, as when a model is retired). */
   model_not_found: { plane: 'mock', mock: 'model_not_found', attributes: {} },
+  /** SIGKILL one replica of the fleet at `at`; with `for`, a fresh one starts on its port after it. */
+  kill_replica: { plane: 'replica', attributes: {} },
 } satisfies Record<string, FaultKindDef>;
 
 export type FaultKindName = keyof typeof KINDS;
