@@ -388,6 +388,13 @@ export interface ChainEngine {
   /** True when the target may take traffic now (breaker not open, not cooling): for `/ready`. */
   isAvailable(target: RelayTarget): boolean;
   breakerState(target: RelayTarget): BreakerStateName;
+  /**
+   * Another replica of a fleet (shared state) opened `target`'s breaker, `remainingMs` before it
+   * would let a probe through: open it here too, for the same remaining time.
+   */
+  openShared(target: RelayTarget, remainingMs: number): void;
+  /** Another replica cooled `target` down (Retry-After): skip it here too for `remainingMs`. */
+  coolDownShared(target: RelayTarget, remainingMs: number): void;
   /** Feeds an active health check's result to every target of `provider`. */
   recordHealth(provider: string, healthy: boolean): void;
   /**

@@ -10,8 +10,6 @@ import type { RelayConfig } from './config.js';
 import type { ChainEngine, PolicyEvent, Readiness } from './contract.js';
 import { createAuthenticator } from './front-door/auth.js';
 import { createKeyPoolMetrics } from './front-door/key-metrics.js';
-import { BudgetLedger } from './front-door/budget.js';
-import { KeyRateLimiter } from './front-door/key-rate-limit.js';
 import { ResponseCache } from './front-door/cache.js';
 import { createRelayLogger } from './front-door/logger.js';
 import { createRelayMetrics, type RelayMetrics } from './front-door/metrics.js';
@@ -23,6 +21,7 @@ import { createKeyPools, withKeyPools, withKeyDetail } from './key-pools.js';
 import { HealthChecker } from './policies/health-check.js';
 import { createChainEngine } from './routing/chain-engine.js';
 import { prepareTargets, type RelayTarget } from './target.js';
+import { createRelayState } from './state/relay-state.js';
 import { skippedEventSink } from './streaming/malformed-events.js';
 import { createUpstreamClient } from './upstream/client.js';
 import { dialedHealthFetch, type DialedHealthFetch } from './upstream/dialed-health-fetch.js';
@@ -32,7 +31,9 @@ export interface RelayApp {
   readonly handleCompletion: FrontDoorHandler;
   readonly readiness: () => Readiness;
   readonly events: () => readonly PolicyEvent[];
-  /** Stops health checks, flushes logs, closes upstream pools. */
+  /** Connects shared state (`state.redis`) before the relay listens; resolves at once without it. */
+  readonly start: () => Promise<void>;
+  /** Stops health checks, flushes logs, closes upstream pools and the shared-state link. */
   readonly onClose: () => Promise<void>;
   readonly metrics: RelayMetrics;
   readonly engine: ChainEngine;
@@ -54,6 +55,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     const { url, keyPrefix, commandTimeoutMs } = config.state.redis;
     logger.logger.info({ url: redactedUrl(url), keyPrefix, commandTimeoutMs }, 'state: shared through Redis');
   }
+  const state = createRelayState(config, logger.logger, metrics.registry);
   const pools = createKeyPools(config, logger, createKeyPoolMetrics(metrics.registry));
   const aliases: AliasTargets = new Map();
   const outputLimits = new Map<readonly RelayTarget[], number>();
@@ -66,6 +68,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
   const connectTimeoutMs = Math.max(1000, ...config.providers.map((p) => p.attemptTimeoutMs));
   const upstream = createUpstreamClient({ connectTimeoutMs });
   engine.events.on('breaker', (event) => metrics.breakerTransitions.inc({ target: event.target, to: event.to }));
+  state.attach(engine, [...aliases.values()].flat());
 
   const handleCompletion = createCompletionHandler({
     engine,
@@ -73,8 +76,8 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     aliases,
     server: config.server,
     auth: createAuthenticator(config.auth.keys),
-    budgets: new BudgetLedger(),
-    rateLimiter: new KeyRateLimiter(),
+    budgets: state.budgets,
+    rateLimiter: state.rateLimiter,
     cache: new ResponseCache(config.policies.cache),
     metrics,
     logger,
@@ -90,10 +93,12 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
 
   return {
     handleCompletion,
-    readiness: () => withKeyDetail(readinessOf(aliases, engine), pools),
+    readiness: () => state.readiness(withKeyDetail(readinessOf(aliases, engine), pools)),
     events: () => engine.recentEvents(),
+    start: () => state.start(),
     onClose: async () => {
       checks.checkers.forEach((checker) => checker.stop());
+      state.close();
       logger.flush();
       await Promise.all([upstream.close(), ...checks.fetchers.map((fetcher) => fetcher.close())]);
     },

@@ -59,6 +59,7 @@ export async function startRelay(config: RelayConfig, wiring: RelayWiring = {}):
     await wiring.onClose?.();
   };
   try {
+    await app?.start();
     const running = await listen(server, config.server.host, config.server.port, onClose);
     return { url: running.url, metrics, close: running.close };
   } catch (error) {

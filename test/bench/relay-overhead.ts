@@ -10,7 +10,7 @@
  *
  * Env: BENCH_RATE (req/s, 1000), BENCH_ROUNDS (5), BENCH_SEGMENT_S (10), BENCH_THROUGHPUT_S (8),
  * BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3), BENCH_SETTLE_MS (1000); BENCH_QUICK=1 for a smoke
- * check (1 round, 3 s segments). Ctrl-C stops the load and the servers; a second one kills them.
+ * check (1 round, 3 s segments); BENCH_REDIS_ONLY=1 for the Redis row alone (redis-segment.ts). Ctrl-C stops the load and the servers; a second one kills them.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -24,6 +24,7 @@ import type { SegmentContext, SegmentFigures } from './relay-overhead/segment.js
 import { startBenchServers, TARGETS, type BenchServers, type TargetName } from './relay-overhead/servers.js';
 import { plannedSeconds, readBenchSettings, type BenchSettings } from './relay-overhead/settings.js';
 import { renderRatios } from './relay-overhead/ratio-lines.js';
+import { redisSegment, renderRedisRow, type RedisRowPlan } from './relay-overhead/redis-segment.js';
 import { renderMedians, renderWarnings } from './relay-overhead/summary.js';
 
 const settings = readBenchSettings();
@@ -34,7 +35,25 @@ const log = (line: string): void =>
   void process.stderr.write(`[${clock((performance.now() - startedAt) / 1000)} / ~${clock(plannedS)}] ${line}\n`);
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
+/** The Redis row's plan: the bench's rate, its segment length (at most 10 s) and up to 3 rounds. */
+const redisPlan = (s: BenchSettings): RedisRowPlan => ({
+  rate: s.rate,
+  seconds: Math.min(10, s.segmentS),
+  rounds: Math.min(3, s.rounds),
+});
+
+/** `BENCH_REDIS_ONLY=1`: only the Redis row (state in Redis vs in memory), a minute or so. */
+async function redisOnly(): Promise<number> {
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  log(`Redis row only: ${JSON.stringify(redisPlan(settings))}`);
+  out(`# Relay overhead bench: Redis row\n\n${machine(clockTicksPerSecond())}\n`);
+  out(renderRedisRow(await redisSegment(stop.signal, redisPlan(settings))));
+  return stop.signal.aborted ? 130 : 0;
+}
+
 async function main(): Promise<number> {
+  if (process.env.BENCH_REDIS_ONLY === '1') return redisOnly();
   const stop = new AbortController();
   let servers: BenchServers | undefined;
   const onInterrupt = (): void => {
@@ -80,6 +99,10 @@ async function main(): Promise<number> {
         `overload row: ${OVERLOAD_PLAN.loadFactor}x capacity for ${OVERLOAD_PLAN.seconds} s (a relay and upstream of its own)`,
       );
       out(renderOverload(await overloadSegment(stop.signal)));
+    }
+    if (!stop.signal.aborted) {
+      log('Redis row: fleet state in a local redis-server vs in memory (skipped without redis-server)');
+      out(renderRedisRow(await redisSegment(stop.signal, redisPlan(settings))));
     }
     return stop.signal.aborted ? 130 : 0;
   } finally {

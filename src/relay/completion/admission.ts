@@ -15,9 +15,17 @@ export function authenticate(deps: CompletionDeps, exchange: Exchange): ClientKe
   return undefined;
 }
 
-/** Step: the key's request rate; refuses with 429 + Retry-After and returns false when spent. */
-export function withinRate(deps: CompletionDeps, exchange: Exchange, client: ClientKey): boolean {
+/**
+ * Step: the key's request rate; refuses with 429 + Retry-After and answers false when spent. A
+ * promise only when a fleet's shared limiter asks Redis: the in-memory check stays synchronous.
+ */
+export function withinRate(deps: CompletionDeps, exchange: Exchange, client: ClientKey): boolean | Promise<boolean> {
   const waitS = deps.rateLimiter.take(client);
+  if (typeof waitS === 'number') return passOrRefuse(deps, exchange, client, waitS);
+  return waitS.then((wait) => passOrRefuse(deps, exchange, client, wait));
+}
+
+function passOrRefuse(deps: CompletionDeps, exchange: Exchange, client: ClientKey, waitS: number): boolean {
   if (waitS <= 0) return true;
   exchange.req.resume();
   deps.metrics.refusedBy('rate').inc();

@@ -10,7 +10,7 @@ import type { Admission } from '../front-door/admission.js';
 import { ANONYMOUS_CLIENT, type Authenticator, type ClientKey } from '../front-door/auth.js';
 import type { BudgetLedger } from '../front-door/budget.js';
 import type { CacheStatus, ResponseCache } from '../front-door/cache.js';
-import type { KeyRateLimiter } from '../front-door/key-rate-limit.js';
+import type { KeyRateCheck } from '../front-door/key-rate-limit.js';
 import type { RelayLogger } from '../front-door/logger.js';
 import type { RelayMetrics } from '../front-door/metrics.js';
 import type { Redactor } from '../front-door/redact.js';
@@ -28,7 +28,7 @@ export interface CompletionDeps {
   readonly server: Pick<ServerConfig, 'maxBodyBytes' | 'deadlineMs'>;
   readonly auth: Authenticator;
   readonly budgets: BudgetLedger;
-  readonly rateLimiter: KeyRateLimiter;
+  readonly rateLimiter: KeyRateCheck;
   readonly cache: ResponseCache;
   readonly metrics: RelayMetrics;
   readonly logger: RelayLogger;

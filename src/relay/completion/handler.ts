@@ -29,7 +29,9 @@ export function createCompletionHandler(deps: CompletionDeps): CompletionHandler
   const { requestDuration } = deps.metrics;
   const pipeline = async (exchange: Exchange): Promise<void> => {
     const client = authenticate(deps, exchange);
-    if (client === undefined || !withinRate(deps, exchange, client)) return;
+    if (client === undefined) return;
+    const withinKeyRate = withinRate(deps, exchange, client);
+    if (withinKeyRate === false || (withinKeyRate !== true && !(await withinKeyRate))) return;
     const request = await readChatRequest(deps, exchange);
     if (request === undefined) return;
     const targets = resolveTargets(deps, exchange, request);

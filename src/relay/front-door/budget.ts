@@ -49,6 +49,25 @@ export class BudgetLedger {
     this.account(client).spentUsd += usd;
   }
 
+  /**
+   * Sets the client's spend in the current period to `totalUsd` if that is more (what the fleet
+   * spent, from shared state); never lowers it. The period is the one starting at `periodStartMs`.
+   */
+  raise(client: ClientKey, totalUsd: number, periodStartMs = this.periodStartOf(client)): void {
+    const account = this.account(client);
+    if (account.periodStart === periodStartMs && totalUsd > account.spentUsd) account.spentUsd = totalUsd;
+  }
+
+  /** Start of the client's current budget period (epoch ms; 0 for `total`). */
+  periodStartOf(client: ClientKey): number {
+    return periodStart(client.budgetPeriod, this.now());
+  }
+
+  /** End of the client's current budget period (epoch ms), `undefined` for `total`. */
+  periodEndOf(client: ClientKey): number | undefined {
+    return periodEnd(client.budgetPeriod, this.now());
+  }
+
   /** Spend in the current period. */
   spentUsd(client: ClientKey): number {
     return this.account(client).spentUsd;

@@ -10,7 +10,15 @@ interface Bucket {
   updatedAt: number;
 }
 
-export class KeyRateLimiter {
+/**
+ * What the pipeline asks: 0 when the request may pass, else seconds until it could. A fleet's
+ * shared limiter (`state/shared-key-rate.ts`) answers asynchronously, the local one at once.
+ */
+export interface KeyRateCheck {
+  take(client: ClientKey): number | Promise<number>;
+}
+
+export class KeyRateLimiter implements KeyRateCheck {
   private readonly buckets = new Map<string, Bucket>();
 
   /** @param now monotonic ms clock. */

@@ -144,6 +144,16 @@ export class CircuitBreaker {
     else if (state.kind === 'halfOpen' && !healthy) this.transition({ kind: 'open', openedAt: now }, now);
   }
 
+  /**
+   * Another replica opened this target's breaker at `openedAt` (on this breaker's clock): open here
+   * too, unless it is already open since then. In-flight tickets go stale, as on any transition.
+   */
+  openShared(openedAt: number, now = this.now()): void {
+    const state = this.current;
+    if (state.kind === 'open' && state.openedAt >= openedAt) return;
+    this.transition({ kind: 'open', openedAt }, now);
+  }
+
   /** Whether `acquire` would admit a request now, without changing anything. */
   wouldAdmit(now = this.now()): boolean {
     const state = this.current;

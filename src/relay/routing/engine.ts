@@ -49,6 +49,9 @@ function worthAnotherRound(failures: readonly TargetFailure[], from: number): bo
   return false;
 }
 
+/** The `reason` of a cooldown another replica set (shared state). */
+export const SHARED_REASON = 'shared';
+
 /** Cooldowns a request waits out at most (each also takes from the retry budget). */
 const MAX_COOLDOWN_WAITS = 2;
 
@@ -223,6 +226,16 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
 
   recordStreamEnd(target: RelayTarget, complete: boolean): void {
     this.breakerOf(target).record(complete ? 'success' : 'failure', this.now());
+  }
+
+  openShared(target: RelayTarget, remainingMs: number): void {
+    const now = this.now();
+    const remaining = Math.min(this.breakerOptions.openMs, Math.max(0, remainingMs));
+    this.breakerOf(target).openShared(now - (this.breakerOptions.openMs - remaining), now);
+  }
+
+  coolDownShared(target: RelayTarget, remainingMs: number): void {
+    this.cooldowns.coolDown(target.name, remainingMs, SHARED_REASON);
   }
 
   recordHealth(provider: string, healthy: boolean): void {
