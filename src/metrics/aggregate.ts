@@ -9,6 +9,7 @@ import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
 import { UNATTRIBUTED, type FailureKind, type RequestRecord } from './record.js';
 import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, sliceAvailability } from './recovery.js';
+import type { FleetMetrics } from './fleet.js';
 import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
 import { TimingsRecorder, type Timings } from './timings.js';
@@ -64,6 +65,8 @@ export interface Aggregates extends Timings {
   costPer1k?: number;
   /** The relay's breaker/cooldown events on load time (empty when the target exposes none). */
   relayEvents: RelayTimelineEvent[];
+  /** A fleet's own figures (per replica, convergence, dead-provider attempts, budget overspend): fleet.ts. */
+  fleet?: FleetMetrics;
 }
 
 export interface ProviderStats extends Timings {

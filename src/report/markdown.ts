@@ -2,6 +2,7 @@
  * The Markdown report (GitHub-flavoured, fit for a CI job summary). Pure: returns a string.
  * Every figure is defined in the README's metric definitions.
  */
+import { fleetSection } from './fleet-section.js';
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { budgetLine } from './budget-line.js';
@@ -63,6 +64,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     ...(vendorTables.some((t) => t.id === 'cost-by-book') ? [] : costSection(a)),
   );
 
+  lines.push(...fleetSection(a));
   lines.push(...relayEventLines(a.relayEvents));
   if (a.sliceAvailability !== undefined)
     lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');

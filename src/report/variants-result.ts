@@ -3,6 +3,7 @@
  * comparison table first, then each variant's own report. Pure.
  */
 import { budgetLine } from './budget-line.js';
+import { fleetComparison } from './fleet-section.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from '../scenario/result/result.js';
 import { markdownReportTable } from './report-table.js';
@@ -19,6 +20,7 @@ export function renderVariantsMarkdown(result: RunResult): string {
   const budget = budgetLine(result);
   if (budget !== undefined) lines.push(budget, '');
   for (const t of reportTables(result)) lines.push(markdownReportTable(t));
+  lines.push(...fleetComparison(runs.map((run) => ({ name: run.name, aggregates: run.result.aggregates }))));
   for (const run of runs) {
     const titled: RunResult = {
       ...run.result,
