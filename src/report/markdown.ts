@@ -154,13 +154,13 @@ export function costSection(a: Aggregates): string[] {
 /** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */
 function relayEventLines(events: Aggregates['relayEvents']): string[] {
   if (events.length === 0) return [];
-  const shown = events
-    .slice(0, 20)
-    .map((e) =>
-      e.type === 'breaker'
-        ? `- ${(e.atMs / 1000).toFixed(2)} s: breaker of ${e.target} ${e.from} → ${e.to}`
-        : `- ${(e.atMs / 1000).toFixed(2)} s: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`,
-    );
+  const shown = events.slice(0, 20).map((e) => {
+    // A fleet's events say which replica saw them.
+    const at = `- ${(e.atMs / 1000).toFixed(2)} s${e.replica === undefined ? '' : ` (replica-${e.replica})`}`;
+    return e.type === 'breaker'
+      ? `${at}: breaker of ${e.target} ${e.from} → ${e.to}`
+      : `${at}: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`;
+  });
   const more = events.length > 20 ? [`- … and ${events.length - 20} more in result.json`] : [];
   return ['### Relay events', '', ...shown, ...more, ''];
 }
