@@ -14,16 +14,30 @@ import type { FaultWindow, PlannedWindow } from '../metrics/fault-window.js';
 import type { AppliedFault, FaultPlaneClient, FaultRequest } from './client.js';
 import type { MockControlClient, MockFaultRequest } from '../mock/control-client.js';
 
-/** A planned window and what to apply: a proxy fault names the fault-plane proxy, an HTTP fault the mock's base URL. */
+/**
+ * A planned window and what to apply: a proxy fault names the fault-plane proxy, an HTTP fault the
+ * mock's base URL, a replica fault the fleet replica's index (killed at onset; restarted at the
+ * end when `restart`).
+ */
 export type TimelineFault = PlannedWindow &
   (
     | { plane: 'proxy'; proxy: string; request: FaultRequest }
     | { plane: 'mock'; mock: string; request: MockFaultRequest }
+    | { plane: 'replica'; replica: number; restart: boolean }
   );
+
+/** Kills and restarts the relay processes of a fleet (the run fixture owns them). */
+export interface ReplicaControl {
+  /** SIGKILLs the replica; resolves once it has exited. */
+  kill(replica: number): Promise<void>;
+  /** Starts a fresh replica on the killed one's address; resolves once it is ready. */
+  restart(replica: number): Promise<void>;
+}
 
 export interface TimelineClients {
   faultPlane?: FaultPlaneClient;
   mocks?: MockControlClient;
+  replicas?: ReplicaControl;
 }
 
 export type TimelineEvent =
@@ -31,7 +45,10 @@ export type TimelineEvent =
   | { kind: 'removed'; fault: TimelineFault; atMs: number }
   | { kind: 'error'; fault: TimelineFault; error: Error };
 
-type Applied = { plane: 'proxy'; fault: AppliedFault } | { plane: 'mock'; mock: string; id: string };
+type Applied =
+  | { plane: 'proxy'; fault: AppliedFault }
+  | { plane: 'mock'; mock: string; id: string }
+  | { plane: 'replica'; replica: number; restart: boolean };
 
 interface Entry {
   fault: TimelineFault;
@@ -59,14 +76,14 @@ export class FaultTimeline {
     private readonly clock: Clock = systemClock,
   ) {
     this.entries = faults.map((fault) => {
-      const needed = fault.plane === 'proxy' ? clients.faultPlane : clients.mocks;
+      const needed = { proxy: clients.faultPlane, mock: clients.mocks, replica: clients.replicas }[fault.plane];
       if (!needed)
         throw new FaultPlaneError(
           `fault timeline: a ${fault.plane} fault (${fault.type} on ${fault.provider}) needs a ${fault.plane} client`,
         );
       return {
         fault,
-        lane: fault.plane === 'proxy' ? `proxy ${fault.proxy}` : `mock ${fault.mock}`,
+        lane: laneOf(fault),
         window: { provider: fault.provider, type: fault.type, atMs: fault.atMs, forMs: fault.forMs },
       };
     });
@@ -146,13 +163,20 @@ export class FaultTimeline {
   private async apply(fault: TimelineFault): Promise<Applied> {
     if (fault.plane === 'proxy')
       return { plane: 'proxy', fault: await this.clients.faultPlane!.apply(fault.proxy, fault.request) };
+    if (fault.plane === 'replica') {
+      await this.clients.replicas!.kill(fault.replica);
+      return { plane: 'replica', replica: fault.replica, restart: fault.restart };
+    }
     const id = await this.clients.mocks!.apply(fault.mock, fault.request, fault.forMs + MOCK_EXPIRY_SLACK_MS);
     return { plane: 'mock', mock: fault.mock, id };
   }
 
   private async remove(applied: Applied): Promise<void> {
     if (applied.plane === 'proxy') await this.clients.faultPlane!.remove(applied.fault);
-    else await this.clients.mocks!.remove(applied.mock, applied.id);
+    // A replica killed for good stays down, and none restarts during a rollback: the fixture stops the rest.
+    else if (applied.plane === 'replica') {
+      if (applied.restart && !this.stopped) await this.clients.replicas!.restart(applied.replica);
+    } else await this.clients.mocks!.remove(applied.mock, applied.id);
   }
 
   private enqueue(lane: string, step: () => Promise<void>): Promise<void> {
@@ -166,5 +190,20 @@ export class FaultTimeline {
 
   private elapsed(): number {
     return this.clock.now() - this.startedAt;
+  }
+}
+
+function laneOf(fault: TimelineFault): string {
+  switch (fault.plane) {
+    case 'proxy':
+      return `proxy ${fault.proxy}`;
+    case 'mock':
+      return `mock ${fault.mock}`;
+    case 'replica':
+      return `replica ${fault.replica}`;
+    default: {
+      const never: never = fault;
+      return String(never);
+    }
   }
 }

@@ -57,6 +57,7 @@ async function warmUp(): Promise<void> {
     await runOpenModel({
       ...options,
       baseUrl: `http://127.0.0.1:${local}`,
+      replicas: undefined,
       chatPath: undefined,
       dial: undefined,
       schedule: { kind: 'constant', rate: WARM_RATE, durationMs: WARM_MS },

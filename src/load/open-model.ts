@@ -15,6 +15,7 @@ import { LoadOptionError } from './load-errors.js';
 import { createRequestMix, type RequestMix, type RequestMixSpec } from './request-mix.js';
 import { createSchedule, type ScheduleSpec } from './schedule.js';
 import { LagMonitor, type LagReport } from './schedule-lag.js';
+import { replicaChooser, type Spread } from './replica-spread.js';
 import { CHAT_PATH, INTERRUPTED, planFields, sendRequest, type SendContext } from './send-request.js';
 
 export interface OpenModelOptions {
@@ -22,6 +23,13 @@ export interface OpenModelOptions {
   baseUrl: string;
   /** Path requests are posted to; default `/v1/chat/completions`. */
   chatPath?: string | undefined;
+  /**
+   * A fleet: base URLs of its replicas, used instead of `baseUrl`. Each arrival goes to one, as
+   * `spread` says, and its record carries the replica's index (`replica`).
+   */
+  replicas?: readonly string[] | undefined;
+  /** How arrivals are spread over `replicas`: `round_robin` (default) or `random` (seeded). */
+  spread?: Spread | undefined;
   /** How to dial `baseUrl` when it sits behind a fault-plane proxy (its host stays the TLS name). */
   dial?: DialOptions | undefined;
   /** A response header naming the serving provider (besides x-relay-provider and x-mock-provider). */
@@ -92,12 +100,17 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   const schedule = resolveSchedule(options);
   const nextPlan = resolveMix(options);
   const connect = options.dial === undefined ? undefined : connectorFor(options.dial);
-  const pool = new Pool(options.baseUrl, {
-    connections: options.maxInFlight,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    ...(connect === undefined ? {} : { connect }),
-  });
+  const fleet = options.replicas !== undefined && options.replicas.length > 0 ? options.replicas : undefined;
+  const pools = (fleet ?? [options.baseUrl]).map(
+    (url) =>
+      new Pool(url, {
+        connections: options.maxInFlight,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        ...(connect === undefined ? {} : { connect }),
+      }),
+  );
+  const replicaOf = replicaChooser(options.spread ?? 'round_robin', pools.length, options.seed ?? 0);
   const inFlight = new Set<Promise<void>>();
   const lag = new LagMonitor(options.lagThresholdMs);
   const itl = new ItlRecorder(options.itlSlotMs ?? itlSlotMs(options.durationMs ?? scheduleSpan(options.schedule)));
@@ -106,7 +119,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     options.originEpochMs === undefined ? performance.now() : options.originEpochMs - performance.timeOrigin;
   const { index, count } = options.partition ?? { index: 0, count: 1 };
   const ctx: SendContext = {
-    pool,
+    pool: pools[0]!,
     startedAt,
     timeoutMs: options.timeoutMs,
     controllers: new Set(),
@@ -114,6 +127,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     providerHeader: options.providerHeader,
     itl,
   };
+  // One context per replica, sharing the controllers so an interrupt reaches every request.
+  const contexts = pools.map((pool) => ({ ...ctx, pool }));
   options.onStart?.(startedAt);
   let scheduled = 0;
   let seq = 0;
@@ -142,7 +157,9 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       });
       return;
     }
-    const done = sendRequest(ctx, seq, intendedMs, sentMs, plan).then(onRecord);
+    const replica = replicaOf(seq);
+    const sent = sendRequest(contexts[replica]!, seq, intendedMs, sentMs, plan);
+    const done = (fleet === undefined ? sent : sent.then((record) => ({ ...record, replica }))).then(onRecord);
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   };
@@ -184,7 +201,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     const interrupted = options.signal?.aborted ?? false;
     return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish(), itl: itl.finish() };
   } finally {
-    await pool.destroy();
+    await Promise.all(pools.map((pool) => pool.destroy()));
   }
 }
 

@@ -9,6 +9,7 @@ import { analyseWindows, type WindowAnalysis } from './failover.js';
 import { failoverPenalty, type FailoverPenalty } from './failover-penalty.js';
 import { UNATTRIBUTED, type FailureKind, type RequestRecord } from './record.js';
 import { disruptionMs, RECOVERY_DEFAULTS, recoveryMs, servedNothingBefore, sliceAvailability } from './recovery.js';
+import type { FleetMetrics } from './fleet.js';
 import type { RelayTimelineEvent } from './relay-events.js';
 import { buildSlices, type Slice } from './slices.js';
 import { TimingsRecorder, type Timings } from './timings.js';
@@ -80,6 +81,8 @@ export interface Aggregates extends Timings {
   serving?: ServingStats;
   /** How far behind its schedule the open-model generator sent (absent: closed model, or not measured). */
   scheduleLag?: ScheduleLag;
+  /** A fleet's own figures (per replica, convergence, dead-provider attempts, budget overspend): fleet.ts. */
+  fleet?: FleetMetrics;
 }
 
 export interface ProviderStats extends Timings {

@@ -59,6 +59,8 @@ export interface RequestRecord {
   maxGapMs?: number;
   /** Token usage, if the response reported it. */
   usage?: TokenUsage;
+  /** Which replica of a fleet the request was sent to (0-based), when the target is a fleet. */
+  replica?: number;
   /** Requests each provider saw for this one (its mock log): attempts and hedges, by provider name. */
   attemptsByProvider?: Readonly<Record<string, number>>;
   /**

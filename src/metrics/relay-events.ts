@@ -5,9 +5,13 @@
  * Entries that are not well-formed events are skipped: the endpoint may belong to any relay. Pure.
  */
 
-export type RelayTimelineEvent =
+export type RelayTimelineEvent = (
   | { type: 'breaker'; target: string; atMs: number; from: string; to: string }
-  | { type: 'cooldown'; target: string; atMs: number; untilMs: number; reason: string };
+  | { type: 'cooldown'; target: string; atMs: number; untilMs: number; reason: string }
+) & {
+  /** The fleet replica (0-based) that emitted it, when the target is a fleet. */
+  replica?: number;
+};
 
 /**
  * Maps relay events onto load time (ms since load start), oldest first.

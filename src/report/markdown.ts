@@ -2,6 +2,7 @@
  * The Markdown report (GitHub-flavoured, fit for a CI job summary). Pure: returns a string.
  * Every figure is defined in the README's metric definitions.
  */
+import { fleetSection } from './fleet-section.js';
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { budgetLine } from './budget-line.js';
@@ -49,6 +50,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     ...(vendorTables.some((t) => t.id === 'cost-by-book') ? [] : costSection(a)),
   );
 
+  lines.push(...fleetSection(a));
   lines.push(...relayEventLines(a.relayEvents));
   if (a.sliceAvailability !== undefined)
     lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
@@ -139,13 +141,13 @@ function unpricedWarning(c: NonNullable<Aggregates['cost']>): string {
 /** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */
 function relayEventLines(events: Aggregates['relayEvents']): string[] {
   if (events.length === 0) return [];
-  const shown = events
-    .slice(0, 20)
-    .map((e) =>
-      e.type === 'breaker'
-        ? `- ${(e.atMs / 1000).toFixed(2)} s: breaker of ${e.target} ${e.from} → ${e.to}`
-        : `- ${(e.atMs / 1000).toFixed(2)} s: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`,
-    );
+  const shown = events.slice(0, 20).map((e) => {
+    // A fleet's events say which replica saw them.
+    const at = `- ${(e.atMs / 1000).toFixed(2)} s${e.replica === undefined ? '' : ` (replica-${e.replica})`}`;
+    return e.type === 'breaker'
+      ? `${at}: breaker of ${e.target} ${e.from} → ${e.to}`
+      : `${at}: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`;
+  });
   const more = events.length > 20 ? [`- … and ${events.length - 20} more in result.json`] : [];
   return ['### Relay events', '', ...shown, ...more, ''];
 }

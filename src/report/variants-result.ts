@@ -3,6 +3,7 @@
  * comparison table first, then each variant's own report. Pure.
  */
 import { budgetLine } from './budget-line.js';
+import { fleetComparison } from './fleet-section.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunResult } from '../scenario/result/result.js';
 import { markdownReportTable } from './report-table.js';
@@ -21,6 +22,7 @@ export function renderVariantsMarkdown(result: RunResult): string {
   if (budget !== undefined) lines.push(budget, '');
   // The run's method under the first table only; the others state their own definitions.
   reportTables(result).forEach((t, i) => lines.push(markdownReportTable(t, i === 0 ? undefined : method(result))));
+  lines.push(...fleetComparison(runs.map((run) => ({ name: run.name, aggregates: run.result.aggregates }))));
   for (const run of runs) {
     const titled: RunResult = {
       ...run.result,

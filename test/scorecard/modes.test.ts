@@ -63,7 +63,12 @@ describe('failure modes', () => {
     for (const target of TARGETS) {
       const revoked = modeScenario(byName('key_revoked'), PACES[1]!, target, DEFAULT_TIMING);
       expect(revoked.providers.find((p) => p.name === 'primary')!.keys).toBe(2);
-      expect(revoked.schedule.map((f) => [f.provider, f.plane === 'mock' ? f.request.kind : f.request.type])).toEqual([
+      expect(
+        revoked.schedule.map((f) => [
+          f.provider,
+          f.plane === 'mock' ? f.request.kind : f.plane === 'proxy' ? f.request.type : f.plane,
+        ]),
+      ).toEqual([
         ['primary', 'auth_error'],
         ['fallback', 'down'],
       ]);

@@ -14,10 +14,19 @@ interface PlannedBase extends PlannedWindow {
   source: { fault: number; repetition: number; step: number };
 }
 
-/** A fault on the provider's fault-plane proxy (toxic or `down`). */
+/** A fault on the provider's fault-plane proxy (toxic or `down`), or on the Redis link's (`link`). */
 export interface PlannedProxyFault extends PlannedBase {
   plane: 'proxy';
   request: FaultRequest;
+  /** `redis`: the proxy in front of the fleet's Redis, not a provider's. */
+  link?: 'redis';
+}
+
+/** A replica of the fleet killed (SIGKILL) at onset; started afresh at the end when `restart`. */
+export interface PlannedReplicaFault extends PlannedBase {
+  plane: 'replica';
+  replica: number;
+  restart: boolean;
 }
 
 /** A fault in the provider's mock, through its control API. */
@@ -26,16 +35,26 @@ export interface PlannedMockFault extends PlannedBase {
   request: MockFaultRequest;
 }
 
-export type PlannedFault = PlannedProxyFault | PlannedMockFault;
+export type PlannedFault = PlannedProxyFault | PlannedMockFault | PlannedReplicaFault;
 
-/** Entries ordered by onset; at equal onsets, in the order the scenario lists them. */
-export function planFaults(faults: readonly FaultSpec[]): PlannedFault[] {
+/**
+ * Entries ordered by onset; at equal onsets, in the order the scenario lists them.
+ * @param loadMs the load's length: a replica killed for good is down from its onset to the end.
+ */
+export function planFaults(faults: readonly FaultSpec[], loadMs = 0): PlannedFault[] {
   const planned: PlannedFault[] = [];
   faults.forEach((fault, index) => {
     const times = fault.repeat?.times ?? 1;
     const steps = fault.ramp?.steps ?? 1;
     for (let repetition = 0; repetition < times; repetition++) {
       const start = fault.at + repetition * (fault.repeat?.every ?? 0);
+      if (fault.replica !== undefined) {
+        const forMs = fault.restart ? fault.for : Math.max(0, loadMs - start);
+        const source = { fault: index, repetition, step: 0 };
+        const base = { provider: fault.providers[0]!, type: fault.type, atMs: start, forMs, source };
+        planned.push({ ...base, plane: 'replica', replica: fault.replica, restart: fault.restart ?? false });
+        continue;
+      }
       for (let step = 0; step < steps; step++) {
         const stepStart = start + Math.round((fault.for * step) / steps);
         const stepEnd = start + Math.round((fault.for * (step + 1)) / steps);
@@ -82,7 +101,9 @@ function entry(base: PlannedBase, fault: FaultSpec, attributes: Record<string, n
         toxicity: fault.rate,
         attributes: wire as Record<string, number>,
       },
+      ...(fault.link === undefined ? {} : { link: fault.link }),
     };
   }
+  if (def.plane === 'replica') throw new Error(`${fault.type} is planned per replica, not per provider`);
   return { ...base, plane: 'mock', request: { kind: def.mock, rate: fault.rate, ...wire } as MockFaultRequest };
 }

@@ -49,6 +49,22 @@ function caFileOf(fixture: RunFixture, provider: string): string | undefined {
 }
 
 /**
+ * The relay events of every replica of a fleet, each tagged with its replica's index, oldest
+ * first; one relay's as they are. A replica that is down (killed for good) has none to give.
+ */
+export async function readFleetEvents(
+  fixture: RunFixture,
+  loadStartEpochMs: number,
+): Promise<RelayTimelineEvent[] | undefined> {
+  const urls = fixture.replicaUrls;
+  if (urls.length <= 1) return readRelayEvents(fixture.targetUrl, loadStartEpochMs);
+  const perReplica = await Promise.all(urls.map((url) => readRelayEvents(url, loadStartEpochMs)));
+  if (perReplica.every((events) => events === undefined)) return undefined;
+  const tagged = perReplica.flatMap((events, replica) => (events ?? []).map((event) => ({ ...event, replica })));
+  return tagged.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
  * Breaker transitions and cooldowns from the target's `GET /relay/events` (our relay has it; for
  * another gateway the call just finds nothing), mapped onto load time.
  */

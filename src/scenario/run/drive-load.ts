@@ -13,6 +13,7 @@ import { scheduleLagOf, type ScheduleLag } from '../../metrics/schedule-lag-summ
 import type { DialOptions } from '../../net/dial.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 import type { BudgetGuard } from './budget-guard.js';
+import type { Spread } from '../../load/replica-spread.js';
 
 export interface DriveOptions {
   baseUrl: string;
@@ -22,6 +23,10 @@ export interface DriveOptions {
   dial?: DialOptions | undefined;
   /** A gateway's response header naming the serving provider. */
   providerHeader?: string | undefined;
+  /** A fleet's replica base URLs (more than one): the load spreads over them instead of `baseUrl`. */
+  replicas?: readonly string[] | undefined;
+  /** How: `round_robin` (default) or `random`. */
+  spread?: Spread | undefined;
   load: LoadSpec;
   seed: number;
   signal?: AbortSignal | undefined;
@@ -60,6 +65,8 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
   if (load.mode === 'closed') {
     if (options.chatPath !== undefined || options.dial !== undefined)
       throw new Error('the closed model cannot call a provider at its own URL through its proxy; use the open model');
+    if ((options.replicas?.length ?? 0) > 1)
+      throw new Error('the closed model cannot spread over replicas; use the open model (load.rate)');
     const run = await runClosedModel({
       ...common,
       connections: load.connections,
@@ -75,6 +82,8 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     chatPath: options.chatPath,
     dial: options.dial,
     providerHeader: options.providerHeader,
+    replicas: (options.replicas?.length ?? 0) > 1 ? options.replicas : undefined,
+    spread: options.spread,
     schedule: load.schedule!,
     timeoutMs: load.timeout,
     maxInFlight: load.max_in_flight,

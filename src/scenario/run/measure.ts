@@ -5,6 +5,7 @@
  */
 import { aggregate, type Aggregates } from '../../metrics/aggregate.js';
 import type { PriceBook } from '../../metrics/cost.js';
+import { fleetMetrics } from '../../metrics/fleet.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import { evaluateGates, shouldAbort } from '../gates/evaluate.js';
 import type { Gate } from '../gates/grammar.js';
@@ -48,7 +49,7 @@ export async function measureScenario(
     ...(abortCheck ? { abortCheck } : {}),
     ...(budget ? { budget } : {}),
   });
-  const aggregates = aggregateOutcome(outcome, books[0]);
+  const aggregates = withFleet(aggregateOutcome(outcome, books[0]), outcome, books[0]);
   const results = evaluateGates(gates, aggregates, { variants: byVariant(variant, aggregates) });
   return buildResult(outcome, aggregates, results, pricingFor(scenario, books), budget?.result());
 }
@@ -100,6 +101,25 @@ function aggregateOutcome(outcome: RunOutcome, book: PriceBook | undefined): Agg
     itl: outcome.itl,
     scheduleLag: outcome.scheduleLag,
   });
+}
+
+/** A fleet's figures beside the aggregates, for a builtin target of several replicas or with budgets. */
+function withFleet(aggregates: Aggregates, outcome: RunOutcome, book: PriceBook | undefined): Aggregates {
+  const { scenario } = outcome;
+  const target = scenario.target;
+  if (target.kind !== 'builtin' || (target.replicas <= 1 && target.budgets === undefined)) return aggregates;
+  const lastEnd = outcome.records.reduce((max, r) => Math.max(max, r.endMs), 0);
+  const fleet = fleetMetrics({
+    records: outcome.records,
+    replicas: target.replicas,
+    windows: outcome.windows.filter((w) => target.chain.includes(w.provider)),
+    relayEvents: outcome.relayEvents ?? [],
+    durationMs: Math.max(lastEnd, scenario.load.duration),
+    ...(target.budgets === undefined ? {} : { budgets: target.budgets }),
+    ...(book === undefined ? {} : { book }),
+    providerModels: Object.fromEntries(scenario.providers.map((p) => [p.name, p.model])),
+  });
+  return { ...aggregates, fleet };
 }
 
 /** The books and the volume figures the report projects to, from the scenario's `report:` section. */

@@ -14,7 +14,7 @@ import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
 import type { ScheduleLag } from '../../metrics/schedule-lag-summary.js';
 import { warmUp } from './drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
-import { attributeDirect, attributeFromMockLogs, mockLogPositions, readRelayEvents } from './attribution.js';
+import { attributeDirect, attributeFromMockLogs, mockLogPositions, readFleetEvents } from './attribution.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { calledProviders } from '../fixture/start-target.js';
 import type { RunEvent } from './events.js';
@@ -132,7 +132,7 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
   const logFrom = await mockLogPositions(fixture);
   emit({ kind: 'phase', message: loadPhaseMessage(load) });
   const loaded = await runLoadPhase(fixture, load, { ...options, emit });
-  const relayEvents = await readRelayEvents(fixture.targetUrl, performance.timeOrigin + loaded.loadStart);
+  const relayEvents = await readFleetEvents(fixture, performance.timeOrigin + loaded.loadStart);
   emit({ kind: 'phase', message: "attributing requests from the mock providers' logs" });
   const attributed = await attributeFromMockLogs(fixture, loaded.records, logFrom);
   const direct = scenario.target.kind === 'direct' ? calledProviders(scenario)[0] : undefined;

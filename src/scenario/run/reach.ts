@@ -1,7 +1,8 @@
 /**
  * Which hosts beyond this machine a run sends traffic to, checked before anything starts: the
  * fault plane's API, the address its proxies are reached at, the providers' URLs (the proxies dial
- * them; the harness calls a running mock's control API) and an external target's URLs. Sending
+ * them; the harness calls a running mock's control API), a fleet's existing Redis and an external
+ * target's URLs. Sending
  * traffic there is an explicit choice: without `--allow-remote` (or `allow_remote: true`) such a
  * run is refused with exit 104, naming each host.
  */
@@ -45,6 +46,8 @@ function hostsOf(scenario: Scenario, faultPlaneUrl: string | undefined): string[
   const hosts = [hostOf(plane), advertisedHost(scenario.fault_plane, plane)];
   for (const provider of scenario.providers) if (provider.url !== undefined) hosts.push(hostOf(provider.url));
   const target = scenario.target;
+  // A fleet's existing Redis: the fault plane's proxy dials it.
+  if (target.redis?.url !== undefined && URL.canParse(target.redis.url)) hosts.push(hostOf(target.redis.url));
   if (target.kind === 'external') {
     // Placeholders other than env.* name local things (the port, the proxies): a stand-in fill tells the host.
     const ctx = { ...checkContext(scenario.providers, target.chain, scenario.load.model, true), env: envOrBlank };

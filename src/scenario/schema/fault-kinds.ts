@@ -38,7 +38,11 @@ export interface MockKind extends KindBase {
   readonly plane: 'mock';
   readonly mock: FaultEffect['kind'];
 }
-export type FaultKindDef = ProxyKind | MockKind;
+/** A fault on one relay process of a fleet (`target.replicas`), not on a provider. */
+export interface ReplicaKind extends KindBase {
+  readonly plane: 'replica';
+}
+export type FaultKindDef = ProxyKind | MockKind | ReplicaKind;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -198,6 +202,8 @@ const KINDS = {
       retry_after: { parse: durationIn(1000, 'seconds', 86_400), wire: 'retryAfter', optional: true },
     },
   },
+  /** SIGKILL one replica of the fleet at `at`; with `for`, a fresh one starts on its port after it. */
+  kill_replica: { plane: 'replica', attributes: {} },
 } satisfies Record<string, FaultKindDef>;
 
 export type FaultKindName = keyof typeof KINDS;

@@ -13,6 +13,11 @@
  *   ramp: { to: 2s, steps: 4 }   # latency only: rises in equal steps over the window
  * ```
  *
+ * A fleet (`target.replicas`, `state: redis`) adds two places a fault can hit: `target: redis`
+ * instead of `provider` puts a proxy kind (down, latency, reset...) on the relays' link to Redis;
+ * `type: kill_replica` with `replica: 1` (0-based) SIGKILLs that relay process at `at` and, with
+ * `for`, starts a fresh one on its port after it (without `for` it stays down).
+ *
  * Problems are reported per field (`faults[2].jitter: not an attribute of http_status ...`).
  */
 import { z } from 'zod';
@@ -36,9 +41,15 @@ export interface FaultSpec {
   repeat?: { every: number; times: number };
   /** Latency ramp: from `attributes.latency` to `to` ms in `steps` equal sub-windows. */
   ramp?: { to: number; steps: number };
+  /** `redis`: the fault is on the relays' link to Redis (`providers` is then `['redis']`). */
+  link?: 'redis';
+  /** kill_replica: the replica's index (0-based); `providers` is then `['replica-<n>']`. */
+  replica?: number;
+  /** kill_replica: whether a fresh replica starts after `for` (false: `for` is 0 and it stays down). */
+  restart?: boolean;
 }
 
-const COMMON = ['type', 'provider', 'providers', 'at', 'for', 'rate', 'stream', 'repeat', 'ramp'] as const;
+const COMMON = ['type', 'provider', 'providers', 'target', 'at', 'for', 'rate', 'stream', 'repeat', 'ramp'] as const;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 const MAX_TIMES = 10_000;
 
@@ -77,12 +88,13 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
     return undefined;
   }
   const def = FAULT_KINDS[kind];
+  if (def.plane === 'replica') return parseReplicaFault(raw, type as string, kind, issue);
   const allowed = allowedKeys(kind, def);
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) issue([key], `not an attribute of ${type as string} (allowed: ${allowed.join(', ')})`);
   }
 
-  const providers = parseProviders(raw, issue);
+  const providers = raw.target === undefined ? parseProviders(raw, issue) : parseLinkTarget(raw, def, issue);
   const at = duration(raw, 'at', issue);
   const repeat = raw.repeat === undefined ? undefined : parseRepeat(raw.repeat, issue);
   const onMs = repeat?.on;
@@ -142,6 +154,59 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
       ? {}
       : { repeat: { every: repeat.every ?? forMs + (repeat.off ?? 0), times: repeat.times } }),
     ...(ramp === undefined ? {} : { ramp }),
+    ...(raw.target === undefined ? {} : { link: 'redis' as const }),
+  };
+}
+
+/** `target: redis` in place of `provider`: a proxy kind on the relays' link to Redis. */
+function parseLinkTarget(raw: Record<string, unknown>, def: FaultKindDef, issue: Issue): string[] | undefined {
+  if (raw.target !== 'redis') {
+    issue(['target'], `expected redis (the relays' link to their shared Redis), got ${show(raw.target)}`);
+    return undefined;
+  }
+  if (raw.provider !== undefined || raw.providers !== undefined) {
+    issue([raw.provider !== undefined ? 'provider' : 'providers'], 'give provider(s) or target: redis, not both');
+    return undefined;
+  }
+  if (def.plane !== 'proxy') {
+    issue(
+      ['target'],
+      `only TCP-level kinds apply to the Redis link (down, latency, reset, blackhole...), not ${show(raw.type)}`,
+    );
+    return undefined;
+  }
+  return ['redis'];
+}
+
+/** `kill_replica`: `replica` (0-based), `at`, and optionally `for` (then a fresh replica starts after it). */
+function parseReplicaFault(
+  raw: Record<string, unknown>,
+  type: string,
+  kind: FaultKindName,
+  issue: Issue,
+): FaultSpec | undefined {
+  const allowed = ['type', 'replica', 'at', 'for'];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) issue([key], `not an attribute of ${type} (allowed: ${allowed.join(', ')})`);
+  }
+  const replica = raw.replica;
+  const validReplica = typeof replica === 'number' && Number.isInteger(replica) && replica >= 0;
+  if (!validReplica)
+    issue(['replica'], `required: the replica's index, an integer from 0 (the first), got ${show(replica)}`);
+  const at = duration(raw, 'at', issue);
+  const forMs = raw.for === undefined ? 0 : duration(raw, 'for', issue, { positive: true });
+  if (!validReplica || at === undefined || forMs === undefined) return undefined;
+  return {
+    type,
+    kind,
+    providers: [`replica-${replica}`],
+    at,
+    for: forMs,
+    rate: 1,
+    stream: 'downstream',
+    attributes: {},
+    replica,
+    restart: raw.for !== undefined,
   };
 }
 
@@ -150,6 +215,7 @@ function allowedKeys(kind: FaultKindName, def: FaultKindDef): string[] {
     if (key === 'stream') return def.plane === 'proxy' && kind !== 'down';
     if (key === 'rate') return kind !== 'down';
     if (key === 'ramp') return kind === 'latency';
+    if (key === 'target') return def.plane === 'proxy';
     return true;
   });
   return [...common, ...Object.keys(def.attributes)];

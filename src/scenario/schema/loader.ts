@@ -138,7 +138,7 @@ function buildScenario(
   if (problems.length === before && scenario.target.kind === 'builtin') checkRelayConfig(scenario, at);
   // Checked as written, planned as run: the options scale the inputs the fault schedule is planned from.
   const planned = applyPlanOptions(scenario, options);
-  return { ...planned, schedule: planFaults(planned.faults) };
+  return { ...planned, schedule: planFaults(planned.faults, planned.load.duration) };
 }
 
 /** Where a relative path written in a field is read from: the directory of the file that wrote it. */

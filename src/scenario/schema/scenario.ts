@@ -12,6 +12,7 @@ import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
 import { FAULT_KINDS } from './fault-kinds.js';
 import { faultSchema } from './fault-schema.js';
 import { checkKeyPools } from './key-checks.js';
+import { checkFleetScenario } from './fleet-checks.js';
 import { parseGateTable, type Gate } from '../gates/grammar.js';
 import { loadSchema } from './load-schema.js';
 import { faultPlaneSchema } from './fault-plane-schema.js';
@@ -84,7 +85,9 @@ export const scenarioSchema = z
     }
     const byName = new Map(scenario.providers.map((p) => [p.name, p]));
     scenario.faults.forEach((f, index) => {
-      f.providers.forEach((p, i) => {
+      // The Redis link and a replica are not providers (fleet-checks.ts checks them).
+      const onProviders = f.link === undefined && f.replica === undefined ? f.providers : [];
+      onProviders.forEach((p, i) => {
         const provider = byName.get(p);
         if (provider?.kind === 'upstream' && FAULT_KINDS[f.kind].plane === 'mock') {
           ctx.addIssue({
@@ -122,6 +125,7 @@ export const scenarioSchema = z
       scenario.faults,
       (path, message) => ctx.addIssue({ code: 'custom', path, message }),
     );
+    checkFleetScenario(scenario, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const names = scenario.providers.map((p) => p.name);
     names.forEach((n, index) => {
       if (names.indexOf(n) !== index)

@@ -31,6 +31,7 @@
 import { z } from 'zod';
 import { extraHeaderProblem } from '../../load/extra-headers.js';
 import { KEY_SELECTIONS } from '../../relay/policies/key-pool.js';
+import { budgetsSchema, checkFleet, redisSchema, replicasSchema, spreadSchema, stateSchema } from './fleet-schema.js';
 import { duration, name, wholeNumber } from './units.js';
 
 export const TARGET_KINDS = ['builtin', 'direct', 'external'] as const;
@@ -38,7 +39,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** Fields only some kinds take; anything else is reported as not an attribute of the kind. */
 const KIND_FIELDS: Readonly<Record<TargetKind, readonly string[]>> = Object.freeze({
-  builtin: ['attempt_timeout', 'stream_idle_timeout', 'policies'],
+  builtin: ['attempt_timeout', 'stream_idle_timeout', 'policies', 'replicas', 'state', 'redis', 'spread', 'budgets'],
   direct: [],
   external: ['url', 'command', 'ready_url', 'config_template', 'env', 'ready_timeout', 'headers', 'provider_header'],
 });
@@ -110,6 +111,16 @@ export const targetSchema = z
     stream_idle_timeout: duration().optional(),
     /** builtin: the relay's policy settings (`policies` in its config file: breaker, retry, hedge, cache...). */
     policies: z.record(z.string(), z.unknown()).optional(),
+    /** builtin: how many relay processes (a fleet; fleet-schema.ts). Default 1. */
+    replicas: replicasSchema.optional(),
+    /** builtin: `memory` (default: each replica alone) or `redis` (state shared through one Redis). */
+    state: stateSchema.optional(),
+    /** builtin, state redis: an existing Redis (`url`), key prefix and command timeout. */
+    redis: redisSchema.optional(),
+    /** builtin: how the load spreads requests over the replicas: `round_robin` (default) or `random`. */
+    spread: spreadSchema.optional(),
+    /** builtin: a USD budget per client key (names from load.mix.keys), enforced by the relay. */
+    budgets: budgetsSchema.optional(),
     /**
      * external: the gateway's base URL (the client posts to `<url>/v1/chat/completions`). Alone: an
      * already-running gateway. With `command`: templated, default `http://127.0.0.1:{{port}}`.
@@ -141,6 +152,7 @@ export const targetSchema = z
       .optional(),
   })
   .superRefine((t, ctx) => {
+    checkFleet(t, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     for (const kind of TARGET_KINDS) {
       if (kind === t.kind) continue;
       for (const field of KIND_FIELDS[kind]) {
@@ -196,6 +208,9 @@ export const targetSchema = z
       ),
     ) as ChainMembers,
     attempt_timeout: t.attempt_timeout ?? 2000,
+    replicas: t.replicas ?? 1,
+    state: t.state ?? 'memory',
+    spread: t.spread ?? 'round_robin',
     ready_timeout: t.ready_timeout ?? 30_000,
   }));
 

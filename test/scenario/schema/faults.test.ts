@@ -181,7 +181,7 @@ describe('fault errors name file, line and field', () => {
     [
       'rate on down',
       'type: down\nprovider: a\nat: 1s\nfor: 1s\nrate: 0.5',
-      /field 'faults\[0\]\.rate': not an attribute of down \(allowed: type, provider, providers, at, for, repeat\)/,
+      /field 'faults\[0\]\.rate': not an attribute of down \(allowed: type, provider, providers, target, at, for, repeat\)/,
     ],
     [
       'ramp on a non-latency fault',
