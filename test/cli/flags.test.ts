@@ -103,6 +103,9 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
     const good = await readResult(baseline);
     good.aggregates.latency.p99Us = 1000;
     good.aggregates.successRate = 1;
+    // Edited figures without the histogram they came from: the ceiling is the tolerance alone
+    // (with it, the sample's own p99 interval would widen the ceiling: percentile-interval.test.ts).
+    good.aggregates.latencyHistogram = '';
     const goodFile = join(dir, 'good.json');
     await writeFile(goodFile, JSON.stringify(good));
     const junit = join(dir, 'b.xml');
@@ -139,12 +142,18 @@ describe('run --seed --duration-scale --junit, then --baseline and compare', () 
     expect(same.stdout).toContain('| Metric | A | B | Δ (B − A) | Regression |');
     expect(same.stdout).toContain('No regression.');
 
-    const worse = await readResult(baseline);
+    // Edited point figures without their histograms: compared by the tolerance alone (sampling
+    // noise from the histograms is covered in percentile-interval.test.ts).
+    const plain = await readResult(baseline);
+    plain.aggregates.latencyHistogram = '';
+    const plainFile = join(dir, 'plain.json');
+    await writeFile(plainFile, JSON.stringify(plain));
+    const worse = await readResult(plainFile);
     worse.aggregates.latency.p99Us *= 2;
     worse.aggregates.successRate -= 0.05;
     const worseFile = join(dir, 'worse.json');
     await writeFile(worseFile, JSON.stringify(worse));
-    const compared = await relaybench(['compare', baseline, worseFile]);
+    const compared = await relaybench(['compare', plainFile, worseFile]);
     expect(compared.code, compared.stderr).toBe(99);
     expect(compared.stdout).toMatch(/\| Latency p99 \| .+ \| .+ \| \+.+ \(\+100\.0%\) \| \*\*REGRESSION\*\* \|/);
     expect(compared.stdout).toMatch(/\| Success rate \| .+ \| −5\.00 pp \| \*\*REGRESSION\*\* \|/);

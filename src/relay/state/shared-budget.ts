@@ -54,18 +54,25 @@ export class SharedBudgetLedger extends BudgetLedger {
     void this.add(client, usd, 0);
   }
 
-  /** Adds `usd` in Redis (at least `floor`), then raises the mirror and tells the fleet. */
+  /**
+   * Adds `usd` in Redis (at least `floor`), then raises the mirror and tells the fleet. Spend still
+   * owed from an outage rides along: a charge that failed just after a resync (its command was in
+   * flight when Redis went) is not left behind until the next outage.
+   */
   private async add(client: ClientKey, usd: number, floor: number): Promise<void> {
     const period = this.periodStartOf(client);
     const end = this.periodEndOf(client);
     const key = this.link.key('budget', client.id, period);
+    const owed = this.pending.get(client.id);
+    this.pending.delete(client.id);
+    const amount = usd + (owed !== undefined && owed.period === period ? owed.usd : 0);
     const total = await this.link.run('budget', (redis) =>
-      (redis as unknown as WithAdd).relayBudgetAdd(key, usd, floor, end === undefined ? 0 : end + GRACE_MS),
+      (redis as unknown as WithAdd).relayBudgetAdd(key, amount, floor, end === undefined ? 0 : end + GRACE_MS),
     );
     if (total === undefined) {
-      const owed = this.pending.get(client.id);
-      const carried = owed !== undefined && owed.period === period ? owed.usd : 0;
-      this.pending.set(client.id, { period, usd: carried + usd });
+      const now = this.pending.get(client.id);
+      const carried = now !== undefined && now.period === period ? now.usd : 0;
+      this.pending.set(client.id, { period, usd: carried + amount });
       return;
     }
     this.raise(client, Number(total), period);
@@ -83,11 +90,6 @@ export class SharedBudgetLedger extends BudgetLedger {
 
   /** Pushes what Redis missed and reads what the fleet spent, for every budgeted key. */
   private async resync(): Promise<void> {
-    for (const client of this.clients.values()) {
-      const owed = this.pending.get(client.id);
-      this.pending.delete(client.id);
-      const usd = owed !== undefined && owed.period === this.periodStartOf(client) ? owed.usd : 0;
-      await this.add(client, usd, this.spentUsd(client));
-    }
+    for (const client of this.clients.values()) await this.add(client, 0, this.spentUsd(client));
   }
 }
