@@ -74,7 +74,7 @@ class RateWindow {
   readonly recent: RecentLatency;
   /** Schedule lag of the recent completions (open model: how late the generator sent them). */
   readonly lag: RecentLag;
-  private readonly ticks: Array<{ elapsedMs: number; done: number }> = [];
+  private readonly ticks: Tick[] = [];
 
   constructor(
     private readonly offered: number | undefined,
@@ -87,10 +87,11 @@ class RateWindow {
   line(event: Extract<RunEvent, { kind: 'progress' }>): string {
     const done = event.ok + event.failed + event.dropped;
     const ticks = this.ticks;
-    ticks.push({ elapsedMs: event.elapsedMs, done });
+    ticks.push({ elapsedMs: event.elapsedMs, done, ok: event.ok });
     while (ticks.length > 2 && ticks[0]!.elapsedMs < event.elapsedMs - this.windowMs) ticks.shift();
     const p99 = this.recent.percentile(99, event.elapsedMs);
-    return progressLine(event, done, achievedRate(ticks), this.offered, p99, this.lag.summary(event.elapsedMs));
+    const lag = this.lag.summary(event.elapsedMs);
+    return progressLine(event, done, achievedRate(ticks), this.offered, p99, lag, recentOkShare(ticks));
   }
 }
 
@@ -126,8 +127,26 @@ class ProgressStream {
   }
 }
 
+interface Tick {
+  elapsedMs: number;
+  done: number;
+  ok: number;
+}
+
+/**
+ * Share of successes among the requests completed between the oldest and newest tick kept (the
+ * last few seconds); undefined before two ticks or without completions. The cumulative share
+ * hides an outage that began a moment ago behind everything that went well before it.
+ */
+export function recentOkShare(ticks: readonly Tick[]): number | undefined {
+  const first = ticks[0];
+  const last = ticks[ticks.length - 1];
+  if (!first || !last || last.done - first.done <= 0) return undefined;
+  return (last.ok - first.ok) / (last.done - first.done);
+}
+
 /** Completions per second between the oldest and newest tick kept; undefined before two ticks. */
-function achievedRate(ticks: ReadonlyArray<{ elapsedMs: number; done: number }>): number | undefined {
+function achievedRate(ticks: readonly Tick[]): number | undefined {
   const first = ticks[0];
   const last = ticks[ticks.length - 1];
   if (!first || !last || last.elapsedMs - first.elapsedMs <= 0) return undefined;
@@ -142,8 +161,10 @@ export function progressLine(
   offered: number | undefined,
   p99Us: number | undefined,
   lag?: { p99Ms: number; maxMs: number },
+  recentOk?: number,
 ): string {
-  const success = done === 0 ? '—' : `${((event.ok / done) * 100).toFixed(1)}%`;
+  const recent = recentOk === undefined ? '' : ` (recent ${(recentOk * 100).toFixed(1)}%)`;
+  const success = done === 0 ? '—' : `${((event.ok / done) * 100).toFixed(1)}%${recent}`;
   const faults = event.activeFaults.length > 0 ? event.activeFaults.join(', ') : 'none';
   const rate = `rate ${offered === undefined ? '—' : `${round(offered)}/s`} offered, ${achieved === undefined ? '—' : `${round(achieved)}/s`} achieved`;
   const p99 = p99Us === undefined ? '' : `  p99 ${formatMs(p99Us / 1000)}`;

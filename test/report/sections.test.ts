@@ -5,7 +5,7 @@ import type { RequestRecord } from '../../src/metrics/record.js';
 import { costSection, penaltySection, providerSection } from '../../src/report/markdown.js';
 import { baselineGates, parseTolerance } from '../../src/scenario/gates/baseline.js';
 import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
-import { progressLine } from '../../src/cli/progress.js';
+import { progressLine, recentOkShare } from '../../src/cli/progress.js';
 
 const records: RequestRecord[] = Array.from({ length: 20 }, (_, seq): RequestRecord => {
   const fallback = seq % 4 === 0;
@@ -118,5 +118,29 @@ describe('progress line', () => {
       '  3/10 s  rate 40.0/s offered, 39.5/s achieved  sent 120  ok 98.3%  failed 2  dropped 0  p99 1.25 s  faults: down@primary',
     );
     expect(progressLine(event, 120, undefined, undefined, undefined)).toContain('rate —/s offered'.replace('—/s', '—'));
+  });
+
+  it('shows the ok share of the last few seconds beside the cumulative one', () => {
+    // 100 of 100 fine, then an outage: of the last 20 completions 2 succeeded.
+    const ticks = [
+      { elapsedMs: 1000, done: 100, ok: 100 },
+      { elapsedMs: 3000, done: 120, ok: 102 },
+    ];
+    expect(recentOkShare(ticks)).toBeCloseTo(0.1, 12);
+    expect(recentOkShare(ticks.slice(0, 1))).toBeUndefined();
+    expect(recentOkShare([ticks[0]!, { ...ticks[0]!, elapsedMs: 2000 }])).toBeUndefined(); // nothing completed
+    const event = {
+      kind: 'progress' as const,
+      elapsedMs: 3000,
+      totalMs: 10_000,
+      scheduled: 120,
+      ok: 102,
+      failed: 18,
+      dropped: 0,
+      activeFaults: [],
+    };
+    expect(progressLine(event, 120, 10, 40, undefined, undefined, recentOkShare(ticks))).toContain(
+      'ok 85.0% (recent 10.0%)  failed 18',
+    );
   });
 });
