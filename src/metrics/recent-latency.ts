@@ -11,10 +11,14 @@ export class RecentLatency {
   #next = 0;
   #size = 0;
 
-  /** @param capacity most records kept: size it to rate x window (default 10k/s for 5 s). */
+  /**
+   * @param capacity most records kept: size it to rate x window (default 10k/s for 5 s).
+   * @param valueOf what is kept per record: its latency in µs by default (RecentLag keeps its schedule lag).
+   */
   constructor(
     readonly windowMs = 5000,
     capacity = 50_000,
+    private readonly valueOf: (record: RequestRecord) => number = latencyMicros,
   ) {
     if (!(windowMs > 0) || !(capacity > 0))
       throw new RangeError(`RecentLatency: windowMs and capacity must be > 0, got ${windowMs}, ${capacity}`);
@@ -26,7 +30,7 @@ export class RecentLatency {
   observe(record: RequestRecord): void {
     if (record.outcome === 'dropped') return;
     this.#endMs[this.#next] = record.endMs;
-    this.#latencyUs[this.#next] = latencyMicros(record);
+    this.#latencyUs[this.#next] = this.valueOf(record);
     this.#next = (this.#next + 1) % this.#endMs.length;
     this.#size = Math.min(this.#size + 1, this.#endMs.length);
   }

@@ -19,25 +19,30 @@ export interface SpectrumRun {
 }
 
 /** Undefined when no run recorded a latency (nothing to plot). */
+/** The x axis of a spectrum: 1 / (1 − p) on a log scale, ticks labelled 50%, 90%, 99%... */
+export function ninesAxis(values: ReadonlyArray<{ x: number }>): object {
+  const xMax = Math.max(...values.map((v) => v.x));
+  const ticks = NINES.filter((x) => x <= xMax);
+  const label = ticks.map((x) => `datum.value == ${x} ? '${nineLabel(x)}'`).join(' : ') + " : ''";
+  return {
+    field: 'x',
+    type: 'quantitative',
+    title: 'percentile (log scale of 1 / (1 \u2212 p))',
+    scale: { type: 'log', domain: [1, Math.max(2, xMax)], nice: false },
+    axis: { values: ticks, labelExpr: label },
+  };
+}
+
 export function percentileSpectrumChart(runs: readonly SpectrumRun[]): Chart | undefined {
   const plotted = runs.filter((r) => r.aggregates.latency.count > 0);
   if (plotted.length === 0) return undefined;
   const values = plotted.flatMap((r) => spectrum(r.name, r.aggregates.latencyHistogram));
-  const xMax = Math.max(...values.map((v) => v.x));
-  const ticks = NINES.filter((x) => x <= xMax);
-  const label = ticks.map((x) => `datum.value == ${x} ? '${nineLabel(x)}'`).join(' : ') + " : ''";
   const spec = {
     ...CHART_SIZE,
     data: { values },
     mark: { type: 'line', strokeWidth: 1.75 },
     encoding: {
-      x: {
-        field: 'x',
-        type: 'quantitative',
-        title: 'percentile (log scale of 1 / (1 \u2212 p))',
-        scale: { type: 'log', domain: [1, Math.max(2, xMax)], nice: false },
-        axis: { values: ticks, labelExpr: label },
-      },
+      x: ninesAxis(values),
       y: latencyAxis(values.map((v) => v.ms)),
       color: {
         field: 'variant',

@@ -7,9 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ServingStats } from '../../../metrics/serving.js';
 import { CHART_SIZE, PALETTE, type Chart } from './chart.js';
 import { latencyAxis } from './log-axis.js';
-import { nineLabel, spectrum } from './percentile-spectrum.js';
-
-const NINES = [1, 2, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+import { ninesAxis, spectrum } from './percentile-spectrum.js';
 
 export interface ServingRun {
   name: string;
@@ -27,23 +25,12 @@ export function servingSpectrumChart(runs: readonly ServingRun[]): Chart | undef
   });
   if (lines.length === 0) return undefined;
   const values = lines.flatMap((l) => spectrum(l.line, l.encoded));
-  const xMax = Math.max(...values.map((v) => v.x));
-  const ticks = NINES.filter((x) => x <= xMax);
   const spec = {
     ...CHART_SIZE,
     data: { values },
     mark: { type: 'line', strokeWidth: 1.75 },
     encoding: {
-      x: {
-        field: 'x',
-        type: 'quantitative',
-        title: 'percentile (log scale of 1 / (1 \u2212 p))',
-        scale: { type: 'log', domain: [1, Math.max(2, xMax)], nice: false },
-        axis: {
-          values: ticks,
-          labelExpr: ticks.map((x) => `datum.value == ${x} ? '${nineLabel(x)}'`).join(' : ') + " : ''",
-        },
-      },
+      x: ninesAxis(values),
       y: { ...latencyAxis(values.map((v) => v.ms)), title: 'ms (log scale)' },
       color: {
         field: 'variant',
