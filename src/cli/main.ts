@@ -6,14 +6,12 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeFor, RelaybenchError } from '../errors.js';
-import { remoteHosts } from '../scenario/run/reach.js';
-import { loadScenario } from '../scenario/schema/loader.js';
-import { cleanupCommand, cleanupOptions } from './cleanup-command.js';
-import { compareCommand } from './compare-command.js';
-import { listCommand, reportCommand } from './inspect-commands.js';
-import { runCommand } from './run-command.js';
-import { scorecardCommand, scorecardOptions } from './scorecard-command.js';
-import { serveMock, serveRelay, serveToxiproxy } from './serve-commands.js';
+import { cleanupOptions } from './cleanup-command.js';
+import { scorecardOptions } from './scorecard-options.js';
+
+// Each command loads its modules when it runs (`await import` in its handler): every mock and
+// relay a run starts is a child running this file, and loading all of relaybench in each took
+// ~2 s per child on this machine.
 
 async function main(argv: string[]): Promise<number | undefined> {
   let exitCode: number | undefined;
@@ -93,6 +91,7 @@ async function main(argv: string[]): Promise<number | undefined> {
             'use a real Toxiproxy as the fault plane',
           ),
       async (args) => {
+        const { runCommand } = await import('./run-command.js');
         exitCode = await runCommand({
           scenarios: args.scenario as string[],
           out: args.out,
@@ -116,6 +115,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .positional('scenario', { type: 'string', array: true, demandOption: true })
           .example('$0 validate scenarios/*.yaml', ''),
       async (args) => {
+        const [{ loadScenario }, { remoteHosts }] = await Promise.all([
+          import('../scenario/schema/loader.js'),
+          import('../scenario/run/reach.js'),
+        ]);
         for (const file of args.scenario as string[]) {
           const scenario = await loadScenario(file);
           const remote = remoteHosts(scenario, process.env.TOXIPROXY_URL || undefined);
@@ -132,6 +135,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       'List the scenario library with descriptions',
       (y) => y.positional('dir', { type: 'string', default: 'scenarios' }).example('$0 list', ''),
       async (args) => {
+        const { listCommand } = await import('./inspect-commands.js');
         await listCommand(args.dir);
         exitCode = EXIT.ok;
       },
@@ -160,6 +164,7 @@ async function main(argv: string[]): Promise<number | undefined> {
             'both reports again, next to the result',
           ),
       async (args) => {
+        const { reportCommand } = await import('./inspect-commands.js');
         await reportCommand(args.result, { html: args.html, out: args.out });
         exitCode = EXIT.ok;
       },
@@ -178,6 +183,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example('$0 compare reports/runs/main/result.json reports/runs/branch/result.json', '')
           .example('$0 compare a.json b.json --tolerance 20%', ''),
       async (args) => {
+        const { compareCommand } = await import('./compare-command.js');
         exitCode = await compareCommand({ a: args.a, b: args.b, tolerance: args.tolerance });
       },
     )
@@ -190,7 +196,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .option('config-json', { type: 'string', describe: 'relay config as inline JSON' })
           .option('port', { type: 'number', describe: 'override the config port' })
           .example('$0 relay --config fixtures/relay.example.yaml', ''),
-      (args) => serveRelay({ config: args.config, configJson: args.configJson, port: args.port }),
+      async (args) => {
+        const { serveRelay } = await import('./serve-commands.js');
+        await serveRelay({ config: args.config, configJson: args.configJson, port: args.port });
+      },
     )
     .command(
       'mock',
@@ -216,8 +225,8 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example('$0 mock --port 8443 --tls-cert cert.pem --tls-key key.pem', '')
           .example('$0 mock --dialect anthropic --rpm 60', '')
           .example('$0 mock --config providers.yaml', ''),
-      (args) =>
-        serveMock({
+      async (args) =>
+        (await import('./serve-commands.js')).serveMock({
           config: args.config,
           name: args.name,
           dialect: args.dialect,
@@ -241,9 +250,13 @@ async function main(argv: string[]): Promise<number | undefined> {
           .option('port', { type: 'number', default: 8474 })
           .option('seed', { type: 'number', default: 1, describe: 'seed for toxicity and jitter draws' })
           .example('$0 toxiproxy --port 8474', ''),
-      (args) => serveToxiproxy({ host: args.host, port: args.port, seed: args.seed }),
+      async (args) => {
+        const { serveToxiproxy } = await import('./serve-commands.js');
+        await serveToxiproxy({ host: args.host, port: args.port, seed: args.seed });
+      },
     )
     .command('cleanup', 'Remove fault-plane proxies that crashed runs left behind', cleanupOptions, async (args) => {
+      const { cleanupCommand } = await import('./cleanup-command.js');
       exitCode = await cleanupCommand({ faultPlane: args.faultPlane, olderThan: args.olderThan, dryRun: args.dryRun });
     })
     .command(
@@ -251,6 +264,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       'Judge a gateway on every provider failure mode (pass, safe, fail), with single requests and under load',
       scorecardOptions,
       async (args) => {
+        const { scorecardCommand } = await import('./scorecard-command.js');
         exitCode = await scorecardCommand({
           target: args.target,
           underLoad: args.underLoad,

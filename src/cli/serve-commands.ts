@@ -1,16 +1,14 @@
-/** The serve commands: each runs one service until stopped (standalone, or as a runner's child). */
-import { startToxiproxyServer } from '../chaos/server.js';
+/**
+ * The serve commands: each runs one service until stopped (standalone, or as a runner's child).
+ * Each loads only its own service's modules: a run starts one child per mock and relay, and a
+ * mock's child need not load the relay (that alone took ~1 s per child on this machine).
+ */
 import { ConfigInvalidError } from '../errors.js';
 import type { DialectName } from '../mock/dialect.js';
-import { startMockProvider } from '../mock/openai-provider.js';
-import { loadProvidersConfig } from '../mock/provider-config.js';
-import { startMockProviders } from '../mock/provider-group.js';
-import { readTlsFiles, tlsPairOf } from '../mock/tls-files.js';
-import { loadRelayConfig, parseRelayConfigText } from '../relay/config.js';
-import { startRelay } from '../relay/server.js';
 import { serveUntilStopped } from './serve-lifecycle.js';
 
 export async function serveToxiproxy(options: { host: string; port: number; seed: number }): Promise<void> {
+  const { startToxiproxyServer } = await import('../chaos/server.js');
   serveUntilStopped('toxiproxy-compatible fault plane', await startToxiproxyServer(options));
 }
 
@@ -35,6 +33,13 @@ export interface ServeMockOptions {
 const TLS_FLAGS = Object.freeze({ cert: '--tls-cert', key: '--tls-key' });
 
 export async function serveMock(options: ServeMockOptions): Promise<void> {
+  const [{ startMockProvider }, { loadProvidersConfig }, { startMockProviders }, { readTlsFiles, tlsPairOf }] =
+    await Promise.all([
+      import('../mock/openai-provider.js'),
+      import('../mock/provider-config.js'),
+      import('../mock/provider-group.js'),
+      import('../mock/tls-files.js'),
+    ]);
   if (options.config !== undefined) {
     if (options.tlsCert !== undefined || options.tlsKey !== undefined)
       throw new ConfigInvalidError(
@@ -66,6 +71,10 @@ export async function serveMock(options: ServeMockOptions): Promise<void> {
 }
 
 export async function serveRelay(options: { config?: string; configJson?: string; port?: number }): Promise<void> {
+  const [{ loadRelayConfig, parseRelayConfigText }, { startRelay }] = await Promise.all([
+    import('../relay/config.js'),
+    import('../relay/server.js'),
+  ]);
   const overrides = options.port === undefined ? {} : { port: options.port };
   let config;
   if (options.configJson !== undefined) {

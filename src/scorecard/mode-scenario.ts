@@ -9,7 +9,8 @@ import { stringify } from 'yaml';
 import { parseScenario } from '../scenario/schema/loader.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import type { FailureMode } from './modes.js';
-import { URL_TARGET_PROXY_PORTS, type ScorecardTarget } from './scorecard-target.js';
+import type { ScorecardTarget } from './scorecard-target.js';
+import { URL_TARGET_PROXY_PORTS } from './url-target-ports.js';
 
 /** How often requests arrive: a few single requests in the window, or a load. */
 export interface Pace {

@@ -8,9 +8,7 @@ import { resolve } from 'node:path';
 import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { ConfigInvalidError } from '../errors.js';
-
-/** Fault-plane proxy ports for a gateway at a URL: it was configured beforehand, so they cannot move. */
-export const URL_TARGET_PROXY_PORTS = Object.freeze({ primary: 18101, fallback: 18102 });
+import { URL_TARGET_PROXY_PORTS } from './url-target-ports.js';
 
 export type ScorecardTarget =
   | { kind: 'builtin'; label: string }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMING, modeScenario, type Pace } from '../../src/scorecard/mode-scenario.js';
 import { FAILURE_MODES, selectModes } from '../../src/scorecard/modes.js';
-import { parseScorecardTarget, URL_TARGET_PROXY_PORTS } from '../../src/scorecard/scorecard-target.js';
+import { parseScorecardTarget } from '../../src/scorecard/scorecard-target.js';
+import { URL_TARGET_PROXY_PORTS } from '../../src/scorecard/url-target-ports.js';
 
 const PACES: Pace[] = [
   { name: 'single', rate: 2 },
