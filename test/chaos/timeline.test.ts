@@ -120,6 +120,26 @@ describe('FaultTimeline', () => {
     await timeline.rollback(); // twice is harmless
   });
 
+  it('holds a window that reaches past the load until loadDrained, then closes it at the real removal', async () => {
+    const held = (atMs: number): TimelineFault => ({
+      ...fault('latency', atMs, 100, { latency: 5 }),
+      untilDrained: true,
+    });
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [held(0), held(5000)]);
+    clock.advance(0);
+    await confirmed(1);
+    clock.advance(400); // long past its scheduled end (100 ms): no removal was scheduled
+    expect(clock.pending).toBe(1); // only the second window's onset
+    expect((await client.listProxies())[0]!.toxics).toBe(1);
+    await timeline.loadDrained();
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+    expect(timeline.windows()[0]!.removedMs).toBe(400);
+    clock.advance(5000); // the load has drained: a held window that had not begun never applies
+    await timeline.rollback();
+    expect(timeline.windows()[1]!.appliedMs).toBeUndefined();
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+  });
+
   it('rolls back a fault whose proxy is already gone without failing', async () => {
     const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
       fault('latency', 0, 60_000, { latency: 10 }),
