@@ -140,6 +140,16 @@ describe('FaultTimeline', () => {
     expect((await client.listProxies())[0]!.toxics).toBe(0);
   });
 
+  it('rolls back a held window on an interrupt, before the load drained', async () => {
+    const held: TimelineFault = { ...fault('latency', 0, 100, { latency: 5 }), untilDrained: true };
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [held]);
+    clock.advance(0);
+    await confirmed(1);
+    await timeline.rollback(); // what the run fixture does on Ctrl-C, without loadDrained()
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+    expect(timeline.windows()[0]!.removedMs).toBeDefined();
+  });
+
   it('rolls back a fault whose proxy is already gone without failing', async () => {
     const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
       fault('latency', 0, 60_000, { latency: 10 }),
