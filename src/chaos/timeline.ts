@@ -26,7 +26,13 @@ import type { MockControlClient, MockFaultRequest } from '../mock/control-client
 export type TimelineFault = PlannedWindow &
   (
     | { plane: 'proxy'; proxy: string; request: FaultRequest }
-    | { plane: 'mock'; mock: string; request: MockFaultRequest }
+    | {
+        plane: 'mock';
+        mock: string;
+        request: MockFaultRequest;
+        /** A held (`untilDrained`) window's longest wait for the load's requests (the load's timeout): the mock's expiry allows for it. */
+        drainMs?: number;
+      }
     | { plane: 'replica'; replica: number; restart: boolean }
   );
 
@@ -184,7 +190,8 @@ export class FaultTimeline {
       await this.clients.replicas!.kill(fault.replica);
       return { plane: 'replica', replica: fault.replica, restart: fault.restart };
     }
-    const id = await this.clients.mocks!.apply(fault.mock, fault.request, fault.forMs + MOCK_EXPIRY_SLACK_MS);
+    const expiresAfterMs = fault.forMs + (fault.drainMs ?? 0) + MOCK_EXPIRY_SLACK_MS;
+    const id = await this.clients.mocks!.apply(fault.mock, fault.request, expiresAfterMs);
     return { plane: 'mock', mock: fault.mock, id };
   }
 

@@ -140,6 +140,25 @@ describe('FaultTimeline', () => {
     expect((await client.listProxies())[0]!.toxics).toBe(0);
   });
 
+  it('lets the mock keep a held HTTP fault through the drain: its expiry allows for the load timeout', async () => {
+    const request: MockFaultRequest = { kind: 'http_status', status: 503, rate: 1 };
+    const held: TimelineFault = {
+      ...httpFault(request, 0, 100),
+      plane: 'mock',
+      mock: mock.url,
+      request,
+      untilDrained: true,
+      drainMs: 60_000,
+    };
+    const { clock, timeline, confirmed } = playOnClock({ mocks }, [held]);
+    clock.advance(0);
+    await confirmed(1);
+    // 100 ms window + 60 s drain + the 5 s safety slack.
+    expect(await mockFaults()).toMatchObject([{ kind: 'http_status', for: 65_100 }]);
+    await timeline.loadDrained();
+    expect(await mockFaults()).toEqual([]);
+  });
+
   it('rolls back a held window on an interrupt, before the load drained', async () => {
     const held: TimelineFault = { ...fault('latency', 0, 100, { latency: 5 }), untilDrained: true };
     const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [held]);
