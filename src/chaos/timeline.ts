@@ -7,6 +7,10 @@
  *
  * Steps on one target (a proxy, a mock) run one after another in schedule order, removals before
  * applies at the same instant: back-to-back windows (ramp steps, flapping) never overlap or race.
+ *
+ * A window marked `untilDrained` (it reaches past the load's end) has no scheduled removal: it
+ * stays until `loadDrained()`, which the load phase calls once the last request in flight has
+ * completed, so the load's last responses still cross the fault; its window closes then.
  */
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { FaultPlaneError } from '../errors.js';
@@ -22,7 +26,13 @@ import type { MockControlClient, MockFaultRequest } from '../mock/control-client
 export type TimelineFault = PlannedWindow &
   (
     | { plane: 'proxy'; proxy: string; request: FaultRequest }
-    | { plane: 'mock'; mock: string; request: MockFaultRequest }
+    | {
+        plane: 'mock';
+        mock: string;
+        request: MockFaultRequest;
+        /** A held (`untilDrained`) window's longest wait for the load's requests (the load's timeout): the mock's expiry allows for it. */
+        drainMs?: number;
+      }
     | { plane: 'replica'; replica: number; restart: boolean }
   );
 
@@ -67,6 +77,8 @@ export class FaultTimeline {
   private readonly lanes = new Map<string, Promise<void>>();
   private startedAt = 0;
   private stopped = false;
+  /** The load's requests have all completed: a held window that has not begun never will. */
+  private drained = false;
 
   constructor(
     private readonly clients: TimelineClients,
@@ -94,7 +106,7 @@ export class FaultTimeline {
     this.startedAt = startedAt;
     const steps = this.entries.flatMap((entry) => [
       { atMs: entry.fault.atMs, remove: false, entry },
-      { atMs: entry.fault.atMs + entry.fault.forMs, remove: true, entry },
+      ...(entry.fault.untilDrained ? [] : [{ atMs: entry.fault.atMs + entry.fault.forMs, remove: true, entry }]),
     ]);
     // Timers with equal delays fire in creation order, so creating them sorted keeps the order.
     steps.sort((a, b) => a.atMs - b.atMs || Number(b.remove) - Number(a.remove));
@@ -117,6 +129,16 @@ export class FaultTimeline {
     return this.entries.filter((e) => e.applied).map((e) => e.fault);
   }
 
+  /**
+   * The load has ended and its requests in flight have completed (or met their timeout): removes
+   * the held (`untilDrained`) faults now. A removal that fails is reported and left to `rollback()`.
+   */
+  async loadDrained(): Promise<void> {
+    this.drained = true;
+    const held = this.entries.filter((entry) => entry.fault.untilDrained);
+    await Promise.allSettled(held.map((entry) => this.removeEntry(entry)));
+  }
+
   /** Cancels pending steps and removes every applied fault, of both kinds. Safe to call more than once. */
   async rollback(): Promise<void> {
     this.stopped = true;
@@ -133,6 +155,7 @@ export class FaultTimeline {
   private applyEntry(entry: Entry): Promise<void> {
     return this.enqueue(entry.lane, async () => {
       if (this.stopped) return; // queued before a rollback began: never apply after it
+      if (this.drained && entry.fault.untilDrained) return; // its removal has already run
       try {
         entry.applied = await this.apply(entry.fault);
         entry.window.appliedMs = this.elapsed();
@@ -167,7 +190,8 @@ export class FaultTimeline {
       await this.clients.replicas!.kill(fault.replica);
       return { plane: 'replica', replica: fault.replica, restart: fault.restart };
     }
-    const id = await this.clients.mocks!.apply(fault.mock, fault.request, fault.forMs + MOCK_EXPIRY_SLACK_MS);
+    const expiresAfterMs = fault.forMs + (fault.drainMs ?? 0) + MOCK_EXPIRY_SLACK_MS;
+    const id = await this.clients.mocks!.apply(fault.mock, fault.request, expiresAfterMs);
     return { plane: 'mock', mock: fault.mock, id };
   }
 

@@ -11,6 +11,11 @@ export interface PlannedWindow {
   /** Scheduled onset and length, ms since load start. */
   atMs: number;
   forMs: number;
+  /**
+   * The window reaches past the load's end (or was written `for: until_end`): the timeline keeps
+   * the fault until the load's requests in flight have drained, then removes it.
+   */
+  untilDrained?: boolean;
 }
 
 /** A fault as it really happened: when it was scheduled and when the fault plane confirmed it. */

@@ -20,6 +20,12 @@ export interface Slice {
    */
   p50Us?: number;
   p99Us?: number;
+  /**
+   * The same percentiles over the slice's successes only (absent without any): fast failures
+   * (an instant 503) pull the all-requests figures down, so a failing provider would look fastest.
+   */
+  okP50Us?: number;
+  okP99Us?: number;
 }
 
 export function buildSlices(records: readonly RequestRecord[], sliceMs: number, durationMs: number): Slice[] {
@@ -34,6 +40,7 @@ export function buildSlices(records: readonly RequestRecord[], sliceMs: number, 
     servedBy: {},
   }));
   const latencies: number[][] = Array.from({ length: count }, () => []);
+  const okLatencies: number[][] = Array.from({ length: count }, () => []);
   for (const record of records) {
     const index = Math.min(count - 1, Math.max(0, Math.floor(record.intendedMs / sliceMs)));
     const slice = slices[index]!;
@@ -50,15 +57,23 @@ export function buildSlices(records: readonly RequestRecord[], sliceMs: number, 
       slice.failedByKind[kind] = (slice.failedByKind[kind] ?? 0) + 1;
     }
     if (record.outcome !== 'dropped') latencies[index]!.push(latencyMicros(record));
+    if (record.outcome === 'ok') okLatencies[index]!.push(latencyMicros(record));
   }
   slices.forEach((slice, i) => {
-    const values = latencies[i]!;
-    if (values.length === 0) return;
-    const sorted = Float64Array.from(values).sort();
-    slice.p50Us = Math.round(nearestRank(sorted, 50));
-    slice.p99Us = Math.round(nearestRank(sorted, 99));
+    const all = percentiles(latencies[i]!);
+    if (all === undefined) return;
+    [slice.p50Us, slice.p99Us] = all;
+    const ok = percentiles(okLatencies[i]!);
+    if (ok !== undefined) [slice.okP50Us, slice.okP99Us] = ok;
   });
   return slices;
+}
+
+/** p50 and p99 (µs, nearest rank) of a slice's values; undefined when it has none. */
+function percentiles(values: readonly number[]): [number, number] | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = Float64Array.from(values).sort();
+  return [Math.round(nearestRank(sorted, 50)), Math.round(nearestRank(sorted, 99))];
 }
 
 /** Nearest-rank percentile of ascending values (non-empty). */

@@ -4,9 +4,14 @@
  */
 import { fleetSection } from './fleet-section.js';
 import type { Aggregates } from '../metrics/aggregate.js';
-import { formatMs, percent } from '../units.js';
 import { budgetLine } from './budget-line.js';
 import { formatGateValue, micros, signedMs, table, usd } from './format.js';
+import { byProviderTable } from './sections/by-provider.js';
+import { faultWindowsTable } from './sections/fault-windows.js';
+import { phasesTable } from './sections/phases.js';
+import { relayEventRows } from './sections/relay-events.js';
+import { runFactLines } from './sections/run-facts.js';
+import { markdownSection, type SectionTable } from './sections/section-table.js';
 import { markdownReportTable } from './report-table.js';
 import { method } from './method.js';
 import { reportTables } from './tables/index.js';
@@ -32,17 +37,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
   lines.push(...faultWindowsSection(a));
-
-  if (result.faults.length > 0) {
-    lines.push('### Outcomes by phase', '');
-    const phaseRows = (['baseline', 'fault', 'recovery'] as const)
-      .filter((phase) => a.phases[phase].requests > 0)
-      .map((phase) => {
-        const t = a.phases[phase];
-        return [phase, String(t.requests), String(t.ok), String(t.failed), String(t.dropped), servedBy(t.servedBy)];
-      });
-    lines.push(table(['Phase', 'Requests', 'OK', 'Failed', 'Dropped', 'Served by'], phaseRows), '');
-  }
+  lines.push(...section(phasesTable(result)));
 
   lines.push(
     ...providerSection(a),
@@ -52,15 +47,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 
   lines.push(...fleetSection(a));
   lines.push(...relayEventLines(a.relayEvents));
-  if (a.sliceAvailability !== undefined)
-    lines.push(`Slice availability (1 s slices at >= 99% success): ${percent(a.sliceAvailability)}`, '');
-  const kinds = Object.entries(a.failedByKind);
-  if (kinds.length > 0) lines.push(`Failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`, '');
-  if (!a.accountingHolds)
-    lines.push(
-      `**Accounting identity violated**: scheduled ${a.scheduled} != ok ${a.ok} + failed ${a.failed} + dropped ${a.dropped}`,
-      '',
-    );
+  for (const fact of runFactLines(a)) lines.push(fact, '');
 
   for (const t of vendorTables) lines.push(markdownReportTable(t, method(result)));
 
@@ -82,19 +69,12 @@ function gateActual(metric: string, actual: number | null, note: string | undefi
 
 /** Per serving provider: how many it served, its latency and (for streams) TTFT. */
 export function providerSection(a: Aggregates): string[] {
-  const providers = Object.entries(a.providers ?? {});
-  if (providers.length === 0) return [];
-  const withTtft = providers.some(([, p]) => p.ttft !== undefined);
-  const header = ['Provider', 'Served', 'Failed', 'Latency p50', 'Latency p99', ...(withTtft ? ['TTFT p50'] : [])];
-  const rows = providers.map(([name, p]) => [
-    name,
-    String(p.ok),
-    String(p.failed),
-    micros(p.latency.p50Us),
-    micros(p.latency.p99Us),
-    ...(withTtft ? [p.ttft ? micros(p.ttft.p50Us) : '—'] : []),
-  ]);
-  return ['### By provider', '', table(header, rows), ''];
+  return section(byProviderTable(a));
+}
+
+/** A section table's Markdown; nothing for a table the run does not have. */
+function section(t: SectionTable | undefined): string[] {
+  return t === undefined ? [] : markdownSection(t);
 }
 
 /** The failover latency penalty: successes that needed a fallback vs those that did not. */
@@ -138,47 +118,20 @@ function unpricedWarning(c: NonNullable<Aggregates['cost']>): string {
   return `> **Warning: ${c.unpriced} of ${c.priced + c.unpriced} successes could not be priced** (${why}); the cost figures leave them out.`;
 }
 
-/** The relay's own breaker transitions and cooldowns, on the load's clock (when the target exposes them). */
+/** The relay's own breaker transitions and cooldowns, on the load's clock: the first 20 as a list. */
 function relayEventLines(events: Aggregates['relayEvents']): string[] {
   if (events.length === 0) return [];
-  const shown = events.slice(0, 20).map((e) => {
-    // A fleet's events say which replica saw them.
-    const at = `- ${(e.atMs / 1000).toFixed(2)} s${e.replica === undefined ? '' : ` (replica-${e.replica})`}`;
-    return e.type === 'breaker'
-      ? `${at}: breaker of ${e.target} ${e.from} → ${e.to}`
-      : `${at}: ${e.target} cooling down until ${(e.untilMs / 1000).toFixed(2)} s (${e.reason})`;
-  });
+  // A fleet's events say which replica saw them.
+  const shown = relayEventRows(events.slice(0, 20)).map(
+    (r) => `- ${r.at} s${r.replica === undefined ? '' : ` (${r.replica})`}: ${r.what}`,
+  );
   const more = events.length > 20 ? [`- … and ${events.length - 20} more in result.json`] : [];
   return ['### Relay events', '', ...shown, ...more, ''];
 }
 
-function optionalMs(ms: number | undefined, missing: string): string {
-  return ms === undefined ? missing : formatMs(ms);
-}
-
-function servedBy(counts: Record<string, number>): string {
-  const entries = Object.entries(counts).sort((x, y) => y[1] - x[1]);
-  return entries.length === 0 ? '—' : entries.map(([p, n]) => `${p} ${n}`).join(', ');
-}
-
 /** Each fault window: its requests, failures, failover, disruption and recovery. */
 export function faultWindowsSection(a: Aggregates): string[] {
-  if (a.windows.length === 0) return [];
-  const lines = ['### Fault windows', ''];
-  const windowRows = a.windows.map((w) => [
-    `${w.type} on ${w.provider}`,
-    `${(w.startMs / 1000).toFixed(2)}–${(w.endMs / 1000).toFixed(2)} s`,
-    String(w.requests),
-    String(w.failed + w.dropped),
-    w.onPrimary ? optionalMs(w.failoverMs, 'none') : 'n/a',
-    optionalMs(w.disruptionMs, 'not within the run'),
-    w.servedNothingBefore ? 'n/a (served nothing before)' : optionalMs(w.recoveryMs, 'not within the run'),
-  ]);
-  lines.push(
-    table(['Fault', 'Window', 'Requests', 'Failed', 'Failover time', 'Disruption', 'Recovery time'], windowRows),
-    '',
-  );
-  return lines;
+  return section(faultWindowsTable(a));
 }
 
 /** Every gate with its measured value and verdict. */

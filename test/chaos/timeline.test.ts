@@ -120,6 +120,55 @@ describe('FaultTimeline', () => {
     await timeline.rollback(); // twice is harmless
   });
 
+  it('holds a window that reaches past the load until loadDrained, then closes it at the real removal', async () => {
+    const held = (atMs: number): TimelineFault => ({
+      ...fault('latency', atMs, 100, { latency: 5 }),
+      untilDrained: true,
+    });
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [held(0), held(5000)]);
+    clock.advance(0);
+    await confirmed(1);
+    clock.advance(400); // long past its scheduled end (100 ms): no removal was scheduled
+    expect(clock.pending).toBe(1); // only the second window's onset
+    expect((await client.listProxies())[0]!.toxics).toBe(1);
+    await timeline.loadDrained();
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+    expect(timeline.windows()[0]!.removedMs).toBe(400);
+    clock.advance(5000); // the load has drained: a held window that had not begun never applies
+    await timeline.rollback();
+    expect(timeline.windows()[1]!.appliedMs).toBeUndefined();
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+  });
+
+  it('lets the mock keep a held HTTP fault through the drain: its expiry allows for the load timeout', async () => {
+    const request: MockFaultRequest = { kind: 'http_status', status: 503, rate: 1 };
+    const held: TimelineFault = {
+      ...httpFault(request, 0, 100),
+      plane: 'mock',
+      mock: mock.url,
+      request,
+      untilDrained: true,
+      drainMs: 60_000,
+    };
+    const { clock, timeline, confirmed } = playOnClock({ mocks }, [held]);
+    clock.advance(0);
+    await confirmed(1);
+    // 100 ms window + 60 s drain + the 5 s safety slack.
+    expect(await mockFaults()).toMatchObject([{ kind: 'http_status', for: 65_100 }]);
+    await timeline.loadDrained();
+    expect(await mockFaults()).toEqual([]);
+  });
+
+  it('rolls back a held window on an interrupt, before the load drained', async () => {
+    const held: TimelineFault = { ...fault('latency', 0, 100, { latency: 5 }), untilDrained: true };
+    const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [held]);
+    clock.advance(0);
+    await confirmed(1);
+    await timeline.rollback(); // what the run fixture does on Ctrl-C, without loadDrained()
+    expect((await client.listProxies())[0]!.toxics).toBe(0);
+    expect(timeline.windows()[0]!.removedMs).toBeDefined();
+  });
+
   it('rolls back a fault whose proxy is already gone without failing', async () => {
     const { clock, timeline, confirmed } = playOnClock({ faultPlane: client }, [
       fault('latency', 0, 60_000, { latency: 10 }),

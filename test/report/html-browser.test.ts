@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costByBook } from '../../src/report/cost-by-book.js';
+import { BREAKER_LAYER } from '../../src/report/html/charts/breaker-markers.js';
+import { FAULT_WINDOWS_HEADER, faultWindowsTable } from '../../src/report/sections/fault-windows.js';
 import type { RunResult } from '../../src/scenario/result/result.js';
 import { relaybench } from '../support/cli.js';
 
@@ -32,6 +34,20 @@ interface FigureInfo {
   marks: number;
   drawnMarks: number;
   caption: string;
+  /** The breaker-transition rules (drawn ones) and their tooltips. */
+  breakerRules: number;
+  breakerTitles: string[];
+  /** Dashed line paths: the success-only percentiles. */
+  dashedLines: number;
+}
+
+interface SectionInfo {
+  section: string;
+  heading: string;
+  height: number;
+  header: string[];
+  rows: string[][];
+  text: string;
 }
 
 describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headless Chromium', () => {
@@ -40,6 +56,7 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
   let requests: string[] = [];
   let errors: string[] = [];
   let figures: FigureInfo[] = [];
+  let sections: SectionInfo[] = [];
   const html = join(OUT, 'report.html');
   const screenshot = join(OUT, 'report.png');
 
@@ -75,27 +92,49 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
     });
     await page.setViewport({ width: 1100, height: 900 });
     await page.goto(pathToFileURL(html).href, { waitUntil: 'networkidle0' });
-    figures = await page.$$eval('figure.chart', (nodes) =>
-      nodes.map((figure) => {
-        const svg = figure.querySelector('svg');
-        const box = svg?.getBoundingClientRect();
-        // Data marks only (vega puts them in role-mark groups): not axes, grid or legend.
-        const marks = svg ? [...svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line')] : [];
-        const drawn = marks.filter((mark) => {
-          const r = mark.getBoundingClientRect();
-          return r.width > 0 || r.height > 0;
-        });
-        return {
-          chart: figure.getAttribute('data-chart') ?? '',
-          variant: figure.getAttribute('data-variant'),
-          svgs: figure.querySelectorAll('svg').length,
-          width: box?.width ?? 0,
-          height: box?.height ?? 0,
-          marks: marks.length,
-          drawnMarks: drawn.length,
-          caption: figure.querySelector('figcaption')?.textContent ?? '',
-        };
-      }),
+    figures = await page.$$eval(
+      'figure.chart',
+      (nodes, breakerGroup) =>
+        nodes.map((figure) => {
+          const svg = figure.querySelector('svg');
+          const box = svg?.getBoundingClientRect();
+          // Data marks only (vega puts them in role-mark groups): not axes, grid or legend.
+          const marks = svg ? [...svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line')] : [];
+          const drawn = marks.filter((mark) => {
+            const r = mark.getBoundingClientRect();
+            return r.width > 0 || r.height > 0;
+          });
+          return {
+            chart: figure.getAttribute('data-chart') ?? '',
+            variant: figure.getAttribute('data-variant'),
+            svgs: figure.querySelectorAll('svg').length,
+            width: box?.width ?? 0,
+            height: box?.height ?? 0,
+            marks: marks.length,
+            drawnMarks: drawn.length,
+            caption: figure.querySelector('figcaption')?.textContent ?? '',
+            breakerRules: [...(svg?.querySelectorAll(`g.role-mark.${breakerGroup} line`) ?? [])].filter(
+              (line) => line.getBoundingClientRect().height > 100,
+            ).length,
+            breakerTitles: [...(svg?.querySelectorAll(`g.role-mark.${breakerGroup} line > title`) ?? [])].map(
+              (title) => title.textContent ?? '',
+            ),
+            dashedLines: svg ? svg.querySelectorAll('g.mark-line.role-mark path[stroke-dasharray="5,3"]').length : 0,
+          };
+        }),
+      `${BREAKER_LAYER}_marks`,
+    );
+    sections = await page.$$eval('section.run-table, section.run-facts', (nodes) =>
+      nodes.map((section) => ({
+        section: section.getAttribute('data-section') ?? '',
+        heading: section.querySelector('h2')?.textContent ?? '',
+        height: section.getBoundingClientRect().height,
+        header: [...section.querySelectorAll('thead th')].map((th) => th.textContent ?? ''),
+        rows: [...section.querySelectorAll('tbody tr')].map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+        ),
+        text: section.textContent ?? '',
+      })),
     );
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`report.html screenshot: ${screenshot}`);
@@ -133,6 +172,54 @@ describe.skipIf(CHROMIUM === undefined && !process.env.CI)('report.html in headl
     const servedBy = figures.find((f) => f.chart === 'served-by')!;
     // One bar segment per slice at least (the run has 24 slices of 250 ms), plus the window.
     expect(servedBy.drawnMarks).toBeGreaterThan(result.aggregates.fineSlices.length);
+  });
+
+  it('renders report.md\u2019s run sections: fault windows with the run\u2019s figures, phases, providers, relay events', () => {
+    expect(sections.map((s) => s.section)).toEqual([
+      'fault-windows',
+      'phases',
+      'by-provider',
+      'relay-events',
+      'run-facts',
+    ]);
+    expect(sections.map((s) => s.heading)).toEqual([
+      'Fault windows',
+      'Outcomes by phase',
+      'By provider',
+      'Relay events',
+      'Run details',
+    ]);
+    for (const section of sections) expect(section.height, section.section).toBeGreaterThan(40);
+    const windows = sections.find((s) => s.section === 'fault-windows')!;
+    expect(windows.header).toEqual(FAULT_WINDOWS_HEADER);
+    // The row as result.json's window has it: `reset on primary`, its confirmed span, its requests and failover time.
+    const w = result.aggregates.windows[0]!;
+    expect(windows.rows[0]).toEqual(faultWindowsTable(result.aggregates)!.rows[0]);
+    expect(windows.rows[0]!.slice(0, 3)).toEqual([
+      'reset on primary',
+      `${(w.startMs / 1000).toFixed(2)}–${(w.endMs / 1000).toFixed(2)} s`,
+      String(w.requests),
+    ]);
+    expect(windows.rows[0]![4]).toMatch(/^[\d.]+ (ms|s)$/);
+    const phases = sections.find((s) => s.section === 'phases')!;
+    expect(phases.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['baseline', 'fault']));
+    const providers = sections.find((s) => s.section === 'by-provider')!.rows.map((r) => r[0]);
+    expect(providers).toEqual(expect.arrayContaining(['primary', 'fallback']));
+    const events = sections.find((s) => s.section === 'relay-events')!;
+    expect(events.rows.some((r) => /^breaker of primary\S* closed → open$/.test(r.at(-1)!))).toBe(true);
+  });
+
+  it('marks the relay\u2019s breaker transitions on every timeline, each with its tooltip, and a success-only latency line', () => {
+    const breakers = result.aggregates.relayEvents.filter((e) => e.type === 'breaker');
+    // The relay's breaker opens on the primary's resets.
+    expect(breakers.length).toBeGreaterThan(0);
+    for (const chart of ['latency-timeline', 'served-by', 'outcomes']) {
+      const figure = figures.find((f) => f.chart === chart)!;
+      expect(figure.breakerRules, chart).toBe(breakers.length);
+      expect(figure.breakerTitles[0], chart).toMatch(/^\d+\.\d\d s: breaker of primary\S* closed → open$/);
+      expect(figure.caption, chart).toContain('breaker transition');
+    }
+    expect(figures.find((f) => f.chart === 'latency-timeline')!.dashedLines).toBe(2);
   });
 
   it('makes no request but the file itself, and no errors', () => {

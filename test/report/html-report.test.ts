@@ -8,9 +8,16 @@ import { percentileSpectrumChart } from '../../src/report/html/charts/percentile
 import { servedByChart } from '../../src/report/html/charts/served-by.js';
 import { countTimeline } from '../../src/report/html/charts/timeline.js';
 import { topLabelLayers } from '../../src/report/html/charts/top-labels.js';
-import { escapeHtml } from '../../src/report/html/escape.js';
+import { escapeHtml, slug } from '../../src/report/html/escape.js';
 import { renderHtml } from '../../src/report/html/html-report.js';
 import { renderSvg } from '../../src/report/html/svg.js';
+import { BREAKER_LAYER } from '../../src/report/html/charts/breaker-markers.js';
+import { latencyTimelineChart } from '../../src/report/html/charts/latency-timeline.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { byProviderTable } from '../../src/report/sections/by-provider.js';
+import { faultWindowsTable } from '../../src/report/sections/fault-windows.js';
+import { phasesTable } from '../../src/report/sections/phases.js';
+import type { RelayTimelineEvent } from '../../src/metrics/relay-events.js';
 import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
 import { combineVariants } from '../../src/scenario/result/combine-variants.js';
 import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
@@ -90,6 +97,10 @@ function figures(html: string): Array<{ chart: string; variant: string | undefin
   }));
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Line paths a vega SVG draws for its line marks (one per series). */
 function linePaths(svg: string): number {
   return [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].reduce(
@@ -153,8 +164,80 @@ describe('renderHtml of a single run', async () => {
     expect(latency).toContain('reset on primary');
     expect(latency).toContain('primary recovered (+500 ms)');
     expect(latency).toMatch(/<g class="mark-rule role-mark[^"]*"[^>]*><line /);
-    expect(linePaths(latency)).toBe(2);
+    // p50 and p99 over all requests (solid) and over successes only (dashed).
+    expect(linePaths(latency)).toBe(4);
+    const lineGroups = [...latency.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(lineGroups.join('').match(/<path [^>]*stroke-dasharray="5,3"/g)).toHaveLength(2);
     expect(latency).toContain('per 250 ms slice');
+  });
+
+  it('plots success-only percentiles: the slow 503s of the fault slice are not in them', () => {
+    // 1.00-1.25 s: three 503s at 300 ms and two resets at 5 ms, then two fallback successes at 60 ms.
+    expect(run.aggregates.fineSlices[4]).toMatchObject({ p99Us: 300_000, okP50Us: 60_000, okP99Us: 60_000 });
+    const values = (
+      latencyTimelineChart(run.aggregates).spec as { layer: Array<{ data?: { values: unknown[] } }> }
+    ).layer
+      .flatMap((l) => l.data?.values ?? [])
+      .filter((v) => (v as { t: number }).t === 1.125);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        { t: 1.125, percentile: 'p99', requests: 'all requests', ms: 300 },
+        { t: 1.125, percentile: 'p99', requests: 'successes only', ms: 60 },
+      ]),
+    );
+  });
+
+  it('renders report.md’s run sections with the same rows: fault windows, phases, providers, run details', () => {
+    const md = renderMarkdown(run);
+    const tables = [faultWindowsTable(run.aggregates)!, phasesTable(run)!, byProviderTable(run.aggregates)!];
+    expect(tables.map((t) => t.id)).toEqual(['fault-windows', 'phases', 'by-provider']);
+    for (const t of tables) {
+      const section = new RegExp(
+        `<section class="run-table" id="section-${t.id}" data-section="${t.id}">([\\s\\S]*?)</section>`,
+      ).exec(html);
+      expect(section, t.id).not.toBeNull();
+      expect(section![1]).toContain(`>${escapeHtml(t.title)}</a></h2>`);
+      for (const row of t.rows) {
+        expect(md).toContain(`| ${row.join(' | ')} |`);
+        expect(section![1]).toMatch(
+          new RegExp(row.map((cell) => `<td[^>]*>${escapeRegExp(escapeHtml(cell))}</td>`).join('')),
+        );
+      }
+    }
+    expect(html).toMatch(/<td>reset on primary<\/td><td[^>]*>1\.00–2\.00 s<\/td><td class="num">25<\/td>/);
+    expect(html).toMatch(/<section class="run-facts"[^>]*>[\s\S]*Failures by kind: status_503 3, reset 2<\/p>/);
+  });
+
+  it('marks the relay’s breaker transitions on every timeline, each with its tooltip, and lists them', async () => {
+    const relayEvents: RelayTimelineEvent[] = [
+      { type: 'breaker', target: 'primary', atMs: 1050, from: 'closed', to: 'open' },
+      { type: 'cooldown', target: 'primary', atMs: 1060, untilMs: 1560, reason: 'retry_after' },
+      { type: 'breaker', target: 'primary', atMs: 2100, from: 'open', to: 'halfOpen' },
+      { type: 'breaker', target: 'primary', atMs: 2150, from: 'halfOpen', to: 'closed' },
+    ];
+    const page = await renderHtml({ ...run, aggregates: { ...run.aggregates, relayEvents } });
+    for (const chart of figures(page).filter((c) => ['latency-timeline', 'served-by', 'outcomes'].includes(c.chart))) {
+      const group = new RegExp(`<g class="mark-rule role-mark ${BREAKER_LAYER}_marks"[^>]*>([\\s\\S]*?)</g>`).exec(
+        chart.body,
+      );
+      expect(group, chart.chart).not.toBeNull();
+      const titles = [...group![1]!.matchAll(/<line [^>]*stroke="(#[0-9a-f]+)"[^>]*><title>([^<]+)<\/title><\/line>/g)];
+      expect(
+        titles.map((m) => m[2]),
+        chart.chart,
+      ).toEqual([
+        '1.05 s: breaker of primary closed → open',
+        '2.10 s: breaker of primary open → halfOpen',
+        '2.15 s: breaker of primary halfOpen → closed',
+      ]);
+      expect(titles[0]![1]).not.toBe(titles[2]![1]); // an opening in another colour than a closing
+      expect(chart.body).toContain('3 breaker transitions');
+    }
+    const events = /<section class="run-table" id="section-relay-events"[^>]*>([\s\S]*?)<\/section>/.exec(page)![1]!;
+    expect(events).toMatch(/<td class="num">1\.05 s<\/td><td>breaker of primary closed → open<\/td>/);
+    expect(events).toContain('<td>primary cooling down until 1.56 s (retry_after)</td>');
   });
 
   it('says PASSED only when gates ran and held, "no gates" when none ran', async () => {
@@ -240,6 +323,32 @@ describe('a variants run', async () => {
         'served-by',
         'outcomes',
       ]);
+    }
+  });
+
+  it('gives each variant its own run sections, with unique ids', () => {
+    for (const [name, slow] of [
+      ['fast & <b>', 1],
+      ['slow', 4],
+    ] as const) {
+      const suffix = slug(name);
+      const section = new RegExp(
+        `<section class="variant-details" id="details-${suffix}">([\\s\\S]*?)(?=<section class="(?:variant-details|report-table)"|<footer)`,
+      ).exec(html);
+      expect(section, name).not.toBeNull();
+      const body = section![1]!;
+      const variant = combined.variants!.find((v) => v.name === name)!.result;
+      const rows = byProviderTable(variant.aggregates)!.rows;
+      expect(rows.find((r) => r[0] === 'fallback')![3]).toBe(`${60 * slow} ms`);
+      // Outcomes by phase where report.md has them (a run with faults).
+      expect(body.includes(`id="section-phases-${suffix}"`)).toBe(
+        renderMarkdown(variant).includes('### Outcomes by phase'),
+      );
+      for (const id of ['fault-windows', 'by-provider', 'run-facts'])
+        expect(body, `${name} ${id}`).toContain(`id="section-${id}-${suffix}"`);
+      expect(body).toContain(
+        `<td>fallback</td><td class="num">32</td><td class="num">0</td><td class="num">${60 * slow} ms</td>`,
+      );
     }
   });
 

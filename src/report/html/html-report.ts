@@ -1,7 +1,8 @@
 /**
  * report.html: one self-contained page (inline CSS, charts as inline SVG rendered here with
  * vega-lite, no scripts, nothing fetched at view time). The header and gates, the charts (per
- * variant for a variants run, with the percentile spectrum and cost comparing them), then every
+ * variant for a variants run, with the percentile spectrum and cost comparing them), the run's own
+ * sections as report.md has them (fault windows, phases, providers, relay events), then every
  * report table. Pure apart from rendering: returns the document.
  */
 import { costByBook } from '../cost-by-book.js';
@@ -18,6 +19,7 @@ import { escapeHtml, slug } from './escape.js';
 import { figureHtml } from './figure.js';
 import { gatesHtml, headerHtml } from './header.js';
 import { reportTableHtml } from './html-table.js';
+import { runSectionsHtml } from './run-sections.js';
 import { REPORT_CSS } from './style.js';
 
 /** Nothing may be loaded from anywhere: the browser enforces what the renderer promises. */
@@ -28,11 +30,14 @@ export async function renderHtml(result: RunResult): Promise<string> {
   const tables = reportTables(result);
   // The headline table (one row per configuration) goes first; the detailed tables after the charts.
   const headline = tables.filter((t) => t.id === HEADLINE_TABLE);
+  // The page's sections in order, one entry each: a new section (the Fleet section, the capacity
+  // chart) takes its own line here, before the vendor-style tables.
   const body = [
     headerHtml(result),
     ...headline.map(reportTableHtml),
     gatesHtml(result),
     await chartsHtml(result),
+    runSectionsHtml(result),
     ...tables.filter((t) => t.id !== HEADLINE_TABLE).map(reportTableHtml),
     '<footer>Written by relaybench from result.json. Every figure follows the metric definitions in the README (\u201cMetric definitions\u201d): ' +
       'latency from the intended start, slices by intended start, fault windows as the fault plane confirmed them.</footer>',

@@ -1,12 +1,13 @@
 /** Tables as HTML: a plain one, and a report table (title with its anchor, the table, its method line). */
 import type { ReportTable } from '../report-table.js';
+import type { SectionTable } from '../sections/section-table.js';
 import { escapeHtml } from './escape.js';
 
 /** A cell that is a number (with an optional sign, currency, unit or scale) is right-aligned. */
 const NUMERIC = /^[-+\u2212]?\$?\d[\d,.]*\s?(%|ms|s|µs|pp|min|h|days?|[kKMB])?$/;
 
 /** Report table cells are shared with the Markdown report: their `**bold**` and `code` spans become HTML (after escaping). */
-function inline(text: string): string {
+export function inline(text: string): string {
   return escapeHtml(text)
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -33,6 +34,20 @@ export function reportTableHtml(t: ReportTable): string {
     `<h2><a href="#${escapeHtml(id)}">${escapeHtml(t.title)}</a></h2>`,
     htmlTable(t.header, t.rows),
     `<p class="method">Method: ${escapeHtml(t.method)}</p>`,
+    '</section>',
+  ].join('\n');
+}
+
+/**
+ * A run section's table (sections/): `<section data-section="<id>">` with a heading at `level`
+ * and the table. `idSuffix` keeps ids unique when every variant of a run has the same sections.
+ */
+export function sectionTableHtml(t: SectionTable, level: 2 | 3, idSuffix = ''): string {
+  const id = `section-${t.id}${idSuffix}`;
+  return [
+    `<section class="run-table" id="${escapeHtml(id)}" data-section="${escapeHtml(t.id)}">`,
+    `<h${level}><a href="#${escapeHtml(id)}">${escapeHtml(t.title)}</a></h${level}>`,
+    htmlTable(t.header, t.rows),
     '</section>',
   ].join('\n');
 }

@@ -38,7 +38,9 @@ export interface PlannedMockFault extends PlannedBase {
 export type PlannedFault = PlannedProxyFault | PlannedMockFault | PlannedReplicaFault;
 
 /**
- * Entries ordered by onset; at equal onsets, in the order the scenario lists them.
+ * Entries ordered by onset; at equal onsets, in the order the scenario lists them. A window that
+ * ends past the load's end, or one of `for: until_end`, is marked `untilDrained`: the timeline
+ * keeps it until the load's requests in flight have drained.
  * @param loadMs the load's length: a replica killed for good is down from its onset to the end.
  */
 export function planFaults(faults: readonly FaultSpec[], loadMs = 0): PlannedFault[] {
@@ -68,6 +70,7 @@ export function planFaults(faults: readonly FaultSpec[], loadMs = 0): PlannedFau
             atMs: stepStart,
             forMs: stepEnd - stepStart,
             source: { fault: index, repetition, step },
+            ...(holdsUntilDrained(fault, stepEnd, loadMs) ? { untilDrained: true } : {}),
           };
           planned.push(entry(base, fault, attributes));
         }
@@ -81,6 +84,22 @@ export function planFaults(faults: readonly FaultSpec[], loadMs = 0): PlannedFau
 /** When the fault's last window ends, ms from the start of load. */
 export function faultEndMs(fault: Pick<FaultSpec, 'at' | 'for' | 'repeat'>): number {
   return fault.at + ((fault.repeat?.times ?? 1) - 1) * (fault.repeat?.every ?? 0) + fault.for;
+}
+
+/**
+ * When the fault's last window (its last repetition, its ramp's last step) begins, ms from the
+ * start of load: a window may end after the load, but one that begins after it never applies.
+ */
+export function lastOnsetMs(fault: Pick<FaultSpec, 'at' | 'for' | 'repeat' | 'ramp'>): number {
+  const lastRepetition = fault.at + ((fault.repeat?.times ?? 1) - 1) * (fault.repeat?.every ?? 0);
+  const steps = fault.ramp?.steps ?? 1;
+  return lastRepetition + Math.round((fault.for * (steps - 1)) / steps);
+}
+
+/** `until_end`'s last step, or any window the schedule ends after the load (`loadMs` 0: unknown, none). */
+function holdsUntilDrained(fault: FaultSpec, windowEndMs: number, loadMs: number): boolean {
+  if (fault.untilEnd === true) return windowEndMs >= loadMs;
+  return loadMs > 0 && windowEndMs > loadMs;
 }
 
 function rampValue(from: number, to: number, step: number, steps: number): number {

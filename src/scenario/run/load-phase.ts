@@ -1,6 +1,7 @@
 /**
  * The recorded load: drives the scenario's load at the fixture's target while the fault timeline
- * plays (its clock starts with the load's), emits a progress tick every `progressIntervalMs`, and
+ * plays (its clock starts with the load's; faults held past the load's end come off once the
+ * requests in flight have drained), emits a progress tick every `progressIntervalMs`, and
  * asks `abortCheck` on each tick whether an abort-on-fail gate stops the load early; the spend
  * guard (`budget`) stops it on the record that reaches the budget. The caller's signal stops it
  * too (an interruption, unlike a gate's or the budget's verdict).
@@ -82,6 +83,8 @@ export async function runLoadPhase(
         if (spent !== undefined) stopForBudget(spent, result, options);
       },
     });
+    // Every request has completed or met its timeout: faults held past the load's end come off now.
+    await timeline.loadDrained();
     result.scheduled = run.scheduled;
     // A gate that stopped the load is a verdict, not an interruption.
     result.interrupted = run.interrupted && result.abortedBy === undefined;

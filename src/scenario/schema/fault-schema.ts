@@ -5,7 +5,7 @@
  * - type: latency                # a kind from FAULT_KINDS (reset_peer and timeout: old names)
  *   provider: primary            # or providers: [primary, fallback]
  *   at: 5s                       # onset, from the start of load
- *   for: 10s                     # omitted when repeat gives `on`
+ *   for: 10s                     # omitted when repeat gives `on`; `until_end`: to the end of the load
  *   rate: 1                      # share of requests (mock kinds) or connections (toxicity)
  *   stream: downstream           # proxy kinds only
  *   latency: 500ms               # the kind's own attributes, durations in human units
@@ -47,7 +47,15 @@ export interface FaultSpec {
   replica?: number;
   /** kill_replica: whether a fresh replica starts after `for` (false: `for` is 0 and it stays down). */
   restart?: boolean;
+  /**
+   * `for: until_end`: the window lasts to the end of the load and is held until the requests in
+   * flight have drained; `for` is 0 as parsed and set to the rest of the load when it is planned.
+   */
+  untilEnd?: true;
 }
+
+/** The `for` value that holds a fault to the end of the load (and its in-flight requests). */
+export const UNTIL_END = 'until_end';
 
 const COMMON = ['type', 'provider', 'providers', 'target', 'at', 'for', 'rate', 'stream', 'repeat', 'ramp'] as const;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -99,11 +107,15 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
   const repeat = raw.repeat === undefined ? undefined : parseRepeat(raw.repeat, issue);
   const onMs = repeat?.on;
   let forMs: number | undefined;
+  const untilEnd = raw.for === UNTIL_END;
   if (onMs !== undefined) {
     if (raw.for !== undefined) issue(['for'], 'not with repeat.on: the window length is repeat.on');
     forMs = onMs;
+  } else if (untilEnd) {
+    if (repeat !== undefined) issue(['for'], `${UNTIL_END}: not with repeat (a window held to the end cannot repeat)`);
+    forMs = 0; // the rest of the load: set when the scenario is planned (loader.ts)
   } else {
-    forMs = duration(raw, 'for', issue, { positive: true });
+    forMs = duration(raw, 'for', issue, { positive: true, or: UNTIL_END });
     if (repeat?.every !== undefined && forMs !== undefined && repeat.every < forMs) {
       issue(
         ['repeat', 'every'],
@@ -155,6 +167,7 @@ function parseFault(input: unknown, issue: Issue): FaultSpec | undefined {
       : { repeat: { every: repeat.every ?? forMs + (repeat.off ?? 0), times: repeat.times } }),
     ...(ramp === undefined ? {} : { ramp }),
     ...(raw.target === undefined ? {} : { link: 'redis' as const }),
+    ...(untilEnd ? { untilEnd: true as const } : {}),
   };
 }
 
@@ -314,7 +327,7 @@ function duration(
   raw: Record<string, unknown>,
   key: string,
   issue: Issue,
-  options: { positive?: boolean; path?: readonly string[] } = {},
+  options: { positive?: boolean; path?: readonly string[]; or?: string } = {},
 ): number | undefined {
   const path = [...(options.path ?? []), key];
   const value = raw[key];
@@ -326,7 +339,7 @@ function duration(
   if (ms === undefined || (options.positive && ms <= 0)) {
     issue(
       path,
-      `expected a ${options.positive ? 'positive ' : ''}duration such as 250ms, 8s or 1m, got ${show(value)}`,
+      `expected a ${options.positive ? 'positive ' : ''}duration such as 250ms, 8s or 1m${options.or === undefined ? '' : ` (or ${options.or})`}, got ${show(value)}`,
     );
     return undefined;
   }

@@ -137,8 +137,15 @@ function buildScenario(
   checkExternal(scenario, layers, at);
   if (problems.length === before && scenario.target.kind === 'builtin') checkRelayConfig(scenario, at);
   // Checked as written, planned as run: the options scale the inputs the fault schedule is planned from.
-  const planned = applyPlanOptions(scenario, options);
+  const planned = untilEndResolved(applyPlanOptions(scenario, options));
   return { ...planned, schedule: planFaults(planned.faults, planned.load.duration) };
+}
+
+/** `for: until_end` lasts the rest of the load (on the scaled clock): its `for` is set here, once. */
+function untilEndResolved<S extends Pick<Scenario, 'faults' | 'load'>>(scenario: S): S {
+  if (!scenario.faults.some((f) => f.untilEnd)) return scenario;
+  const rest = (at: number): number => Math.max(1, scenario.load.duration - at);
+  return { ...scenario, faults: scenario.faults.map((f) => (f.untilEnd ? { ...f, for: rest(f.at) } : f)) };
 }
 
 /** Where a relative path written in a field is read from: the directory of the file that wrote it. */

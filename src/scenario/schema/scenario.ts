@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { budgetSchema } from './budget-schema.js';
 import type { PriceBook } from '../../metrics/cost.js';
-import { faultEndMs, type PlannedFault } from '../plan/fault-plan.js';
+import { lastOnsetMs, type PlannedFault } from '../plan/fault-plan.js';
 import { FAULT_KINDS } from './fault-kinds.js';
 import { faultSchema } from './fault-schema.js';
 import { checkKeyPools } from './key-checks.js';
@@ -101,13 +101,14 @@ export const scenarioSchema = z
         const path = f.providers.length > 1 ? ['faults', index, 'providers', i] : ['faults', index, 'provider'];
         ctx.addIssue({ code: 'custom', path, message: unknown(p) });
       });
-      const end = faultEndMs(f);
-      if (end > scenario.load.duration) {
-        const what = f.repeat ? `its last repetition ends at ${end / 1000}s` : `fault ends at ${end / 1000}s`;
+      // A window may run past the load's end (held until the requests in flight drain), but must begin within it.
+      const onset = lastOnsetMs(f);
+      if (onset >= scenario.load.duration) {
+        const what = f.repeat ? `its last repetition starts at ${onset / 1000}s` : `fault starts at ${onset / 1000}s`;
         ctx.addIssue({
           code: 'custom',
-          path: ['faults', index, f.repeat ? 'repeat' : 'for'],
-          message: `${what}, after the load ends at ${scenario.load.duration / 1000}s`,
+          path: ['faults', index, f.repeat ? 'repeat' : 'at'],
+          message: `${what}, when the load has ended (${scenario.load.duration / 1000}s)`,
         });
       }
     });

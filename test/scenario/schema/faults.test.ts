@@ -283,16 +283,32 @@ describe('fault errors name file, line and field', () => {
     expect(errorOf(withFault(fault))).toMatch(message);
   });
 
-  it('accepts a repeated fault that ends with the load, and rejects one a second longer', () => {
-    expect(() =>
-      parseScenario(
-        withFault('type: down\nprovider: a\nat: 4s\nrepeat: { on: 3s, off: 3s, times: 3 }', '19s'),
-        'f.yaml',
-      ),
-    ).not.toThrow();
+  it('accepts a repeated fault whose last window runs past the load, and rejects one that begins after it', () => {
+    const past = parseScenario(
+      withFault('type: down\nprovider: a\nat: 5s\nrepeat: { on: 3s, off: 3s, times: 3 }', '19s'),
+      'f.yaml',
+    );
+    // Last window 17-20 s of a 19 s load: held until the requests in flight drain; the others end on schedule.
+    expect(past.schedule.map((w) => w.untilDrained ?? false)).toEqual([false, false, true]);
     expect(
-      errorOf(withFault('type: down\nprovider: a\nat: 5s\nrepeat: { on: 3s, off: 3s, times: 3 }', '19s')),
-    ).toContain("field 'faults[0].repeat': its last repetition ends at 20s, after the load ends at 19s");
+      errorOf(withFault('type: down\nprovider: a\nat: 7s\nrepeat: { on: 3s, off: 3s, times: 3 }', '19s')),
+    ).toContain("field 'faults[0].repeat': its last repetition starts at 19s, when the load has ended (19s)");
+  });
+
+  it('for: until_end lasts the rest of the (scaled) load and is held until the requests in flight drain', () => {
+    const ramp = 'type: latency\nprovider: a\nat: 4s\nfor: until_end\nlatency: 100ms\nramp: { to: 300ms, steps: 2 }';
+    const scenario = parseScenario(withFault(ramp, '10s'), 'f.yaml', { durationScale: 0.5 });
+    expect(scenario.faults[0]).toMatchObject({ at: 2000, for: 3000, untilEnd: true });
+    expect(scenario.schedule.map((w) => [w.atMs, w.forMs, w.untilDrained ?? false])).toEqual([
+      [2000, 1500, false],
+      [3500, 1500, true],
+    ]);
+    expect(
+      errorOf(withFault('type: down\nprovider: a\nat: 1s\nfor: until_end\nrepeat: { every: 5s, times: 2 }')),
+    ).toContain("field 'faults[0].for': until_end: not with repeat");
+    expect(errorOf(withFault('type: down\nprovider: a\nat: 1s\nfor: forever'))).toMatch(
+      /faults\[0\]\.for.: expected a positive duration such as 250ms, 8s or 1m \(or until_end\), got "forever"/,
+    );
   });
 
   it('reports every problem of a fault at once', () => {

@@ -81,10 +81,10 @@ describe('scenario loader', () => {
     expect(message).toContain("drill.yaml:15:18: field 'gates.success_rate[0]'");
   });
 
-  it('rejects references to unknown providers and faults past the end', () => {
-    const message = errorOf(VALID.replace('  - provider: a', '  - provider: z').replace('at: 8s', 'at: 18s'));
+  it('rejects references to unknown providers and faults that begin after the load', () => {
+    const message = errorOf(VALID.replace('  - provider: a', '  - provider: z').replace('at: 8s', 'at: 20s'));
     expect(message).toContain("field 'faults[0].provider': unknown provider 'z'");
-    expect(message).toContain("field 'faults[0].for': fault ends at 23s, after the load ends at 20s");
+    expect(message).toContain("field 'faults[0].at': fault starts at 20s, when the load has ended (20s)");
   });
 
   it('reports YAML syntax errors with their line', () => {

@@ -6,6 +6,7 @@
 import type { Aggregates } from '../../../metrics/aggregate.js';
 import type { Slice } from '../../../metrics/slices.js';
 import { formatMs } from '../../../units.js';
+import { breakerCaption, breakerMarkerLayers } from './breaker-markers.js';
 import { PALETTE } from './chart.js';
 import { topLabelLayers } from './top-labels.js';
 
@@ -58,13 +59,16 @@ export function timeAxis(t: Timeline): {
 
 /**
  * The fault layers of a timeline: `under` the data, one shaded rect per fault window; `over` it,
- * one dashed rule per recovery and the labels (so bars filling a slice never hide them).
+ * one dashed rule per recovery, the relay's breaker transitions and the labels (so bars filling a
+ * slice never hide them).
  */
 export function faultLayers(a: Aggregates, t: Timeline): { under: object[]; over: object[] } {
-  if (a.windows.length === 0) return { under: [], over: [] };
+  const axisEnd = (t.slices.length * t.sliceMs) / 1000;
+  if (a.windows.length === 0) return { under: [], over: breakerMarkerLayers(a, axisEnd) };
   const windows = a.windows.map((w) => ({
     start: w.startMs / 1000,
-    end: w.endMs / 1000,
+    // A window held until the load's requests drained ends after the axis does: shaded to its end.
+    end: Math.min(axisEnd, w.endMs / 1000),
     label: `${w.type} on ${w.provider}`,
   }));
   const recoveries = a.windows
@@ -95,13 +99,18 @@ export function faultLayers(a: Aggregates, t: Timeline): { under: object[]; over
               encoding: { x: { field: 'at', type: 'quantitative' } },
             },
           ]),
-      ...topLabelLayers(labels, (t.slices.length * t.sliceMs) / 1000),
+      ...breakerMarkerLayers(a, axisEnd),
+      ...topLabelLayers(labels, axisEnd),
     ],
   };
 }
 
 /** A caption sentence for the fault layers, naming the windows that did not recover in the run. */
 export function faultCaption(a: Aggregates): string {
+  return windowsCaption(a) + breakerCaption(a);
+}
+
+function windowsCaption(a: Aggregates): string {
   if (a.windows.length === 0) return 'No fault windows in this run.';
   const open = a.windows.filter((w) => w.recoveryMs === undefined).map((w) => `${w.type} on ${w.provider}`);
   return (
