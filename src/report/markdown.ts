@@ -3,6 +3,7 @@
  * Every figure is defined in the README's metric definitions.
  */
 import { fleetSection } from './fleet-section.js';
+import { shardsSection } from './shards-section.js';
 import type { Aggregates } from '../metrics/aggregate.js';
 import { formatMs, percent } from '../units.js';
 import { budgetLine } from './budget-line.js';
@@ -31,6 +32,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const vendorTables =
     options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
+  lines.push(...shardsSection(result.shards));
   lines.push(...faultWindowsSection(a));
 
   if (result.faults.length > 0) {
