@@ -46,7 +46,14 @@ export async function playLoadOnly(scenario: Scenario, options: ShardPlayOptions
   };
 }
 
-/** --target-url as given, else the coordinator's file, waited for until the load would be over. */
+/**
+ * How long after the load's end a shard still waits for the coordinator's address: a coordinator
+ * that was slow to start its services still gets every shard's result (the arrivals they missed
+ * counted as dropped), so the merge shows the late start instead of a missing shard.
+ */
+const TARGET_WAIT_AFTER_END_MS = 60_000;
+
+/** --target-url as given, else the coordinator's file, waited for (see TARGET_WAIT_AFTER_END_MS). */
 async function findTarget(
   scenario: Scenario,
   options: ShardPlayOptions,
@@ -61,7 +68,7 @@ async function findTarget(
       spread: scenario.target.spread,
     };
   const { shard } = options;
-  const deadline = shard.startAtEpochMs + scenario.load.duration;
+  const deadline = shard.startAtEpochMs + scenario.load.duration + TARGET_WAIT_AFTER_END_MS;
   const expect = { startAtEpochMs: shard.startAtEpochMs, scenarioHash: options.scenarioHash };
   return waitForTargetFile(options.outDir, expect, deadline, options.signal);
 }
