@@ -4,6 +4,7 @@
  * --start-at; a shard that gets there late drops what it missed (open-model.ts `dropMissed`).
  */
 import type { RequestRecord } from '../../metrics/record.js';
+import { headersWithoutFixture } from '../fixture/start-target.js';
 import { driveLoad } from '../run/drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
 import { shareOf, type ShardPlay, type ShardPlayOptions } from './shard-play.js';
@@ -66,6 +67,7 @@ async function findTarget(
       providerHeader: 'provider_header' in scenario.target ? scenario.target.provider_header : undefined,
       replicas: [],
       spread: scenario.target.spread,
+      headers: headersWithoutFixture(scenario),
     };
   const { shard } = options;
   const deadline = shard.startAtEpochMs + scenario.load.duration + TARGET_WAIT_AFTER_END_MS;
