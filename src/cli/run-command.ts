@@ -6,7 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ConfigInvalidError, EXIT } from '../errors.js';
+import { ConfigInvalidError, EXIT, RemoteNotAllowedError } from '../errors.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
 import { parseTolerance, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
@@ -158,6 +159,12 @@ async function writeJUnit(file: string, results: readonly RunResult[]): Promise<
 /** What a shard run cannot combine with. @throws ConfigInvalidError naming the flag. */
 function checkShardFlags(options: RunCommandOptions): void {
   if (options.scenarios.length !== 1) throw new ConfigInvalidError('--shard: runs exactly one scenario file');
+  if (options.targetUrl !== undefined) {
+    if (!URL.canParse(options.targetUrl))
+      throw new ConfigInvalidError(`--target-url: expected a URL, got ${JSON.stringify(options.targetUrl)}`);
+    const host = new URL(options.targetUrl).hostname.replace(/^\[|\]$/g, '');
+    if (!isLoopbackHost(host) && options.allowRemote !== true) throw new RemoteNotAllowedError([host]);
+  }
   const refused = (['repeat', 'baseline', 'junit'] as const).filter((flag) => options[flag] !== undefined);
   if (refused.length > 0)
     throw new ConfigInvalidError(

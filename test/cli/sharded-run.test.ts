@@ -51,18 +51,18 @@ beforeAll(async () => {
     relaybench(['run', file, '--out', join(dir, 'single')]),
     ...[0, 1, 2, 3].map((i) => relaybench(['run', file, '--shard', `${i}/4`, '--start-at', startAt, '--out', out])),
   ]);
-  await prepareMismatches(out);
+  const shown = [...shards, single].map((r) => `${r.code}: ${r.stderr.slice(-600)}`).join('\n');
+  await prepareMismatches(out).catch((error: Error) => Promise.reject(new Error(`${error.message}\n${shown}`)));
   [merged, duplicate, reseeded] = await Promise.all([
     relaybench(['merge', out, '--out', join(dir, 'merged'), '--junit', join(dir, 'junit.xml')]),
     relaybench(['merge', out, join(dir, 'dup', 'shard-1-of-4.json.gz'), '--out', join(dir, 'm1')]),
     relaybench(['merge', join(dir, 'reseeded'), '--out', join(dir, 'm2')]),
   ]);
-  const shown = [...shards, single, merged].map((r) => `${r.code}: ${r.stderr.slice(-600)}`).join('\n');
   const read = (path: string): Promise<string> =>
     readFile(path, 'utf8').catch((error: Error) => Promise.reject(new Error(`${error.message}\n${shown}`)));
   mergedResult = JSON.parse(await read(join(dir, 'merged', 'result.json'))) as RunResult;
   singleResult = JSON.parse(await read(join(dir, 'single', 'result.json'))) as RunResult;
-}, 120_000);
+}, 240_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('four shards merged', () => {

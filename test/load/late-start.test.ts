@@ -57,7 +57,7 @@ describe('a late start', () => {
       maxInFlight: 100,
       model: 'm',
       maxTokens: 8,
-      originEpochMs: Date.now() + 100,
+      originEpochMs: Date.now() + 1000, // ahead by far more than a loaded machine needs to get there
       dropMissed: true,
       onRecord: () => {},
     });

@@ -49,10 +49,10 @@ export async function playLoadOnly(scenario: Scenario, options: ShardPlayOptions
 
 /**
  * How long after the load's end a shard still waits for the coordinator's address: a coordinator
- * that was slow to start its services still gets every shard's result (the arrivals they missed
+ * that was slow to start its services (a pod still pending, an image still pulling) still gets every shard's result (the arrivals they missed
  * counted as dropped), so the merge shows the late start instead of a missing shard.
  */
-const TARGET_WAIT_AFTER_END_MS = 60_000;
+const TARGET_WAIT_AFTER_END_MS = 300_000;
 
 /** --target-url as given, else the coordinator's file, waited for (see TARGET_WAIT_AFTER_END_MS). */
 async function findTarget(

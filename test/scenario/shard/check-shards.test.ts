@@ -17,7 +17,9 @@ function record(seq: number): RequestRecord {
 
 /** Shard `index` of `count` holding its share of `total` arrivals. */
 function shard(index: number, count: number, total = 8, changes: Partial<ShardResult> = {}): ShardResult {
-  const records = Array.from({ length: total }, (_, seq) => seq).filter((s) => s % count === index).map(record);
+  const records = Array.from({ length: total }, (_, seq) => seq)
+    .filter((s) => s % count === index)
+    .map(record);
   return {
     format: SHARD_FORMAT,
     shard: { index, count, coordinator: index === 0 },
@@ -40,13 +42,23 @@ function shard(index: number, count: number, total = 8, changes: Partial<ShardRe
   };
 }
 
-const files = (...shards: ShardResult[]): ShardFile[] => shards.map((content, i) => ({ file: `f${i}.json.gz`, content }));
+const files = (...shards: ShardResult[]): ShardFile[] =>
+  shards.map((content, i) => ({ file: `f${i}.json.gz`, content }));
 
 describe('parseShardFlags', () => {
   it.each([
-    [{ shard: '2/4', startAt: String(START) }, { index: 2, count: 4, startAtEpochMs: START, coordinator: false }],
-    [{ shard: '0/4', startAt: '2026-12-03T20:00:00Z' }, { index: 0, count: 4, startAtEpochMs: START, coordinator: true }],
-    [{ shard: '3/4', startAt: START, coordinator: true }, { index: 3, count: 4, startAtEpochMs: START, coordinator: true }],
+    [
+      { shard: '2/4', startAt: String(START) },
+      { index: 2, count: 4, startAtEpochMs: START, coordinator: false },
+    ],
+    [
+      { shard: '0/4', startAt: '2026-12-03T20:00:00Z' },
+      { index: 0, count: 4, startAtEpochMs: START, coordinator: true },
+    ],
+    [
+      { shard: '3/4', startAt: START, coordinator: true },
+      { index: 3, count: 4, startAtEpochMs: START, coordinator: true },
+    ],
   ])('%j', (flags, spec) => expect(parseShardFlags(flags)).toEqual(spec));
 
   it.each([
@@ -78,8 +90,16 @@ describe('checkShards', () => {
     ['a duplicate index', files(shard(0, 2), shard(1, 2), shard(1, 2)), /f2\.json\.gz: duplicate shard 1\/2 \(also f1/],
     ['a missing shard', files(shard(0, 3), shard(2, 3)), /shard 1\/3 missing \(given: f0\.json\.gz, f1\.json\.gz\)/],
     ['another N', files(shard(0, 2), shard(1, 3)), /f1\.json\.gz: shard count 3 differs from 2/],
-    ['no coordinator', files(shard(0, 2, 8, { coordinator: undefined }), shard(1, 2)), /exactly one coordinator shard, found 0/],
-    ['not a shard file', [{ file: 'result.json', content: { format: 'relaybench.result/1' } }], /result\.json: not a relaybench shard/],
+    [
+      'no coordinator',
+      files(shard(0, 2, 8, { coordinator: undefined }), shard(1, 2)),
+      /exactly one coordinator shard, found 0/,
+    ],
+    [
+      'not a shard file',
+      [{ file: 'result.json', content: { format: 'relaybench.result/1' } }],
+      /result\.json: not a relaybench shard/,
+    ],
     [
       'records of another share',
       files(shard(0, 2), shard(1, 2, 8, { records: [record(2)], scheduled: 1 })),
