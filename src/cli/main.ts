@@ -64,6 +64,25 @@ async function main(argv: string[]): Promise<number | undefined> {
             describe:
               'allow traffic to hosts beyond this machine (real APIs, a remote fault plane or relay); without it such a run exits 104 naming them',
           })
+          .option('shard', {
+            type: 'string',
+            describe:
+              'I/N: run as shard I of N of one seeded schedule (every N-th arrival), writing shard-I-of-N.json.gz into --out for `merge`',
+          })
+          .option('start-at', {
+            type: 'string',
+            describe: 'with --shard: the wall-clock instant every shard starts on (ISO time with zone, or epoch ms)',
+          })
+          .option('coordinator', {
+            type: 'boolean',
+            describe:
+              'with --shard: this shard owns the target, mocks and fault timeline (default: shard 0; --no-coordinator to opt out)',
+          })
+          .option('target-url', {
+            type: 'string',
+            describe:
+              "with --shard, not the coordinator: the target's base URL (default: the coordinator's target.json in the shared --out)",
+          })
           .option('repeat', {
             type: 'number',
             describe:
@@ -104,6 +123,39 @@ async function main(argv: string[]): Promise<number | undefined> {
           faultPlane: args.faultPlane,
           allowRemote: args.allowRemote,
           repeat: args.repeat,
+          shard: args.shard,
+          startAt: args.startAt,
+          coordinator: args.coordinator,
+          targetUrl: args.targetUrl,
+        });
+      },
+    )
+    .command(
+      'merge <shards..>',
+      'Merge the shard results of a sharded run (run --shard) into one result and report, gated as one run',
+      (y) =>
+        y
+          .positional('shards', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'shard-I-of-N.json.gz files, or directories holding them (one level deep)',
+          })
+          .option('out', {
+            type: 'string',
+            demandOption: true,
+            describe: 'directory for result.json, report.md, report.html',
+          })
+          .option('junit', { type: 'string', describe: 'write JUnit XML here: one testcase per gate' })
+          .option('prices', { type: 'string', array: true, describe: 'price books, as for run' })
+          .example('$0 merge results/ --out reports/merged --junit reports/junit.xml', 'exit 99 when a gate fails'),
+      async (args) => {
+        const { mergeCommand } = await import('./merge-command.js');
+        exitCode = await mergeCommand({
+          inputs: args.shards as string[],
+          out: args.out,
+          junit: args.junit,
+          prices: args.prices as string[] | undefined,
         });
       },
     )

@@ -6,7 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ConfigInvalidError, EXIT } from '../errors.js';
+import { ConfigInvalidError, EXIT, RemoteNotAllowedError } from '../errors.js';
+import { isLoopbackHost } from '../net/loopback.js';
 import type { PriceBook } from '../metrics/cost.js';
 import { renderJUnit } from '../report/junit.js';
 import { parseTolerance, REGRESSION_DEFAULTS } from '../scenario/gates/baseline.js';
@@ -23,6 +24,8 @@ import { progressPrinter } from './progress.js';
 import { consoleSummary } from '../report/console-summary.js';
 import { renderRepeatMarkdown, summarizeRepeats } from '../report/repeat-summary.js';
 import { writeReportFiles } from './report-files.js';
+import { parseShardFlags } from '../scenario/shard/shard-spec.js';
+import { runShardCommand } from './shard-run-command.js';
 import { readResultFile } from './result-file.js';
 
 /** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
@@ -50,6 +53,12 @@ export interface RunCommandOptions {
   allowRemote?: boolean;
   /** Run each scenario this many times (same seed) and summarise the spread (repeat.md, repeat.json). */
   repeat?: number;
+  /** `I/N`: run as shard I of N (shard-run-command.ts), with `startAt` and, optionally, `coordinator`. */
+  shard?: string;
+  startAt?: string | number;
+  coordinator?: boolean;
+  /** A load-only shard: the target's base URL instead of the coordinator's target.json in --out. */
+  targetUrl?: string;
 }
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
@@ -79,6 +88,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const baseline = await readResultFile(options.baseline, 'baseline result.json');
     extras.baseline = { aggregates: baseline.aggregates, tolerance };
   }
+  const shard = parseShardFlags(options);
+  if (shard !== undefined) checkShardFlags(options);
   const scenarios: Scenario[] = [];
   for (const file of options.scenarios) scenarios.push(await loadScenario(file, plan));
   // Every file is checked before the first starts: a refusal must not come after a finished run.
@@ -110,7 +121,12 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   let exitCode: number = EXIT.ok;
   const results: RunResult[] = [];
   try {
-    for (const scenario of scenarios) {
+    if (shard !== undefined) {
+      const out = options.out ?? defaultOut(scenarios[0]!);
+      const shardOptions = { shard, out, targetUrl: options.targetUrl, signal: controller.signal };
+      exitCode = await runShardCommand(scenarios[0]!, { ...shardOptions, faultPlaneUrl: extras.faultPlaneUrl });
+    }
+    for (const scenario of shard === undefined ? scenarios : []) {
       // Several scenarios with one --out: each gets its own folder in it, named after the scenario.
       const out = options.out !== undefined && scenarios.length > 1 ? join(options.out, scenario.name) : options.out;
       if (repeat === 1) {
@@ -138,6 +154,22 @@ async function writeJUnit(file: string, results: readonly RunResult[]): Promise<
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, renderJUnit(results));
   process.stdout.write(`wrote ${file}\n`);
+}
+
+/** What a shard run cannot combine with. @throws ConfigInvalidError naming the flag. */
+function checkShardFlags(options: RunCommandOptions): void {
+  if (options.scenarios.length !== 1) throw new ConfigInvalidError('--shard: runs exactly one scenario file');
+  if (options.targetUrl !== undefined) {
+    if (!URL.canParse(options.targetUrl))
+      throw new ConfigInvalidError(`--target-url: expected a URL, got ${JSON.stringify(options.targetUrl)}`);
+    const host = new URL(options.targetUrl).hostname.replace(/^\[|\]$/g, '');
+    if (!isLoopbackHost(host) && options.allowRemote !== true) throw new RemoteNotAllowedError([host]);
+  }
+  const refused = (['repeat', 'baseline', 'junit'] as const).filter((flag) => options[flag] !== undefined);
+  if (refused.length > 0)
+    throw new ConfigInvalidError(
+      `--shard: --${refused[0]} applies to the merged result; pass it to \`relaybench merge\` instead`,
+    );
 }
 
 function defaultOut(scenario: Scenario): string {

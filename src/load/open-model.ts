@@ -67,6 +67,12 @@ export interface OpenModelOptions {
   partition?: { index: number; count: number };
   /** Wall-clock time (epoch ms) at which load starts, so generators in several threads share one clock. */
   originEpochMs?: number;
+  /**
+   * With `originEpochMs`: a generator that starts after the origin records every arrival that was
+   * due before it started as dropped (`missed`) instead of sending them all at once (shards
+   * started late by their orchestrator).
+   */
+  dropMissed?: boolean;
   /** Stops scheduling; requests in flight get `interruptGraceMs` to finish. */
   signal?: AbortSignal;
   /**
@@ -90,6 +96,10 @@ export interface OpenModelRun extends LagReport {
   interrupted: boolean;
   /** Inter-token gaps of every stream, pooled (itl-histograms.ts). */
   itl: EncodedItl;
+  /** With `dropMissed`: how late after the origin this generator started (ms, 0 if on time) ... */
+  lateByMs?: number;
+  /** ... and its arrivals due before then, recorded as dropped without being sent. */
+  missed?: number;
 }
 
 /** setTimeout cannot wake sooner than 1 ms and often overshoots: closer than this, poll instead. */
@@ -130,6 +140,9 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   // One context per replica, sharing the controllers so an interrupt reaches every request.
   const contexts = pools.map((pool) => ({ ...ctx, pool }));
   options.onStart?.(startedAt);
+  // A late start: what was due before now was missed, and is dropped rather than sent in a burst.
+  const lateByMs = options.dropMissed === true ? Math.max(0, performance.now() - startedAt) : 0;
+  let missed = 0;
   let scheduled = 0;
   let seq = 0;
   const mayContinue = options.mayContinue ?? ((): boolean => true);
@@ -145,8 +158,9 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     if (seq % count !== index) return; // another generator's arrival
     scheduled++;
     const sentMs = performance.now() - startedAt;
-    lag.record(sentMs - intendedMs);
-    if (inFlight.size >= options.maxInFlight) {
+    if (intendedMs < lateByMs) missed++;
+    else lag.record(sentMs - intendedMs);
+    if (intendedMs < lateByMs || inFlight.size >= options.maxInFlight) {
       options.onRecord({
         seq,
         intendedMs,
@@ -199,7 +213,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     });
     await settle(inFlight, ctx, options);
     const interrupted = options.signal?.aborted ?? false;
-    return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish(), itl: itl.finish() };
+    const late = options.dropMissed === true ? { lateByMs, missed } : {};
+    return { mode: 'open-model', startedAt, scheduled, interrupted, ...lag.finish(), itl: itl.finish(), ...late };
   } finally {
     await Promise.all(pools.map((pool) => pool.destroy()));
   }

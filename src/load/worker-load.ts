@@ -11,6 +11,7 @@ import { decodeHistogram, createHistogram, encodeHistogram } from '../metrics/hi
 import { mergeItl } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { LoadOptionError } from './load-errors.js';
+import { threadPartition, type LoadShare } from './load-share.js';
 import type { OpenModelRun } from './open-model.js';
 import type { WorkerControl, WorkerLoadOptions, WorkerReport } from './worker-protocol.js';
 
@@ -20,18 +21,23 @@ const START_DELAY_MS = 50;
 
 export interface WorkerRunOptions extends WorkerLoadOptions {
   workers: number;
+  /** A shard's share of the schedule, split further over the threads; its start replaces the local one. */
+  share?: LoadShare | undefined;
   signal?: AbortSignal;
   onStart?(startedAt: number): void;
   onRecord(record: RequestRecord): void;
 }
 
 export async function runOpenModelInWorkers(options: WorkerRunOptions): Promise<OpenModelRun> {
-  const { workers: count, signal, onStart, onRecord, ...load } = options;
+  const { workers: count, share, signal, onStart, onRecord, ...load } = options;
   if (!Number.isInteger(count) || count < 1 || count > 64)
     throw new LoadOptionError('workers', count, 'an integer from 1 to 64');
   const threads = Array.from(
     { length: count },
-    (_, index) => new Worker(WORKER_ENTRY, { workerData: { options: load, index, count } }),
+    (_, thread) =>
+      new Worker(WORKER_ENTRY, {
+        workerData: { options: { ...load, dropMissed: share !== undefined }, ...threadPartition(thread, count, share) },
+      }),
   );
   const control = (message: WorkerControl): void => threads.forEach((thread) => thread.postMessage(message));
   const onAbort = (): void => control({ type: 'stop' });
@@ -49,7 +55,7 @@ export async function runOpenModelInWorkers(options: WorkerRunOptions): Promise<
           switch (report.type) {
             case 'ready':
               if (++ready === count) {
-                const originEpochMs = Date.now() + START_DELAY_MS;
+                const originEpochMs = share?.originEpochMs ?? Date.now() + START_DELAY_MS;
                 origin = originEpochMs - performance.timeOrigin; // on this thread's clock
                 onStart?.(origin);
                 control({ type: 'start', originEpochMs });
@@ -107,6 +113,12 @@ function merge(runs: readonly OpenModelRun[], startedAt: number): OpenModelRun {
     lagThresholdMs: threshold,
     lagWarning: p99 > threshold,
     itl: mergeItl(runs.map((r) => r.itl)),
+    ...(runs.some((r) => r.missed !== undefined)
+      ? {
+          lateByMs: Math.max(...runs.map((r) => r.lateByMs ?? 0)),
+          missed: runs.reduce((sum, r) => sum + (r.missed ?? 0), 0),
+        }
+      : {}),
   };
   lag.destroy();
   return merged;

@@ -5,6 +5,8 @@
  * than specified and the generator, not the target, may have been the bottleneck.
  */
 
+import { createHistogram, decodeHistogram, encodeHistogram } from './histogram.js';
+
 export interface ScheduleLag {
   p50Ms: number;
   p99Ms: number;
@@ -42,4 +44,34 @@ export function scheduleLagOf(run: GeneratorLagFields): ScheduleLag {
     thresholdMs: run.lagThresholdMs,
     warning: run.lagWarning,
   };
+}
+
+/**
+ * Several generators' schedule lag as one (shards merged): the HDR histograms added (exact), the
+ * percentiles read from the sum, the worst event-loop delay; flagged against the first threshold.
+ */
+export function mergeScheduleLag(lags: readonly ScheduleLag[]): ScheduleLag | undefined {
+  const first = lags[0];
+  if (first === undefined) return undefined;
+  const sum = createHistogram();
+  for (const lag of lags) {
+    const part = decodeHistogram(lag.histogram);
+    sum.add(part);
+    part.destroy();
+  }
+  const ms = (us: number): number => Math.round(us) / 1000;
+  const empty = sum.totalCount === 0;
+  const p99Ms = empty ? 0 : ms(sum.getValueAtPercentile(99));
+  const merged: ScheduleLag = {
+    p50Ms: empty ? 0 : ms(sum.getValueAtPercentile(50)),
+    p99Ms,
+    maxMs: empty ? 0 : ms(sum.maxValue),
+    histogram: encodeHistogram(sum),
+    eventLoopDelayP99Ms: Math.max(...lags.map((l) => l.eventLoopDelayP99Ms)),
+    eventLoopDelayMaxMs: Math.max(...lags.map((l) => l.eventLoopDelayMaxMs)),
+    thresholdMs: first.thresholdMs,
+    warning: p99Ms > first.thresholdMs,
+  };
+  sum.destroy();
+  return merged;
 }

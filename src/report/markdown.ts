@@ -3,6 +3,7 @@
  * Every figure is defined in the README's metric definitions.
  */
 import { fleetSection } from './fleet-section.js';
+import { shardsSection } from './shards-section.js';
 import type { Aggregates } from '../metrics/aggregate.js';
 import { budgetLine } from './budget-line.js';
 import { formatGateValue, micros, signedMs, table, usd } from './format.js';
@@ -36,6 +37,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const vendorTables =
     options.vendorTables === false ? [] : reportTables(result).filter((t) => t.id !== 'configurations');
 
+  lines.push(...shardsSection(result.shards));
   lines.push(...faultWindowsSection(a));
   lines.push(...section(phasesTable(result)));
 

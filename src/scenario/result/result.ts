@@ -8,6 +8,7 @@ import type { PriceBook } from '../../metrics/cost.js';
 import type { GateResult } from '../gates/grammar.js';
 import type { BudgetResult } from '../run/budget-guard.js';
 import type { RunOutcome } from '../run/play.js';
+import type { ShardsSummary } from '../shard/shards-summary.js';
 import { redactSecrets } from './redact.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';
@@ -56,6 +57,8 @@ export interface RunResult {
   cleanupErrors: string[];
   /** A variants run: every configuration's own result, in run order (see variants-result.ts). */
   variants?: VariantRun[];
+  /** A merged sharded run (`relaybench merge`): the shards and the spread of their start offsets. */
+  shards?: ShardsSummary;
 }
 
 /** What cost and downtime are projected with: the scenario's `report:` section and the books read. */

@@ -4,7 +4,7 @@
  */
 import type { RequestRecord } from '../../metrics/record.js';
 import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../../metrics/relay-events.js';
-import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq, type Served } from './mock-log.js';
 import type { RunFixture } from '../fixture/fixture.js';
 
 /** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
@@ -23,6 +23,16 @@ export async function attributeFromMockLogs(
   records: readonly RequestRecord[],
   logFrom: ReadonlyMap<string, number>,
 ): Promise<{ records: RequestRecord[]; attributedFromLogs: number }> {
+  const attributed = attributeRecords(records, await readServed(fixture, logFrom));
+  const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
+  return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+}
+
+/** Who served each harness sequence number, from every mock's log since `logFrom` (a shard coordinator keeps it for the merge). */
+export async function readServed(
+  fixture: RunFixture,
+  logFrom: ReadonlyMap<string, number>,
+): Promise<Map<number, Served>> {
   const logs = new Map(
     await Promise.all(
       [...fixture.mockUrl].map(
@@ -31,9 +41,7 @@ export async function attributeFromMockLogs(
       ),
     ),
   );
-  const attributed = attributeRecords(records, servedBySeq(logs));
-  const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
-  return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+  return servedBySeq(logs);
 }
 
 /**

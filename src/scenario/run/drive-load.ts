@@ -14,6 +14,7 @@ import type { DialOptions } from '../../net/dial.js';
 import type { LoadSpec } from '../schema/load-schema.js';
 import type { BudgetGuard } from './budget-guard.js';
 import type { Spread } from '../../load/replica-spread.js';
+import type { LoadShare } from '../../load/load-share.js';
 
 export interface DriveOptions {
   baseUrl: string;
@@ -29,6 +30,8 @@ export interface DriveOptions {
   spread?: Spread | undefined;
   load: LoadSpec;
   seed: number;
+  /** A shard run: only this share of the schedule is sent, from the shared start instant. */
+  share?: LoadShare | undefined;
   signal?: AbortSignal | undefined;
   /** The spend guard: once it is reached, nothing more is sent; requests in flight finish and are recorded. */
   budget?: BudgetGuard | undefined;
@@ -48,6 +51,9 @@ export interface DriveResult {
   scheduleLag?: ScheduleLag;
   /** Open model: every stream's inter-token gaps, pooled. */
   itl?: EncodedItl;
+  /** A shard run: how late after the shared start it began (ms), and the arrivals it missed (dropped). */
+  lateByMs?: number;
+  missed?: number;
 }
 
 export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
@@ -63,6 +69,8 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     ...(budget ? { mayContinue: () => !budget.reached } : {}),
   };
   if (load.mode === 'closed') {
+    if (options.share !== undefined)
+      throw new Error('a shard run needs the open model (load.rate): closed-model connections cannot be split');
     if (options.chatPath !== undefined || options.dial !== undefined)
       throw new Error('the closed model cannot call a provider at its own URL through its proxy; use the open model');
     if ((options.replicas?.length ?? 0) > 1)
@@ -90,15 +98,17 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     durationMs: load.duration,
     ...(options.onStart ? { onStart: options.onStart } : {}),
   };
+  const { share } = options;
   const run =
     load.workers > 1
       ? await runOpenModelInWorkers({
           ...withoutMayContinue(open),
           workers: load.workers,
+          share,
           // Threads cannot call back here: they share a spend counter instead.
           ...(budget ? { spendLimit: budget.sharedLimit() } : {}),
         })
-      : await runOpenModel(open);
+      : await runOpenModel(share === undefined ? open : { ...open, ...ownShare(share) });
   return {
     mode: run.mode,
     scheduled: run.scheduled,
@@ -106,6 +116,20 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     lagWarning: run.lagWarning,
     scheduleLag: scheduleLagOf(run),
     itl: run.itl,
+    ...(run.missed === undefined ? {} : { lateByMs: run.lateByMs ?? 0, missed: run.missed }),
+  };
+}
+
+/** One process sending a shard's share: the schedule's partition, from the shared start. */
+function ownShare(share: LoadShare): {
+  partition: { index: number; count: number };
+  originEpochMs: number;
+  dropMissed: true;
+} {
+  return {
+    partition: { index: share.index, count: share.count },
+    originEpochMs: share.originEpochMs,
+    dropMissed: true,
   };
 }
 

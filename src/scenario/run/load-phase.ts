@@ -16,6 +16,7 @@ import type { LoadSpec } from '../schema/load-schema.js';
 import type { RunEvent } from './events.js';
 import type { RunFixture } from '../fixture/fixture.js';
 import type { BudgetGuard } from './budget-guard.js';
+import type { LoadShare } from '../../load/load-share.js';
 
 export interface LoadPhaseOptions {
   signal?: AbortSignal | undefined;
@@ -26,6 +27,8 @@ export interface LoadPhaseOptions {
   budget?: BudgetGuard | undefined;
   progressIntervalMs?: number | undefined;
   clock?: Clock | undefined;
+  /** A shard run: this generator's share of the schedule and the shared start (load time 0). */
+  share?: LoadShare | undefined;
 }
 
 /** What the load phase measured; records in completion order. */
@@ -40,6 +43,9 @@ export interface LoadPhaseResult {
   /** Open model: the generator's schedule lag and the streams' pooled inter-token gaps. */
   scheduleLag?: ScheduleLag;
   itl?: EncodedItl;
+  /** A shard run: how late it started after the shared start (ms) and the arrivals it missed. */
+  lateByMs?: number;
+  missed?: number;
 }
 
 export async function runLoadPhase(
@@ -69,6 +75,7 @@ export async function runLoadPhase(
       ...fixture.targetReach,
       load,
       seed: fixture.scenario.seed,
+      share: options.share,
       signal: stop.signal,
       budget: options.budget,
       onStart: (origin) => {
@@ -91,6 +98,7 @@ export async function runLoadPhase(
     result.mode = run.mode;
     if (run.scheduleLag) result.scheduleLag = run.scheduleLag;
     if (run.itl) result.itl = run.itl;
+    if (run.missed !== undefined) Object.assign(result, { lateByMs: run.lateByMs ?? 0, missed: run.missed });
   } finally {
     clock.clearInterval(progress);
     options.signal?.removeEventListener('abort', onAbort);
@@ -113,7 +121,8 @@ interface TickContext {
 function progressTick({ result, counts, stop, load, timeline, options, clock }: TickContext): () => void {
   return () => {
     const activeFaults = timeline.active().map((f) => `${f.type}@${f.provider}`);
-    const elapsedMs = Math.min(load.duration, clock.now() - result.loadStart);
+    // Clamped at 0: a shard's origin is the shared start, which may still be ahead.
+    const elapsedMs = Math.max(0, Math.min(load.duration, clock.now() - result.loadStart));
     const scheduled = result.records.length;
     options.emit({ kind: 'progress', elapsedMs, totalMs: load.duration, scheduled, ...counts, activeFaults });
     const reason = result.abortedBy === undefined ? options.abortCheck?.(result.records, elapsedMs) : undefined;

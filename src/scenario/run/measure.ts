@@ -49,6 +49,22 @@ export async function measureScenario(
     ...(abortCheck ? { abortCheck } : {}),
     ...(budget ? { budget } : {}),
   });
+  return resultOfOutcome(outcome, options, variant, budget);
+}
+
+/**
+ * A played outcome measured: aggregated, gated and priced into a RunResult. Also what `merge`
+ * calls on the outcome it assembles from shards, so a merged run is measured exactly as one run.
+ */
+export function resultOfOutcome(
+  outcome: RunOutcome,
+  options: Pick<MeasureOptions, 'baseline' | 'prices'> = {},
+  variant?: string,
+  budget?: ReturnType<typeof budgetGuardFor>,
+): RunResult {
+  const { scenario } = outcome;
+  const gates = gatesFor(scenario, options.baseline, variant);
+  const books = options.prices ?? scenario.priceBooks ?? defaultPriceBooks();
   const aggregates = withFleet(aggregateOutcome(outcome, books[0]), outcome, books[0]);
   const results = evaluateGates(gates, aggregates, { variants: byVariant(variant, aggregates) });
   return buildResult(outcome, aggregates, results, pricingFor(scenario, books), budget?.result());
