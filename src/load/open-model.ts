@@ -46,6 +46,8 @@ export interface OpenModelOptions {
   mix?: RequestMixSpec;
   model?: string;
   maxTokens?: number;
+  /** Keep the chosen response headers on each record (load/record-headers.ts), for `--records`. */
+  keepHeaders?: boolean | undefined;
   /** Seeds Poisson arrivals and the mix (default 0). */
   seed?: number;
   /** p99 schedule lag above this sets `lagWarning` (default 5 ms). */
@@ -126,6 +128,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     chatPath: options.chatPath ?? CHAT_PATH,
     providerHeader: options.providerHeader,
     itl,
+    keepHeaders: options.keepHeaders,
   };
   // One context per replica, sharing the controllers so an interrupt reaches every request.
   const contexts = pools.map((pool) => ({ ...ctx, pool }));

@@ -68,6 +68,13 @@ export interface RequestRecord {
    * shape `{"error": {"message", "type", "code"}}` or not (load/error-shape.ts).
    */
   errorShape?: 'openai' | 'other';
+  /** A failed answer's error code: the error body's (or stream error event's) `error.code`, else `error.type`. */
+  errorCode?: string;
+  /**
+   * The chosen response headers (`retry-after`, `x-relay-*`, `x-request-id`, `x-mock-provider`),
+   * lower-case names; only when the load was asked to keep them (`--records`).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Latency from the intended start, in microseconds (coordinated-omission free). */

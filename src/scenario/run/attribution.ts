@@ -4,7 +4,7 @@
  */
 import type { RequestRecord } from '../../metrics/record.js';
 import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../../metrics/relay-events.js';
-import { attributeRecords, mockLogPosition, readMockLog, servedBySeq } from './mock-log.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq, type MockLogs } from './mock-log.js';
 import type { RunFixture } from '../fixture/fixture.js';
 
 /** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
@@ -22,7 +22,7 @@ export async function attributeFromMockLogs(
   fixture: RunFixture,
   records: readonly RequestRecord[],
   logFrom: ReadonlyMap<string, number>,
-): Promise<{ records: RequestRecord[]; attributedFromLogs: number }> {
+): Promise<{ records: RequestRecord[]; attributedFromLogs: number; logs: MockLogs }> {
   const logs = new Map(
     await Promise.all(
       [...fixture.mockUrl].map(
@@ -33,7 +33,7 @@ export async function attributeFromMockLogs(
   );
   const attributed = attributeRecords(records, servedBySeq(logs));
   const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
-  return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+  return { records: attributed, attributedFromLogs: known(attributed) - known(records), logs };
 }
 
 /**

@@ -29,6 +29,8 @@ export interface DriveOptions {
   spread?: Spread | undefined;
   load: LoadSpec;
   seed: number;
+  /** Keep the chosen response headers on each record (open model), for `--records`. */
+  keepHeaders?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** The spend guard: once it is reached, nothing more is sent; requests in flight finish and are recorded. */
   budget?: BudgetGuard | undefined;
@@ -82,6 +84,7 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     chatPath: options.chatPath,
     dial: options.dial,
     providerHeader: options.providerHeader,
+    keepHeaders: options.keepHeaders,
     replicas: (options.replicas?.length ?? 0) > 1 ? options.replicas : undefined,
     spread: options.spread,
     schedule: load.schedule!,

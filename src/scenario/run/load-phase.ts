@@ -24,6 +24,8 @@ export interface LoadPhaseOptions {
   /** The spend guard: meters every record and stops the load the moment the budget is reached. */
   budget?: BudgetGuard | undefined;
   progressIntervalMs?: number | undefined;
+  /** Keep the chosen response headers on each record, for `--records`. */
+  keepHeaders?: boolean | undefined;
   clock?: Clock | undefined;
 }
 
@@ -70,6 +72,7 @@ export async function runLoadPhase(
       seed: fixture.scenario.seed,
       signal: stop.signal,
       budget: options.budget,
+      keepHeaders: options.keepHeaders,
       onStart: (origin) => {
         result.loadStart = origin;
         timeline.start(origin);
