@@ -9,6 +9,8 @@ import type { GateResult } from '../gates/grammar.js';
 import type { BudgetResult } from '../run/budget-guard.js';
 import type { RunOutcome } from '../run/play.js';
 import { redactSecrets } from './redact.js';
+import { withoutArrivals } from '../../load/trace.js';
+import type { LoadSpec } from '../schema/load-schema.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';
 
@@ -111,7 +113,7 @@ export function buildResult(
         ...(p.url === undefined ? {} : { kind: p.kind, url: p.url }),
         ...(p.api_key_env === undefined ? {} : { api_key_env: p.api_key_env }),
       })),
-      load: scenario.load,
+      load: describedLoad(scenario.load),
       faults: scenario.faults,
     }),
     startedAt: outcome.startedAt,
@@ -144,4 +146,9 @@ export function buildResult(
     processes: outcome.processes,
     cleanupErrors: outcome.cleanupErrors,
   };
+}
+
+/** The load as result.json tells it: a trace by its file and count, not all its arrivals. */
+function describedLoad(load: LoadSpec): LoadSpec {
+  return load.schedule?.kind === 'trace' ? { ...load, schedule: withoutArrivals(load.schedule) } : load;
 }

@@ -137,9 +137,12 @@ function stopForBudget(reason: string, result: LoadPhaseResult, options: LoadPha
 
 /** How the load phase announces itself. */
 export function loadPhaseMessage(load: LoadSpec): string {
+  const s = load.schedule;
   const shape =
     load.mode === 'closed'
       ? `closed model, ${load.connections} connections`
-      : `${load.schedule?.kind ?? 'constant'} ${load.rate}/s`;
+      : s?.kind === 'trace'
+        ? `trace ${s.file} (${s.arrivals.length} arrivals, time_scale ${s.timeScale})`
+        : `${s?.kind ?? 'constant'} ${load.rate}/s`;
   return `load: ${shape} for ${load.duration / 1000}s`;
 }
