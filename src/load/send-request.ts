@@ -82,8 +82,11 @@ export async function sendRequest(
       provider,
       attempts: attemptsText ? Number(attemptsText) : undefined,
     };
-    const headers = ctx.keepHeaders === true ? chosenHeaders(response.headers) : undefined;
-    if (headers !== undefined) served.headers = headers;
+    if (ctx.keepHeaders === true) {
+      served.headersMs = now();
+      const headers = chosenHeaders(response.headers);
+      if (headers !== undefined) served.headers = headers;
+    }
     const ok2xx = response.statusCode >= 200 && response.statusCode < 300;
     if (ok2xx && headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
       meter = new StreamMeter();

@@ -51,6 +51,8 @@ export interface RequestRecord {
   stream?: boolean;
   /** Name of the client key the request carried, when the mix has keys (never the token). */
   client?: string;
+  /** When the response's status and headers arrived, ms since load start (kept with `headers`, for `--records`). */
+  headersMs?: number;
   /** First content chunk of a stream, ms since load start; TTFT = firstTokenMs - intendedMs. */
   firstTokenMs?: number;
   /** Content chunks received (streams only). */

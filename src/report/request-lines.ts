@@ -40,6 +40,7 @@ export function recordLine(record: RequestRecord, variant: string | null): strin
     variant,
     t: round(record.intendedMs),
     sent_ms: record.outcome === 'dropped' ? null : round(record.sentMs),
+    first_byte_ms: record.headersMs === undefined ? null : round(record.headersMs),
     first_token_ms: record.firstTokenMs === undefined ? null : round(record.firstTokenMs),
     end_ms: round(record.endMs),
     outcome: record.outcome,

@@ -28,6 +28,7 @@ const RECORD_FIELDS = [
   'variant',
   't',
   'sent_ms',
+  'first_byte_ms',
   'first_token_ms',
   'end_ms',
   'outcome',
@@ -95,6 +96,12 @@ describe('--records files', () => {
     const first = lines[0]!;
     expect(first.t).toBe(0);
     expect(first.headers).toMatchObject({ 'x-request-id': 'rb-0', 'x-relay-provider': first.provider });
+    // Headers first, then the first token, then the end: each on the load clock.
+    for (const l of lines.filter((line) => line.outcome === 'ok')) {
+      expect(l.first_byte_ms as number).toBeGreaterThanOrEqual(l.sent_ms as number);
+      expect(l.end_ms as number).toBeGreaterThanOrEqual(l.first_byte_ms as number);
+      if (l.stream === true) expect(l.first_token_ms as number).toBeGreaterThanOrEqual(l.first_byte_ms as number);
+    }
     const streamed = lines.filter((l) => l.stream === true);
     expect(streamed.length).toBeGreaterThan(20);
     expect(streamed.every((l) => typeof l.first_token_ms === 'number' && (l.chunks as number) >= 4)).toBe(true);

@@ -121,7 +121,7 @@ load: { trace: ${SAMPLE}, time_scale: 0.5, duration: 4s, timeout: 3s, workers: 2
     // Reached the mock at its scaled offset: generous for a loaded 2-core machine.
     late.sort((x, y) => x - y);
     expect(late[0]).toBeGreaterThan(-5);
-    expect(late[Math.floor(late.length / 2)]).toBeLessThan(100);
+    expect(late[Math.floor(late.length / 2)]).toBeLessThan(250);
     const streams = slice.filter((a) => a.stream).length;
     expect(streams / slice.length).toBeGreaterThan(0.2);
     expect(new Set(slice.map((a) => a.model)).size).toBe(3);
