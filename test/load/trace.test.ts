@@ -1,9 +1,9 @@
 /**
  * Trace replay. The file format (table of bad lines, each named by file, line, field and value;
- * `--records` files accepted as they are), and a real replay: a slice of the sample trace, twice
- * as fast, from two generator threads straight at a mock provider on loopback. The mock's own log
- * must hold exactly the slice's requests: its count, models, stream flags, prompt sizes and answer
- * limits, each arriving at its scaled offset.
+ * `--records` files accepted as they are), and a real replay: a slice of the sample trace, four
+ * times as fast, from two generator threads straight at a mock provider on loopback. The mock's
+ * own log must hold exactly the slice's requests: its count, models, stream flags, prompt sizes
+ * and answer limits, each arriving at its scaled offset.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,11 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigInvalidError } from '../../src/errors.js';
 import { parseTrace, readTraceFile } from '../../src/load/trace-file.js';
-import { promptOfTokens } from '../../src/load/trace.js';
+import { promptOfTokens, type TraceSpec } from '../../src/load/trace.js';
 import { headerLine, recordLine } from '../../src/report/request-lines.js';
-import { playScenario } from '../../src/scenario/run/play.js';
+import { startMockProvider } from '../../src/mock/provider.js';
+import { runOpenModelInWorkers } from '../../src/load/worker-load.js';
+import type { RequestRecord } from '../../src/metrics/record.js';
 import { parseScenario } from '../../src/scenario/schema/loader.js';
 
 const SAMPLE = join(import.meta.dirname, '../../fixtures/traces/sample.jsonl');
@@ -75,55 +77,73 @@ describe('trace files', () => {
 });
 
 describe('trace replay', () => {
-  it('sends exactly the slice, twice as fast, from two threads, as the mock saw it', { timeout: 60_000 }, async () => {
-    const file = join(dir, 'replay.yaml');
-    await writeFile(
-      file,
-      `providers: [{ name: a, latency: 5ms }]
-target: { kind: direct }
-load: { trace: ${SAMPLE}, time_scale: 0.5, duration: 4s, timeout: 3s, workers: 2 }
-`,
-    );
-    const scenario = parseScenario(await readFile(file, 'utf8'), file);
-    const slice = (await readFile(SAMPLE, 'utf8'))
-      .trim()
-      .split('\n')
-      .map(
-        (line) =>
-          JSON.parse(line) as {
-            t: number;
-            model: string;
-            input_tokens: number;
-            output_tokens: number;
-            stream: boolean;
-          },
-      )
-      .filter((a) => a.t * 0.5 < 4000);
-    expect(scenario.load).toMatchObject({ duration: 4000, rate: slice.length / 4 });
+  it(
+    'sends exactly the slice, four times as fast, from two threads, as the mock saw it',
+    { timeout: 30_000 },
+    async () => {
+      const file = join(dir, 'replay.yaml');
+      await writeFile(
+        file,
+        `providers: [{ name: a }]\nload: { trace: ${SAMPLE}, time_scale: 0.25, duration: 2s, workers: 2 }\n`,
+      );
+      const { load, seed } = parseScenario(await readFile(file, 'utf8'), file);
+      const slice = (await readFile(SAMPLE, 'utf8'))
+        .trim()
+        .split('\n')
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              t: number;
+              model: string;
+              input_tokens: number;
+              output_tokens: number;
+              stream: boolean;
+            },
+        )
+        .filter((a) => a.t * 0.25 < 2000);
+      expect(load).toMatchObject({ duration: 2000, rate: slice.length / 2 });
 
-    const outcome = await playScenario(scenario, { keepDetail: true });
-    expect(outcome.scheduled).toBe(slice.length);
-    expect(outcome.records.filter((r) => r.outcome === 'ok')).toHaveLength(slice.length);
-    const seen = outcome.mockLogs!.byProvider.get('a')!;
-    expect(seen).toHaveLength(slice.length);
-    const bySeq = new Map(seen.map((entry) => [Number(/^rb-(\d+)$/.exec(entry.headerId!)![1]), entry]));
-    const late: number[] = [];
-    slice.forEach((arrival, seq) => {
-      const entry = bySeq.get(seq)!;
-      expect(entry).toMatchObject({ model: arrival.model, stream: arrival.stream });
-      expect(Math.abs((entry['promptTokens'] as number) - arrival.input_tokens)).toBeLessThanOrEqual(1);
-      // The mock answers between half and all of max_tokens.
-      expect(entry['completionTokens']).toBeLessThanOrEqual(arrival.output_tokens);
-      expect(entry['completionTokens']).toBeGreaterThanOrEqual(Math.ceil(arrival.output_tokens / 2));
-      expect(outcome.records[seq]!.intendedMs).toBeCloseTo(arrival.t * 0.5, 6);
-      late.push(entry.startedAt! - outcome.mockLogs!.loadStartEpochMs - arrival.t * 0.5);
-    });
-    // Reached the mock at its scaled offset: generous for a loaded 2-core machine.
-    late.sort((x, y) => x - y);
-    expect(late[0]).toBeGreaterThan(-5);
-    expect(late[Math.floor(late.length / 2)]).toBeLessThan(250);
-    const streams = slice.filter((a) => a.stream).length;
-    expect(streams / slice.length).toBeGreaterThan(0.2);
-    expect(new Set(slice.map((a) => a.model)).size).toBe(3);
-  });
+      const mock = await startMockProvider({ name: 'a', latencyMs: 5 });
+      let origin = 0;
+      const records: RequestRecord[] = [];
+      try {
+        const run = await runOpenModelInWorkers({
+          baseUrl: mock.url,
+          schedule: load.schedule as TraceSpec,
+          mix: load.mix,
+          seed,
+          workers: 2,
+          timeoutMs: 3000,
+          maxInFlight: 100,
+          onStart: (at) => (origin = performance.timeOrigin + at),
+          onRecord: (record) => records.push(record),
+        });
+        expect(run.scheduled).toBe(slice.length);
+      } finally {
+        await mock.close();
+      }
+      expect(records.filter((r) => r.outcome === 'ok')).toHaveLength(slice.length);
+      const seen = mock.control.log.entries();
+      expect(seen).toHaveLength(slice.length);
+      const bySeq = new Map(seen.map((entry) => [Number(/^rb-(\d+)$/.exec(entry.headerId!)![1]), entry]));
+      const intended = new Map(records.map((r) => [r.seq, r.intendedMs]));
+      const late: number[] = [];
+      slice.forEach((arrival, seq) => {
+        const entry = bySeq.get(seq)!;
+        expect(entry).toMatchObject({ model: arrival.model, stream: arrival.stream });
+        expect(Math.abs(entry.promptTokens - arrival.input_tokens)).toBeLessThanOrEqual(1);
+        // The mock answers between half and all of max_tokens.
+        expect(entry.completionTokens).toBeLessThanOrEqual(arrival.output_tokens);
+        expect(entry.completionTokens).toBeGreaterThanOrEqual(Math.ceil(arrival.output_tokens / 2));
+        expect(intended.get(seq)).toBeCloseTo(arrival.t * 0.25, 6);
+        late.push(entry.startedAt - origin - arrival.t * 0.25);
+      });
+      // Reached the mock at its scaled offset: generous for a loaded 2-core machine.
+      late.sort((x, y) => x - y);
+      expect(late[0]).toBeGreaterThan(-5);
+      expect(late[Math.floor(late.length / 2)]).toBeLessThan(250);
+      expect(slice.filter((a) => a.stream).length / slice.length).toBeGreaterThan(0.2);
+      expect(new Set(slice.map((a) => a.model)).size).toBe(3);
+    },
+  );
 });
