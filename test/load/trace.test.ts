@@ -67,6 +67,17 @@ describe('trace files', () => {
     ]);
   });
 
+  it('moves with --duration-scale: offsets, length and rate', async () => {
+    const file = join(dir, 'scaled.yaml');
+    const text = `providers: [{ name: a }]\nload: { trace: ${SAMPLE}, time_scale: 2, duration: 10s }\n`;
+    const plain = parseScenario(text, file);
+    const { load } = parseScenario(text, file, { durationScale: 0.5 });
+    expect(load.schedule).toMatchObject({ kind: 'trace', timeScale: 1 });
+    expect(load.duration).toBe(5000);
+    expect(load.rate).toBeCloseTo(plain.load.rate * 2, 6);
+    expect((load.schedule as TraceSpec).arrivals).toHaveLength((plain.load.schedule as TraceSpec).arrivals.length);
+  });
+
   it('makes prompts the mocks count as the asked number of tokens (from 6: the marker alone is 5)', () => {
     for (const tokens of [6, 20, 333, 2000]) {
       const text = `${promptOfTokens(tokens)} [relaybench:rb-42]`; // as requestBody sends it

@@ -46,6 +46,8 @@ export function applyPlanOptions<T extends Plannable>(parsed: T, options: PlanOp
     load: {
       ...load,
       duration: ms(load.duration),
+      // A trace's arrivals move with the clock: the same count in a scaled time.
+      rate: load.schedule?.kind === 'trace' ? load.rate / scale : load.rate,
       warmup: load.warmup > 0 ? ms(load.warmup) : load.warmup,
       schedule: load.schedule === undefined ? undefined : scaleSchedule(load.schedule, ms, onset, scale),
     },
