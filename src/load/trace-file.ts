@@ -67,9 +67,9 @@ function arrivalOf(
   fields: Record<string, unknown>,
   bad: (field: string, expected: string) => void,
 ): TraceArrival | undefined {
-  const before = { count: 0 };
+  let failures = 0;
   const fail = (field: string, expected: string): undefined => {
-    before.count++;
+    failures++;
     bad(field, expected);
     return undefined;
   };
@@ -88,7 +88,7 @@ function arrivalOf(
   const outputTokens = tokens('output_tokens');
   const stream = given('stream');
   if (stream !== undefined && typeof stream !== 'boolean') fail('stream', 'true or false');
-  if (before.count > 0) return undefined;
+  if (failures > 0) return undefined;
   return {
     t: t as number,
     ...(model === undefined ? {} : { model: model as string }),
