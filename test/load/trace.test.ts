@@ -126,6 +126,7 @@ describe('trace replay', () => {
           workers: 2,
           timeoutMs: 3000,
           maxInFlight: 100,
+          keepHeaders: true, // as --records asks: the headers come back from the threads too
           onStart: (at) => (origin = performance.timeOrigin + at),
           onRecord: (record) => records.push(record),
         });
@@ -134,6 +135,10 @@ describe('trace replay', () => {
         await mock.close();
       }
       expect(records.filter((r) => r.outcome === 'ok')).toHaveLength(slice.length);
+      for (const r of records) {
+        expect(r.headers).toEqual({ 'x-request-id': `rb-${r.seq}`, 'x-mock-provider': 'a' });
+        expect(r.headersMs).toBeGreaterThanOrEqual(r.sentMs);
+      }
       const seen = mock.control.log.entries();
       expect(seen).toHaveLength(slice.length);
       const bySeq = new Map(seen.map((entry) => [Number(/^rb-(\d+)$/.exec(entry.headerId!)![1]), entry]));
