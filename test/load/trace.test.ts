@@ -154,10 +154,12 @@ describe('trace replay', () => {
         expect(intended.get(seq)).toBeCloseTo(arrival.t * 0.25, 6);
         late.push(entry.startedAt - origin - arrival.t * 0.25);
       });
-      // Reached the mock at its scaled offset: generous for a loaded 2-core machine.
+      // Reached the mock at its scaled offset, never before it. Generous for a 2-core machine running
+      // the whole suite (event-loop delays of 500 ms seen), still far below what an unscaled replay
+      // would show (a median of ~3 s late over this slice).
       late.sort((x, y) => x - y);
       expect(late[0]).toBeGreaterThan(-5);
-      expect(late[Math.floor(late.length / 2)]).toBeLessThan(250);
+      expect(late[Math.floor(late.length / 2)]).toBeLessThan(1000);
       expect(slice.filter((a) => a.stream).length / slice.length).toBeGreaterThan(0.2);
       expect(new Set(slice.map((a) => a.model)).size).toBe(3);
     },
