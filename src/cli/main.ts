@@ -88,6 +88,11 @@ async function main(argv: string[]): Promise<number | undefined> {
             describe:
               'run each scenario N times with the same seed (run-1..N/ in --out) and report each headline figure as the median with its confidence interval (repeat.md, repeat.json)',
           })
+          .option('records', {
+            type: 'string',
+            describe:
+              "write one gzip JSON line per scheduled request (times, outcome, provider, attempts, tokens, chosen headers) and the mocks' request logs: to FILE.jsonl.gz (mocks in FILE.mock-requests.jsonl.gz) or into a directory",
+          })
           .example('$0 run scenarios/smoke.yaml', 'the smoke drill: a 2-provider chain, primary reset for 5 s')
           .example(
             '$0 run scenarios/gates/*.yaml --junit reports/junit.xml',
@@ -104,6 +109,10 @@ async function main(argv: string[]): Promise<number | undefined> {
           .example(
             '$0 run scenarios/compare/chains.yaml --repeat 6 --out reports/chains',
             'six same-seed runs: medians with 95% intervals in reports/chains/repeat.md',
+          )
+          .example(
+            '$0 run scenarios/smoke.yaml --records reports/smoke-records',
+            'records.jsonl.gz and mock-requests.jsonl.gz in reports/smoke-records/',
           )
           .example(
             'TOXIPROXY_URL=http://127.0.0.1:8474 $0 run scenarios/smoke.yaml',
@@ -123,6 +132,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           faultPlane: args.faultPlane,
           allowRemote: args.allowRemote,
           repeat: args.repeat,
+          records: args.records,
           shard: args.shard,
           startAt: args.startAt,
           coordinator: args.coordinator,

@@ -17,7 +17,7 @@ import type { Baseline } from '../scenario/run/measure.js';
 import type { RunResult } from '../scenario/result/result.js';
 import { checkReach } from '../scenario/run/reach.js';
 import { checkEnv } from '../scenario/run/required-env.js';
-import { runScenario } from '../scenario/run/run-scenario.js';
+import { runScenario, type RunScenarioOptions } from '../scenario/run/run-scenario.js';
 import type { Scenario } from '../scenario/schema/scenario.js';
 import { loadPriceBooksFlag } from './price-book-file.js';
 import { progressPrinter } from './progress.js';
@@ -27,6 +27,7 @@ import { writeReportFiles } from './report-files.js';
 import { parseShardFlags } from '../scenario/shard/shard-spec.js';
 import { runShardCommand } from './shard-run-command.js';
 import { readResultFile } from './result-file.js';
+import { writeRecordsFiles } from './records-files.js';
 
 /** After a second Ctrl-C, how long cleanup may still take before we exit regardless. */
 const FORCED_CLEANUP_MS = 3000;
@@ -59,6 +60,11 @@ export interface RunCommandOptions {
   coordinator?: boolean;
   /** A load-only shard: the target's base URL instead of the coordinator's target.json in --out. */
   targetUrl?: string;
+  /**
+   * Per-request records and the mocks' request logs as gzip JSON lines: a `.jsonl.gz` file (the
+   * mocks' file beside it) or a directory (cli/records-files.ts).
+   */
+  records?: string;
 }
 
 /** What the flags add to every run, resolved (and validated) before anything starts. */
@@ -68,6 +74,8 @@ interface RunExtras {
   baseline?: Baseline;
   /** --prices books; each scenario's own books or the defaults otherwise. */
   prices?: PriceBook[];
+  /** --records, for this scenario. */
+  records?: string;
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
@@ -129,14 +137,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     for (const scenario of shard === undefined ? scenarios : []) {
       // Several scenarios with one --out: each gets its own folder in it, named after the scenario.
       const out = options.out !== undefined && scenarios.length > 1 ? join(options.out, scenario.name) : options.out;
+      const records =
+        options.records === undefined ? undefined : recordsFor(options.records, scenario, scenarios.length);
+      const withRecords = records === undefined ? extras : { ...extras, records };
       if (repeat === 1) {
-        const result = await runOne(scenario, controller.signal, out, extras);
+        const result = await runOne(scenario, controller.signal, out, withRecords);
         results.push(result);
         exitCode = Math.max(exitCode, exitCodeOf(result));
         if (result.interrupted) break;
         continue;
       }
-      const repeated = await runRepeated(scenario, repeat, controller.signal, out ?? defaultOut(scenario), extras);
+      const repeated = await runRepeated(scenario, repeat, controller.signal, out ?? defaultOut(scenario), withRecords);
       results.push(...repeated);
       exitCode = Math.max(exitCode, ...repeated.map(exitCodeOf));
       if (repeated.some((r) => r.interrupted)) break;
@@ -195,7 +206,7 @@ async function runRepeated(
   const results: RunResult[] = [];
   for (let i = 1; i <= times && !signal.aborted; i++) {
     process.stderr.write(`relaybench: run ${i} of ${times} (seed ${scenario.seed})\n`);
-    const result = await runOne(scenario, signal, join(dir, `run-${i}`), extras);
+    const result = await runOne(scenario, signal, join(dir, `run-${i}`), extras, i);
     results.push(result);
     if (result.interrupted) break;
   }
@@ -213,11 +224,14 @@ async function runOne(
   signal: AbortSignal,
   out: string | undefined,
   extras: RunExtras,
+  repeatIndex?: number,
 ): Promise<RunResult> {
   const dir = out ?? defaultOut(scenario);
   const printer = progressPrinter(process.stderr);
+  const { records, ...runExtras } = extras;
   const result = await runScenario(scenario, {
-    ...extras,
+    ...runExtras,
+    ...(records === undefined ? {} : recordsHooks(records, repeatIndex)),
     signal,
     onEvent: printer,
     onRecord: (record) => printer.observe(record),
@@ -226,6 +240,28 @@ async function runOne(
   const { files } = await writeReportFiles(dir, result);
   process.stdout.write(`\n${consoleSummary(result, files)}\n`);
   return result;
+}
+
+/** Several scenarios share one --records: each gets its own directory, or its name in the file's. */
+function recordsFor(path: string, scenario: Scenario, count: number): string {
+  if (count === 1) return path;
+  return path.endsWith('.jsonl.gz')
+    ? path.replace(/\.jsonl\.gz$/, `-${scenario.name}.jsonl.gz`)
+    : join(path, scenario.name);
+}
+
+/** Keeps headers and the mocks' logs, and writes each played configuration's files. */
+function recordsHooks(
+  path: string,
+  repeatIndex: number | undefined,
+): Pick<RunScenarioOptions, 'keepDetail' | 'onOutcome'> {
+  return {
+    keepDetail: true,
+    onOutcome: async (outcome, variant) => {
+      const files = await writeRecordsFiles(path, outcome, variant, repeatIndex);
+      process.stdout.write(`wrote ${files.join(', ')}\n`);
+    },
+  };
 }
 
 function exitCodeOf(result: RunResult): number {

@@ -20,9 +20,25 @@ export function errorShapeOfValue(value: unknown): ErrorShape {
 
 /** The shape of an error answer's body text. */
 export function errorShapeOfText(text: string): ErrorShape {
+  return errorOfText(text).shape;
+}
+
+/** An error's code: `error.code` (a string or number), else `error.type`; undefined when it has neither. */
+export function errorCodeOfValue(value: unknown): string | undefined {
+  const error = (value as { error?: unknown } | null)?.error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, type } = error as Record<string, unknown>;
+  if (typeof code === 'string' || typeof code === 'number') return String(code);
+  return typeof type === 'string' ? type : undefined;
+}
+
+/** The shape and code of an error answer's body text, parsed once. */
+export function errorOfText(text: string): { shape: ErrorShape; code: string | undefined } {
+  let value: unknown;
   try {
-    return errorShapeOfValue(JSON.parse(text));
+    value = JSON.parse(text);
   } catch {
-    return 'other';
+    return { shape: 'other', code: undefined };
   }
+  return { shape: errorShapeOfValue(value), code: errorCodeOfValue(value) };
 }

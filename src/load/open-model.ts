@@ -14,6 +14,7 @@ import type { ArrivalSchedule } from './arrivals.js';
 import { LoadOptionError } from './load-errors.js';
 import { createRequestMix, type RequestMix, type RequestMixSpec } from './request-mix.js';
 import { createSchedule, type ScheduleSpec } from './schedule.js';
+import { traceMix, traceSpanMs } from './trace.js';
 import { LagMonitor, type LagReport } from './schedule-lag.js';
 import { replicaChooser, type Spread } from './replica-spread.js';
 import { CHAT_PATH, INTERRUPTED, planFields, sendRequest, type SendContext } from './send-request.js';
@@ -46,6 +47,8 @@ export interface OpenModelOptions {
   mix?: RequestMixSpec;
   model?: string;
   maxTokens?: number;
+  /** Keep the chosen response headers on each record (load/record-headers.ts), for `--records`. */
+  keepHeaders?: boolean | undefined;
   /** Seeds Poisson arrivals and the mix (default 0). */
   seed?: number;
   /** p99 schedule lag above this sets `lagWarning` (default 5 ms). */
@@ -136,6 +139,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     chatPath: options.chatPath ?? CHAT_PATH,
     providerHeader: options.providerHeader,
     itl,
+    keepHeaders: options.keepHeaders,
   };
   // One context per replica, sharing the controllers so an interrupt reaches every request.
   const contexts = pools.map((pool) => ({ ...ctx, pool }));
@@ -245,6 +249,7 @@ async function settle(inFlight: Set<Promise<void>>, ctx: SendContext, options: O
 function scheduleSpan(schedule: OpenModelOptions['schedule']): number | undefined {
   if (schedule === undefined || Symbol.iterator in schedule) return undefined;
   if (schedule.kind === 'ramping') return schedule.stages.reduce((sum, stage) => sum + stage.duration, 0);
+  if (schedule.kind === 'trace') return traceSpanMs(schedule);
   return schedule.durationMs;
 }
 
@@ -261,6 +266,14 @@ function resolveSchedule(options: OpenModelOptions): ArrivalSchedule {
 }
 
 function resolveMix(options: OpenModelOptions): RequestMix {
+  const { schedule } = options;
+  // A trace says what each arrival asks for; the mix fills in what it leaves out.
+  if (schedule !== undefined && !(Symbol.iterator in schedule) && schedule.kind === 'trace')
+    return traceMix(schedule, baseMix(options));
+  return baseMix(options);
+}
+
+function baseMix(options: OpenModelOptions): RequestMix {
   if (options.mix) return createRequestMix(options.mix, options.seed);
   if (options.model === undefined || options.maxTokens === undefined)
     throw new LoadOptionError('mix', undefined, 'a request mix, or model and maxTokens');

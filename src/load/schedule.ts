@@ -9,10 +9,12 @@
  * - `spike`: `rate`, multiplied by `factor` from `atMs` for `forMs` (x40 for 30 s), then back.
  *
  * `ramping` and `spike` take `arrivals: 'poisson'` for randomised arrivals along the same profile.
+ * - `trace`: the arrivals of a recorded trace, scaled in time (trace.ts).
  */
 import { deriveSeed } from '../random.js';
 import { arrivalTimes, type ArrivalProcess, type ArrivalSchedule } from './arrivals.js';
 import { LoadOptionError } from './load-errors.js';
+import { checkTrace, traceSchedule, type TraceSpec } from './trace.js';
 import { constantProfile, rampingProfile, spikeProfile, type RampStage, type RateProfile } from './rate-profile.js';
 
 export type ScheduleSpec =
@@ -32,7 +34,8 @@ export type ScheduleSpec =
       readonly forMs: number;
       readonly durationMs: number;
       readonly arrivals?: ArrivalProcess;
-    };
+    }
+  | TraceSpec;
 
 export interface PreparedSchedule {
   readonly profile: RateProfile;
@@ -41,7 +44,7 @@ export interface PreparedSchedule {
 }
 
 /** Validates a spec (throws LoadOptionError naming the field) and fixes its profile and seed. */
-export function prepareSchedule(spec: ScheduleSpec, seed = 0): PreparedSchedule {
+export function prepareSchedule(spec: Exclude<ScheduleSpec, TraceSpec>, seed = 0): PreparedSchedule {
   const own = deriveSeed(seed, 'arrivals');
   switch (spec.kind) {
     case 'constant':
@@ -65,6 +68,10 @@ export function prepareSchedule(spec: ScheduleSpec, seed = 0): PreparedSchedule 
 
 /** Intended start times (ms since load start) for a spec; the same seed gives the same times. */
 export function createSchedule(spec: ScheduleSpec, seed = 0): ArrivalSchedule {
+  if (spec.kind === 'trace') {
+    checkTrace(spec);
+    return traceSchedule(spec);
+  }
   const prepared = prepareSchedule(spec, seed);
   return { [Symbol.iterator]: () => arrivalTimes(prepared.profile, prepared.process, prepared.seed) };
 }

@@ -9,7 +9,8 @@ import type { Pool } from 'undici';
 import type { ItlRecorder } from '../metrics/itl-histograms.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { classifyClientError, parseCompletion } from './classify-response.js';
-import { errorShapeOfText } from './error-shape.js';
+import { errorOfText } from './error-shape.js';
+import { chosenHeaders } from './record-headers.js';
 import { requestBody, requestHeaders, type RequestPlan } from './request-mix.js';
 import { StreamMeter } from './stream-meter.js';
 
@@ -26,6 +27,8 @@ export interface SendContext {
   readonly providerHeader?: string | undefined;
   /** The run's inter-token-latency histograms: every stream's gaps are recorded as they arrive. */
   readonly itl?: ItlRecorder | undefined;
+  /** Keep the chosen response headers on each record (record-headers.ts): only when records are written. */
+  readonly keepHeaders?: boolean | undefined;
 }
 
 export const CHAT_PATH = '/v1/chat/completions';
@@ -79,6 +82,11 @@ export async function sendRequest(
       provider,
       attempts: attemptsText ? Number(attemptsText) : undefined,
     };
+    if (ctx.keepHeaders === true) {
+      served.headersMs = now();
+      const headers = chosenHeaders(response.headers);
+      if (headers !== undefined) served.headers = headers;
+    }
     const ok2xx = response.statusCode >= 200 && response.statusCode < 300;
     if (ok2xx && headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
       meter = new StreamMeter();
@@ -98,8 +106,17 @@ export async function sendRequest(
     }
     const text = await response.body.text();
     const endMs = now();
-    if (!ok2xx)
-      return { ...served, endMs, failure: `status_${response.statusCode}`, errorShape: errorShapeOfText(text) };
+    if (!ok2xx) {
+      const error = errorOfText(text);
+      const failed: RequestRecord = {
+        ...served,
+        endMs,
+        failure: `status_${response.statusCode}`,
+        errorShape: error.shape,
+      };
+      if (error.code !== undefined) failed.errorCode = error.code;
+      return failed;
+    }
     const completion = parseCompletion(text);
     const done = { ...served, endMs, usage: completion.usage };
     return completion.wellFormed ? { ...done, outcome: 'ok' } : { ...done, failure: 'bad_body' };
@@ -130,6 +147,7 @@ function withStream(record: RequestRecord, meter: StreamMeter): RequestRecord {
   if (meter.chunks >= 2) out.maxGapMs = meter.maxGapMs;
   if (meter.usage) out.usage = meter.usage;
   if (meter.errorShape !== undefined) out.errorShape = meter.errorShape;
+  if (meter.errorCode !== undefined) out.errorCode = meter.errorCode;
   if (out.failure === undefined) delete out.failure;
   return out;
 }

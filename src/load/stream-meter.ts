@@ -7,7 +7,7 @@
 import type { FailureKind, TokenUsage } from '../metrics/record.js';
 import type { GapSink } from '../metrics/itl-histograms.js';
 import { usageOf } from './classify-response.js';
-import { errorShapeOfText, errorShapeOfValue, type ErrorShape } from './error-shape.js';
+import { errorCodeOfValue, errorOfText, errorShapeOfValue, type ErrorShape } from './error-shape.js';
 import { SseParser } from './sse-parser.js';
 
 export type StreamVerdict = 'ok' | Extract<FailureKind, 'stream_cut' | 'stream_error' | 'bad_body'>;
@@ -28,6 +28,8 @@ export class StreamMeter {
   gaps: GapSink | undefined;
   /** The shape of the first error event, once one came. */
   errorShape: ErrorShape | undefined;
+  /** The first error event's code (error-shape.ts), once one came. */
+  errorCode: string | undefined;
   private lastTokenMs = 0;
   private now = 0;
   private done = false;
@@ -55,7 +57,9 @@ export class StreamMeter {
   private onEvent(data: string, event: string | undefined): void {
     if (event === 'error') {
       this.errored = true;
-      this.errorShape ??= errorShapeOfText(data);
+      const error = errorOfText(data);
+      this.errorShape ??= error.shape;
+      this.errorCode ??= error.code;
     }
     if (data === '[DONE]') {
       this.done = true;
@@ -75,6 +79,7 @@ export class StreamMeter {
     if (chunk.error !== undefined && chunk.error !== null) {
       this.errored = true;
       this.errorShape ??= errorShapeOfValue(chunk);
+      this.errorCode ??= errorCodeOfValue(chunk);
     }
     this.usage = usageOf(chunk.usage) ?? this.usage;
     if (!hasContent(chunk)) return;

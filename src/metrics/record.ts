@@ -51,6 +51,8 @@ export interface RequestRecord {
   stream?: boolean;
   /** Name of the client key the request carried, when the mix has keys (never the token). */
   client?: string;
+  /** When the response's status and headers arrived, ms since load start (kept with `headers`, for `--records`). */
+  headersMs?: number;
   /** First content chunk of a stream, ms since load start; TTFT = firstTokenMs - intendedMs. */
   firstTokenMs?: number;
   /** Content chunks received (streams only). */
@@ -68,6 +70,13 @@ export interface RequestRecord {
    * shape `{"error": {"message", "type", "code"}}` or not (load/error-shape.ts).
    */
   errorShape?: 'openai' | 'other';
+  /** A failed answer's error code: the error body's (or stream error event's) `error.code`, else `error.type`. */
+  errorCode?: string;
+  /**
+   * The chosen response headers (`retry-after`, `x-relay-*`, `x-request-id`, `x-mock-provider`),
+   * lower-case names; only when the load was asked to keep them (`--records`).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Latency from the intended start, in microseconds (coordinated-omission free). */

@@ -33,7 +33,9 @@ function loadAndFaults(result: RunResult): string {
     return `${f.type} on ${f.provider} (applied ${applied}, removed ${removed})`;
   });
   return [
-    `open-model ${load.rate} req/s for ${load.duration / 1000} s`,
+    load.schedule?.kind === 'trace'
+      ? `open-model trace ${load.schedule.file} (${load.schedule.count ?? load.schedule.arrivals.length} arrivals, time_scale ${load.schedule.timeScale}, ${load.rate} req/s on average) for ${load.duration / 1000} s`
+      : `open-model ${load.rate} req/s for ${load.duration / 1000} s`,
     `client timeout ${load.timeout / 1000} s`,
     faults.length > 0 ? `faults: ${faults.join('; ')}` : 'no faults',
   ].join('; ');

@@ -46,8 +46,10 @@ export function applyPlanOptions<T extends Plannable>(parsed: T, options: PlanOp
     load: {
       ...load,
       duration: ms(load.duration),
+      // A trace's arrivals move with the clock: the same count in a scaled time.
+      rate: load.schedule?.kind === 'trace' ? load.rate / scale : load.rate,
       warmup: load.warmup > 0 ? ms(load.warmup) : load.warmup,
-      schedule: load.schedule === undefined ? undefined : scaleSchedule(load.schedule, ms, onset),
+      schedule: load.schedule === undefined ? undefined : scaleSchedule(load.schedule, ms, onset, scale),
     },
     faults: withSeed.faults.map((f) => ({
       ...f,
@@ -63,6 +65,7 @@ function scaleSchedule(
   schedule: ScheduleSpec,
   ms: (value: number) => number,
   onset: (value: number) => number,
+  scale: number,
 ): ScheduleSpec {
   switch (schedule.kind) {
     case 'constant':
@@ -77,6 +80,8 @@ function scaleSchedule(
         atMs: onset(schedule.atMs),
         forMs: ms(schedule.forMs),
       };
+    case 'trace':
+      return { ...schedule, timeScale: schedule.timeScale * scale };
     default: {
       const unreachable: never = schedule;
       return unreachable;

@@ -10,6 +10,8 @@ import type { BudgetResult } from '../run/budget-guard.js';
 import type { RunOutcome } from '../run/play.js';
 import type { ShardsSummary } from '../shard/shards-summary.js';
 import { redactSecrets } from './redact.js';
+import { withoutArrivals } from '../../load/trace.js';
+import type { LoadSpec } from '../schema/load-schema.js';
 
 export const RESULT_FORMAT = 'relaybench.result/1';
 
@@ -114,7 +116,7 @@ export function buildResult(
         ...(p.url === undefined ? {} : { kind: p.kind, url: p.url }),
         ...(p.api_key_env === undefined ? {} : { api_key_env: p.api_key_env }),
       })),
-      load: scenario.load,
+      load: describedLoad(scenario.load),
       faults: scenario.faults,
     }),
     startedAt: outcome.startedAt,
@@ -147,4 +149,9 @@ export function buildResult(
     processes: outcome.processes,
     cleanupErrors: outcome.cleanupErrors,
   };
+}
+
+/** The load as result.json tells it: a trace by its file and count, not all its arrivals. */
+function describedLoad(load: LoadSpec): LoadSpec {
+  return load.schedule?.kind === 'trace' ? { ...load, schedule: withoutArrivals(load.schedule) } : load;
 }

@@ -4,7 +4,7 @@
  */
 import type { RequestRecord } from '../../metrics/record.js';
 import { relayClockOffset, relayEventsOnLoadTime, type RelayTimelineEvent } from '../../metrics/relay-events.js';
-import { attributeRecords, mockLogPosition, readMockLog, servedBySeq, type Served } from './mock-log.js';
+import { attributeRecords, mockLogPosition, readMockLog, servedBySeq, type MockLogs, type Served } from './mock-log.js';
 import type { RunFixture } from '../fixture/fixture.js';
 
 /** Each mock's log position: entries after it belong to the recorded load (warmup ids repeat rb-0, rb-1...). */
@@ -17,15 +17,16 @@ export async function mockLogPositions(fixture: RunFixture): Promise<Map<string,
   return new Map(positions);
 }
 
-/** `records` with the serving provider filled in from the mocks' logs, and how many got one that way. */
+/** `records` with the serving provider filled in from the mocks' logs, how many got one that way, and the logs read. */
 export async function attributeFromMockLogs(
   fixture: RunFixture,
   records: readonly RequestRecord[],
   logFrom: ReadonlyMap<string, number>,
-): Promise<{ records: RequestRecord[]; attributedFromLogs: number }> {
-  const attributed = attributeRecords(records, await readServed(fixture, logFrom));
+): Promise<{ records: RequestRecord[]; attributedFromLogs: number; logs: MockLogs }> {
+  const logs = await readMockLogs(fixture, logFrom);
+  const attributed = attributeRecords(records, servedBySeq(logs));
   const known = (list: readonly RequestRecord[]): number => list.filter((r) => r.provider !== undefined).length;
-  return { records: attributed, attributedFromLogs: known(attributed) - known(records) };
+  return { records: attributed, attributedFromLogs: known(attributed) - known(records), logs };
 }
 
 /** Who served each harness sequence number, from every mock's log since `logFrom` (a shard coordinator keeps it for the merge). */
@@ -33,7 +34,12 @@ export async function readServed(
   fixture: RunFixture,
   logFrom: ReadonlyMap<string, number>,
 ): Promise<Map<number, Served>> {
-  const logs = new Map(
+  return servedBySeq(await readMockLogs(fixture, logFrom));
+}
+
+/** Every mock's log since `logFrom`, by provider. */
+async function readMockLogs(fixture: RunFixture, logFrom: ReadonlyMap<string, number>): Promise<MockLogs> {
+  return new Map(
     await Promise.all(
       [...fixture.mockUrl].map(
         async ([provider, url]) =>
@@ -41,7 +47,6 @@ export async function readServed(
       ),
     ),
   );
-  return servedBySeq(logs);
 }
 
 /**

@@ -32,6 +32,8 @@ export interface DriveOptions {
   seed: number;
   /** A shard run: only this share of the schedule is sent, from the shared start instant. */
   share?: LoadShare | undefined;
+  /** Keep the chosen response headers on each record (open model), for `--records`. */
+  keepHeaders?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** The spend guard: once it is reached, nothing more is sent; requests in flight finish and are recorded. */
   budget?: BudgetGuard | undefined;
@@ -90,6 +92,7 @@ export async function driveLoad(options: DriveOptions): Promise<DriveResult> {
     chatPath: options.chatPath,
     dial: options.dial,
     providerHeader: options.providerHeader,
+    keepHeaders: options.keepHeaders,
     replicas: (options.replicas?.length ?? 0) > 1 ? options.replicas : undefined,
     spread: options.spread,
     schedule: load.schedule!,

@@ -26,6 +26,8 @@ export interface LoadPhaseOptions {
   /** The spend guard: meters every record and stops the load the moment the budget is reached. */
   budget?: BudgetGuard | undefined;
   progressIntervalMs?: number | undefined;
+  /** Keep the chosen response headers on each record, for `--records`. */
+  keepHeaders?: boolean | undefined;
   clock?: Clock | undefined;
   /** A shard run: this generator's share of the schedule and the shared start (load time 0). */
   share?: LoadShare | undefined;
@@ -78,6 +80,7 @@ export async function runLoadPhase(
       share: options.share,
       signal: stop.signal,
       budget: options.budget,
+      keepHeaders: options.keepHeaders,
       onStart: (origin) => {
         result.loadStart = origin;
         timeline.start(origin);
@@ -146,9 +149,12 @@ function stopForBudget(reason: string, result: LoadPhaseResult, options: LoadPha
 
 /** How the load phase announces itself. */
 export function loadPhaseMessage(load: LoadSpec): string {
+  const s = load.schedule;
   const shape =
     load.mode === 'closed'
       ? `closed model, ${load.connections} connections`
-      : `${load.schedule?.kind ?? 'constant'} ${load.rate}/s`;
+      : s?.kind === 'trace'
+        ? `trace ${s.file} (${s.arrivals.length} arrivals, time_scale ${s.timeScale})`
+        : `${s?.kind ?? 'constant'} ${load.rate}/s`;
   return `load: ${shape} for ${load.duration / 1000}s`;
 }

@@ -30,6 +30,11 @@ export interface MeasureOptions extends Omit<PlayOptions, 'abortCheck' | 'budget
   spentBefore?: CarriedSpend | undefined;
   /** Price books for cost, side by side; default: the scenario's `report.price_books`, else the bundled defaults. */
   prices?: PriceBook[] | undefined;
+  /**
+   * Sees each configuration's played outcome (every record, attributed) before it is aggregated:
+   * the CLI writes `--records` files from it. Set `keepDetail` for headers and the mocks' logs.
+   */
+  onOutcome?: ((outcome: RunOutcome, variant: string | undefined) => Promise<void>) | undefined;
 }
 
 /** One configuration, `variant` naming it when it is one of a scenario's variants. */
@@ -49,6 +54,7 @@ export async function measureScenario(
     ...(abortCheck ? { abortCheck } : {}),
     ...(budget ? { budget } : {}),
   });
+  await options.onOutcome?.(outcome, variant);
   return resultOfOutcome(outcome, options, variant, budget);
 }
 

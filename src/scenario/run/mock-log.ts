@@ -9,7 +9,8 @@ import { request } from 'undici';
 import type { RequestRecord } from '../../metrics/record.js';
 import { dispatcherTrusting } from '../../net/trust.js';
 
-interface LogEntry {
+/** One entry of a mock's `GET /_mock/log` (the fields attribution reads; the rest ride along as sent). */
+export interface LogEntry {
   seq: number;
   id: string | null;
   headerId: string | null;
@@ -17,7 +18,13 @@ interface LogEntry {
   outcome: string | null;
   status: number | null;
   endedAt: number | null;
+  /** Epoch ms. */
+  startedAt?: number;
+  readonly [field: string]: unknown;
 }
+
+/** The recorded load's entries of every mock, by provider name. */
+export type MockLogs = ReadonlyMap<string, readonly LogEntry[]>;
 
 const HARNESS_ID = /^rb-(\d+)$/;
 const TIMEOUT_MS = 5000;
@@ -34,7 +41,7 @@ export async function readMockLog(mockUrl: string, since: number, caFile?: strin
 }
 
 /** The harness sequence number an entry carries, from whichever id is ours (a relay may send its own x-request-id). */
-function harnessSeq(entry: LogEntry): number | undefined {
+export function harnessSeq(entry: LogEntry): number | undefined {
   for (const id of [entry.markerId, entry.headerId, entry.id]) {
     const match = id === null ? null : HARNESS_ID.exec(id);
     if (match) return Number(match[1]);

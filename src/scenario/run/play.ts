@@ -12,6 +12,7 @@ import type { EncodedItl } from '../../metrics/itl-histograms.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import type { RelayTimelineEvent } from '../../metrics/relay-events.js';
 import type { ScheduleLag } from '../../metrics/schedule-lag-summary.js';
+import type { MockLogs } from './mock-log.js';
 import { warmUp } from './drive-load.js';
 import type { Scenario } from '../schema/scenario.js';
 import { attributeDirect, attributeFromMockLogs, mockLogPositions, readFleetEvents } from './attribution.js';
@@ -42,6 +43,8 @@ export interface PlayOptions {
    * needed. Default: a fresh directory under the system's temp directory.
    */
   runDir?: string | undefined;
+  /** Keep the chosen response headers on each record and the mocks' logs on the outcome (`--records`). */
+  keepDetail?: boolean | undefined;
   /** Drives progress ticks (tests); the system clock by default. */
   clock?: Clock | undefined;
 }
@@ -73,6 +76,8 @@ export interface RunOutcome {
   scheduleLag?: ScheduleLag;
   /** Open model: the streams' pooled inter-token gaps. */
   itl?: EncodedItl;
+  /** With `keepDetail`: every mock's log of the recorded load, and the load's start (epoch ms) to place it. */
+  mockLogs?: { loadStartEpochMs: number; byProvider: MockLogs };
 }
 
 /** What the load and attribution produced; absent parts stay at their empty values. */
@@ -87,6 +92,7 @@ type Played = Pick<
   | 'interrupted'
   | 'scheduleLag'
   | 'itl'
+  | 'mockLogs'
 >;
 
 export async function playScenario(scenario: Scenario, options: PlayOptions = {}): Promise<RunOutcome> {
@@ -131,8 +137,9 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
   }
   const logFrom = await mockLogPositions(fixture);
   emit({ kind: 'phase', message: loadPhaseMessage(load) });
-  const loaded = await runLoadPhase(fixture, load, { ...options, emit });
-  const relayEvents = await readFleetEvents(fixture, performance.timeOrigin + loaded.loadStart);
+  const loaded = await runLoadPhase(fixture, load, { ...options, emit, keepHeaders: options.keepDetail });
+  const loadStartEpochMs = performance.timeOrigin + loaded.loadStart;
+  const relayEvents = await readFleetEvents(fixture, loadStartEpochMs);
   emit({ kind: 'phase', message: "attributing requests from the mock providers' logs" });
   const attributed = await attributeFromMockLogs(fixture, loaded.records, logFrom);
   const direct = scenario.target.kind === 'direct' ? calledProviders(scenario)[0] : undefined;
@@ -146,5 +153,6 @@ async function play(fixture: RunFixture, options: PlayOptions, emit: (event: Run
     ...(relayEvents === undefined ? {} : { relayEvents }),
     ...(loaded.scheduleLag === undefined ? {} : { scheduleLag: loaded.scheduleLag }),
     ...(loaded.itl === undefined ? {} : { itl: loaded.itl }),
+    ...(options.keepDetail === true ? { mockLogs: { loadStartEpochMs, byProvider: attributed.logs } } : {}),
   };
 }

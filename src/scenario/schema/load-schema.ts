@@ -14,6 +14,8 @@
  *     for: 30s                   # ... for 30 s
  *     # ramping: start_rate: 0/s, stages: [{ duration: 10s, target: 200/s }, ...]
  *     arrivals: poisson          # ramping, spike: uniform (default) or poisson
+ *   trace: fixtures/traces/sample.jsonl   # instead of rate/schedule: replay a trace's arrivals (load/trace-file.ts)
+ *   time_scale: 1                # trace only: 2 = twice as slow; duration (optional) cuts the trace short
  *   warmup: 2s                   # before load: same traffic, not recorded, faults' clock not started
  *   mode: open                   # open (default) | closed (max throughput, `connections` clients)
  *   connections: 10              # closed mode only
@@ -113,6 +115,13 @@ export const loadSchema = z
     duration: duration().optional(),
     /** The arrival schedule (open model). */
     schedule: schedule.optional(),
+    /**
+     * A trace file to replay instead of a rate or schedule (JSON lines, or a `--records` file; relative
+     * to the scenario file, else to the working directory): its arrivals and what each asks for.
+     */
+    trace: z.string().min(1).optional(),
+    /** Trace only: multiplies every offset (2 = twice as slow, 0.5 = twice as fast). Default 1. */
+    time_scale: z.number().positive().optional(),
     /** Traffic before the recorded load: same schedule shape and mix, records discarded, no faults yet. Default 0s. */
     warmup: duration().default(0),
     /** `open` (default): arrivals on schedule whatever the latency. `closed`: `connections` clients back to back (max throughput). */
@@ -145,8 +154,9 @@ export const loadSchema = z
     } else if (l.connections !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['connections'], message: 'only in closed mode (mode: closed)' });
     }
+    if (checkTraceFields(l, ctx)) return;
     if (l.mode === 'open' && l.rate === undefined && s === undefined)
-      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required (or give schedule)' });
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'required (or give schedule, or trace)' });
     if (l.rate !== undefined && s !== undefined)
       ctx.addIssue({
         code: 'custom',
@@ -201,8 +211,12 @@ export const loadSchema = z
     }
   })
   .transform((l): LoadSpec => {
+    // A trace's length and rate are known once the loader has read it (0 until then).
     const durationMs = l.duration ?? (l.schedule?.stages ?? []).reduce((sum, st) => sum + st.duration, 0);
-    const scheduleSpec = toSchedule(l.schedule, l.rate, durationMs);
+    const scheduleSpec: ScheduleSpec | undefined =
+      l.trace === undefined
+        ? toSchedule(l.schedule, l.rate, durationMs)
+        : { kind: 'trace', file: l.trace, arrivals: [], timeScale: l.time_scale ?? 1 };
     return {
       mode: l.mode,
       rate: nominalRate(scheduleSpec),
@@ -280,8 +294,35 @@ function toSchedule(
 }
 
 function nominalRate(s: ScheduleSpec | undefined): number {
-  if (s === undefined) return 0;
+  if (s === undefined || s.kind === 'trace') return 0;
   return s.kind === 'ramping' ? Math.max(s.startRate, ...s.stages.map((st) => st.target)) : s.rate;
+}
+
+/**
+ * A trace replaces rate and schedule, in the open model only, and `time_scale` needs one. True
+ * when the load is a trace: the rate and duration checks do not apply.
+ */
+function checkTraceFields(
+  l: {
+    trace?: string | undefined;
+    time_scale?: number | undefined;
+    mode: string;
+    rate?: number | undefined;
+    schedule?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): boolean {
+  if (l.trace === undefined) {
+    if (l.time_scale !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['time_scale'], message: 'only with a trace (load.trace)' });
+    return false;
+  }
+  if (l.mode === 'closed')
+    ctx.addIssue({ code: 'custom', path: ['trace'], message: 'a trace replays arrivals: open mode only' });
+  for (const field of ['rate', 'schedule'] as const)
+    if (l[field] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [field], message: 'give either a trace or a rate/schedule, not both' });
+  return true;
 }
 
 function toMix(m: z.output<typeof mix> | undefined, model: string, maxTokens: number): RequestMixSpec {

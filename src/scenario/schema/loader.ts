@@ -13,7 +13,7 @@ import { ConfigInvalidError, ScenarioInvalidError, ScenarioNotFoundError } from 
 import { LoadOptionError } from '../../load/load-errors.js';
 import { promptChoices, type PromptInput } from '../../load/prompt-set.js';
 import { createRequestMix } from '../../load/request-mix.js';
-import { prepareSchedule } from '../../load/schedule.js';
+import { createSchedule } from '../../load/schedule.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import { trustedWith } from '../../net/dial.js';
 import { parseRelayConfig } from '../../relay/config.js';
@@ -27,6 +27,7 @@ import { describeAtLayers, describeIssues, ownerOf, type Layer } from './provena
 import { relayConfigFor } from '../fixture/relay-config.js';
 import { scenarioSchema, type Scenario, type Variant } from './scenario.js';
 import { checkContext, unknownPlaceholders } from './template.js';
+import { resolveTrace } from './trace-source.js';
 import { expandVariants } from './variants.js';
 
 /**
@@ -130,6 +131,7 @@ function buildScenario(
   };
   const before = problems.length;
   resolvePrompts(scenario, layers, at);
+  resolveTrace(scenario, baseDirOf(layers, ['load', 'trace']), at);
   resolvePriceBooks(scenario, layers, at);
   resolveCaFiles(scenario, layers, at);
   checkDirectReach(scenario, at);
@@ -245,9 +247,10 @@ function checkLoad(scenario: Scenario, at: (path: IssuePath, message: string) =>
     if (!(error instanceof LoadOptionError)) throw error;
     at(['load', 'mix'], error.message);
   }
-  if (scenario.load.schedule === undefined) return;
+  // A trace is checked as it is read (trace-source.ts).
+  if (scenario.load.schedule === undefined || scenario.load.schedule.kind === 'trace') return;
   try {
-    prepareSchedule(scenario.load.schedule, scenario.seed);
+    createSchedule(scenario.load.schedule, scenario.seed);
   } catch (error) {
     if (!(error instanceof LoadOptionError)) throw error;
     at(['load', 'schedule'], error.message);

@@ -102,8 +102,9 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path, message: unknown(p) });
       });
       // A window may run past the load's end (held until the requests in flight drain), but must begin within it.
+      // A trace without a duration lasts as long as the trace: checked once it is read (trace-source.ts).
       const onset = lastOnsetMs(f);
-      if (onset >= scenario.load.duration) {
+      if (scenario.load.duration > 0 && onset >= scenario.load.duration) {
         const what = f.repeat ? `its last repetition starts at ${onset / 1000}s` : `fault starts at ${onset / 1000}s`;
         ctx.addIssue({
           code: 'custom',
