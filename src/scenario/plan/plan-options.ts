@@ -77,6 +77,8 @@ function scaleSchedule(
         atMs: onset(schedule.atMs),
         forMs: ms(schedule.forMs),
       };
+    case 'sweep':
+      return { ...schedule, stepMs: ms(schedule.stepMs), durationMs: ms(schedule.durationMs) };
     default: {
       const unreachable: never = schedule;
       return unreachable;
