@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { Aggregates } from '../../metrics/aggregate.js';
+import type { CapacityAnalysis } from '../../metrics/capacity-frontier.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import type { GateResult } from '../gates/grammar.js';
 import type { BudgetResult } from '../run/budget-guard.js';
@@ -56,6 +57,8 @@ export interface RunResult {
   cleanupErrors: string[];
   /** A variants run: every configuration's own result, in run order (see variants-result.ts). */
   variants?: VariantRun[];
+  /** A capacity sweep: per configuration, its steps, added latency, throughput frontier and knee (capacity-result.ts). */
+  capacity?: CapacityAnalysis[];
 }
 
 /** What cost and downtime are projected with: the scenario's `report:` section and the books read. */

@@ -137,6 +137,8 @@ export function loadPhaseMessage(load: LoadSpec): string {
   const shape =
     load.mode === 'closed'
       ? `closed model, ${load.connections} connections`
-      : `${load.schedule?.kind ?? 'constant'} ${load.rate}/s`;
+      : load.schedule?.kind === 'sweep'
+        ? `sweep ${load.schedule.from}/s to ${load.schedule.to}/s in ${load.schedule.steps} steps of ${load.schedule.stepMs / 1000}s`
+        : `${load.schedule?.kind ?? 'constant'} ${load.rate}/s`;
   return `load: ${shape} for ${load.duration / 1000}s`;
 }
