@@ -7,8 +7,9 @@
  * - throughput frontier under X ms = the offered rate of the highest step such that it and every
  *   lower step had success 100% and added p99 < X ms; `null` when the first step already missed.
  *   The SLO frontier is the same with "every request met the scenario's `slo:`" as the condition.
- * - knee = the first step whose success fell below 100% (the first step included), or whose p99
- *   exceeded {@link KNEE_FACTOR} x the median p99 of all the steps before it (from the second on).
+ * - a step breaches when its success fell below 100%, or (from the second step on) its p99 exceeded
+ *   {@link KNEE_FACTOR} x the (lower) median p99 of all the steps before it. The knee = the first
+ *   step that breaches and whose next step breaches too (the last step needs no confirmation).
  */
 import type { CapacityStep, CapacitySteps } from './capacity-steps.js';
 
@@ -101,16 +102,23 @@ function leadingRun<S extends CapacityStep>(
 
 export function kneeOf(steps: readonly CapacityStep[]): Knee | null {
   for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
-    if (step.scheduled > 0 && step.successRate < 1) return { rate: step.rate, index: i, reason: 'success' };
-    const prior = steps
-      .slice(0, i)
-      .flatMap((s) => (s.p99Ms === undefined ? [] : [s.p99Ms]))
-      .sort((a, b) => a - b);
-    if (prior.length === 0 || step.p99Ms === undefined) continue;
-    const median = prior[Math.floor((prior.length - 1) / 2)]!;
-    if (step.p99Ms > KNEE_FACTOR * median)
-      return { rate: step.rate, index: i, reason: 'latency', p99Ms: step.p99Ms, priorMedianP99Ms: median };
+    const breach = breachAt(steps, i);
+    // A one-step blip (a p99 that lifts and falls back) is noise, not the knee: the next step must breach too.
+    if (breach !== undefined && (i === steps.length - 1 || breachAt(steps, i + 1) !== undefined)) return breach;
   }
   return null;
+}
+
+/** Step `i` as a knee candidate: success below 100%, or p99 above KNEE_FACTOR x the earlier steps' median p99. */
+function breachAt(steps: readonly CapacityStep[], i: number): Knee | undefined {
+  const step = steps[i]!;
+  if (step.scheduled > 0 && step.successRate < 1) return { rate: step.rate, index: i, reason: 'success' };
+  const prior = steps
+    .slice(0, i)
+    .flatMap((s) => (s.p99Ms === undefined ? [] : [s.p99Ms]))
+    .sort((a, b) => a - b);
+  if (prior.length === 0 || step.p99Ms === undefined) return undefined;
+  const median = prior[Math.floor((prior.length - 1) / 2)]!; // the lower median
+  if (step.p99Ms <= KNEE_FACTOR * median) return undefined;
+  return { rate: step.rate, index: i, reason: 'latency', p99Ms: step.p99Ms, priorMedianP99Ms: median };
 }

@@ -67,7 +67,7 @@ async function chartsHtml(result: RunResult): Promise<string> {
       ? variants.map((v) => ({ name: v.name, result: v.result }))
       : [{ name: result.scenario.name, result }];
   const across = [
-    capacityChart(result.capacity ?? capacityOf(result)),
+    capacityChart(capacityOf(result)),
     percentileSpectrumChart(runs.map((r) => ({ name: r.name, aggregates: r.result.aggregates }))),
     costByBookChart(costByBook(result)),
     servingSpectrumChart(runs.map((r) => ({ name: r.name, serving: r.result.aggregates.serving }))),

@@ -22,10 +22,12 @@ const DEFINITIONS =
   'added = this configuration − the direct configuration at the same step and percentile. ' +
   'Frontier under X ms = the highest step rate such that it and every lower step had success 100% and added p99 < X ms ' +
   '("≥" when every step qualified, "none" when the first did not). ' +
-  `Knee = the first step whose success fell below 100%, or whose p99 exceeded ${KNEE_FACTOR}× the median p99 of the steps before it.`;
+  `A step breaches when its success fell below 100% or its p99 exceeded ${KNEE_FACTOR}× the median p99 of the steps before it; ` +
+  'knee = the first step that breaches and whose next step breaches too (a one-step blip is not a knee).';
 
 export function capacityTables(result: RunResult): ReportTable[] {
-  const analyses = result.capacity ?? capacityOf(result);
+  // Computed from the steps (not read from result.json), so a re-rendered report follows the current definitions.
+  const analyses = capacityOf(result);
   if (analyses === undefined) return [];
   return [frontierTable(result, analyses), stepsTable(result, analyses)];
 }

@@ -25,7 +25,15 @@ export function capacityChart(analyses: readonly CapacityAnalysis[] | undefined)
   const success = analyses.flatMap((a) =>
     a.steps.map((s) => ({ rate: s.rate, configuration: a.name, success: s.successRate * 100 })),
   );
-  const x = { field: 'rate', type: 'quantitative', title: 'offered rate (req/s)' };
+  const rates = analyses.flatMap((a) => a.steps.map((s) => s.rate));
+  // A sweep over a decade or more (geometric steps, typically) reads better on a log axis.
+  const wide = Math.max(...rates) >= 10 * Math.min(...rates);
+  const x = {
+    field: 'rate',
+    type: 'quantitative',
+    title: `offered rate (req/s${wide ? ', log scale' : ''})`,
+    scale: { ...(wide ? { type: 'log' } : {}), domain: [Math.min(...rates), Math.max(...rates)], nice: false },
+  };
   const color = {
     field: 'configuration',
     type: 'nominal',
@@ -65,7 +73,8 @@ export function capacityChart(analyses: readonly CapacityAnalysis[] | undefined)
     caption:
       'Each point is one step of the sweep. Top: latency p50 (solid) and p99 (dashed) of the step\u2019s requests, in ms on a log scale, ' +
       'from the intended start, failures included (exact nearest rank). Bottom: success = successes / scheduled in the step. ' +
-      `The knee is the first step whose success fell below 100% or whose p99 exceeded ${KNEE_FACTOR}\u00d7 the median p99 of the steps before it.`,
+      `A step breaches when its success fell below 100% or its p99 exceeded ${KNEE_FACTOR}\u00d7 the median p99 of the steps before it; ` +
+      'the knee is the first step that breaches and whose next step breaches too.',
     spec,
   };
 }
