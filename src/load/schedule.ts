@@ -7,14 +7,16 @@
  * - `ramping`: k6's ramping-arrival-rate: from `startRate` through `stages: [{ duration, target }]`,
  *   the rate interpolated linearly within each stage.
  * - `spike`: `rate`, multiplied by `factor` from `atMs` for `forMs` (x40 for 30 s), then back.
+ * - `sweep`: a capacity sweep, `steps` flat steps of `stepMs` from `from` to `to` req/s (sweep-profile.ts).
  *
- * `ramping` and `spike` take `arrivals: 'poisson'` for randomised arrivals along the same profile.
+ * `ramping`, `spike` and `sweep` take `arrivals: 'poisson'` for randomised arrivals along the same profile.
  * - `trace`: the arrivals of a recorded trace, scaled in time (trace.ts).
  */
 import { deriveSeed } from '../random.js';
 import { arrivalTimes, type ArrivalProcess, type ArrivalSchedule } from './arrivals.js';
 import { LoadOptionError } from './load-errors.js';
 import { checkTrace, traceSchedule, type TraceSpec } from './trace.js';
+import { sweepProfile, type SweepShape } from './sweep-profile.js';
 import { constantProfile, rampingProfile, spikeProfile, type RampStage, type RateProfile } from './rate-profile.js';
 
 export type ScheduleSpec =
@@ -35,7 +37,13 @@ export type ScheduleSpec =
       readonly durationMs: number;
       readonly arrivals?: ArrivalProcess;
     }
-  | TraceSpec;
+  | TraceSpec
+  | (SweepShape & {
+      readonly kind: 'sweep';
+      /** steps x stepMs. */
+      readonly durationMs: number;
+      readonly arrivals?: ArrivalProcess;
+    });
 
 export interface PreparedSchedule {
   readonly profile: RateProfile;
@@ -55,12 +63,14 @@ export function prepareSchedule(spec: Exclude<ScheduleSpec, TraceSpec>, seed = 0
       return { profile: rampingProfile(spec.startRate, spec.stages), process: checkProcess(spec.arrivals), seed: own };
     case 'spike':
       return { profile: spikeProfile(spec), process: checkProcess(spec.arrivals), seed: own };
+    case 'sweep':
+      return { profile: sweepProfile(spec), process: checkProcess(spec.arrivals), seed: own };
     default: {
       const never: never = spec;
       throw new LoadOptionError(
         'schedule.kind',
         (never as { kind?: unknown }).kind,
-        "'constant' | 'poisson' | 'ramping' | 'spike'",
+        "'constant' | 'poisson' | 'ramping' | 'spike' | 'sweep'",
       );
     }
   }

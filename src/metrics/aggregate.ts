@@ -16,6 +16,7 @@ import { TimingsRecorder, type Timings } from './timings.js';
 import type { EncodedItl } from './itl-histograms.js';
 import type { ScheduleLag } from './schedule-lag-summary.js';
 import { phaseDurationsMs } from './phase-spans.js';
+import { capacitySteps, type CapacitySteps, type SweepSteps } from './capacity-steps.js';
 import { servingStats, type ServingStats } from './serving.js';
 import type { ServingSlo } from './slo.js';
 
@@ -83,6 +84,8 @@ export interface Aggregates extends Timings {
   scheduleLag?: ScheduleLag;
   /** A fleet's own figures (per replica, convergence, dead-provider attempts, budget overspend): fleet.ts. */
   fleet?: FleetMetrics;
+  /** A capacity sweep's steps (capacity-steps.ts), when the load was a sweep. */
+  capacity?: CapacitySteps;
 }
 
 export interface ProviderStats extends Timings {
@@ -111,6 +114,8 @@ export interface AggregateInput {
   itl?: EncodedItl | undefined;
   /** The generator's schedule lag (open model). */
   scheduleLag?: ScheduleLag | undefined;
+  /** The sweep's steps, when the load was a capacity sweep: per-step figures in `capacity`. */
+  sweep?: SweepSteps | undefined;
 }
 
 export function aggregate(input: AggregateInput): Aggregates {
@@ -224,6 +229,7 @@ export function aggregate(input: AggregateInput): Aggregates {
       itl: input.itl,
     }),
     ...(input.scheduleLag ? { scheduleLag: input.scheduleLag } : {}),
+    ...(input.sweep ? { capacity: capacitySteps(input.records, input.sweep, input.slo) } : {}),
   };
 }
 

@@ -33,10 +33,18 @@ function loadAndFaults(result: RunResult): string {
     return `${f.type} on ${f.provider} (applied ${applied}, removed ${removed})`;
   });
   return [
-    load.schedule?.kind === 'trace'
-      ? `open-model trace ${load.schedule.file} (${load.schedule.count ?? load.schedule.arrivals.length} arrivals, time_scale ${load.schedule.timeScale}, ${load.rate} req/s on average) for ${load.duration / 1000} s`
-      : `open-model ${load.rate} req/s for ${load.duration / 1000} s`,
+    offeredLoad(load),
     `client timeout ${load.timeout / 1000} s`,
     faults.length > 0 ? `faults: ${faults.join('; ')}` : 'no faults',
   ].join('; ');
+}
+
+/** The offered load in a phrase: a constant rate, or a sweep's steps. */
+function offeredLoad(load: RunResult['scenario']['load']): string {
+  const s = load.schedule;
+  if (s?.kind === 'sweep')
+    return `open-model capacity sweep: ${s.steps} steps of ${s.stepMs / 1000} s from ${s.from} to ${s.to} req/s (${s.spacing ?? 'linear'})`;
+  if (s?.kind === 'trace')
+    return `open-model trace ${s.file} (${s.count ?? s.arrivals.length} arrivals, time_scale ${s.timeScale}, ${load.rate} req/s on average) for ${load.duration / 1000} s`;
+  return `open-model ${load.rate} req/s for ${load.duration / 1000} s`;
 }

@@ -9,6 +9,8 @@ import { costByBook } from '../cost-by-book.js';
 import type { RunResult } from '../../scenario/result/result.js';
 import { reportTables } from '../tables/index.js';
 import type { Chart } from './charts/chart.js';
+import { capacityOf } from '../../scenario/result/capacity-result.js';
+import { capacityChart } from './charts/capacity.js';
 import { costByBookChart } from './charts/cost-by-book.js';
 import { latencyTimelineChart } from './charts/latency-timeline.js';
 import { outcomesChart } from './charts/outcomes.js';
@@ -70,6 +72,7 @@ async function chartsHtml(result: RunResult): Promise<string> {
       ? variants.map((v) => ({ name: v.name, result: v.result }))
       : [{ name: result.scenario.name, result }];
   const across = [
+    capacityChart(capacityOf(result)),
     percentileSpectrumChart(runs.map((r) => ({ name: r.name, aggregates: r.result.aggregates }))),
     costByBookChart(costByBook(result)),
     servingSpectrumChart(runs.map((r) => ({ name: r.name, serving: r.result.aggregates.serving }))),

@@ -4,6 +4,7 @@
  */
 import type { ReportTable } from '../report-table.js';
 import type { RunResult } from '../../scenario/result/result.js';
+import { capacityTables } from './capacity.js';
 import { configurationsTable } from './configurations.js';
 import { costByBookTable } from './cost-by-book.js';
 import { modelChainTable } from './model-chain.js';
@@ -19,6 +20,7 @@ export function reportTables(result: RunResult): ReportTable[] {
   const tables = [
     configurationsTable(result),
     overheadTable(result),
+    ...capacityTables(result),
     modelChainTable(result),
     providersTable(result),
     uptimeLevelsTable(result),

@@ -82,6 +82,8 @@ function scaleSchedule(
       };
     case 'trace':
       return { ...schedule, timeScale: schedule.timeScale * scale };
+    case 'sweep':
+      return { ...schedule, stepMs: ms(schedule.stepMs), durationMs: ms(schedule.durationMs) };
     default: {
       const unreachable: never = schedule;
       return unreachable;

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { Aggregates } from '../../metrics/aggregate.js';
+import type { CapacityAnalysis } from '../../metrics/capacity-frontier.js';
 import type { PriceBook } from '../../metrics/cost.js';
 import type { GateResult } from '../gates/grammar.js';
 import type { BudgetResult } from '../run/budget-guard.js';
@@ -61,6 +62,8 @@ export interface RunResult {
   variants?: VariantRun[];
   /** A merged sharded run (`relaybench merge`): the shards and the spread of their start offsets. */
   shards?: ShardsSummary;
+  /** A capacity sweep: per configuration, its steps, added latency, throughput frontier and knee (capacity-result.ts). */
+  capacity?: CapacityAnalysis[];
 }
 
 /** What cost and downtime are projected with: the scenario's `report:` section and the books read. */

@@ -148,6 +148,15 @@ export async function warmUp(options: Omit<DriveOptions, 'onRecord' | 'onStart'>
   const warm: LoadSpec =
     load.mode === 'closed'
       ? { ...load, duration: load.warmup }
-      : { ...load, duration: load.warmup, schedule: { kind: 'constant', rate: load.rate, durationMs: load.warmup } };
+      : {
+          ...load,
+          duration: load.warmup,
+          schedule: { kind: 'constant', rate: warmupRate(load), durationMs: load.warmup },
+        };
   await driveLoad({ ...options, budget: undefined, load: warm, seed: options.seed + 1, onRecord: () => {} });
+}
+
+/** The warmup's rate: the nominal one, except that a sweep warms up at its first step (not at its last). */
+function warmupRate(load: LoadSpec): number {
+  return load.schedule?.kind === 'sweep' ? load.schedule.from : load.rate;
 }

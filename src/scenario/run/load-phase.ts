@@ -155,6 +155,8 @@ export function loadPhaseMessage(load: LoadSpec): string {
       ? `closed model, ${load.connections} connections`
       : s?.kind === 'trace'
         ? `trace ${s.file} (${s.arrivals.length} arrivals, time_scale ${s.timeScale})`
-        : `${s?.kind ?? 'constant'} ${load.rate}/s`;
+        : s?.kind === 'sweep'
+          ? `sweep ${s.from}/s to ${s.to}/s in ${s.steps} steps of ${s.stepMs / 1000}s`
+          : `${s?.kind ?? 'constant'} ${load.rate}/s`;
   return `load: ${shape} for ${load.duration / 1000}s`;
 }

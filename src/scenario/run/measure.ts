@@ -5,6 +5,8 @@
  */
 import { aggregate, type Aggregates } from '../../metrics/aggregate.js';
 import type { PriceBook } from '../../metrics/cost.js';
+import { sweepRates } from '../../load/sweep-profile.js';
+import type { SweepSteps } from '../../metrics/capacity-steps.js';
 import { fleetMetrics } from '../../metrics/fleet.js';
 import type { RequestRecord } from '../../metrics/record.js';
 import { evaluateGates, shouldAbort } from '../gates/evaluate.js';
@@ -122,6 +124,7 @@ function aggregateOutcome(outcome: RunOutcome, book: PriceBook | undefined): Agg
     slo: scenario.slo,
     itl: outcome.itl,
     scheduleLag: outcome.scheduleLag,
+    sweep: sweepOf(scenario),
   });
 }
 
@@ -152,4 +155,10 @@ function pricingFor(scenario: Scenario, books: PriceBook[]): Pricing {
     ...(requests === undefined ? { monthlyTokens: tokens ?? DEFAULT_MONTHLY_TOKENS } : { monthlyRequests: requests }),
     ...(downtime === undefined ? {} : { downtimeCostPerHour: downtime }),
   };
+}
+
+/** A sweep's step rates and length, for the per-step figures; undefined for any other load. */
+function sweepOf(scenario: Scenario): SweepSteps | undefined {
+  const schedule = scenario.load.schedule;
+  return schedule?.kind === 'sweep' ? { rates: sweepRates(schedule), stepMs: schedule.stepMs } : undefined;
 }

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { Scenario } from '../schema/scenario.js';
 import { combineVariants } from '../result/combine-variants.js';
+import { withCapacity } from '../result/capacity-result.js';
 import { carriedFrom } from './budget-guard.js';
 import { measureScenario, type MeasureOptions } from './measure.js';
 import { checkReach } from './reach.js';
@@ -34,7 +35,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     emit({ kind: 'phase', message: `sending traffic beyond this machine to: ${remote.join(', ')}` });
   if (scenario.variants.length === 0) {
     emit({ kind: 'configuration', offeredPerSecond: offered(scenario) });
-    return measureScenario(scenario, options);
+    return withCapacity(await measureScenario(scenario, options));
   }
   const runs: VariantRun[] = [];
   for (const [index, variant] of scenario.variants.entries()) {
@@ -53,10 +54,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (result.budget?.reached) {
       const skipped = scenario.variants.slice(index + 1).map((v) => v.name);
       if (skipped.length > 0) emit({ kind: 'phase', message: `budget reached: not running ${skipped.join(', ')}` });
-      return withSkipped(combineVariants(runs), skipped);
+      return withCapacity(withSkipped(combineVariants(runs), skipped));
     }
   }
-  return combineVariants(runs);
+  return withCapacity(combineVariants(runs));
 }
 
 /** The combined result's budget names the configurations the budget left unrun. */
@@ -71,7 +72,8 @@ export function variantFolder(index: number, name: string): string {
   return `variant-${index + 1}-${name.replace(/[^a-z0-9_-]+/gi, '-').replace(/^-|-$/g, '')}`;
 }
 
-/** The nominal arrival rate shown as "offered" in progress lines; unknown (undefined) for closed or ramping load. */
+/** The nominal arrival rate shown as "offered" in progress lines; unknown (undefined) for closed load or a sweep. */
 function offered(scenario: Scenario): number | undefined {
+  if (scenario.load.schedule?.kind === 'sweep') return undefined; // it changes every step
   return scenario.load.rate || undefined;
 }

@@ -7,12 +7,13 @@
  *   rate: 50/s                   # shorthand for schedule: { kind: constant, rate: 50/s }
  *   duration: 20s                # not needed for a ramping schedule (the stages' sum)
  *   schedule:                    # instead of rate
- *     kind: spike                # constant | poisson | ramping | spike
+ *     kind: spike                # constant | poisson | ramping | spike | sweep
  *     rate: 50/s                 # constant, poisson, spike (base rate)
  *     factor: 40                 # spike: x40 ...
  *     at: 10s                    # ... from 10 s ...
  *     for: 30s                   # ... for 30 s
  *     # ramping: start_rate: 0/s, stages: [{ duration: 10s, target: 200/s }, ...]
+ *     # sweep: from: 100/s, to: 3000/s, steps: 10, step_duration: 10s, spacing: linear | geometric
  *     arrivals: poisson          # ramping, spike: uniform (default) or poisson
  *   trace: fixtures/traces/sample.jsonl   # instead of rate/schedule: replay a trace's arrivals (load/trace-file.ts)
  *   time_scale: 1                # trace only: 2 = twice as slow; duration (optional) cuts the trace short
@@ -35,12 +36,13 @@ import type { RequestMixSpec, MaxTokensSpec } from '../../load/request-mix.js';
 import type { PromptInput } from '../../load/prompt-set.js';
 import type { ScheduleSpec } from '../../load/schedule.js';
 import { duration, rate } from './units.js';
+import { checkSweep, sweepDurationMs, sweepFields, SWEEP_FIELDS, toSweep } from './sweep-schema.js';
 
 const weight = z.number().positive().default(1);
 
 const schedule = z.strictObject({
   /** `constant` (evenly spaced), `poisson` (random, same mean), `ramping` (k6 stages) or `spike`. */
-  kind: z.enum(['constant', 'poisson', 'ramping', 'spike']),
+  kind: z.enum(['constant', 'poisson', 'ramping', 'spike', 'sweep']),
   /** constant, poisson, spike: the (base) rate. Default: `load.rate`. */
   rate: rate().optional(),
   /** ramping: the rate at the start of the first stage. Default 0/s. */
@@ -56,7 +58,8 @@ const schedule = z.strictObject({
   at: duration().optional(),
   /** spike: length of the spike. */
   for: duration().optional(),
-  /** ramping, spike: `uniform` (default) or `poisson` arrivals along the profile. */
+  ...sweepFields,
+  /** ramping, spike, sweep: `uniform` (default) or `poisson` arrivals along the profile. */
   arrivals: z.enum(['uniform', 'poisson']).optional(),
 });
 
@@ -163,7 +166,7 @@ export const loadSchema = z
         path: ['schedule'],
         message: 'give either rate (a constant schedule) or schedule, not both; put the rate in schedule.rate',
       });
-    if (l.duration === undefined && s?.kind !== 'ramping')
+    if (l.duration === undefined && s?.kind !== 'ramping' && s?.kind !== 'sweep')
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required (a duration such as 20s)' });
     if (s === undefined) return;
     const allowed: Record<typeof s.kind, readonly string[]> = {
@@ -171,8 +174,9 @@ export const loadSchema = z
       poisson: ['rate'],
       ramping: ['start_rate', 'stages', 'arrivals'],
       spike: ['rate', 'factor', 'at', 'for', 'arrivals'],
+      sweep: [...SWEEP_FIELDS, 'arrivals'],
     };
-    for (const field of ['rate', 'start_rate', 'stages', 'factor', 'at', 'for', 'arrivals'] as const) {
+    for (const field of ['rate', 'start_rate', 'stages', 'factor', 'at', 'for', ...SWEEP_FIELDS, 'arrivals'] as const) {
       if (s[field] !== undefined && !allowed[s.kind].includes(field))
         ctx.addIssue({
           code: 'custom',
@@ -180,7 +184,8 @@ export const loadSchema = z
           message: `not an attribute of schedule kind '${s.kind}' (allowed: ${allowed[s.kind].join(', ')})`,
         });
     }
-    if (s.kind !== 'ramping' && s.rate === undefined)
+    if (s.kind === 'sweep') checkSweep(s, l.duration, ctx);
+    if (s.kind !== 'ramping' && s.kind !== 'sweep' && s.rate === undefined)
       ctx.addIssue({ code: 'custom', path: ['schedule', 'rate'], message: 'required' });
     if (s.kind === 'ramping') {
       if (s.stages === undefined)
@@ -212,7 +217,11 @@ export const loadSchema = z
   })
   .transform((l): LoadSpec => {
     // A trace's length and rate are known once the loader has read it (0 until then).
-    const durationMs = l.duration ?? (l.schedule?.stages ?? []).reduce((sum, st) => sum + st.duration, 0);
+    const durationMs =
+      l.duration ??
+      (l.schedule?.kind === 'sweep'
+        ? sweepDurationMs(l.schedule)
+        : (l.schedule?.stages ?? []).reduce((sum, st) => sum + st.duration, 0));
     const scheduleSpec: ScheduleSpec | undefined =
       l.trace === undefined
         ? toSchedule(l.schedule, l.rate, durationMs)
@@ -237,7 +246,7 @@ export const loadSchema = z
 /** The load section with units resolved (ms, req/s) and specs in the load generator's terms. */
 export interface LoadSpec {
   mode: 'open' | 'closed';
-  /** Nominal rate, req/s: the constant/Poisson/spike base rate, a ramp's highest target; 0 in closed mode. */
+  /** Nominal rate, req/s: the constant/Poisson/spike base rate, a ramp's highest target, a sweep's last step; 0 in closed mode. */
   rate: number;
   /** Recorded load, ms. */
   duration: number;
@@ -286,6 +295,8 @@ function toSchedule(
         durationMs,
         arrivals: s.arrivals ?? 'uniform',
       };
+    case 'sweep':
+      return toSweep(s, durationMs);
     default: {
       const never: never = s.kind;
       return never;
@@ -295,6 +306,7 @@ function toSchedule(
 
 function nominalRate(s: ScheduleSpec | undefined): number {
   if (s === undefined || s.kind === 'trace') return 0;
+  if (s.kind === 'sweep') return s.to;
   return s.kind === 'ramping' ? Math.max(s.startRate, ...s.stages.map((st) => st.target)) : s.rate;
 }
 

@@ -2,7 +2,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 
 export type ChartId =
-  'latency-timeline' | 'served-by' | 'outcomes' | 'percentile-spectrum' | 'cost-by-book' | 'serving-spectrum';
+  | 'latency-timeline'
+  | 'served-by'
+  | 'outcomes'
+  | 'percentile-spectrum'
+  | 'cost-by-book'
+  | 'serving-spectrum'
+  | 'capacity';
 
 export interface Chart {
   /** Stable id: the figure's `data-chart`, which tests and anchors use. */
