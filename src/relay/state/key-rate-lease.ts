@@ -2,14 +2,14 @@
  * A replica's lease on a fleet-wide key rate: tokens taken from the shared Redis bucket ahead of
  * need, so requests at high rates take from local memory instead of waiting for Redis. A lease
  * holds at most 10 ms of the key's rate and is topped up in the background when half spent;
- * tokens unused for 250 ms go back to the bucket with the next script call (a replica that stops
+ * tokens unused for 1 s go back to the bucket with the next script call (a replica that stops
  * seeing the key keeps at most one lease unused). Every token a request takes came out of the
  * shared bucket first, so the fleet never admits more than the bucket gave out.
  */
 /** How much of the rate one lease holds. */
 export const LEASE_MS = 10;
 /** Leased tokens unused for this long go back to the bucket. */
-export const LEASE_HOLD_MS = 250;
+export const LEASE_HOLD_MS = 1_000;
 
 /** Tokens per lease for a rate: 10 ms of it (under 2, the rate is checked per request instead). */
 export function leaseSize(perMinute: number): number {

@@ -8,7 +8,7 @@
  * rates are leased (`key-rate-lease.ts`): a replica takes up to 10 ms of the rate from the bucket
  * at once and answers its requests from the lease without waiting for Redis, topping it up in the
  * background. The fleet never admits more than the bucket gave out; a lease is at most 10 ms of the
- * rate ahead of the bucket per replica, and unused leased tokens go back after 250 ms.
+ * rate ahead of the bucket per replica, and unused leased tokens go back after 1 s.
  * While Redis is down or slow, each replica uses its local bucket (the fleet then allows up to N
  * times the rate until Redis is back).
  */

@@ -63,7 +63,7 @@ describe.skipIf(redisSkipReason('hot-path.test.ts'))('shared state off the hot p
     expect(replies.filter((reply) => reply.status !== 200)).toEqual([]);
     const scripts = (await calls('evalsha')) + (await calls('eval')) - before;
     expect(scripts).toBeGreaterThanOrEqual(3); // each relay leased from the shared bucket
-    expect(scripts).toBeLessThanOrEqual(30); // per request it would be 150
+    expect(scripts).toBeLessThanOrEqual(50); // per request it would be 150 (room for a loaded machine)
     for (const relay of fleet) expect(await sample(relay, 'relay_state_fallbacks_total{op="key_rate"}')).toBe(0);
   });
 
