@@ -2,11 +2,14 @@
  * `relaybench cleanup --fault-plane URL [--older-than 1h] [--dry-run]`: removes, on request, the
  * proxies crashed runs left on a fault plane (a run never cleans a remote plane by itself). Only
  * relaybench's own proxy names are candidates; see stale-proxies.ts for which count as leftovers.
+ * First it stops the redis-servers this machine's runs started and recorded whose runner is gone
+ * (stale-owned.ts: by recorded pid, after checking it is still that redis-server).
  */
 import type { Argv } from 'yargs';
 import { FaultPlaneClient } from '../chaos/client.js';
 import { ConfigInvalidError, EXIT } from '../errors.js';
 import { isLocalFaultPlane } from '../scenario/fixture/run-proxies.js';
+import { cleanupOwnedProcesses, type OwnedSelection, type OwnedVerdict } from '../scenario/fixture/stale-owned.js';
 import { cleanupFaultPlane } from '../scenario/fixture/stale-proxies.js';
 import { parseDurationMs } from '../units.js';
 
@@ -54,6 +57,7 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<nu
     );
   }
   const dryRun = options.dryRun ?? false;
+  reportOwned(await cleanupOwnedProcesses({ dryRun }), dryRun);
   const local = isLocalFaultPlane(url);
   const client = new FaultPlaneClient(url);
   await client.checkReachable();
@@ -66,6 +70,19 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<nu
     `${verb} ${stale.length} ${plural(stale.length)} from ${url} (${rule}); kept ${kept.length} relaybench ${plural(kept.length)}\n`,
   );
   return EXIT.ok;
+}
+
+/** One line per recorded redis-server stopped (or kept, or only forgotten), and a count when there were any. */
+function reportOwned(selection: OwnedSelection, dryRun: boolean): void {
+  const { stopped, kept, forgotten } = selection;
+  const label = (v: OwnedVerdict): string => `redis-server pid ${v.owned.pid} (port ${v.owned.port}; ${v.reason})`;
+  for (const v of stopped) process.stdout.write(`${dryRun ? 'would stop' : 'stopped'} ${label(v)}\n`);
+  for (const v of forgotten) process.stdout.write(`${dryRun ? 'would forget' : 'forgot'} ${label(v)}\n`);
+  if (dryRun) for (const v of kept) process.stdout.write(`would keep ${label(v)}\n`);
+  if (stopped.length + kept.length + forgotten.length === 0) return;
+  process.stdout.write(
+    `${dryRun ? 'would stop' : 'stopped'} ${stopped.length} redis-server(s) whose run is gone; kept ${kept.length} of live runs\n`,
+  );
 }
 
 function faultPlaneUrl(value: string | undefined): string {

@@ -416,6 +416,8 @@ export interface ChainEngine {
    * would let a probe through: open it here too, for the same remaining time.
    */
   openShared(target: RelayTarget, remainingMs: number): void;
+  /** Another replica's half-open probe of `target` succeeded: end the open period here (half-open). */
+  endOpenShared(target: RelayTarget): void;
   /** Another replica cooled `target` down (Retry-After): skip it here too for `remainingMs`. */
   coolDownShared(target: RelayTarget, remainingMs: number): void;
   /** Feeds an active health check's result to every target of `provider`. */

@@ -104,7 +104,7 @@ export function createRelayApp(config: RelayConfig, options: RelayAppOptions = {
     start: () => state.start(),
     onClose: async () => {
       checks.checkers.forEach((checker) => checker.stop());
-      state.close();
+      await state.close();
       logger.flush();
       await Promise.all([upstream.close(), ...checks.fetchers.map((fetcher) => fetcher.close())]);
     },

@@ -9,14 +9,22 @@ import type { WindowFleetMetrics } from '../metrics/fleet.js';
 import { formatMs } from '../units.js';
 import { table } from './format.js';
 
-/** A single run's fleet section; empty when the run was not a fleet. */
-export function fleetSection(a: Aggregates): string[] {
+/** One fleet table as data, so the Markdown and the HTML report print the same figures. */
+export interface FleetTable {
+  /** What the table shows (the HTML report's caption; the Markdown report prints the table alone). */
+  readonly caption: string;
+  readonly header: readonly string[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
+
+/** A single run's fleet tables (replicas, fault windows, budgets); empty when the run was not a fleet. */
+export function fleetTables(a: Aggregates): FleetTable[] {
   const fleet = a.fleet;
   if (fleet === undefined) return [];
-  const lines = ['### Fleet', ''];
+  const tables: FleetTable[] = [];
   if (fleet.replicas.length > 1) {
     const rows = fleet.replicas.map((r) => [`replica-${r.replica}`, String(r.sent), String(r.ok), String(r.failed)]);
-    lines.push(table(['Replica', 'Sent', 'Served (ok)', 'Failed'], rows), '');
+    tables.push({ caption: 'Per replica', header: ['Replica', 'Sent', 'Served (ok)', 'Failed'], rows });
   }
   if (fleet.windows.length > 0) {
     const rows = fleet.windows.map((w) => [
@@ -28,7 +36,7 @@ export function fleetSection(a: Aggregates): string[] {
       w.attemptsByReplica.join(' / '),
     ]);
     const header = ['Fault', 'Window', 'Breakers opened', 'Convergence', 'Attempts on it', 'Per replica'];
-    lines.push(table(header, rows), '');
+    tables.push({ caption: 'Breaker convergence and attempts on the dead provider, per fault window', header, rows });
   }
   if (fleet.budgets.length > 0) {
     const rows = fleet.budgets.map((b) => [
@@ -38,13 +46,23 @@ export function fleetSection(a: Aggregates): string[] {
       usd(b.overspendUsd),
       String(b.refused),
     ]);
-    lines.push(table(['Client key', 'Budget', 'Spent', 'Overspend', 'Refused (429)'], rows), '');
+    const header = ['Client key', 'Budget', 'Spent', 'Overspend', 'Refused (429)'];
+    tables.push({ caption: 'Budget overspend', header, rows });
   }
-  return lines;
+  return tables;
 }
 
-/** Every configuration's fleet figures in one table (a variants run); empty unless some are fleets. */
-export function fleetComparison(runs: ReadonlyArray<{ name: string; aggregates: Aggregates }>): string[] {
+/** A single run's fleet section in Markdown; empty when the run was not a fleet. */
+export function fleetSection(a: Aggregates): string[] {
+  if (a.fleet === undefined) return [];
+  const tables = fleetTables(a);
+  return ['### Fleet', '', ...tables.flatMap((t) => [table(t.header, t.rows), ''])];
+}
+
+/** Every configuration's fleet figures in one table (a variants run); undefined unless some are fleets. */
+export function fleetComparisonTable(
+  runs: ReadonlyArray<{ name: string; aggregates: Aggregates }>,
+): FleetTable | undefined {
   const rows = runs.flatMap(({ name, aggregates }) => {
     const fleet = aggregates.fleet;
     if (fleet === undefined) return [];
@@ -60,7 +78,7 @@ export function fleetComparison(runs: ReadonlyArray<{ name: string; aggregates: 
       fleet.replicas.map((r) => r.failed).join(' / '),
     ]);
   });
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return undefined;
   const header = [
     'Configuration',
     'Fault',
@@ -70,7 +88,14 @@ export function fleetComparison(runs: ReadonlyArray<{ name: string; aggregates: 
     'Overspend',
     'Failed per replica',
   ];
-  return ['### Fleet, by configuration', '', table(header, rows), ''];
+  return { caption: 'Fleet, by configuration', header, rows };
+}
+
+/** The comparison in Markdown; empty unless some configuration is a fleet. */
+export function fleetComparison(runs: ReadonlyArray<{ name: string; aggregates: Aggregates }>): string[] {
+  const t = fleetComparisonTable(runs);
+  if (t === undefined) return [];
+  return ['### Fleet, by configuration', '', table(t.header, t.rows), ''];
 }
 
 function convergence(w: WindowFleetMetrics): string {

@@ -9,6 +9,7 @@ const DURATION_METRICS: ReadonlySet<string> = new Set([
   'recovery_time',
   'itl',
   'tpot',
+  'convergence',
 ]);
 const RATE_METRICS: ReadonlySet<string> = new Set(['success_rate', 'slice_availability']);
 
@@ -42,7 +43,8 @@ export function signedMs(ms: number): string {
 /** A gate's measured value in the metric's unit (`metric` is the bare metric, without scope). */
 export function formatGateValue(metric: string, actual: number): string {
   if (DURATION_METRICS.has(metric)) return formatMs(actual);
-  if (metric === 'cost_per_1k') return usd(actual);
+  if (metric === 'cost_per_1k' || metric === 'overspend') return usd(actual);
+  if (metric === 'dead_attempts') return String(Math.round(actual * 100) / 100);
   if (RATE_METRICS.has(metric) || (actual < 1 && actual > 0)) return percent(actual);
   return String(actual);
 }

@@ -154,6 +154,11 @@ export class CircuitBreaker {
     this.transition({ kind: 'open', openedAt }, now);
   }
 
+  /** Another replica's half-open probe succeeded: an open breaker here goes half-open at once (its own probes close it). */
+  endOpenShared(now = this.now()): void {
+    if (this.current.kind === 'open') this.transition({ kind: 'halfOpen', probesInFlight: 0, successes: 0 }, now);
+  }
+
   /** Whether `acquire` would admit a request now, without changing anything. */
   wouldAdmit(now = this.now()): boolean {
     const state = this.current;

@@ -246,6 +246,10 @@ export class Engine implements ChainEngine, CandidateView, HedgeControl {
     this.breakerOf(target).openShared(now - (this.breakerOptions.openMs - remaining), now);
   }
 
+  endOpenShared(target: RelayTarget): void {
+    this.breakerOf(target).endOpenShared(this.now());
+  }
+
   coolDownShared(target: RelayTarget, remainingMs: number): void {
     this.cooldowns.coolDown(target.name, remainingMs, SHARED_REASON);
   }

@@ -32,7 +32,8 @@ export interface RelayState {
   readiness(readiness: Readiness): Readiness;
   /** Connects and reads the shared state before the relay listens (at most ~2 s without Redis). */
   start(): Promise<void>;
-  close(): void;
+  /** Sends spend not yet in Redis (bounded by the command timeout), then disconnects. */
+  close(): Promise<void>;
 }
 
 /** The store `config.state` names. */
@@ -42,9 +43,10 @@ export function createRelayState(config: RelayConfig, logger: Logger, registry: 
   const metrics = createStateMetrics(registry);
   const link = new RedisLink(redis, logger, metrics);
   const openMs = config.policies.breaker.openMs;
+  const budgets = new SharedBudgetLedger(link, config.auth.keys, metrics);
   return {
     rateLimiter: new SharedKeyRateLimiter(link),
-    budgets: new SharedBudgetLedger(link, config.auth.keys, metrics),
+    budgets,
     cache: redis.cache
       ? new SharedResponseCache(config.policies.cache, link)
       : new ResponseCache(config.policies.cache),
@@ -52,7 +54,10 @@ export function createRelayState(config: RelayConfig, logger: Logger, registry: 
     attachPools: (pools) => void new SharedKeyPools(link, pools, metrics),
     readiness: (readiness) => ({ ...readiness, detail: { ...readiness.detail, state: link.status() } }),
     start: () => link.start(),
-    close: () => link.close(),
+    close: async () => {
+      await budgets.close();
+      link.close();
+    },
   };
 }
 
@@ -65,6 +70,6 @@ function memoryState(config: RelayConfig): RelayState {
     attachPools: () => undefined,
     readiness: (readiness) => readiness,
     start: () => Promise.resolve(),
-    close: () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -19,6 +19,7 @@ import { servedByChart } from './charts/served-by.js';
 import { servingSpectrumChart } from './charts/serving-spectrum.js';
 import { escapeHtml, slug } from './escape.js';
 import { figureHtml } from './figure.js';
+import { fleetHtml } from './fleet-html.js';
 import { gatesHtml, headerHtml } from './header.js';
 import { reportTableHtml } from './html-table.js';
 import { runSectionsHtml } from './run-sections.js';
@@ -41,6 +42,7 @@ export async function renderHtml(result: RunResult): Promise<string> {
     await chartsHtml(result),
     runSectionsHtml(result),
     ...tables.filter((t) => t.id !== HEADLINE_TABLE).map(reportTableHtml),
+    fleetHtml(result),
     '<footer>Written by relaybench from result.json. Every figure follows the metric definitions in the README (\u201cMetric definitions\u201d): ' +
       'latency from the intended start, slices by intended start, fault windows as the fault plane confirmed them.</footer>',
   ];

@@ -6,6 +6,7 @@ import type { Aggregates } from '../../metrics/aggregate.js';
 import { decodeHistogram, type LatencyHistogram } from '../../metrics/histogram.js';
 import type { Goodput, ServingFigures } from '../../metrics/serving.js';
 import type { Timings } from '../../metrics/timings.js';
+import { fleetGateValue } from './fleet-values.js';
 import {
   evaluateGate,
   type Aggregation,
@@ -77,6 +78,10 @@ export function gateValues(aggregates: Aggregates, variants?: VariantAggregates)
         return durationOf(histogram(servingFor(a, scope)?.tpotHistogram), aggregation);
       case 'goodput':
         return goodputValue(servingFor(a, scope)?.goodput, aggregation);
+      case 'convergence':
+      case 'dead_attempts':
+      case 'overspend':
+        return fleetGateValue(a.fleet, metric, aggregation, scope);
       default: {
         const unreachable: never = metric;
         return unreachable;

@@ -15,13 +15,16 @@
  *     itl:                       ['p(99) < 50ms']  (pooled gaps between content chunks of streams)
  *     tpot:                      ['p(50) < 20ms']  (time per output token after the first, per stream)
  *     goodput:                   ['rate >= 95%']   (share meeting every `slo:` objective; count; value = good req/s)
+ *     convergence:               ['max <= 200ms']  (a fleet's breakers: last replica's open - first's, per fault window)
+ *     dead_attempts:             ['max <= 20']     (a fleet's attempts on the faulted provider per window; count = sum)
+ *     overspend:                 ['value <= 0']    (a fleet's USD beyond budgets, summed; max = worst client key)
  *
  * Grammar (whitespace between tokens is optional):
  *
  *   key         := metric scope?
  *   metric      := 'latency' | 'ttft' | 'success_rate' | 'slice_availability' | 'failover_time'
  *                | 'disruption' | 'recovery_time' | 'dropped' | 'failed' | 'cost_per_1k'
- *                | 'itl' | 'tpot' | 'goodput'
+ *                | 'itl' | 'tpot' | 'goodput' | 'convergence' | 'dead_attempts' | 'overspend'
  *   scope       := '{' tag ':' name (',' tag ':' name)* '}'
  *   tag         := 'phase' | 'provider' | 'variant'   (phase: baseline | fault | recovery)
  *   entry       := expression | { threshold: expression, abort_on_fail?: bool, delay_abort_eval?: duration }
@@ -92,6 +95,9 @@ export const GATE_METRICS = Object.freeze({
     scopes: ['phase', 'provider', 'variant'],
   },
   goodput: { aggregations: ['rate', 'count', 'value'], duration: false, scopes: ['phase', 'provider', 'variant'] },
+  convergence: { aggregations: ['max', 'min', 'avg'], duration: true, scopes: ['provider', 'variant'] },
+  dead_attempts: { aggregations: ['max', 'min', 'avg', 'count'], duration: false, scopes: ['provider', 'variant'] },
+  overspend: { aggregations: ['value', 'max'], duration: false, scopes: ['variant'] },
 } as const);
 export type GateMetric = keyof typeof GATE_METRICS;
 
@@ -234,8 +240,8 @@ export function validateGate(gate: Gate, unit: string | undefined): void {
     throw new GateSyntaxError(`'${gate.source}': ${gate.metric} needs a duration unit (ms, s, m)`);
   if (!spec.duration && isDurationUnit)
     throw new GateSyntaxError(`'${gate.source}': ${gate.metric} is not a duration; use a number or %`);
-  if (gate.metric === 'cost_per_1k' && unit === '%')
-    throw new GateSyntaxError(`'${gate.source}': cost_per_1k is in USD; use a plain number`);
+  if ((gate.metric === 'cost_per_1k' || gate.metric === 'overspend') && unit === '%')
+    throw new GateSyntaxError(`'${gate.source}': ${gate.metric} is in USD; use a plain number`);
 }
 
 const ENTRY_FIELDS = ['threshold', 'abort_on_fail', 'delay_abort_eval'] as const;

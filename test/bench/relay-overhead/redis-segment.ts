@@ -3,8 +3,8 @@
  * their own before one zero-latency mock upstream, identical but for `state.redis`: one keeps
  * state in memory, the other in a redis-server this row starts (skipped with a note when none is
  * installed). Every request carries a client key with a request rate and a USD budget (neither
- * ever reached), so the Redis relay runs its key-rate script once per request and charges the
- * budget in Redis after it: the whole shared-state hot path. The two are loaded alternately in
+ * ever reached), so the Redis relay takes from its leased share of the key rate and queues the
+ * budget charge for its next coalesced flush: the whole shared-state hot path. The two are loaded alternately in
  * the open model at the bench's rate; the row gives medians over the rounds and the difference.
  * Target: p50 overhead at most +0.3 ms at 1,000 req/s.
  */
@@ -123,7 +123,8 @@ export function renderRedisRow(f: RedisRowFigures): string {
     heading,
     '',
     `Two relays before one 0 ms upstream, identical but for \`state.redis\` (a local redis-server); every request carries a ` +
-      `key with a request rate (one Lua script per request) and a budget (charged in Redis). Open model, ${rate} req/s ` +
+      `key with a request rate (leased from the shared bucket, 10 ms of the rate at a time) and a budget (charges ` +
+      `coalesced into one pipeline every 5 ms at most). Open model, ${rate} req/s ` +
       `for ${seconds} s per relay and round, ${rounds} round(s) alternated. Target: p50 difference at most +0.3 ms.`,
     '',
     '| state | p50 | p99 | failed |',

@@ -100,7 +100,8 @@ describe.skipIf(redisSkipReason('redis-outage.test.ts'))('Redis slow', () => {
   it('a Redis busy for 1.5 s costs a request at most commandTimeoutMs, never an error', async () => {
     const upstream = await startUpstream(openaiAny('ok', { prompt: 1, completion: 1 }));
     const relay = await startTestRelay({
-      auth: { keys: [{ id: 'team', sha256: hashToken(TOKEN), requestsPerMinute: 60_000 }] },
+      // 100 per second: under the lease threshold, so every request runs the rate script itself.
+      auth: { keys: [{ id: 'team', sha256: hashToken(TOKEN), requestsPerMinute: 6_000 }] },
       providers: [{ name: 'p', dialect: 'openai', baseUrl: `${upstream.origin}/v1` }],
       models: { m: { chain: [{ provider: 'p', model: 'x' }] } },
       state: fleetState(redis.url, 50),
