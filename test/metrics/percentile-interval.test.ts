@@ -4,16 +4,15 @@
  * read 39 ms then 101 ms at p99 (800 samples) and `compare` called it a regression.
  */
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/metrics/aggregate.js';
 import { createHistogram, recordMicros } from '../../src/metrics/histogram.js';
 import { percentileInterval } from '../../src/metrics/percentile-interval.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderComparison } from '../../src/report/compare.js';
 import { baselineGates } from '../../src/scenario/gates/baseline.js';
 import { evaluateGates } from '../../src/scenario/gates/evaluate.js';
-import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 import { parseScenario } from '../../src/scenario/schema/loader.js';
-import type { RunOutcome } from '../../src/scenario/run/play.js';
+import { resultOfRecords } from '../support/run-result.js';
 
 describe('percentileInterval', () => {
   it('brackets the p99 of 800 samples by the ranks 786..799 (792 ± 1.96 sd, sd = 2.8)', () => {
@@ -48,19 +47,7 @@ function run(baseMs: number, tail: number, tailMs: number): RunResult {
     const ms = seq >= 800 - tail ? tailMs : baseMs;
     return { seq, intendedMs: seq * 10, sentMs: seq * 10, endMs: seq * 10 + ms, outcome: 'ok', provider: 'a' };
   });
-  const outcome = {
-    scenario,
-    startedAt: 'x',
-    finishedAt: 'y',
-    records,
-    scheduled: 800,
-    windows: [],
-    interrupted: false,
-    faultPlane: { url: '', embedded: true },
-    processes: [],
-    cleanupErrors: [],
-  } as RunOutcome;
-  return buildResult(outcome, aggregate({ records, scheduled: 800, windows: [], primary: 'a', durationMs: 8000 }), []);
+  return resultOfRecords(scenario, records, 8000);
 }
 
 describe('regressions beyond sampling noise', () => {

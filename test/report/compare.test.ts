@@ -1,12 +1,11 @@
 /** `compare` of two variants runs: configuration by configuration, each regression named with its configuration. */
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderComparison } from '../../src/report/compare.js';
-import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 import { combineVariants } from '../../src/scenario/result/combine-variants.js';
 import { parseScenario } from '../../src/scenario/schema/loader.js';
-import type { RunOutcome } from '../../src/scenario/run/play.js';
+import { resultOfRecords } from '../support/run-result.js';
 
 const scenario = parseScenario(
   'name: cmp\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n',
@@ -23,19 +22,7 @@ function run(ms: number): RunResult {
     outcome: 'ok',
     provider: 'a',
   }));
-  const outcome = {
-    scenario,
-    startedAt: 'x',
-    finishedAt: 'y',
-    records,
-    scheduled: 100,
-    windows: [],
-    interrupted: false,
-    faultPlane: { url: '', embedded: true },
-    processes: [],
-    cleanupErrors: [],
-  } as RunOutcome;
-  return buildResult(outcome, aggregate({ records, scheduled: 100, windows: [], primary: 'a', durationMs: 1000 }), []);
+  return resultOfRecords(scenario, records, 1000);
 }
 
 describe('compare of variants runs', () => {

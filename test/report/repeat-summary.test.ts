@@ -1,12 +1,11 @@
 /** run --repeat's summary: per configuration and figure, the median across runs and its interval. */
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { renderRepeatMarkdown, summarizeRepeats } from '../../src/report/repeat-summary.js';
-import { buildResult, type RunResult } from '../../src/scenario/result/result.js';
+import type { RunResult } from '../../src/scenario/result/result.js';
 import { combineVariants } from '../../src/scenario/result/combine-variants.js';
 import { parseScenario } from '../../src/scenario/schema/loader.js';
-import type { RunOutcome } from '../../src/scenario/run/play.js';
+import { resultOfRecords } from '../support/run-result.js';
 
 const scenario = parseScenario(
   'name: rep\nseed: 5\nproviders: [{ name: a }]\nload: { rate: 100/s, duration: 1s }\n',
@@ -20,19 +19,7 @@ function run(ms: number, failed = 0): RunResult {
       ? { seq, intendedMs: seq * 10, sentMs: seq * 10, endMs: seq * 10 + ms, outcome: 'failed', failure: 'reset' }
       : { seq, intendedMs: seq * 10, sentMs: seq * 10, endMs: seq * 10 + ms, outcome: 'ok', provider: 'a' },
   );
-  const outcome = {
-    scenario,
-    startedAt: 'x',
-    finishedAt: 'y',
-    records,
-    scheduled: 100,
-    windows: [],
-    interrupted: false,
-    faultPlane: { url: '', embedded: true },
-    processes: [],
-    cleanupErrors: [],
-  } as RunOutcome;
-  return buildResult(outcome, aggregate({ records, scheduled: 100, windows: [], primary: 'a', durationMs: 1000 }), []);
+  return resultOfRecords(scenario, records, 1000);
 }
 
 describe('summarizeRepeats', () => {
