@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisSkipReason, startTestRedis, type TestRedis } from '../../support/redis.js';
 import { chatBody, closeAll, openaiAny, openaiError, startTestRelay, startUpstream, status } from '../e2e/support.js';
-import { fleetState, sample, within } from './support.js';
+import { deadThenBackup, sample, within } from './support.js';
 
 /**
  * The documented bound is 100 ms (pub/sub on a healthy host converges in a few ms); the assertions
@@ -23,22 +23,12 @@ describe.skipIf(redisSkipReason('shared-breaker.test.ts'))('breakers and cooldow
   afterAll(() => redis.stop());
 
   async function fleetOf(n: number, dead: string, backup: string) {
-    const config = {
-      providers: [
-        { name: 'dead', dialect: 'openai', baseUrl: `${dead}/v1` },
-        { name: 'backup', dialect: 'openai', baseUrl: `${backup}/v1` },
-      ],
-      models: {
-        m: {
-          chain: [
-            { provider: 'dead', model: 'x' },
-            { provider: 'backup', model: 'y' },
-          ],
-        },
-      },
-      policies: { breaker: { consecutiveFailures: 3, openMs: 30_000 }, retry: { sameTarget: 0 } },
-      state: fleetState(redis.url),
-    };
+    const config = deadThenBackup(
+      dead,
+      backup,
+      { breaker: { consecutiveFailures: 3, openMs: 30_000 }, retry: { sameTarget: 0 } },
+      redis.url,
+    );
     return Promise.all(Array.from({ length: n }, () => startTestRelay(config)));
   }
 
@@ -71,22 +61,12 @@ describe.skipIf(redisSkipReason('shared-breaker.test.ts'))('breakers and cooldow
   it('a relay started later learns the open breaker from Redis', async () => {
     const dead = await startUpstream(status(500, openaiError('down')));
     const backup = await startUpstream(openaiAny('from backup'));
-    const config = {
-      providers: [
-        { name: 'dead', dialect: 'openai', baseUrl: `${dead.origin}/v1` },
-        { name: 'backup', dialect: 'openai', baseUrl: `${backup.origin}/v1` },
-      ],
-      models: {
-        m: {
-          chain: [
-            { provider: 'dead', model: 'x' },
-            { provider: 'backup', model: 'y' },
-          ],
-        },
-      },
-      policies: { breaker: { consecutiveFailures: 2, openMs: 30_000 } },
-      state: fleetState(redis.url),
-    };
+    const config = deadThenBackup(
+      dead.origin,
+      backup.origin,
+      { breaker: { consecutiveFailures: 2, openMs: 30_000 } },
+      redis.url,
+    );
     const a = await startTestRelay(config);
     for (let i = 0; i < 2; i++) await a.chat(chatBody('m'));
     expect(dead.count).toBe(2);

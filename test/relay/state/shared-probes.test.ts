@@ -15,7 +15,7 @@ import {
   startUpstream,
   status,
 } from '../e2e/support.js';
-import { fleetState, sample, within } from './support.js';
+import { deadThenBackup, sample, within } from './support.js';
 
 afterEach(closeAll);
 
@@ -29,25 +29,15 @@ describe.skipIf(redisSkipReason('shared-probes.test.ts'))('half-open probes coor
   it('one probe per open period across three replicas, and a successful probe reopens the target everywhere', async () => {
     const dead = await startUpstream(status(500, openaiError('down')));
     const backup = await startUpstream(openaiAny('from backup'));
-    const config = {
-      providers: [
-        { name: 'dead', dialect: 'openai', baseUrl: `${dead.origin}/v1` },
-        { name: 'backup', dialect: 'openai', baseUrl: `${backup.origin}/v1` },
-      ],
-      models: {
-        m: {
-          chain: [
-            { provider: 'dead', model: 'x' },
-            { provider: 'backup', model: 'y' },
-          ],
-        },
-      },
-      policies: {
+    const config = deadThenBackup(
+      dead.origin,
+      backup.origin,
+      {
         breaker: { consecutiveFailures: 1, openMs: OPEN_MS, halfOpenSuccesses: 1, rampMs: 0 },
         retry: { sameTarget: 0 },
       },
-      state: fleetState(redis.url),
-    };
+      redis.url,
+    );
     const fleet = await Promise.all([startTestRelay(config), startTestRelay(config), startTestRelay(config)]);
     const opened = (relay: (typeof fleet)[number]) =>
       sample(relay, 'relay_breaker_transitions_total{target="dead/x",to="open"}');

@@ -35,3 +35,31 @@ export async function within(timeoutMs: number, probe: () => Promise<boolean>): 
   }
   return performance.now() - started;
 }
+
+/**
+ * A relay config whose alias `m` chains a dead target before a backup (both OpenAI-compatible at
+ * the given origins), with `policies` and a new fleet's `state` on `redisUrl`.
+ */
+export function deadThenBackup(
+  dead: string,
+  backup: string,
+  policies: object,
+  redisUrl: string,
+): { policies: object; state: ReturnType<typeof fleetState> } & Record<string, unknown> {
+  return {
+    providers: [
+      { name: 'dead', dialect: 'openai', baseUrl: `${dead}/v1` },
+      { name: 'backup', dialect: 'openai', baseUrl: `${backup}/v1` },
+    ],
+    models: {
+      m: {
+        chain: [
+          { provider: 'dead', model: 'x' },
+          { provider: 'backup', model: 'y' },
+        ],
+      },
+    },
+    policies,
+    state: fleetState(redisUrl),
+  };
+}
