@@ -81,11 +81,6 @@ export function planFaults(faults: readonly FaultSpec[], loadMs = 0): PlannedFau
   return planned.sort((a, b) => a.atMs - b.atMs);
 }
 
-/** When the fault's last window ends, ms from the start of load. */
-export function faultEndMs(fault: Pick<FaultSpec, 'at' | 'for' | 'repeat'>): number {
-  return fault.at + ((fault.repeat?.times ?? 1) - 1) * (fault.repeat?.every ?? 0) + fault.for;
-}
-
 /**
  * When the fault's last window (its last repetition, its ramp's last step) begins, ms from the
  * start of load: a window may end after the load, but one that begins after it never applies.

@@ -1,6 +1,6 @@
 /** Expansion of faults into timeline entries: providers x repetitions x ramp steps. */
 import { describe, expect, it } from 'vitest';
-import { faultEndMs, planFaults, type PlannedFault } from '../../../src/scenario/plan/fault-plan.js';
+import { lastOnsetMs, planFaults, type PlannedFault } from '../../../src/scenario/plan/fault-plan.js';
 import type { FaultSpec } from '../../../src/scenario/schema/fault-schema.js';
 
 function spec(overrides: Partial<FaultSpec>): FaultSpec {
@@ -166,11 +166,13 @@ describe('planFaults', () => {
     });
   });
 
+  // When the last window begins: what the schema checks against the load's end (a window may end after it).
   it.each([
-    [spec({}), 3000],
-    [spec({ repeat: { every: 5000, times: 3 } }), 13_000],
-    [spec({ at: 0, for: 500, repeat: { every: 500, times: 4 } }), 2000],
-  ])('faultEndMs %#', (fault, end) => {
-    expect(faultEndMs(fault)).toBe(end);
+    [spec({}), 1000],
+    [spec({ repeat: { every: 5000, times: 3 } }), 11_000],
+    [spec({ at: 0, for: 500, repeat: { every: 500, times: 4 } }), 1500],
+    [spec({ type: 'latency', kind: 'latency', ramp: { to: 800, steps: 4 } }), 2500],
+  ])('lastOnsetMs %#', (fault, onset) => {
+    expect(lastOnsetMs(fault)).toBe(onset);
   });
 });
